@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { UserError } from './errors.ts';
+import { commands } from './commands/index.ts';
+
+/** Runs the CLI and returns the process exit code. Commands set `process.exitCode` or throw. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command();
+  program
+    .name('slogate')
+    .description('Observability-as-code and SLO gates for canary rollouts')
+    .version('0.1.0')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      // commander prints its own one-line error; keep it on stderr
+      writeErr: (s) => process.stderr.write(s),
+    });
+  for (const register of commands) register(program);
+  for (const cmd of program.commands) cmd.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit 0; parse errors have already been printed in one line
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (err instanceof UserError) {
+      process.stderr.write(`slogate: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`slogate: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,22 @@
+// Label selectors shared by rules, dashboards and the gate.
+import { CANARY_TRACK, SCRAPE_JOB } from './metrics.ts';
+
+export type Matchers = Readonly<Record<string, string>>;
+
+/** The canary's series: job webhook-sender, track canary. */
+export const canaryMatchers: Matchers = { job: SCRAPE_JOB, track: CANARY_TRACK };
+/** Every instance of the service, whatever its track. */
+export const serviceMatchers: Matchers = { job: SCRAPE_JOB };
+
+function escapeLabelValue(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+/** `{a="x",b="y"}` with keys in insertion order (stable output). Equality matchers only. */
+export function selector(matchers: Matchers, extra: Matchers = {}): string {
+  const all = { ...matchers, ...extra };
+  const parts = Object.entries(all).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
+  return `{${parts.join(',')}}`;
+}
+
+export const DEFAULT_CANARY_SELECTOR = selector(canaryMatchers);
