@@ -5,8 +5,8 @@ import { selector, type Matchers } from '../contract/selectors.ts';
 
 /** `sum(rate(metric{sel}[w]))`, or `increase` for a window total. */
 export function sumOf(fn: 'rate' | 'increase', metric: string, matchers: Matchers, window: string, by: readonly string[] = []): string {
-  const agg = by.length ? `sum by (${by.join(', ')})` : 'sum';
-  return `${agg} (${fn}(${metric}${selector(matchers)}[${window}]))`;
+  const agg = by.length ? `sum by (${by.join(', ')}) ` : 'sum';
+  return `${agg}(${fn}(${metric}${selector(matchers)}[${window}]))`;
 }
 
 /** Success ratio (0..1): successes over deliveries, summed across series before dividing. */

@@ -30,8 +30,8 @@ export function sliErrorSeries(slo: SloDef, window: string, extra: Matchers = {}
 }
 
 function sumRate(slo: SloDef, ref: SloDef['sli']['good'], window: string): string {
-  const by = slo.groupBy.length ? ` by (${slo.groupBy.join(', ')})` : '';
-  return `sum${by} (rate(${ref.metric}${selector(slo.matchers, ref.matchers ?? {})}[${window}]))`;
+  const by = slo.groupBy.length ? ` by (${slo.groupBy.join(', ')}) ` : '';
+  return `sum${by}(rate(${ref.metric}${selector(slo.matchers, ref.matchers ?? {})}[${window}]))`;
 }
 
 /** The raw SLI error-ratio expression over a window (what the recording rule records). */

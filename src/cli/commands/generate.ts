@@ -1,4 +1,30 @@
 import type { Command } from 'commander';
+import { buildArtefacts, DefinitionError } from '../../generate/artefacts.ts';
+import { projectDefinitions } from '../../generate/definitions.ts';
+import { compareArtefacts, writeArtefacts } from '../../generate/output.ts';
+import { lintGenerated } from '../../generate/lint.ts';
+import '../../generate/sources.ts';
+import { UserError } from '../errors.ts';
+
+function build(forScale?: number) {
+  try {
+    return buildArtefacts(projectDefinitions, { forScale });
+  } catch (e) {
+    if (e instanceof DefinitionError) {
+      // every problem on its own line; the last one becomes the UserError line
+      const lines = e.problems;
+      for (const l of lines.slice(0, -1)) process.stderr.write(`slogate: ${l}\n`);
+      throw new UserError(lines[lines.length - 1] ?? 'invalid definitions');
+    }
+    throw e;
+  }
+}
+
+function parseScale(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > 1) throw new UserError(`--for-scale: expected a number in (0, 1], got "${v}"`);
+  return n;
+}
 
 export function registerGenerate(program: Command): void {
   program
@@ -6,7 +32,40 @@ export function registerGenerate(program: Command): void {
     .description('generate rule files, OpenSLO specs and dashboards into generated/')
     .option('--check', 'write nothing; exit 1 naming each stale, missing or extra file')
     .option('--out <dir>', 'output directory', 'generated')
-    .action(async () => {
-      throw new Error('not implemented yet');
+    .option('--for-scale <factor>', 'multiply every alert `for` (test variants of the rules)', parseScale)
+    .action(async (opts: { check?: boolean; out: string; forScale?: number }) => {
+      const artefacts = build(opts.forScale);
+      if (opts.check) {
+        const drift = await compareArtefacts(opts.out, artefacts);
+        const lines = [
+          ...drift.stale.map((p) => `stale: ${opts.out}/${p}`),
+          ...drift.missing.map((p) => `missing: ${opts.out}/${p}`),
+          ...drift.extra.map((p) => `extra: ${opts.out}/${p}`),
+        ];
+        if (lines.length) {
+          for (const l of lines) process.stderr.write(`slogate: ${l}\n`);
+          process.stderr.write(`slogate: ${opts.out}/ is out of date; run \`npm run generate\`\n`);
+          process.exitCode = 1;
+        } else {
+          process.stdout.write(`${opts.out}/ is up to date (${artefacts.length} files)\n`);
+        }
+        return;
+      }
+      await writeArtefacts(opts.out, artefacts);
+      process.stdout.write(`wrote ${artefacts.length} files to ${opts.out}/\n`);
+    });
+}
+
+export function registerLint(program: Command): void {
+  program
+    .command('lint')
+    .description('check generated rules, OpenSLO specs and dashboards without writing anything')
+    .argument('[dir]', 'generated output directory', 'generated')
+    .option('--no-promtool', 'skip `promtool check rules` even when promtool is installed')
+    .action(async (dir: string, opts: { promtool: boolean }) => {
+      const problems = await lintGenerated(dir, { promtool: opts.promtool });
+      for (const p of problems) process.stderr.write(`slogate: ${p}\n`);
+      if (problems.length) process.exitCode = 1;
+      else process.stdout.write(`${dir}/: no problems\n`);
     });
 }

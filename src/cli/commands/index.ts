@@ -1,7 +1,7 @@
 // Each command registers itself on the program. Add one line per command module.
 import type { Command } from 'commander';
-import { registerGenerate } from './generate.ts';
+import { registerGenerate, registerLint } from './generate.ts';
 
 export type CommandRegistrar = (program: Command) => void;
 
-export const commands: CommandRegistrar[] = [registerGenerate];
+export const commands: CommandRegistrar[] = [registerGenerate, registerLint];
