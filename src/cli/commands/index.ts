@@ -1,7 +1,8 @@
 // Each command registers itself on the program. Add one line per command module.
 import type { Command } from 'commander';
 import { registerGenerate, registerLint } from './generate.ts';
+import { registerSimulate } from './simulate.ts';
 
 export type CommandRegistrar = (program: Command) => void;
 
-export const commands: CommandRegistrar[] = [registerGenerate, registerLint];
+export const commands: CommandRegistrar[] = [registerGenerate, registerLint, registerSimulate];
