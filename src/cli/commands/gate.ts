@@ -1,0 +1,105 @@
+// `slogate gate`: one checkpoint of the canary runbook as a command with an exit code.
+import { Command, Option } from 'commander';
+import { CHECKPOINT_MINUTES, canaryGates, type CheckpointName } from '../../../slo/canary.ts';
+import { DEFAULT_CANARY_SELECTOR } from '../../contract/selectors.ts';
+import { GATE_EXIT, GateConfigError, checkSelector, checkpointRule, parseInstant, runGate, verdictJson, verdictTable, writeGateFiles, type PhaseNumber } from '../../gate/index.ts';
+import { PrometheusError } from '../../prometheus/client.ts';
+import { parseDuration } from '../../promql/duration.ts';
+import { UserError } from '../errors.ts';
+
+interface GateFlags {
+  prometheus: string;
+  start: string;
+  checkpoint: string;
+  at?: string;
+  phase: string;
+  selector: string;
+  logs?: string[];
+  skip?: string[];
+  minDeliveries: string;
+  alertmanager?: string;
+  json?: boolean;
+  out?: string;
+  timeout: string;
+  deadline: string;
+  concurrency: string;
+}
+
+export function durationMs(flag: string, text: string): number {
+  try {
+    const s = parseDuration(text);
+    if (s <= 0) throw new RangeError();
+    return s * 1000;
+  } catch {
+    throw new UserError(`${flag} ${JSON.stringify(text)} is not a duration such as 10s or 1m`);
+  }
+}
+
+export function positiveInt(flag: string, text: string, min = 1): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min) throw new UserError(`${flag} ${JSON.stringify(text)} must be a whole number >= ${min}`);
+  return n;
+}
+
+export function instant(flag: string, text: string): number {
+  const t = parseInstant(text);
+  if (t === null) throw new UserError(`${flag} ${JSON.stringify(text)} is not an RFC 3339 time such as 2025-11-13T09:00:00Z`);
+  return t;
+}
+
+/** Turns configuration errors from the gate's libraries into one-line usage errors. */
+export function asUserError(err: unknown): never {
+  if (err instanceof GateConfigError) throw new UserError(err.message, GATE_EXIT.usage);
+  if (err instanceof PrometheusError && err.kind === 'bad_request') throw new UserError(err.message, GATE_EXIT.usage);
+  throw err;
+}
+
+export function registerGate(program: Command): void {
+  program
+    .command('gate')
+    .description('decide one canary checkpoint from live metrics: exit 0 promote/continue, 1 rollback, 2 usage, 3 inconclusive, 4 marginal')
+    .requiredOption('--prometheus <url>', 'Prometheus-compatible query API (Prometheus, VictoriaMetrics, Thanos, Mimir)')
+    .requiredOption('--start <rfc3339>', "the canary's T+0")
+    .addOption(new Option('--checkpoint <name>', 'which decision rules apply').choices(Object.keys(CHECKPOINT_MINUTES)).makeOptionMandatory())
+    .option('--at <rfc3339>', 'end of the window (default: now)')
+    .option('--phase <percent>', 'traffic share of the canary: 5, 25 or 100', '5')
+    .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR)
+    .option('--logs <path-or-glob...>', 'canary logs to scan for PII')
+    .addOption(new Option('--skip <evidence...>', 'decide without this evidence (recorded in the output)').choices(['pii']))
+    .option('--min-deliveries <n>', 'fewer deliveries in the window is inconclusive', String(canaryGates.minDeliveries))
+    .option('--alertmanager <url>', 'also count our critical alerts active in Alertmanager now')
+    .option('--json', 'print the verdict as one JSON object')
+    .option('--out <dir>', 'write summary_T+<checkpoint>.json and verdict_T+<checkpoint>.json here')
+    .option('--timeout <duration>', 'timeout of each HTTP request', '10s')
+    .option('--deadline <duration>', 'the whole gate answers within this', '60s')
+    .option('--concurrency <n>', 'queries in flight at once', '4')
+    .action(async (flags: GateFlags) => {
+      const start = instant('--start', flags.start);
+      const at = flags.at === undefined ? undefined : instant('--at', flags.at);
+      const phase = positiveInt('--phase', flags.phase, 0);
+      const rule = checkpointRule(phase, flags.checkpoint);
+      if ('error' in rule) throw new UserError(rule.error, GATE_EXIT.usage);
+      const selErr = checkSelector(flags.selector);
+      if (selErr) throw new UserError(selErr, GATE_EXIT.usage);
+      const end = at ?? Math.floor(Date.now() / 1000);
+      if (end <= start) throw new UserError(`--at ${flags.at ?? 'now'} is not after --start ${flags.start}`, GATE_EXIT.usage);
+      const result = await runGate({
+        prometheus: flags.prometheus,
+        start,
+        at: end,
+        checkpoint: flags.checkpoint as CheckpointName,
+        phase: phase as PhaseNumber,
+        selector: flags.selector,
+        logs: flags.logs,
+        skip: flags.skip,
+        minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries, 0),
+        alertmanager: flags.alertmanager,
+        timeoutMs: durationMs('--timeout', flags.timeout),
+        deadlineMs: durationMs('--deadline', flags.deadline),
+        concurrency: positiveInt('--concurrency', flags.concurrency),
+      }).catch(asUserError);
+      if (flags.out) await writeGateFiles(flags.out, result);
+      process.stdout.write(flags.json ? JSON.stringify(verdictJson(result)) + '\n' : verdictTable(result));
+      process.exitCode = GATE_EXIT[result.verdict];
+    });
+}

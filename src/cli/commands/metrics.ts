@@ -1,0 +1,64 @@
+// `slogate metrics`: the runbook's calculate_canary_metrics.py, one window to one summary JSON.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Command } from 'commander';
+import { DEFAULT_CANARY_SELECTOR } from '../../contract/selectors.ts';
+import { GATE_EXIT, checkSelector, gatherEvidence, parseSummaryWindow, summaryFromEvidence } from '../../gate/index.ts';
+import { UserError } from '../errors.ts';
+import { asUserError, durationMs, instant, positiveInt } from './gate.ts';
+
+interface MetricsFlags {
+  prometheus: string;
+  start: string;
+  window: string;
+  output: string;
+  selector: string;
+  logs?: string[];
+  timeout: string;
+  deadline: string;
+  concurrency: string;
+}
+
+export function registerMetrics(program: Command): void {
+  program
+    .command('metrics')
+    .description("write the runbook's summary JSON (success_rate, p95_ms, cb_opens, pii_leaks) for one window")
+    .requiredOption('--prometheus <url>', 'Prometheus-compatible query API')
+    .requiredOption('--start <rfc3339>', "the canary's T+0")
+    .requiredOption('--window <window>', 'from T+0 (30m, 2h, 24h) or an hour of the canary (Nh-Mh, e.g. 3h-4h)')
+    .requiredOption('--output <file>', 'where to write the summary JSON')
+    .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR)
+    .option('--logs <path-or-glob...>', 'canary logs to scan for PII (pii_leaks is null without)')
+    .option('--timeout <duration>', 'timeout of each HTTP request', '10s')
+    .option('--deadline <duration>', 'give up after this', '60s')
+    .option('--concurrency <n>', 'queries in flight at once', '4')
+    .action(async (flags: MetricsFlags) => {
+      const t0 = instant('--start', flags.start);
+      const w = parseSummaryWindow(flags.window);
+      if (!w) throw new UserError(`--window ${JSON.stringify(flags.window)} is not a window: use 30m, 2h, 24h or Nh-Mh such as 3h-4h`, GATE_EXIT.usage);
+      const selErr = checkSelector(flags.selector);
+      if (selErr) throw new UserError(selErr, GATE_EXIT.usage);
+      const g = await gatherEvidence({
+        prometheus: flags.prometheus,
+        start: t0 + w.from,
+        end: t0 + w.to,
+        selector: flags.selector,
+        logs: flags.logs,
+        skip: flags.logs?.length ? [] : ['pii'],
+        series: false,
+        timeoutMs: durationMs('--timeout', flags.timeout),
+        deadlineMs: durationMs('--deadline', flags.deadline),
+        concurrency: positiveInt('--concurrency', flags.concurrency),
+      }).catch(asUserError);
+      // a summary with a hole where Prometheus failed is not a summary: write nothing
+      const e = g.evidence;
+      const failed = [e.deliveries, e.successes, e.p95Seconds, e.cbOpens, e.criticalAlerts].find(
+        (m) => !m.ok && !/^no .*series match/.test(m.reason),
+      );
+      if (failed && !failed.ok) throw new UserError(`cannot summarise ${w.label}: ${failed.reason}`, GATE_EXIT.inconclusive);
+      if (e.piiLeaks !== 'skipped' && !e.piiLeaks.ok) throw new UserError(`cannot summarise ${w.label}: ${e.piiLeaks.reason}`, GATE_EXIT.inconclusive);
+      const summary = summaryFromEvidence(e, g.selector, w.label);
+      await mkdir(dirname(flags.output), { recursive: true });
+      await writeFile(flags.output, JSON.stringify(summary, null, 2) + '\n');
+    });
+}

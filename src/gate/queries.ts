@@ -1,0 +1,65 @@
+// The PromQL the gate sends, built from the metric contract and the canary's selector.
+// The selector is a label-matcher string (`{job="webhook-sender",track="canary"}`) because
+// `--selector` may carry regex matchers that the Matchers record cannot.
+import { metrics } from '../contract/metrics.ts';
+import { TEAM_LABEL, type AlertDef } from '../rules/alert.ts';
+import { SERIES_RATE_WINDOW } from './decide.ts';
+
+const DURATION_BUCKET = `${metrics.deliveryDuration.name}_bucket`;
+
+const sumIncrease = (metric: string, sel: string, window: string) => `sum(increase(${metric}${sel}[${window}]))`;
+
+export interface GateQueries {
+  deliveries: string;
+  successes: string;
+  p95: string;
+  cbOpens: string;
+  /** Opens in the trailing 24h, evaluated over a range to find the worst 24h. */
+  cbOpens24h: string;
+  criticalAlerts: string;
+  successRateSeries: string;
+  p95Series: string;
+}
+
+/** Regex alternation of alert names (names are CamelCase identifiers; escape anyway). */
+function nameAlternation(names: readonly string[]): string {
+  return names.map((n) => n.replace(/[\\.^$|?*+()[\]{}]/g, (c) => `\\\\${c}`)).join('|');
+}
+
+/**
+ * `ALERTS` samples exist while an alert is pending or firing; `max_over_time` over the
+ * window keeps each firing series that existed at any time in it, and `count by
+ * (alertname)` turns them into one row per alert name.
+ */
+export function criticalAlertsQuery(alerts: readonly AlertDef[], window: string): string {
+  const names = alerts.filter((a) => a.severity === 'critical').map((a) => a.name);
+  const team = Object.entries(TEAM_LABEL)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',');
+  return `count by (alertname) (max_over_time(ALERTS{alertname=~"${nameAlternation(names)}",alertstate="firing",severity="critical",${team}}[${window}]))`;
+}
+
+/** Every query of one gate over a window of `windowSeconds` ending at the evaluation time. */
+export function gateQueries(sel: string, windowSeconds: number, alerts: readonly AlertDef[]): GateQueries {
+  const w = `${Math.round(windowSeconds)}s`;
+  const r = SERIES_RATE_WINDOW;
+  const ok = metrics.deliverySuccessTotal.name;
+  const all = metrics.deliveryTotal.name;
+  return {
+    deliveries: sumIncrease(all, sel, w),
+    successes: sumIncrease(ok, sel, w),
+    p95: `histogram_quantile(0.95, sum by (le) (increase(${DURATION_BUCKET}${sel}[${w}])))`,
+    cbOpens: sumIncrease(metrics.circuitBreakerOpens.name, sel, w),
+    cbOpens24h: sumIncrease(metrics.circuitBreakerOpens.name, sel, '24h'),
+    criticalAlerts: criticalAlertsQuery(alerts, w),
+    successRateSeries: `100 * sum(rate(${ok}${sel}[${r}])) / sum(rate(${all}${sel}[${r}]))`,
+    p95Series: `histogram_quantile(0.95, sum by (le) (rate(${DURATION_BUCKET}${sel}[${r}])))`,
+  };
+}
+
+/** A `--selector` must be one `{...}` block of label matchers. */
+export function checkSelector(sel: string): string | null {
+  const s = sel.trim();
+  if (!/^\{.*\}$/s.test(s)) return `--selector must be label matchers in braces, e.g. {job="webhook-sender",track="canary"}; got ${JSON.stringify(sel)}`;
+  return null;
+}
