@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { registerGenerate, registerLint } from './generate.ts';
 import { registerSimulate } from './simulate.ts';
+import { registerGate } from './gate.ts';
+import { registerMetrics } from './metrics.ts';
 
 export type CommandRegistrar = (program: Command) => void;
 
-export const commands: CommandRegistrar[] = [registerGenerate, registerLint, registerSimulate];
+export const commands: CommandRegistrar[] = [registerGenerate, registerLint, registerSimulate, registerGate, registerMetrics];
