@@ -71,12 +71,12 @@ export function sloRecordingGroups(slo: SloDef, policy: readonly BurnRateWindow[
     {
       record: PERIOD_BURN_RATE_RECORD,
       expr: `${sliErrorSeries(slo, slo.timeWindow)} / ${budget}`,
-      labels: base,
+      labels: { ...base, window: slo.timeWindow },
     },
     {
       record: BUDGET_REMAINING_RECORD,
       expr: `1 - ${PERIOD_BURN_RATE_RECORD}${selector({ slo: slo.name })}`,
-      labels: base,
+      labels: { ...base, window: slo.timeWindow },
     },
     ...policy.map((p) => ({
       record: BURN_THRESHOLD_RECORD,
@@ -96,7 +96,8 @@ export function burnRateAlertExpr(slo: SloDef, w: BurnRateWindow, extra: Matcher
   const b = decimal(errorBudget(slo));
   return (
     `(${sliErrorSeries(slo, w.long, extra)} > (${f} * ${b}))\n` +
-    `and\n` +
+    // the two windows differ only in the `window` label
+    `and ignoring (window)\n` +
     `(${sliErrorSeries(slo, w.short, extra)} > (${f} * ${b}))`
   );
 }

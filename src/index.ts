@@ -1,0 +1,12 @@
+// slogate's library API.
+export * from './contract/metrics.ts';
+export * from './contract/selectors.ts';
+export * from './promql/query.ts';
+export { analyzePromql } from './promql/parse.ts';
+export * from './slo/burn-rate.ts';
+export * from './slo/rules.ts';
+export type { SloDef, BurnRateWindow, SeriesRef } from './slo/types.ts';
+export type { AlertDef, AlertGroupDef, Severity } from './rules/alert.ts';
+export { buildArtefacts, DefinitionError, type Artefact, type Definitions } from './generate/artefacts.ts';
+export { writeArtefacts, compareArtefacts } from './generate/output.ts';
+export { lintGenerated } from './generate/lint.ts';
