@@ -4,7 +4,8 @@ import { registerGenerate, registerLint } from './generate.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerGate } from './gate.ts';
 import { registerMetrics } from './metrics.ts';
+import { registerPiiScan } from './pii-scan.ts';
 
 export type CommandRegistrar = (program: Command) => void;
 
-export const commands: CommandRegistrar[] = [registerGenerate, registerLint, registerSimulate, registerGate, registerMetrics];
+export const commands: CommandRegistrar[] = [registerGenerate, registerLint, registerSimulate, registerGate, registerMetrics, registerPiiScan];

@@ -1,0 +1,108 @@
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { UserError } from '../errors.ts';
+import { PII_CATEGORIES } from '../../contract/metrics.ts';
+import { loadAllowList, scanLogs, scanLoki, writeEvidence, type AllowList, type Progress, type ScanResult } from '../../pii/index.ts';
+import { publicResult } from '../../pii/evidence.ts';
+
+/** Redacted lines kept for `--out` evidence files. */
+const EVIDENCE_LINES = 10_000;
+
+interface PiiScanFlags {
+  json?: boolean;
+  out?: string;
+  label: string;
+  allow?: string;
+  jobs?: string;
+  maxFindings: string;
+  loki?: string;
+  query?: string;
+  since: string;
+}
+
+function positiveInt(value: string, flag: string, min = 1): number {
+  if (!/^\d+$/.test(value) || Number(value) < min) throw new UserError(`${flag} must be an integer >= ${min}, got '${value}'`, 2);
+  return Number(value);
+}
+
+function progressBar(): { update: (p: Progress) => void; stop: () => void } {
+  const started = Date.now();
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: 'pii-scan [{bar}] {percentage}% | {doneMB}/{totalMB} MB | {rate} MB/s | {leaks} lines with PII',
+      hideCursor: true,
+      clearOnComplete: true,
+      fps: 10,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let startedBar = false;
+  return {
+    update(p) {
+      const mb = (n: number) => (n / 1e6).toFixed(1);
+      const secs = Math.max(0.001, (Date.now() - started) / 1000);
+      const payload = { doneMB: mb(p.bytesDone), totalMB: mb(p.bytesTotal), rate: (p.bytesDone / 1e6 / secs).toFixed(0), leaks: p.findings };
+      if (!startedBar) {
+        bar.start(Math.max(1, p.bytesTotal), p.bytesDone, payload);
+        startedBar = true;
+      } else {
+        bar.update(p.bytesDone, payload);
+      }
+    },
+    stop() {
+      if (startedBar) bar.stop();
+    },
+  };
+}
+
+function humanReport(r: ScanResult): string {
+  const cats = PII_CATEGORIES.map((c) => `${c} ${r.by_category[c]}`).join(', ');
+  const lines = [
+    `scanned ${r.files} file(s), ${r.lines} lines, ${(r.bytes / 1e6).toFixed(1)} MB`,
+    `PII leaks: ${r.pii_leaks} line(s) (${cats})`,
+  ];
+  const shown = r.findings.slice(0, 20);
+  for (const f of shown) lines.push(`  ${f.file}:${f.line}  ${f.category.padEnd(8)} ${f.redacted}  fp=${f.fingerprint}`);
+  const more = r.findings.length - shown.length;
+  if (more > 0 || r.findings_truncated) lines.push(`  … more findings: use --json or --out`);
+  return lines.join('\n') + '\n';
+}
+
+export function registerPiiScan(program: Command): void {
+  program
+    .command('pii-scan')
+    .description('scan logs for PII (email, username, ip, phone, card); exit 0 clean, 1 PII found, 2 error')
+    .argument('[paths...]', 'files, .gz files, directories (recursive), globs, or - for standard input')
+    .option('--json', 'print one JSON object instead of the text report')
+    .option('--out <dir>', 'write <category>_<label>.txt (redacted lines) and summary_<label>.json')
+    .option('--label <label>', 'label for --out file names, e.g. T+2h', 'scan')
+    .option('--allow <file>', 'YAML allowlist of values per category (CIDRs, email domains, exact values)')
+    .option('--jobs <n>', 'worker threads (default: cores, at most 4)')
+    .option('--max-findings <n>', 'cap on findings listed (counts are never capped)', '1000')
+    .option('--loki <url>', 'read lines from Loki query_range instead of files')
+    .option('--query <logql>', 'LogQL stream selector for --loki, e.g. {app="webhook-sender"}')
+    .option('--since <duration>', 'how far back --loki reads, e.g. 2h, 30m', '2h')
+    .action(async (paths: string[], flags: PiiScanFlags) => {
+      const maxFindings = positiveInt(flags.maxFindings, '--max-findings', 0);
+      const jobs = flags.jobs !== undefined ? positiveInt(flags.jobs, '--jobs') : undefined;
+      const allow: AllowList | undefined = flags.allow ? await loadAllowList(flags.allow) : undefined;
+      const evidenceLines = flags.out ? EVIDENCE_LINES : 0;
+      let result: ScanResult;
+      if (flags.loki) {
+        if (paths.length > 0) throw new UserError('pii-scan: give either paths or --loki, not both', 2);
+        if (!flags.query) throw new UserError('pii-scan: --loki needs --query, e.g. --query \'{app="webhook-sender"}\'', 2);
+        result = await scanLoki({ url: flags.loki, query: flags.query, since: flags.since, allow, maxFindings, evidenceLines });
+      } else {
+        const bar = !flags.json && process.stderr.isTTY ? progressBar() : undefined;
+        try {
+          result = await scanLogs(paths, { allow, maxFindings, jobs, evidenceLines, onProgress: bar?.update });
+        } finally {
+          bar?.stop();
+        }
+      }
+      if (flags.out) await writeEvidence(flags.out, result, flags.label);
+      process.stdout.write(flags.json ? JSON.stringify(publicResult(result), null, 2) + '\n' : humanReport(result));
+      process.exitCode = result.pii_leaks > 0 ? 1 : 0;
+    });
+}

@@ -1,0 +1,315 @@
+// Line-level PII detection: pure functions from a line of text to findings with spans.
+// Every regex here is either a literal, a bounded repetition, or guarded by a lookbehind that
+// stops a match from starting inside a run, so matching stays linear in the line length.
+import type { PiiCategory } from '../contract/metrics.ts';
+import {
+  DEFAULT_PHONE_REGION,
+  formatIPv4,
+  formatIPv6,
+  isCardNumber,
+  isEmail,
+  isIPv4Excluded,
+  isIPv6Excluded,
+  isV4Mapped,
+  parseIPv4,
+  parseIPv6,
+  v4FromMapped,
+  validPhone,
+} from './validators.ts';
+import type { AllowMatcher } from './allowlist.ts';
+
+export interface LineFinding {
+  category: PiiCategory;
+  /** Span of the value in the line (UTF-16 offsets of the latin1-decoded line). */
+  start: number;
+  end: number;
+  /** Normalised value, used for the allowlist and the fingerprint; never written out. */
+  norm: string;
+  redacted: string;
+}
+
+const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
+const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
+
+// Cheap whole-chunk needles: a line matching none of them cannot hold a finding.
+export const NEEDLES: RegExp[] = [
+  /@/g,
+  /user_?name/gi,
+  /phone|tel|mobile|msisdn|contact/gi,
+  /\d\.\d{1,3}\.\d{1,3}\.\d/g, // IPv4
+  /::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:/g, // IPv6
+  /\d{3}[ -]?\d{3}[ -]?\d{3}/g, // card: 13+ digits in groups of 3+ always contain this
+  /\d{3}[ .)-]{1,2}\d{3}[ .-]\d{4}/g, // NANP-formatted phone
+  /\+\d/g, // international phone
+];
+
+const RE_USERNAME_KEY = /(?<![A-Za-z0-9_])user_?name(?![A-Za-z0-9_])/gi;
+const RE_PHONE_KEY_WORD = /phone|tel|mobile|msisdn|contact/gi;
+const RE_IPV4 = /(?<![A-Za-z0-9_.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![A-Za-z0-9_]|\.\d)/g;
+const RE_IPV6 = /(?<![0-9A-Za-z_:.])[0-9A-Fa-f:.]{2,45}/g;
+const RE_CARD = /(?<![A-Za-z0-9_.+-])\d{3,19}(?:[ -]\d{3,19}){0,5}(?![A-Za-z0-9_]|[.-]\d)/g;
+const RE_PHONE_NANP = /(?<![A-Za-z0-9_.+-])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![A-Za-z0-9_]|[.-]\d)/g;
+const RE_PHONE_PLUS = /(?<![A-Za-z0-9_+])\+\d[\d .()-]{5,22}\d(?!\d)/g;
+
+const PHONE_WORDS = new Set(['phone', 'phones', 'telephone', 'tel', 'mobile', 'msisdn', 'contact', 'cell', 'cellphone']);
+const PHONE_PREFIXES = ['phone', 'mobile', 'msisdn', 'telephone'];
+/** Key words that make a bare number a measurement, a time or an id, never a phone or a card. */
+const NUMERIC_KEY_WORDS = new Set([
+  'epoch', 'ts', 'time', 'timestamp', 'bytes', 'count', 'size', 'len', 'length', 'id', 'ms', 'ns', 'us',
+  'nanos', 'millis', 'duration', 'latency', 'seq', 'offset', 'at',
+]);
+const VERSION_KEY_WORDS = new Set(['version', 'ver', 'build', 'oid', 'release']);
+const NON_VALUES = new Set(['', 'null', 'nil', 'none', 'undefined', 'true', 'false', '-']);
+
+/** Splits a key like `customerPhone_number` into lowercase words. */
+export function keyWords(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+export function isPhoneKey(key: string): boolean {
+  const words = keyWords(key);
+  if (words.some((w) => NUMERIC_KEY_WORDS.has(w))) return false;
+  return words.some((w) => PHONE_WORDS.has(w) || PHONE_PREFIXES.some((p) => w.startsWith(p)));
+}
+
+/**
+ * The key a value at `pos` belongs to, for `"key":"v"`, `"key": v`, `key=v`, `key: v`
+ * (also with JSON-in-a-string escapes `\"key\":\"v\"`); undefined when the value stands alone.
+ */
+export function keyBefore(line: string, pos: number): string | undefined {
+  let i = pos - 1;
+  if (i >= 0 && (line[i] === '"' || line[i] === "'")) i--;
+  if (i >= 0 && line[i] === '\\') i--;
+  while (i >= 0 && line[i] === ' ') i--;
+  if (i < 0 || (line[i] !== ':' && line[i] !== '=')) return undefined;
+  i--;
+  while (i >= 0 && line[i] === ' ') i--;
+  if (i >= 0 && (line[i] === '"' || line[i] === "'")) i--;
+  if (i >= 0 && line[i] === '\\') i--;
+  const end = i + 1;
+  while (i >= 0 && end - i <= 64 && /[A-Za-z0-9_.-]/.test(line[i])) i--;
+  return end - i - 1 > 0 ? line.slice(i + 1, end) : undefined;
+}
+
+interface ValueSpan {
+  start: number;
+  end: number;
+  value: string;
+}
+
+/** Reads the value after a key ending at `keyEnd`: `"key": "v"`, `key=v`, `key: v`, escaped JSON. */
+export function valueAfterKey(line: string, keyEnd: number): ValueSpan | undefined {
+  let i = keyEnd;
+  if (line[i] === '\\' && (line[i + 1] === '"' || line[i + 1] === "'")) i += 2;
+  else if (line[i] === '"' || line[i] === "'") i++;
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  if (line[i] !== ':' && line[i] !== '=') return undefined;
+  i++;
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  let quote = '';
+  if (line[i] === '\\' && (line[i + 1] === '"' || line[i + 1] === "'")) {
+    quote = '\\' + line[i + 1];
+    i += 2;
+  } else if (line[i] === '"' || line[i] === "'") {
+    quote = line[i];
+    i++;
+  }
+  const start = i;
+  const limit = Math.min(line.length, start + 256);
+  if (quote) {
+    const q = quote[quote.length - 1];
+    while (i < limit && line[i] !== q && !(quote.length === 2 && line[i] === '\\')) {
+      if (quote.length === 1 && line[i] === '\\') i++; // skip escaped char
+      i++;
+    }
+  } else {
+    while (i < limit && !/[\s,;&}\])"'\\]/.test(line[i])) i++;
+  }
+  const end = Math.min(i, line.length);
+  return { start, end, value: line.slice(start, end) };
+}
+
+function isRedactionMarker(v: string): boolean {
+  return /^[^*]?\*{3,}$/.test(v);
+}
+
+/** Finds every PII value on one line. `allow` drops allowed values. */
+export function detectLine(line: string, allow?: AllowMatcher): LineFinding[] {
+  const out: LineFinding[] = [];
+  const add = (f: LineFinding) => {
+    if (allow && allow.allows(f.category, f.norm)) return;
+    for (const o of out) if (o.category === f.category && f.start < o.end && o.start < f.end) return;
+    out.push(f);
+  };
+  findEmails(line, add);
+  findUsernames(line, add);
+  findCards(line, add);
+  findIPv4(line, add);
+  findIPv6(line, add);
+  findPhones(line, add);
+  return out.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+function findEmails(line: string, add: (f: LineFinding) => void): void {
+  let at = line.indexOf('@');
+  while (at >= 0) {
+    let s = at;
+    while (s > 0 && at - s < 64 && LOCAL_CHAR.test(line[s - 1])) s--;
+    let e = at + 1;
+    while (e < line.length && e - at <= 253 && DOMAIN_CHAR.test(line[e])) e++;
+    while (s < at && line[s] === '.') s++;
+    while (e > at + 1 && (line[e - 1] === '.' || line[e - 1] === '-')) e--;
+    const addr = line.slice(s, e);
+    if (s < at && isEmail(addr)) {
+      const local = line.slice(s, at);
+      const domain = line.slice(at + 1, e).toLowerCase();
+      const tld = domain.slice(domain.lastIndexOf('.') + 1);
+      add({
+        category: 'email',
+        start: s,
+        end: e,
+        norm: local.toLowerCase() + '@' + domain,
+        redacted: `${local[0]}***@${domain[0]}***.${tld}`,
+      });
+    }
+    at = line.indexOf('@', at + 1);
+  }
+}
+
+function findUsernames(line: string, add: (f: LineFinding) => void): void {
+  RE_USERNAME_KEY.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = RE_USERNAME_KEY.exec(line))) {
+    const v = valueAfterKey(line, m.index + m[0].length);
+    if (!v) continue;
+    const value = v.value.trim();
+    if (NON_VALUES.has(value.toLowerCase()) || isRedactionMarker(value)) continue;
+    if (value[0] === '{' || value[0] === '[') continue;
+    add({ category: 'username', start: v.start, end: v.end, norm: value, redacted: `${value[0]}***` });
+  }
+}
+
+function cardRedaction(digits: string): string {
+  const last4 = digits.slice(-4);
+  if (digits.length === 15) return `**** ****** *${last4}`;
+  const groups = Math.ceil((digits.length - 4) / 4);
+  return '**** '.repeat(groups) + last4;
+}
+
+function findCards(line: string, add: (f: LineFinding) => void): void {
+  RE_CARD.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = RE_CARD.exec(line))) {
+    const text = m[0];
+    // Groups with their offsets; a card may be a contiguous run of them (neighbours can be other numbers).
+    const groups: { s: number; e: number; d: string }[] = [];
+    const re = /\d+/g;
+    let g: RegExpExecArray | null;
+    while ((g = re.exec(text))) groups.push({ s: g.index, e: g.index + g[0].length, d: g[0] });
+    let found = false;
+    for (let len = groups.length; len >= 1 && !found; len--) {
+      for (let i = 0; i + len <= groups.length && !found; i++) {
+        let digits = '';
+        for (let k = i; k < i + len; k++) digits += groups[k].d;
+        if (digits.length < 13 || digits.length > 19 || !isCardNumber(digits)) continue;
+        const start = m.index + groups[i].s;
+        if (i === 0 && len === groups.length) {
+          const key = keyBefore(line, start);
+          if (key && keyWords(key).some((w) => NUMERIC_KEY_WORDS.has(w) && w !== 'id')) continue;
+        }
+        add({ category: 'card', start, end: m.index + groups[i + len - 1].e, norm: digits, redacted: cardRedaction(digits) });
+        found = true;
+      }
+    }
+  }
+}
+
+function isVersionContext(line: string, start: number): boolean {
+  // `Chrome/120.0.0.0`, `v1.2.3.4`: a product or version token, not an address.
+  if (start >= 2 && line[start - 1] === '/' && /[A-Za-z0-9]/.test(line[start - 2])) return true;
+  const key = keyBefore(line, start);
+  return !!key && keyWords(key).some((w) => VERSION_KEY_WORDS.has(w));
+}
+
+function findIPv4(line: string, add: (f: LineFinding) => void): void {
+  RE_IPV4.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = RE_IPV4.exec(line))) {
+    const v = parseIPv4(m[0]);
+    if (v === undefined || isIPv4Excluded(v) || isVersionContext(line, m.index)) continue;
+    const parts = m[0].split('.');
+    add({ category: 'ip', start: m.index, end: m.index + m[0].length, norm: formatIPv4(v), redacted: `${parts[0]}.${parts[1]}.x.x` });
+  }
+}
+
+function findIPv6(line: string, add: (f: LineFinding) => void): void {
+  if (line.indexOf(':') < 0) return;
+  RE_IPV6.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = RE_IPV6.exec(line))) {
+    let text = m[0];
+    const after = line[m.index + text.length];
+    if (after !== undefined && /[0-9A-Za-z_:]/.test(after)) continue; // part of a longer token
+    while (text.endsWith('.')) text = text.slice(0, -1);
+    let colons = 0;
+    for (let i = 0; i < text.length; i++) if (text[i] === ':') colons++;
+    if (colons < 2 || (colons < 7 && !text.includes('::') && !(colons === 6 && text.includes('.')))) continue;
+    const b = parseIPv6(text);
+    if (!b || isIPv6Excluded(b)) continue;
+    const norm = isV4Mapped(b) ? formatIPv4(v4FromMapped(b)) : formatIPv6(b);
+    const g = formatIPv6(b).split(':');
+    add({ category: 'ip', start: m.index, end: m.index + text.length, norm, redacted: `${g[0]}:${g[1]}:x:x:x:x:x:x` });
+  }
+}
+
+function phoneRedaction(e164: string): string {
+  return `+${'*'.repeat(Math.max(0, e164.length - 3))}${e164.slice(-2)}`;
+}
+
+function findPhones(line: string, add: (f: LineFinding) => void): void {
+  const addPhone = (start: number, end: number, e164: string) =>
+    add({ category: 'phone', start, end, norm: e164, redacted: phoneRedaction(e164) });
+  let m: RegExpExecArray | null;
+  // Written as a phone number: `+` with groups. Try the longest run of groups that validates.
+  RE_PHONE_PLUS.lastIndex = 0;
+  while ((m = RE_PHONE_PLUS.exec(line))) {
+    const text = m[0];
+    if (/[ .()-]{3,}|\.\./.test(text)) continue;
+    const cuts: number[] = [];
+    const re = /\d(?=[^\d]|$)/g;
+    let g: RegExpExecArray | null;
+    while ((g = re.exec(text))) cuts.push(g.index + 1);
+    for (let k = cuts.length - 1; k >= 0; k--) {
+      const e164 = validPhone(text.slice(0, cuts[k]));
+      if (e164) {
+        addPhone(m.index, m.index + cuts[k], e164);
+        break;
+      }
+    }
+  }
+  // Written as a national (NANP) number: (415) 555-2671, 415-555-2671, 415.555.2671, 1 415 555 2671.
+  RE_PHONE_NANP.lastIndex = 0;
+  while ((m = RE_PHONE_NANP.exec(line))) {
+    const e164 = validPhone(m[0], DEFAULT_PHONE_REGION);
+    if (e164) addPhone(m.index, m.index + m[0].length, e164);
+  }
+  // A bare digit run under a phone-like key.
+  RE_PHONE_KEY_WORD.lastIndex = 0;
+  while ((m = RE_PHONE_KEY_WORD.exec(line))) {
+    let s = m.index;
+    while (s > 0 && m.index - s < 64 && /[A-Za-z0-9_.-]/.test(line[s - 1])) s--;
+    let e = m.index + m[0].length;
+    while (e < line.length && e - s < 128 && /[A-Za-z0-9_-]/.test(line[e])) e++;
+    RE_PHONE_KEY_WORD.lastIndex = e;
+    const key = line.slice(s, e);
+    if (!isPhoneKey(key)) continue;
+    const v = valueAfterKey(line, e);
+    if (!v || !/^\+?[\d .()-]{7,24}$/.test(v.value)) continue;
+    const e164 = validPhone(v.value, DEFAULT_PHONE_REGION, true);
+    if (e164) addPhone(v.start, v.end, e164);
+  }
+}

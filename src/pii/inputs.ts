@@ -1,0 +1,113 @@
+// Turns PATH_OR_GLOB arguments into a sorted list of files (or standard input).
+// Node 20 has no fs.glob, so globs are a recursive readdir plus a small matcher.
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { UserError } from '../cli/errors.ts';
+
+export type Input = { kind: 'stdin' } | { kind: 'file'; path: string; size: number };
+
+const GLOB_CHARS = /[*?[]/;
+
+/** Converts a glob (`*`, `?`, `[abc]`, `**`) to an anchored RegExp over `/`-separated paths. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        // `**/` matches zero or more directories; a trailing `**` matches everything below
+        if (glob[i + 2] === '/') {
+          re += '(?:[^/]*/)*';
+          i += 2;
+        } else {
+          re += '.*';
+          i += 1;
+        }
+      } else {
+        re += '[^/]*';
+      }
+    } else if (c === '?') {
+      re += '[^/]';
+    } else if (c === '[') {
+      const close = glob.indexOf(']', i + 2);
+      if (close < 0) throw new UserError(`bad glob '${glob}': unclosed '['`, 2);
+      let body = glob.slice(i + 1, close);
+      if (body[0] === '!') body = '^' + body.slice(1);
+      re += '[' + body.replace(/\\/g, '\\\\') + ']';
+      i = close;
+    } else {
+      re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+    }
+  }
+  try {
+    return new RegExp(`^${re}$`);
+  } catch {
+    throw new UserError(`bad glob '${glob}'`, 2);
+  }
+}
+
+async function walk(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  } catch (err) {
+    throw new UserError(`cannot read directory ${dir}: ${(err as NodeJS.ErrnoException).code}`, 2);
+  }
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
+    .sort();
+}
+
+async function fileInput(path: string): Promise<Input> {
+  const s = await stat(path);
+  return { kind: 'file', path, size: s.size };
+}
+
+/** Resolves arguments in order; a missing path, an unreadable directory or a glob with no match is an error. */
+export async function resolveInputs(args: string[]): Promise<Input[]> {
+  if (args.length === 0) throw new UserError('pii-scan: give at least one PATH_OR_GLOB (or - for standard input)', 2);
+  const out: Input[] = [];
+  const seen = new Set<string>();
+  const push = async (p: string) => {
+    if (seen.has(p)) return;
+    seen.add(p);
+    out.push(await fileInput(p));
+  };
+  for (const arg of args) {
+    if (arg === '-') {
+      out.push({ kind: 'stdin' });
+      continue;
+    }
+    if (GLOB_CHARS.test(arg)) {
+      const parts = arg.split('/');
+      const firstGlob = parts.findIndex((p) => GLOB_CHARS.test(p));
+      const base = parts.slice(0, firstGlob).join('/') || (arg.startsWith('/') ? '/' : '.');
+      const re = globToRegExp(parts.slice(firstGlob).join('/'));
+      let files: string[];
+      try {
+        files = (await stat(base)).isDirectory() ? await walk(base) : [];
+      } catch (err) {
+        if (err instanceof UserError) throw err;
+        files = [];
+      }
+      const matched = files.filter((f) => re.test(relative(base, f).split(sep).join('/')));
+      if (matched.length === 0) throw new UserError(`no files match '${arg}'`, 2);
+      for (const f of matched) await push(base === '.' && !arg.startsWith('./') ? relative('.', f) : f);
+      continue;
+    }
+    let s;
+    try {
+      s = await stat(arg);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new UserError(`cannot read ${arg}: ${code === 'ENOENT' ? 'no such file or directory' : code}`, 2);
+    }
+    if (s.isDirectory()) {
+      for (const f of await walk(arg)) await push(f);
+    } else {
+      await push(arg);
+    }
+  }
+  return out;
+}

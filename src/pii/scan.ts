@@ -1,0 +1,221 @@
+// Orchestration: resolve inputs, split big files into line-aligned ranges, scan them on worker
+// threads (or in-process), merge the per-unit results in input order.
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { UserError } from '../cli/errors.ts';
+import { PII_CATEGORIES } from '../contract/metrics.ts';
+import { compileAllowList, type AllowList } from './allowlist.ts';
+import type { ScanOptions, ScanResult } from './index.ts';
+import { resolveInputs } from './inputs.ts';
+import { isGzipFile, nextLineStart, scanStdin, scanUnit, type ReadUnit } from './reader.ts';
+import { Tally, emptyCounts, type UnitResult } from './tally.ts';
+
+export const DEFAULT_MAX_FINDINGS = 1000;
+/** Below this many bytes in total, starting workers costs more than it saves. */
+const WORKER_MIN_BYTES = 16 << 20;
+/** Plain files above this size are split into ranges so one big file uses every worker. */
+const SPLIT_MIN_BYTES = 32 << 20;
+
+export interface WorkerData {
+  keyHex: string;
+  allow?: AllowList;
+  maxFindings: number;
+  evidenceLines: number;
+}
+export type WorkerTask = { type: 'unit'; id: number; unit: ReadUnit } | { type: 'exit' };
+export type WorkerReply =
+  | { type: 'progress'; bytes: number; findings: number }
+  | { type: 'done'; id: number; bytes: number; result: UnitResult }
+  | { type: 'error'; id: number; message: string; exitCode: number };
+
+let runKey: Buffer | undefined;
+/**
+ * Fingerprint key: `SLOGATE_PII_KEY` when set (stable across runs and machines), otherwise 32
+ * random bytes drawn once per process, so fingerprints correlate within a run but can't be
+ * brute-forced back to a phone number or card afterwards.
+ */
+export function fingerprintKey(): Buffer {
+  const env = process.env.SLOGATE_PII_KEY;
+  if (env) return Buffer.from(env, 'utf8');
+  runKey ??= randomBytes(32);
+  return runKey;
+}
+
+interface PlannedUnit {
+  unit: ReadUnit;
+  /** Index of the input file this unit belongs to; ranges of one file share it. */
+  file: number;
+  rawBytes: number;
+}
+
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(availableParallelism(), 4));
+}
+
+export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promise<ScanResult> {
+  const maxFindings = opts.maxFindings ?? DEFAULT_MAX_FINDINGS;
+  const evidenceLines = opts.evidenceLines ?? 0;
+  const jobs = Math.max(1, Math.floor(opts.jobs ?? defaultJobs()));
+  const key = fingerprintKey();
+  const allow = compileAllowList(opts.allow);
+  const resolved = await resolveInputs(inputs);
+
+  const planned: PlannedUnit[] = [];
+  let stdinAt = -1;
+  let fileIndex = 0;
+  let bytesTotal = 0;
+  for (const input of resolved) {
+    if (input.kind === 'stdin') {
+      stdinAt = fileIndex++;
+      continue;
+    }
+    let gz: boolean;
+    try {
+      gz = input.path.endsWith('.gz') || (input.size >= 2 && (await isGzipFile(input.path)));
+    } catch (err) {
+      throw new UserError(`cannot read ${input.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
+    }
+    bytesTotal += input.size;
+    const base = { path: input.path, display: input.path, gz };
+    if (!gz && jobs > 1 && input.size >= SPLIT_MIN_BYTES) {
+      const parts = Math.min(jobs * 4, Math.ceil(input.size / (SPLIT_MIN_BYTES / 2)));
+      let start = 0;
+      for (let p = 1; p <= parts && start < input.size; p++) {
+        const end = p === parts ? input.size : await nextLineStart(input.path, Math.floor((input.size * p) / parts) - 1, input.size);
+        if (end <= start) continue;
+        planned.push({ unit: { ...base, start, end }, file: fileIndex, rawBytes: end - start });
+        start = end;
+      }
+    } else {
+      planned.push({ unit: base, file: fileIndex, rawBytes: input.size });
+    }
+    fileIndex++;
+  }
+
+  let bytesDone = 0;
+  let leaksSoFar = 0;
+  const progress = (bytes: number, leaks = 0) => {
+    bytesDone += bytes;
+    leaksSoFar += leaks;
+    opts.onProgress?.({ bytesDone, bytesTotal, findings: leaksSoFar });
+  };
+
+  const results: UnitResult[] = new Array(planned.length);
+  const useWorkers = jobs > 1 && planned.length > 0 && bytesTotal >= WORKER_MIN_BYTES;
+  if (useWorkers) {
+    await runOnWorkers(planned, results, Math.min(jobs, planned.length), { keyHex: key.toString('hex'), allow: opts.allow, maxFindings, evidenceLines }, progress);
+  } else {
+    for (let i = 0; i < planned.length; i++) {
+      const tally = new Tally(planned[i].unit.display, { allow, key, maxFindings, evidenceLines });
+      await scanUnit(planned[i].unit, tally, (n) => progress(n));
+      results[i] = tally.result;
+      leaksSoFar += tally.result.pii_leaks;
+    }
+  }
+  let stdinResult: UnitResult | undefined;
+  if (stdinAt >= 0) {
+    const tally = new Tally('-', { allow, key, maxFindings, evidenceLines });
+    await scanStdin(tally);
+    stdinResult = tally.result;
+  }
+
+  // Merge in input order; ranges of one file get their line numbers shifted by the lines before them.
+  const out: ScanResult = { pii_leaks: 0, by_category: emptyCounts(), files: fileIndex, lines: 0, bytes: 0, findings: [] };
+  const evidence: NonNullable<ScanResult['evidence']> = [];
+  let findingsTruncated = false;
+  let evidenceTruncated = false;
+  let lineOffset = 0;
+  let currentFile = -1;
+  const merge = (r: UnitResult, offset: number) => {
+    out.pii_leaks += r.pii_leaks;
+    for (const c of PII_CATEGORIES) out.by_category[c] += r.by_category[c];
+    out.lines += r.lines;
+    out.bytes += r.bytes;
+    for (const f of r.findings) {
+      if (out.findings.length < maxFindings) out.findings.push(offset ? { ...f, line: f.line + offset } : f);
+      else findingsTruncated = true;
+    }
+    findingsTruncated ||= r.findings_truncated;
+    for (const e of r.evidence) {
+      if (evidence.length < evidenceLines) evidence.push(offset ? { ...e, line: e.line + offset } : e);
+      else evidenceTruncated = true;
+    }
+    evidenceTruncated ||= r.evidence_truncated;
+  };
+  let next = 0;
+  for (let f = 0; f < fileIndex; f++) {
+    if (f === stdinAt) {
+      merge(stdinResult!, 0);
+      continue;
+    }
+    for (; next < planned.length && planned[next].file === f; next++) {
+      if (currentFile !== f) {
+        currentFile = f;
+        lineOffset = 0;
+      }
+      merge(results[next], lineOffset);
+      lineOffset += results[next].lines;
+    }
+  }
+  if (findingsTruncated) out.findings_truncated = true;
+  if (evidenceLines > 0) {
+    out.evidence = evidence;
+    if (evidenceTruncated) out.evidence_truncated = true;
+  }
+  return out;
+}
+
+async function runOnWorkers(
+  planned: PlannedUnit[],
+  results: UnitResult[],
+  jobs: number,
+  data: WorkerData,
+  progress: (bytes: number, leaks?: number) => void,
+): Promise<void> {
+  const entry = new URL('./worker-entry.mjs', import.meta.url);
+  const workers: Worker[] = [];
+  let nextUnit = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let done = 0;
+      let failed = false;
+      const fail = (err: Error) => {
+        if (failed) return;
+        failed = true;
+        reject(err);
+      };
+      const dispatch = (w: Worker) => {
+        if (nextUnit >= planned.length) {
+          w.postMessage({ type: 'exit' } satisfies WorkerTask);
+          return;
+        }
+        const id = nextUnit++;
+        w.postMessage({ type: 'unit', id, unit: planned[id].unit } satisfies WorkerTask);
+      };
+      for (let i = 0; i < jobs; i++) {
+        const w = new Worker(entry, { workerData: data });
+        workers.push(w);
+        w.on('message', (msg: WorkerReply) => {
+          if (msg.type === 'progress') {
+            progress(msg.bytes);
+          } else if (msg.type === 'done') {
+            results[msg.id] = msg.result;
+            progress(msg.bytes, msg.result.pii_leaks);
+            if (++done === planned.length) resolve();
+            else dispatch(w);
+          } else {
+            fail(new UserError(msg.message, msg.exitCode));
+          }
+        });
+        w.on('error', (err) => fail(new Error(`pii-scan worker failed: ${err.message}`)));
+        w.on('exit', (code) => {
+          if (code !== 0 && done < planned.length) fail(new Error(`pii-scan worker exited with code ${code}`));
+        });
+        dispatch(w);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,186 @@
+// Per-unit scanning state: turns latin1 text into counted lines and capped, redacted findings.
+// One Tally per file (or byte range of a file); the main thread merges them in input order.
+import { createHmac } from 'node:crypto';
+import { PII_CATEGORIES, type PiiCategory } from '../contract/metrics.ts';
+import type { AllowMatcher } from './allowlist.ts';
+import { NEEDLES, detectLine, type LineFinding } from './detect.ts';
+import type { EvidenceLine, Finding } from './index.ts';
+
+export interface TallyOptions {
+  allow?: AllowMatcher;
+  /** HMAC key for fingerprints. */
+  key: Buffer;
+  maxFindings: number;
+  evidenceLines: number;
+}
+
+export interface UnitResult {
+  lines: number;
+  bytes: number;
+  pii_leaks: number;
+  by_category: Record<PiiCategory, number>;
+  findings: Finding[];
+  findings_truncated: boolean;
+  evidence: EvidenceLine[];
+  evidence_truncated: boolean;
+}
+
+export function emptyCounts(): Record<PiiCategory, number> {
+  return Object.fromEntries(PII_CATEGORIES.map((c) => [c, 0])) as Record<PiiCategory, number>;
+}
+
+export function fingerprint(key: Buffer, category: PiiCategory, norm: string): string {
+  return createHmac('sha256', key).update(category).update('\0').update(norm).digest('hex').slice(0, 16);
+}
+
+const EXCERPT_CONTEXT = 120;
+const DELIM = /[\s,;"'{}[\]()]/;
+
+/** The line with every finding replaced by its redaction, long stretches between them cut at delimiters. */
+export function redactedExcerpt(line: string, findings: LineFinding[]): string {
+  const spans = [...findings].sort((a, b) => a.start - b.start);
+  let out = '';
+  let pos = 0;
+  const head = (seg: string) => {
+    if (seg.length <= EXCERPT_CONTEXT) return seg;
+    let cut = seg.slice(0, EXCERPT_CONTEXT);
+    let i = cut.length - 1;
+    while (i > 0 && !DELIM.test(cut[i])) i--;
+    cut = cut.slice(0, i + 1);
+    return cut + '…';
+  };
+  const tail = (seg: string) => {
+    if (seg.length <= EXCERPT_CONTEXT) return seg;
+    let cut = seg.slice(seg.length - EXCERPT_CONTEXT);
+    let i = 0;
+    while (i < cut.length - 1 && !DELIM.test(cut[i])) i++;
+    cut = cut.slice(i);
+    return '…' + cut;
+  };
+  for (let k = 0; k < spans.length; k++) {
+    const f = spans[k];
+    if (f.start < pos) continue; // overlaps a span already replaced
+    const gap = line.slice(pos, f.start);
+    if (k === 0) out += tail(gap);
+    else if (gap.length > 2 * EXCERPT_CONTEXT) out += head(gap) + tail(gap);
+    else out += gap;
+    let end = f.end;
+    for (let j = k + 1; j < spans.length && spans[j].start < end; j++) end = Math.max(end, spans[j].end);
+    out += f.redacted;
+    pos = end;
+  }
+  out += head(line.slice(pos));
+  // The line was decoded as latin1 for speed; show it as UTF-8, control bytes made visible.
+  return Buffer.from(out, 'latin1')
+    .toString('utf8')
+    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '\uFFFD')
+    .replace(/\r$/, '');
+}
+
+export class Tally {
+  readonly result: UnitResult;
+  private lastLine = 0;
+  private lastCats = new Set<PiiCategory>();
+
+  constructor(
+    readonly file: string,
+    private readonly opts: TallyOptions,
+  ) {
+    this.result = {
+      lines: 0,
+      bytes: 0,
+      pii_leaks: 0,
+      by_category: emptyCounts(),
+      findings: [],
+      findings_truncated: false,
+      evidence: [],
+      evidence_truncated: false,
+    };
+  }
+
+  /**
+   * Scans `text` (latin1-decoded bytes) whose first line is number `lineNo`. Text is whole lines,
+   * or a segment of one very long line. Returns the number of newlines in it.
+   */
+  scanText(text: string, lineNo: number): number {
+    const starts: number[] = [];
+    for (const re of NEEDLES) {
+      re.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(text))) {
+        starts.push(m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1);
+        const le = text.indexOf('\n', m.index);
+        if (le < 0) break;
+        re.lastIndex = le + 1;
+      }
+    }
+    let newlines = 0;
+    if (starts.length > 0) {
+      starts.sort((a, b) => a - b);
+      let pos = 0;
+      let prev = -1;
+      for (const ls of starts) {
+        if (ls === prev) continue;
+        prev = ls;
+        let nl = text.indexOf('\n', pos);
+        while (nl >= 0 && nl < ls) {
+          newlines++;
+          pos = nl + 1;
+          nl = text.indexOf('\n', pos);
+        }
+        pos = ls;
+        const le = nl < 0 ? text.length : nl;
+        const line = text.slice(ls, le);
+        const found = detectLine(line, this.opts.allow);
+        if (found.length) this.record(lineNo + newlines, line, found);
+      }
+      let nl = text.indexOf('\n', pos);
+      while (nl >= 0) {
+        newlines++;
+        nl = text.indexOf('\n', nl + 1);
+      }
+    } else {
+      let nl = text.indexOf('\n');
+      while (nl >= 0) {
+        newlines++;
+        nl = text.indexOf('\n', nl + 1);
+      }
+    }
+    return newlines;
+  }
+
+  private record(lineNo: number, line: string, found: LineFinding[]): void {
+    const r = this.result;
+    if (lineNo !== this.lastLine) {
+      r.pii_leaks++;
+      this.lastLine = lineNo;
+      this.lastCats = new Set();
+    }
+    const cats: PiiCategory[] = [];
+    for (const f of found) {
+      if (!cats.includes(f.category)) cats.push(f.category);
+      if (!this.lastCats.has(f.category)) {
+        this.lastCats.add(f.category);
+        r.by_category[f.category]++;
+      }
+      if (r.findings.length < this.opts.maxFindings) {
+        r.findings.push({
+          file: this.file,
+          line: lineNo,
+          category: f.category,
+          redacted: f.redacted,
+          fingerprint: fingerprint(this.opts.key, f.category, f.norm),
+        });
+      } else {
+        r.findings_truncated = true;
+      }
+    }
+    if (this.opts.evidenceLines > 0) {
+      if (r.evidence.length < this.opts.evidenceLines) {
+        r.evidence.push({ file: this.file, line: lineNo, categories: cats, excerpt: redactedExcerpt(line, found) });
+      } else {
+        r.evidence_truncated = true;
+      }
+    }
+  }
+}

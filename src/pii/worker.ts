@@ -1,0 +1,35 @@
+// Scan worker: receives units (files or byte ranges), returns one UnitResult per unit.
+import { parentPort, workerData } from 'node:worker_threads';
+import { UserError } from '../cli/errors.ts';
+import { compileAllowList } from './allowlist.ts';
+import { scanUnit, type ReadUnit } from './reader.ts';
+import { Tally } from './tally.ts';
+import type { WorkerData, WorkerReply, WorkerTask } from './scan.ts';
+
+const data = workerData as WorkerData;
+const allow = compileAllowList(data.allow);
+const key = Buffer.from(data.keyHex, 'hex');
+const port = parentPort!;
+
+port.on('message', async (task: WorkerTask) => {
+  if (task.type === 'exit') {
+    port.close();
+    return;
+  }
+  const unit: ReadUnit = task.unit;
+  const tally = new Tally(unit.display, { allow, key, maxFindings: data.maxFindings, evidenceLines: data.evidenceLines });
+  let pendingBytes = 0;
+  try {
+    await scanUnit(unit, tally, (n) => {
+      pendingBytes += n;
+      if (pendingBytes >= 4 << 20) {
+        port.postMessage({ type: 'progress', bytes: pendingBytes, findings: tally.result.pii_leaks } satisfies WorkerReply);
+        pendingBytes = 0;
+      }
+    });
+    port.postMessage({ type: 'done', id: task.id, bytes: pendingBytes, result: tally.result } satisfies WorkerReply);
+  } catch (err) {
+    const exitCode = err instanceof UserError ? err.exitCode : 70;
+    port.postMessage({ type: 'error', id: task.id, message: (err as Error).message, exitCode } satisfies WorkerReply);
+  }
+});
