@@ -1,0 +1,8 @@
+// Writes the reference docs rendered from the definitions (npm run docs).
+import { writeFile } from 'node:fs/promises';
+import { renderAlertsDoc, renderMetricsDoc } from '../src/docs/reference.ts';
+import { projectDefinitions } from '../src/generate/definitions.ts';
+
+await writeFile('docs/alerts.md', renderAlertsDoc(projectDefinitions));
+await writeFile('docs/metrics.md', renderMetricsDoc());
+console.log('wrote docs/alerts.md, docs/metrics.md');
