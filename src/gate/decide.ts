@@ -274,8 +274,9 @@ export function decide(e: GateEvidence): Decision {
       return;
     }
     const run = longestRunMinutes(series.value, bad);
-    if (run.minutes > limit) add({ name, value: run.minutes, status: 'critical', target, detail: say(run.minutes, run.from!) });
-    else if (lowTraffic) add({ name, value: run.minutes, status: 'no_data', target, detail: `${name.replace(/_/g, ' ')} is ${lowTrafficNote}.` });
+    // with too few deliveries a 5m rate is noise, in both directions
+    if (lowTraffic) add({ name, value: run.minutes, status: 'no_data', target, detail: `${name.replace(/_/g, ' ')} is ${lowTrafficNote}.` });
+    else if (run.minutes > limit) add({ name, value: run.minutes, status: 'critical', target, detail: say(run.minutes, run.from!) });
     else add({ name, value: run.minutes, status: 'pass', target, detail: run.minutes ? `longest run ${fmt(run.minutes)} min` : 'no breach' });
   }
 

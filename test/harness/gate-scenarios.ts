@@ -1,0 +1,252 @@
+// The gate's integration scenarios: each one a canary history in its own time slot (so
+// one server holds them all), the gate flags to run against it and what must come out.
+import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
+import { TEAM_LABEL } from '../../src/rules/alert.ts';
+import { instanceNames, latency, scenarioSamples, type MinuteTraffic, type Sample, type ScenarioHistory } from './history.ts';
+import type { CheckStatus, Verdict } from '../../src/gate/index.ts';
+
+/** Slots start here: a fixed past date keeps runs reproducible. */
+export const HISTORY_BASE = Date.UTC(2025, 5, 2) / 1000;
+const GAP_MINUTES = 6 * 60;
+
+export interface GateScenario {
+  history: ScenarioHistory;
+  checkpoint: '30m' | '2h' | '24h' | '48h';
+  phase: 5 | 25;
+  /** Gate window end, minutes after T0. */
+  atMinute: number;
+  extraArgs?: string[];
+  verdict: Verdict;
+  /** Check statuses that must hold. */
+  checks?: Record<string, CheckStatus>;
+}
+
+const PER_INSTANCE = 100;
+const healthy = (): MinuteTraffic => ({ deliveries: PER_INSTANCE, successRatio: 0.99, latency: latency.fast });
+const allInstances = (n: number, minute: (m: number) => MinuteTraffic | null) => instanceNames(n).map((instance) => ({ instance, minute }));
+
+const critical = canaryAlertGroup.alerts.filter((a) => a.severity === 'critical').map((a) => a.name);
+const warning = canaryAlertGroup.alerts.filter((a) => a.severity === 'warning').map((a) => a.name);
+const ours = (alertname: string, alertstate: 'firing' | 'pending', severity = 'critical') => ({ alertname, alertstate, severity, ...TEAM_LABEL });
+
+type Draft = Omit<GateScenario, 'history'> & { name: string; minutes: number; instances: ScenarioHistory['instances']; alerts?: ScenarioHistory['alerts'] };
+
+const drafts: Draft[] = [
+  {
+    name: 'healthy-30m',
+    minutes: 40,
+    instances: allInstances(5, healthy),
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'continue',
+    checks: { success_rate: 'pass', p95_latency: 'pass', circuit_breaker_opens: 'pass', critical_alerts: 'pass', sustained_success_rate: 'pass' },
+  },
+  {
+    // pending alerts, other teams' alerts and our warnings must not count
+    name: 'healthy-24h-noise-alerts',
+    minutes: 24 * 60 + 10,
+    instances: instanceNames(5).map((instance, i) => ({
+      instance,
+      minute: (m) => ({ ...healthy(), cbOpens: i === 0 && (m === 300 || m === 700 || m === 1000) ? 1 : 0 }),
+    })),
+    alerts: [
+      { labels: ours(critical[1], 'pending'), from: 100, to: 104 },
+      { labels: ours(warning[0], 'firing', 'warning'), from: 200, to: 230 },
+      { labels: { alertname: 'PaymentsApiDown', alertstate: 'firing', severity: 'critical', team: 'payments' }, from: 300, to: 360 },
+      { labels: { ...ours(critical[0], 'firing'), team: 'payments' }, from: 400, to: 420 },
+    ],
+    checkpoint: '24h',
+    phase: 5,
+    atMinute: 24 * 60,
+    verdict: 'promote',
+    checks: { critical_alerts: 'pass', circuit_breaker_opens: 'pass' },
+  },
+  {
+    name: 'marginal-success',
+    minutes: 40,
+    instances: allInstances(5, () => ({ ...healthy(), successRatio: 0.93 })),
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'marginal',
+    checks: { success_rate: 'warn', sustained_success_rate: 'pass' },
+  },
+  {
+    // 6 bad minutes: the window's rate stays above 95%, the 5m rate is below 90% for ~10 minutes
+    name: 'sustained-drop',
+    minutes: 130,
+    instances: allInstances(5, (m) => (m >= 40 && m < 46 ? { ...healthy(), successRatio: 0.3 } : healthy())),
+    checkpoint: '2h',
+    phase: 5,
+    atMinute: 120,
+    verdict: 'rollback',
+    checks: { success_rate: 'pass', sustained_success_rate: 'critical' },
+  },
+  {
+    // 2 bad minutes: the 5m rate dips below 90% for ~4 minutes only
+    name: 'short-blip',
+    minutes: 130,
+    instances: allInstances(5, (m) => (m >= 40 && m < 42 ? { ...healthy(), successRatio: 0.6 } : healthy())),
+    checkpoint: '2h',
+    phase: 5,
+    atMinute: 120,
+    verdict: 'continue',
+    checks: { success_rate: 'pass', sustained_success_rate: 'pass' },
+  },
+  {
+    name: 'slow-p95',
+    minutes: 40,
+    instances: allInstances(5, () => ({ ...healthy(), latency: latency.slow })),
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'rollback',
+    checks: { p95_latency: 'critical', sustained_p95_latency: 'critical', success_rate: 'pass' },
+  },
+  {
+    name: 'slowish-p95',
+    minutes: 40,
+    instances: allInstances(5, () => ({ ...healthy(), latency: latency.slowish })),
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'marginal',
+    checks: { p95_latency: 'warn', sustained_p95_latency: 'pass' },
+  },
+  {
+    name: 'cb-storm',
+    minutes: 40,
+    instances: instanceNames(5).map((instance, i) => ({ instance, minute: (m) => ({ ...healthy(), cbOpens: i < 3 && m >= 5 && m < 10 ? 1 : 0 }) })),
+    // 15 opens in 30 minutes
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'rollback',
+    checks: { circuit_breaker_opens: 'critical' },
+  },
+  {
+    name: 'single-cb-open',
+    minutes: 40,
+    instances: instanceNames(5).map((instance, i) => ({ instance, minute: (m) => ({ ...healthy(), cbOpens: i === 0 && m === 3 ? 1 : 0 }) })),
+    // one open is under the 5/day pace pro-rated to 30 minutes
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'marginal',
+    checks: { circuit_breaker_opens: 'warn' },
+  },
+  {
+    name: 'no-traffic',
+    minutes: 40,
+    instances: [],
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'inconclusive',
+    checks: { deliveries: 'no_data', success_rate: 'no_data' },
+  },
+  {
+    name: 'low-traffic',
+    minutes: 40,
+    instances: allInstances(1, () => ({ deliveries: 2, successRatio: 0.5, latency: latency.fast })),
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'inconclusive',
+    checks: { deliveries: 'no_data', success_rate: 'no_data' },
+  },
+  {
+    name: 'counter-reset',
+    minutes: 130,
+    instances: instanceNames(5).map((instance, i) => ({ instance, minute: (m) => ({ ...healthy(), reset: i === 1 && m === 60 }) })),
+    checkpoint: '2h',
+    phase: 5,
+    atMinute: 120,
+    verdict: 'continue',
+    checks: { success_rate: 'pass', deliveries: 'pass' },
+  },
+  {
+    // summed ratio 98.5%; the mean of per-instance ratios would be 74.5%
+    name: 'uneven-instances',
+    minutes: 40,
+    instances: [
+      { instance: 'webhook-sender-001', minute: () => ({ deliveries: 1000, successRatio: 0.99, latency: latency.fast }) },
+      { instance: 'webhook-sender-002', minute: () => ({ deliveries: 10, successRatio: 0.5, latency: latency.fast }) },
+    ],
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'continue',
+    checks: { success_rate: 'pass' },
+  },
+  {
+    name: 'critical-alert-fired',
+    minutes: 130,
+    instances: allInstances(5, healthy),
+    alerts: [{ labels: ours(critical[0], 'firing'), from: 50, to: 60 }],
+    checkpoint: '2h',
+    phase: 25,
+    atMinute: 120,
+    verdict: 'marginal',
+    checks: { critical_alerts: 'warn' },
+  },
+  {
+    // 9 opens late on day 1 and 9 early on day 2: neither day exceeds 10, the 24h around the change does
+    name: 'cb-any-24h-48h',
+    minutes: 48 * 60 + 10,
+    instances: instanceNames(5).map((instance, i) => ({
+      instance,
+      minute: (m) => ({ ...healthy(), cbOpens: i === 2 && ((m >= 20 * 60 && m < 20 * 60 + 9) || (m >= 26 * 60 && m < 26 * 60 + 9)) ? 1 : 0 }),
+    })),
+    checkpoint: '48h',
+    phase: 25,
+    atMinute: 48 * 60,
+    verdict: 'rollback',
+    checks: { circuit_breaker_opens: 'critical' },
+  },
+];
+
+/** The scenarios laid end to end in time, each after a gap. */
+export const gateScenarios: GateScenario[] = (() => {
+  let t = HISTORY_BASE;
+  return drafts.map((d) => {
+    const { name, minutes, instances, alerts, ...rest } = d;
+    const history: ScenarioHistory = { name, t0: t, minutes, instances, alerts };
+    t += (minutes + GAP_MINUTES) * 60;
+    return { history, ...rest };
+  });
+})();
+
+export function scenario(name: string): GateScenario {
+  const s = gateScenarios.find((x) => x.history.name === name);
+  if (!s) throw new Error(`no scenario ${name}`);
+  return s;
+}
+
+export function* allScenarioSamples(): Generator<Sample> {
+  for (const s of gateScenarios) yield* scenarioSamples(s.history);
+}
+
+export const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+
+/** The `slogate gate` arguments for a scenario against `url`. */
+export function gateArgs(s: GateScenario, url: string): string[] {
+  return [
+    'gate',
+    '--prometheus',
+    url,
+    '--start',
+    iso(s.history.t0),
+    '--at',
+    iso(s.history.t0 + s.atMinute * 60),
+    '--checkpoint',
+    s.checkpoint,
+    '--phase',
+    String(s.phase),
+    '--skip',
+    'pii',
+    '--json',
+    ...(s.extraArgs ?? []),
+  ];
+}
