@@ -12,10 +12,16 @@ function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
-/** `{a="x",b="y"}` with keys in insertion order (stable output). Equality matchers only. */
+/**
+ * Key of a regex matcher: `{ [regexLabel('instance')]: '$instance' }` renders `instance=~"$instance"`
+ * (dashboards' multi-value variables). Label names can't contain `=~`, so plain keys are unaffected.
+ */
+export const regexLabel = (label: string): string => `${label}=~`;
+
+/** `{a="x",b="y"}` with keys in insertion order (stable output). Equality matchers, or `=~` via regexLabel. */
 export function selector(matchers: Matchers, extra: Matchers = {}): string {
   const all = { ...matchers, ...extra };
-  const parts = Object.entries(all).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`);
+  const parts = Object.entries(all).map(([k, v]) => (k.endsWith('=~') ? `${k}"${escapeLabelValue(v)}"` : `${k}="${escapeLabelValue(v)}"`));
   return `{${parts.join(',')}}`;
 }
 

@@ -1,3 +1,3 @@
 // Artefact sources beyond rules and SLOs register here (side-effect imports).
-// e.g. import '../dashboards/source.ts';
+import '../dashboards/source.ts';
 export {};

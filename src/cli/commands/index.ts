@@ -1,6 +1,7 @@
 // Each command registers itself on the program. Add one line per command module.
 import type { Command } from 'commander';
 import { registerGenerate, registerLint } from './generate.ts';
+import { registerDashboards } from './dashboards.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerGate } from './gate.ts';
 import { registerMetrics } from './metrics.ts';
@@ -8,4 +9,4 @@ import { registerPiiScan } from './pii-scan.ts';
 
 export type CommandRegistrar = (program: Command) => void;
 
-export const commands: CommandRegistrar[] = [registerGenerate, registerLint, registerSimulate, registerGate, registerMetrics, registerPiiScan];
+export const commands: CommandRegistrar[] = [registerGenerate, registerLint, registerDashboards, registerSimulate, registerGate, registerMetrics, registerPiiScan];

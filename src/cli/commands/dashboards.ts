@@ -1,0 +1,79 @@
+// `slogate dashboards push`: import the generated dashboards into Grafana.
+import type { Command } from 'commander';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { lintDashboardFolder } from '../../dashboards/source.ts';
+import { pushDashboards, type LocalDashboard } from '../../dashboards/push.ts';
+import { EXIT, UserError } from '../errors.ts';
+
+async function readDashboards(dir: string): Promise<LocalDashboard[]> {
+  const dashDir = join(dir, 'grafana', 'dashboards');
+  let files: string[];
+  try {
+    files = (await readdir(dashDir)).filter((f) => f.endsWith('.json')).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    files = [];
+  }
+  if (!files.length) throw new UserError(`no dashboards in ${dashDir}; run \`slogate generate\` first`);
+  const out: LocalDashboard[] = [];
+  for (const f of files) {
+    const path = join(dashDir, f);
+    let doc: Record<string, unknown>;
+    try {
+      doc = JSON.parse(await readFile(path, 'utf8'));
+    } catch (e) {
+      throw new UserError(`${path}: invalid JSON: ${(e as Error).message.split('\n')[0]}`);
+    }
+    if (typeof doc.uid !== 'string' || !doc.uid) throw new UserError(`${path}: dashboard has no uid`);
+    out.push({ uid: doc.uid, title: String(doc.title ?? doc.uid), dashboard: doc });
+  }
+  return out;
+}
+
+interface PushCliOptions {
+  grafana: string;
+  folderUid?: string;
+  message: string;
+  dryRun?: boolean;
+  dir: string;
+}
+
+export function registerDashboards(program: Command): void {
+  const cmd = program.command('dashboards').description('Grafana dashboards generated from dashboards/*.ts');
+  cmd
+    .command('push')
+    .description('import every generated dashboard into Grafana (POST /api/dashboards/db, overwrite); token from GRAFANA_TOKEN')
+    .requiredOption('--grafana <url>', 'Grafana root URL, e.g. https://grafana.example.com')
+    .option('--folder-uid <uid>', 'folder to import into (default: General)')
+    .option('--message <text>', 'version history message', 'pushed by slogate dashboards push')
+    .option('--dry-run', 'change nothing; show for each dashboard whether it would be created, updated or left unchanged')
+    .option('--dir <dir>', 'generated output directory', 'generated')
+    .action(async (opts: PushCliOptions) => {
+      const token = process.env.GRAFANA_TOKEN ?? '';
+      if (!token.trim()) throw new UserError('GRAFANA_TOKEN is not set: export a Grafana service account token with dashboard write access');
+      const list = await readDashboards(opts.dir);
+      // fail closed: never push a dashboard the lint rejects
+      const problems = await lintDashboardFolder(opts.dir);
+      if (problems.length) {
+        for (const p of problems) process.stderr.write(`slogate: ${p}\n`);
+        throw new UserError(`refusing to push: ${problems.length} dashboard lint problem(s) in ${opts.dir}/`, EXIT.found);
+      }
+      const summary = await pushDashboards(list, {
+        grafanaUrl: opts.grafana,
+        token,
+        folderUid: opts.folderUid,
+        message: opts.message,
+        dryRun: opts.dryRun,
+      });
+      for (const r of summary.results) {
+        if (r.status === 'failed') process.stderr.write(`slogate: ${r.line}\n`);
+        else process.stdout.write(`${r.line}\n`);
+      }
+      if (summary.fatal) throw new UserError(summary.fatal, EXIT.found);
+      const failed = summary.results.filter((r) => r.status === 'failed').length;
+      const verb = opts.dryRun ? 'checked' : 'imported';
+      process.stdout.write(`${verb} ${list.length - failed} of ${list.length} dashboards${opts.dryRun ? '' : ` into ${opts.grafana}`}\n`);
+      if (failed) process.exitCode = EXIT.found;
+    });
+}
