@@ -6,7 +6,8 @@ import { registerSimulate } from './simulate.ts';
 import { registerGate } from './gate.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerPiiScan } from './pii-scan.ts';
+import { registerEvidence } from './evidence.ts';
 
 export type CommandRegistrar = (program: Command) => void;
 
-export const commands: CommandRegistrar[] = [registerGenerate, registerLint, registerDashboards, registerSimulate, registerGate, registerMetrics, registerPiiScan];
+export const commands: CommandRegistrar[] = [registerGenerate, registerLint, registerDashboards, registerSimulate, registerGate, registerMetrics, registerPiiScan, registerEvidence];

@@ -1,0 +1,176 @@
+// `slogate evidence collect|verify`: the runbook's evidence folder, sealed by a manifest.
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { CHECKPOINT_MINUTES, canaryGates, type CheckpointName } from '../../../slo/canary.ts';
+import { DEFAULT_CANARY_SELECTOR } from '../../contract/selectors.ts';
+import { checkpointRule, runGate, summaryFromResult, verdictJson, type PhaseNumber } from '../../gate/index.ts';
+import { PrometheusClient, PrometheusError, authFromEnv } from '../../prometheus/client.ts';
+import { collectEvidence, driftCount, EvidenceError, grafanaTokenFromEnv, ManifestError, parseSelector, verdictProblems, verifyEvidence, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
+import { UserError } from '../errors.ts';
+import { asUserError, durationMs, instant, positiveInt } from './gate.ts';
+
+interface CollectFlags {
+  out: string;
+  verdict?: string;
+  prometheus?: string;
+  start?: string;
+  checkpoint?: string;
+  at?: string;
+  phase: string;
+  selector: string;
+  logs?: string[];
+  skip?: string[];
+  minDeliveries: string;
+  alertmanager?: string;
+  grafana?: string;
+  timeout: string;
+  deadline: string;
+}
+
+/** Evidence collection exit codes: 1 says a part of the evidence could not be produced. */
+export const EVIDENCE_EXIT = { ok: 0, incomplete: 1, usage: 2 } as const;
+
+async function readVerdict(file: string): Promise<VerdictDoc> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new UserError(`--verdict ${file}: ${e.code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not JSON (${e.message})` : e.message}`);
+  }
+  const problems = verdictProblems(doc);
+  if (problems.length) throw new UserError(`--verdict ${file} is not a gate verdict: ${problems[0]}`);
+  return doc as VerdictDoc;
+}
+
+function matchersOf(selector: string) {
+  try {
+    return parseSelector(selector);
+  } catch (err) {
+    throw new UserError(`--selector: ${(err as Error).message}`);
+  }
+}
+
+/** Prints what was written and what is missing; sets the exit code. */
+export function reportCollected(r: CollectResult, out: NodeJS.WritableStream = process.stderr): void {
+  for (const line of r.incomplete) out.write(`slogate: evidence incomplete: ${line}\n`);
+  out.write(`slogate: sealed ${r.manifest.files.length} evidence files in ${r.outDir}/manifest.json (verdict ${r.manifest.verdict}, panels: ${r.panels})\n`);
+}
+
+export function registerEvidence(program: Command): void {
+  const evidence = program.command('evidence').description("the runbook's evidence folder: collect it, verify it");
+
+  evidence
+    .command('collect')
+    .description('write the evidence folder (summary, hourly, 6h bundles, alerts, PII, panels, manifest) for one checkpoint')
+    .requiredOption('--out <dir>', 'evidence folder, e.g. evidence/canary')
+    .option('--verdict <file>', 'use a recorded gate verdict JSON instead of running the gate')
+    .option('--prometheus <url>', 'Prometheus-compatible query API')
+    .option('--start <rfc3339>', "the canary's T+0 (when running the gate)")
+    .addOption(new Option('--checkpoint <name>', 'checkpoint (when running the gate)').choices(Object.keys(CHECKPOINT_MINUTES)))
+    .option('--at <rfc3339>', 'end of the window (default: now)')
+    .option('--phase <percent>', 'traffic share of the canary: 5, 25 or 100', '5')
+    .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR)
+    .option('--logs <path-or-glob...>', 'canary logs: scanned for PII, written redacted to pii/')
+    .addOption(new Option('--skip <evidence...>', 'collect without this evidence').choices(['pii']))
+    .option('--min-deliveries <n>', 'fewer deliveries in the window is inconclusive', String(canaryGates.minDeliveries))
+    .option('--alertmanager <url>', 'also export the alerts Alertmanager has active now')
+    .option('--grafana <url>', 'render the four panels with Grafana (token from GRAFANA_TOKEN); default: draw them as SVG')
+    .option('--timeout <duration>', 'timeout of each HTTP request', '10s')
+    .option('--deadline <duration>', 'bound on all queries', '60s')
+    .action(async (flags: CollectFlags) => {
+      const matchers = matchersOf(flags.selector);
+      let verdict: VerdictDoc;
+      let summary: unknown;
+      let series: { success_rate: [number, number][]; p95_ms: [number, number][] } | undefined;
+      if (flags.verdict) {
+        verdict = await readVerdict(flags.verdict);
+      } else {
+        if (!flags.prometheus || !flags.start || !flags.checkpoint) {
+          throw new UserError('give --verdict FILE, or --prometheus, --start and --checkpoint to run the gate');
+        }
+        const start = instant('--start', flags.start);
+        const end = flags.at === undefined ? Math.floor(Date.now() / 1000) : instant('--at', flags.at);
+        const phase = positiveInt('--phase', flags.phase, 0);
+        const rule = checkpointRule(phase, flags.checkpoint);
+        if ('error' in rule) throw new UserError(rule.error);
+        if (end <= start) throw new UserError(`--at ${flags.at ?? 'now'} is not after --start ${flags.start}`);
+        const result = await runGate({
+          prometheus: flags.prometheus,
+          start,
+          at: end,
+          checkpoint: flags.checkpoint as CheckpointName,
+          phase: phase as PhaseNumber,
+          selector: flags.selector,
+          logs: flags.logs,
+          skip: flags.skip,
+          minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries, 0),
+          alertmanager: flags.alertmanager,
+          timeoutMs: durationMs('--timeout', flags.timeout),
+          deadlineMs: durationMs('--deadline', flags.deadline),
+        }).catch(asUserError);
+        verdict = verdictJson(result) as VerdictDoc;
+        summary = summaryFromResult(result);
+        series = result.series;
+      }
+      let client: PrometheusClient | null = null;
+      try {
+        client = flags.prometheus
+          ? new PrometheusClient({
+              url: flags.prometheus,
+              auth: authFromEnv(),
+              timeoutMs: durationMs('--timeout', flags.timeout),
+              deadlineMs: durationMs('--deadline', flags.deadline),
+            })
+          : null;
+      } catch (err) {
+        if (err instanceof PrometheusError) throw new UserError(`--prometheus: ${err.message}`);
+        throw err;
+      }
+      try {
+        const result = await collectEvidence({
+          outDir: flags.out,
+          verdict,
+          summary,
+          series,
+          prometheus: client,
+          matchers,
+          alertmanagerUrl: flags.alertmanager,
+          grafana: flags.grafana ? { url: flags.grafana, token: grafanaTokenFromEnv() } : undefined,
+          logs: flags.logs,
+          skipPii: flags.skip?.includes('pii'),
+        });
+        reportCollected(result);
+        process.exitCode = result.incomplete.length ? EVIDENCE_EXIT.incomplete : EVIDENCE_EXIT.ok;
+      } catch (err) {
+        if (err instanceof EvidenceError) throw new UserError(err.message);
+        throw err;
+      } finally {
+        client?.close();
+      }
+    });
+
+  evidence
+    .command('verify')
+    .description('check every file against manifest.json: exit 1 naming each changed, missing or extra file')
+    .argument('<dir>', 'evidence folder')
+    .action(async (dir: string) => {
+      let r;
+      try {
+        r = await verifyEvidence(dir);
+      } catch (err) {
+        if (err instanceof ManifestError) throw new UserError(err.message);
+        throw err;
+      }
+      const { drift } = r;
+      for (const p of drift.changed) process.stderr.write(`slogate: changed: ${dir}/${p}\n`);
+      for (const p of drift.missing) process.stderr.write(`slogate: missing: ${dir}/${p}\n`);
+      for (const p of drift.extra) process.stderr.write(`slogate: extra: ${dir}/${p}\n`);
+      if (driftCount(drift)) {
+        process.stderr.write(`slogate: ${dir} does not match its manifest (${driftCount(drift)} of ${r.files} files differ)\n`);
+        process.exitCode = EVIDENCE_EXIT.incomplete;
+      } else {
+        process.stdout.write(`${dir}: ${r.files} files match manifest.json (verdict ${r.manifest.verdict}, ${Object.entries(r.manifest.verdicts).map(([c, v]) => `T+${c} ${v}`).join(', ')})\n`);
+      }
+    });
+}
