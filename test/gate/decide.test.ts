@@ -1,0 +1,257 @@
+// The decision core, table-driven: every runbook checkpoint of every phase against
+// every kind of evidence, plus precedence, pro-rating, sustained runs and bad input.
+import { describe, expect, it } from 'vitest';
+import { canaryGates, canaryPhases, CHECKPOINT_MINUTES, type CheckpointName } from '../../slo/canary.ts';
+import {
+  GATE_EXIT,
+  CHECKPOINT_EARLIEST_MINUTES,
+  checkpointRule,
+  decide,
+  longestRunMinutes,
+  measured,
+  missing,
+  type CheckStatus,
+  type GateEvidence,
+  type PhaseNumber,
+  type Point,
+  type Verdict,
+} from '../../src/gate/index.ts';
+
+const T0 = Date.UTC(2025, 10, 13, 9) / 1000;
+const sr = canaryGates.successRate;
+const lat = canaryGates.p95LatencyMs;
+const cb = canaryGates.circuitBreakerOpensPerDay;
+
+function flatSeries(minutes: number, value: number, start = T0): Point[] {
+  return Array.from({ length: minutes }, (_, i) => [start + (i + 1) * 60, value] as Point);
+}
+
+/** Green evidence for a window of `minutes`. */
+function green(phase: PhaseNumber, checkpoint: CheckpointName, minutes = CHECKPOINT_MINUTES[checkpoint]): GateEvidence {
+  return {
+    checkpoint,
+    phase,
+    window: { start: T0, end: T0 + minutes * 60 },
+    minDeliveries: canaryGates.minDeliveries,
+    deliveries: measured(10_000),
+    successes: measured(9_900),
+    p95Seconds: measured(0.4),
+    cbOpens: measured(0),
+    cbOpensMax24h: minutes > 1440 ? measured(0) : undefined,
+    criticalAlerts: measured([]),
+    piiLeaks: measured(0),
+    successRateSeries: measured(flatSeries(minutes, 99)),
+    p95Series: measured(flatSeries(minutes, 0.4)),
+  };
+}
+
+/** A series that is fine except for `n` consecutive minutes at `bad` starting at minute 10. */
+function seriesWithRun(minutes: number, ok: number, bad: number, n: number): Point[] {
+  return flatSeries(minutes, ok).map(([t, v], i) => [t, i >= 10 && i < 10 + n ? bad : v] as Point);
+}
+
+interface Kind {
+  name: string;
+  change: (e: GateEvidence, minutes: number) => Partial<GateEvidence>;
+  /** Verdict at an intermediate checkpoint and at the final one. */
+  intermediate: Verdict;
+  final: Verdict;
+  check?: { name: string; intermediate: CheckStatus; final: CheckStatus };
+}
+
+const pct = (p: number) => ({ successes: measured(p * 100) });
+
+const kinds: Kind[] = [
+  { name: 'all green', change: () => ({}), intermediate: 'continue', final: 'promote' },
+  { name: 'success exactly at target', change: () => pct(sr.target), intermediate: 'continue', final: 'promote' },
+  { name: 'success between critical and target', change: () => pct((sr.target + sr.critical) / 2), intermediate: 'marginal', final: 'rollback', check: { name: 'success_rate', intermediate: 'warn', final: 'fail' } },
+  { name: 'success exactly at critical', change: () => pct(sr.critical), intermediate: 'marginal', final: 'rollback', check: { name: 'success_rate', intermediate: 'warn', final: 'fail' } },
+  { name: 'success below critical', change: () => pct(sr.critical - 0.5), intermediate: 'rollback', final: 'rollback', check: { name: 'success_rate', intermediate: 'critical', final: 'critical' } },
+  { name: 'p95 just below target', change: () => ({ p95Seconds: measured((lat.target - 1) / 1000) }), intermediate: 'continue', final: 'promote' },
+  { name: 'p95 exactly at target', change: () => ({ p95Seconds: measured(lat.target / 1000) }), intermediate: 'marginal', final: 'rollback', check: { name: 'p95_latency', intermediate: 'warn', final: 'fail' } },
+  { name: 'p95 exactly at critical', change: () => ({ p95Seconds: measured(lat.critical / 1000) }), intermediate: 'marginal', final: 'rollback', check: { name: 'p95_latency', intermediate: 'warn', final: 'fail' } },
+  { name: 'p95 above critical', change: () => ({ p95Seconds: measured((lat.critical + 1) / 1000) }), intermediate: 'rollback', final: 'rollback', check: { name: 'p95_latency', intermediate: 'critical', final: 'critical' } },
+  {
+    name: 'cb opens at the pro-rated daily target',
+    change: (_e, m) => ({ cbOpens: measured(Math.ceil((cb.target * m) / 1440)), cbOpensMax24h: m > 1440 ? measured(cb.target) : undefined }),
+    intermediate: 'marginal',
+    final: 'rollback',
+    check: { name: 'circuit_breaker_opens', intermediate: 'warn', final: 'fail' },
+  },
+  {
+    name: 'cb opens exactly at critical',
+    change: (_e, m) => ({ cbOpens: measured(cb.critical), cbOpensMax24h: m > 1440 ? measured(cb.critical) : undefined }),
+    intermediate: 'marginal',
+    final: 'rollback',
+    check: { name: 'circuit_breaker_opens', intermediate: 'warn', final: 'fail' },
+  },
+  {
+    name: 'cb opens above critical',
+    change: (_e, m) => ({ cbOpens: measured(cb.critical + 1), cbOpensMax24h: m > 1440 ? measured(cb.critical + 1) : undefined }),
+    intermediate: 'rollback',
+    final: 'rollback',
+    check: { name: 'circuit_breaker_opens', intermediate: 'critical', final: 'critical' },
+  },
+  { name: 'one PII leak', change: () => ({ piiLeaks: measured(1) }), intermediate: 'rollback', final: 'rollback', check: { name: 'pii_leaks', intermediate: 'critical', final: 'critical' } },
+  { name: 'PII scan failed', change: () => ({ piiLeaks: missing('unreadable') }), intermediate: 'inconclusive', final: 'inconclusive', check: { name: 'pii_leaks', intermediate: 'no_data', final: 'no_data' } },
+  { name: 'PII scan skipped', change: () => ({ piiLeaks: 'skipped' }), intermediate: 'continue', final: 'promote' },
+  { name: 'critical alert fired', change: () => ({ criticalAlerts: measured(['WebhookSenderDown']) }), intermediate: 'marginal', final: 'rollback', check: { name: 'critical_alerts', intermediate: 'warn', final: 'fail' } },
+  { name: 'alerts unknown', change: () => ({ criticalAlerts: missing('unreachable') }), intermediate: 'inconclusive', final: 'inconclusive' },
+  { name: 'Prometheus unreachable', change: () => unreachable(), intermediate: 'inconclusive', final: 'inconclusive', check: { name: 'success_rate', intermediate: 'no_data', final: 'no_data' } },
+  { name: 'no matching series', change: () => ({ deliveries: missing('no series'), successes: missing('no series'), p95Seconds: missing('no series') }), intermediate: 'inconclusive', final: 'inconclusive' },
+  { name: 'too few deliveries', change: () => ({ deliveries: measured(canaryGates.minDeliveries - 1), successes: measured(50) }), intermediate: 'inconclusive', final: 'inconclusive', check: { name: 'success_rate', intermediate: 'no_data', final: 'no_data' } },
+  { name: 'deliveries NaN', change: () => ({ deliveries: measured(Number.NaN) }), intermediate: 'inconclusive', final: 'inconclusive' },
+  { name: 'zero deliveries', change: () => ({ deliveries: measured(0), successes: measured(0) }), intermediate: 'inconclusive', final: 'inconclusive' },
+  { name: 'p95 NaN', change: () => ({ p95Seconds: measured(Number.NaN) }), intermediate: 'inconclusive', final: 'inconclusive', check: { name: 'p95_latency', intermediate: 'no_data', final: 'no_data' } },
+  {
+    name: 'success below critical for one minute more than allowed',
+    change: (_e, m) => ({ successRateSeries: measured(seriesWithRun(m, 99, sr.critical - 1, sr.sustainedMinutes + 1)) }),
+    intermediate: 'rollback',
+    final: 'rollback',
+    check: { name: 'sustained_success_rate', intermediate: 'critical', final: 'critical' },
+  },
+  {
+    name: 'success below critical for exactly the allowed minutes',
+    change: (_e, m) => ({ successRateSeries: measured(seriesWithRun(m, 99, sr.critical - 1, sr.sustainedMinutes)) }),
+    intermediate: 'continue',
+    final: 'promote',
+  },
+  {
+    name: 'p95 above critical for one minute more than allowed',
+    change: (_e, m) => ({ p95Series: measured(seriesWithRun(m, 0.4, lat.critical / 1000 + 1, lat.sustainedMinutes + 1)) }),
+    intermediate: 'rollback',
+    final: 'rollback',
+    check: { name: 'sustained_p95_latency', intermediate: 'critical', final: 'critical' },
+  },
+  {
+    name: 'p95 above critical for exactly the allowed minutes',
+    change: (_e, m) => ({ p95Series: measured(seriesWithRun(m, 0.4, lat.critical / 1000 + 1, lat.sustainedMinutes)) }),
+    intermediate: 'continue',
+    final: 'promote',
+  },
+  { name: 'series missing', change: () => ({ successRateSeries: missing('timeout') }), intermediate: 'inconclusive', final: 'inconclusive' },
+  { name: 'series all NaN', change: (_e, m) => ({ p95Series: measured(flatSeries(m, Number.NaN)) }), intermediate: 'inconclusive', final: 'inconclusive' },
+  // precedence: rollback > inconclusive > marginal
+  { name: 'critical breach with missing evidence', change: () => ({ ...pct(80), piiLeaks: missing('unreadable') }), intermediate: 'rollback', final: 'rollback' },
+  { name: 'missed target with missing evidence', change: () => ({ ...pct(93), piiLeaks: missing('unreadable') }), intermediate: 'inconclusive', final: 'rollback' },
+  { name: 'missed target and critical breach', change: () => ({ ...pct(93), piiLeaks: measured(2) }), intermediate: 'rollback', final: 'rollback' },
+  { name: 'window shorter than the checkpoint allows', change: (e, m) => ({ window: { start: e.window.start, end: e.window.start + (m * 60) / 2 } }), intermediate: 'inconclusive', final: 'inconclusive', check: { name: 'window', intermediate: 'no_data', final: 'no_data' } },
+];
+
+function unreachable(): Partial<GateEvidence> {
+  const down = missing('http://127.0.0.1:9 is unreachable: ECONNREFUSED');
+  return { deliveries: down, successes: down, p95Seconds: down, cbOpens: down, cbOpensMax24h: down, criticalAlerts: down, successRateSeries: down, p95Series: down };
+}
+
+const combos = canaryPhases.flatMap((p) => p.checkpoints.map((c) => ({ phase: p.phase, checkpoint: c, final: p.finalCheckpoint === c, next: p.next })));
+
+describe('decide: every checkpoint of every phase against every kind of evidence', () => {
+  it('covers the runbook: phase 5 at 30m, 2h, 24h and phase 25 at 2h, 24h, 48h', () => {
+    expect(combos.map((c) => `${c.phase}@${c.checkpoint}${c.final ? '*' : ''}`)).toEqual(['5@30m', '5@2h', '5@24h*', '25@2h', '25@24h', '25@48h*']);
+  });
+  for (const c of combos) {
+    describe(`phase ${c.phase}, T+${c.checkpoint}${c.final ? ' (final)' : ''}`, () => {
+      it.each(kinds.map((k) => [k.name, k] as const))('%s', (_name, k) => {
+        const minutes = CHECKPOINT_MINUTES[c.checkpoint];
+        const base = green(c.phase, c.checkpoint);
+        const d = decide({ ...base, ...k.change(base, minutes) });
+        const want = c.final ? k.final : k.intermediate;
+        expect(d.verdict).toBe(want);
+        expect(d.final).toBe(c.final);
+        if (k.check) expect(d.checks.find((x) => x.name === k.check!.name)?.status).toBe(c.final ? k.check.final : k.check.intermediate);
+        // every check that did not pass has a reason, and only those
+        expect(d.reasons.length).toBe(d.checks.filter((x) => x.status !== 'pass').length);
+        expect(d.next_phase).toBe(want === 'promote' ? c.next : want === 'rollback' ? 0 : c.phase);
+        if (c.final) expect(['promote', 'rollback', 'inconclusive']).toContain(d.verdict);
+        else expect(d.verdict).not.toBe('promote');
+      });
+    });
+  }
+});
+
+describe('decide: details', () => {
+  it('pro-rates the circuit breaker target: 1 open fails 30m and 2h, 4 pass 24h, 9 pass 48h', () => {
+    const at = (phase: PhaseNumber, cp: CheckpointName, opens: number) =>
+      decide({ ...green(phase, cp), cbOpens: measured(opens), cbOpensMax24h: CHECKPOINT_MINUTES[cp] > 1440 ? measured(opens) : undefined }).checks.find((c) => c.name === 'circuit_breaker_opens')!.status;
+    expect(at(5, '30m', 0)).toBe('pass');
+    expect(at(5, '30m', 1)).toBe('warn');
+    expect(at(5, '2h', 1)).toBe('warn');
+    expect(at(5, '24h', 4)).toBe('pass');
+    expect(at(5, '24h', 5)).toBe('fail');
+    expect(at(25, '48h', 9)).toBe('pass');
+    expect(at(25, '48h', 10)).toBe('fail');
+  });
+
+  it('48h: more than 10 opens in any 24h is a rollback even when each day stays at or below 10', () => {
+    const e = { ...green(25, '48h'), cbOpens: measured(9), cbOpensMax24h: measured(cb.critical + 1) };
+    const d = decide(e);
+    expect(d.verdict).toBe('rollback');
+    const check = d.checks.find((c) => c.name === 'circuit_breaker_opens')!;
+    expect(check.status).toBe('critical');
+    expect(check.detail).toMatch(/24h/);
+    // the worst 24h unknown: not enough evidence
+    expect(decide({ ...e, cbOpensMax24h: missing('timeout') }).verdict).toBe('inconclusive');
+    expect(decide({ ...e, cbOpensMax24h: measured(cb.critical) }).verdict).toBe('promote');
+  });
+
+  it('rounds extrapolated breaker counts to whole opens', () => {
+    const d = decide({ ...green(5, '24h'), cbOpens: measured(4.4) });
+    expect(d.metrics.cb_opens).toBe(4);
+    expect(d.verdict).toBe('promote');
+  });
+
+  it('reports the runbook summary names and the success rate in percent', () => {
+    const d = decide({ ...green(5, '30m'), deliveries: measured(2000), successes: measured(1990), p95Seconds: measured(0.25) });
+    expect(d.metrics).toEqual({ success_rate: 99.5, p95_ms: 250, cb_opens: 0, pii_leaks: 0, critical_alerts: 0, deliveries: 2000 });
+  });
+
+  it('records a skipped PII scan', () => {
+    const d = decide({ ...green(5, '24h'), piiLeaks: 'skipped' });
+    expect(d.skipped).toEqual(['pii']);
+    expect(d.metrics.pii_leaks).toBeNull();
+    expect(d.reasons.join(' ')).toMatch(/skip pii/);
+  });
+
+  it('counts distinct alert names', () => {
+    const d = decide({ ...green(5, '2h'), criticalAlerts: measured(['B', 'A', 'B']) });
+    expect(d.metrics.critical_alerts).toBe(2);
+    expect(d.checks.find((c) => c.name === 'critical_alerts')!.detail).toMatch(/A, B/);
+  });
+
+  it('accepts a window from the runbook timeline and refuses a shorter one', () => {
+    for (const cp of Object.keys(CHECKPOINT_MINUTES) as CheckpointName[]) {
+      const phase: PhaseNumber = cp === '30m' ? 5 : 25;
+      const at = (m: number) => decide(green(phase, cp, m)).checks.find((c) => c.name === 'window')!.status;
+      expect(at(CHECKPOINT_EARLIEST_MINUTES[cp])).toBe('pass');
+      expect(at(CHECKPOINT_EARLIEST_MINUTES[cp] - 1)).toBe('no_data');
+    }
+  });
+
+  it('refuses pairs that are not runbook checkpoints', () => {
+    expect(checkpointRule(5, '48h')).toHaveProperty('error');
+    expect(checkpointRule(25, '30m')).toHaveProperty('error');
+    expect(checkpointRule(100, '24h')).toHaveProperty('error');
+    expect(checkpointRule(10, '2h')).toHaveProperty('error');
+    expect(checkpointRule(5, '1h')).toHaveProperty('error');
+    expect(() => decide(green(5, '48h'))).toThrow(/no 48h checkpoint/);
+  });
+
+  it('maps verdicts to the exit codes of the contract', () => {
+    expect(GATE_EXIT).toEqual({ promote: 0, continue: 0, rollback: 1, usage: 2, inconclusive: 3, marginal: 4 });
+  });
+});
+
+describe('longestRunMinutes', () => {
+  const below90 = (v: number) => v < 90;
+  const pts = (values: number[], start = T0): Point[] => values.map((v, i) => [start + i * 60, v]);
+  it('counts consecutive minutes', () => {
+    expect(longestRunMinutes(pts([99, 80, 80, 80, 99, 80]), below90)).toEqual({ minutes: 3, from: T0 + 60 });
+    expect(longestRunMinutes(pts([99, 99]), below90).minutes).toBe(0);
+    expect(longestRunMinutes([], below90).minutes).toBe(0);
+  });
+  it('breaks a run at NaN and at a gap in the series', () => {
+    expect(longestRunMinutes(pts([80, 80, Number.NaN, 80, 80]), below90).minutes).toBe(2);
+    const gap: Point[] = [...pts([80, 80, 80]), ...pts([80, 80], T0 + 10 * 60)];
+    expect(longestRunMinutes(gap, below90).minutes).toBe(3);
+  });
+});
