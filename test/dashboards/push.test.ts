@@ -1,0 +1,200 @@
+// `slogate dashboards push` against Grafana's documented HTTP API shapes (nock:
+// no Grafana package can be installed here), plus a real refused connection.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import nock from 'nock';
+import { execFile } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { main } from '../../src/cli/main.ts';
+import { diffDashboards, pushDashboards, type LocalDashboard } from '../../src/dashboards/push.ts';
+
+const GRAFANA = 'http://grafana.test:3000';
+const TOKEN = 'glsa_test_token_do_not_print_0123456789';
+const DASH_DIR = join('generated', 'grafana', 'dashboards');
+const local: LocalDashboard[] = readdirSync(DASH_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => {
+    const dashboard = JSON.parse(readFileSync(join(DASH_DIR, f), 'utf8'));
+    return { uid: dashboard.uid, title: dashboard.title, dashboard };
+  });
+const uids = local.map((d) => d.uid);
+
+/** Grafana's documented 200 answer to POST /api/dashboards/db. */
+const saved = (uid: string, version = 1) => ({ id: 7, uid, url: `/d/${uid}/slug`, status: 'success', version, slug: 'slug' });
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  process.exitCode = undefined;
+  try {
+    const code = await main(['node', 'slogate', ...args]);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+beforeAll(() => nock.disableNetConnect());
+afterAll(() => {
+  nock.enableNetConnect();
+  nock.restore();
+});
+beforeEach(() => {
+  process.env.GRAFANA_TOKEN = TOKEN;
+});
+afterEach(() => {
+  nock.cleanAll();
+  delete process.env.GRAFANA_TOKEN;
+});
+
+describe('dashboards push', () => {
+  it('posts every generated dashboard with overwrite, folder, message and the bearer token, and exits 0', async () => {
+    const bodies: Record<string, unknown>[] = [];
+    const scope = nock(GRAFANA, { reqheaders: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } })
+      .post('/api/dashboards/db', (b) => (bodies.push(b), true))
+      .times(local.length)
+      .reply(200, (_uri, b) => saved((b as { dashboard: { uid: string } }).dashboard.uid));
+    const r = await cli(['dashboards', 'push', '--grafana', GRAFANA, '--folder-uid', 'canary', '--message', 'rollout 42']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(scope.isDone()).toBe(true);
+    expect(bodies.map((b) => (b.dashboard as { uid: string }).uid)).toEqual(uids);
+    for (const b of bodies) {
+      expect(b).toMatchObject({ folderUid: 'canary', message: 'rollout 42', overwrite: true });
+      expect((b.dashboard as { id: unknown }).id).toBeNull();
+    }
+    // the whole generated model is sent, panels included
+    const canary = bodies.find((b) => (b.dashboard as { uid: string }).uid === 'webhook-canary-observability')!;
+    expect((canary.dashboard as { panels: unknown[] }).panels).toEqual(local.find((d) => d.uid === 'webhook-canary-observability')!.dashboard.panels);
+    for (const u of uids) expect(r.out).toContain(`imported ${u}`);
+    expect(r.out).toContain(`${GRAFANA}/d/webhook-canary-observability/slug`);
+    expect(r.out + r.err).not.toContain(TOKEN);
+  });
+
+  it('works under a sub-path Grafana URL', async () => {
+    const scope = nock(GRAFANA).post('/grafana/api/dashboards/db').times(local.length).reply(200, saved('x'));
+    const r = await cli(['dashboards', 'push', '--grafana', `${GRAFANA}/grafana`]);
+    expect(r.code).toBe(0);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('401: one line naming GRAFANA_TOKEN, stops after the first request, exit 1', async () => {
+    const scope = nock(GRAFANA).post('/api/dashboards/db').once().reply(401, { message: 'Unauthorized' });
+    const r = await cli(['dashboards', 'push', '--grafana', GRAFANA]);
+    expect(r.code).toBe(1);
+    expect(scope.isDone()).toBe(true);
+    const lines = r.err.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^slogate: Grafana rejected GRAFANA_TOKEN \(401 Unauthorized/);
+    expect(r.out + r.err).not.toContain(TOKEN);
+  });
+
+  it('403: one line about the token lacking permission on the folder', async () => {
+    nock(GRAFANA).post('/api/dashboards/db').once().reply(403, { message: 'Access denied to save dashboard' });
+    const r = await cli(['dashboards', 'push', '--grafana', GRAFANA, '--folder-uid', 'ops']);
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/may not write dashboards in folder "ops" \(403 Forbidden/);
+    expect(r.err).toContain('dashboards:write');
+  });
+
+  it('404: one line saying the folder does not exist', async () => {
+    nock(GRAFANA).post('/api/dashboards/db').once().reply(404, { message: 'Folder not found', status: 'not-found' });
+    const r = await cli(['dashboards', 'push', '--grafana', GRAFANA, '--folder-uid', 'nope']);
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toEqual(['slogate: Grafana folder "nope" not found (404): create it, or pass the uid of an existing folder with --folder-uid']);
+  });
+
+  it('412 version-mismatch on one dashboard: says how to resolve, pushes the others, exit 1', async () => {
+    nock(GRAFANA)
+      .post('/api/dashboards/db', (b) => b.dashboard.uid === uids[0])
+      .reply(412, { message: 'The dashboard has been changed by someone else', status: 'version-mismatch' })
+      .post('/api/dashboards/db', (b) => b.dashboard.uid !== uids[0])
+      .times(local.length - 1)
+      .reply(200, (_u, b) => saved((b as { dashboard: { uid: string } }).dashboard.uid, 3));
+    const r = await cli(['dashboards', 'push', '--grafana', GRAFANA]);
+    expect(r.code).toBe(1);
+    const lines = r.err.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`${uids[0]}: version conflict (412 version-mismatch`);
+    expect(lines[0]).toContain('--dry-run');
+    for (const u of uids.slice(1)) expect(r.out).toContain(`imported ${u}`);
+    expect(r.out).toContain(`imported ${local.length - 1} of ${local.length} dashboards`);
+  });
+
+  it('412 name-exists: tells the user to rename or delete the other dashboard', async () => {
+    const res = await pushDashboards(local.slice(0, 1), { grafanaUrl: GRAFANA, token: TOKEN, message: 'm', fetch: nockedFetch(412, { message: 'A dashboard with the same name in the folder already exists', status: 'name-exists' }) });
+    expect(res.results[0].status).toBe('failed');
+    expect(res.results[0].line).toMatch(/412 name-exists.*rename or delete it/);
+  });
+
+  it('connection refused (a real closed port): one line, exit 1', async () => {
+    const port = await closedPort();
+    const r = await promisify(execFile)('bin/slogate', ['dashboards', 'push', '--grafana', `http://127.0.0.1:${port}`], { env: { ...process.env, GRAFANA_TOKEN: TOKEN } }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([`slogate: cannot connect to Grafana at http://127.0.0.1:${port}: connection refused (is Grafana running, and is --grafana right?)`]);
+  });
+
+  it('refuses to run without GRAFANA_TOKEN', async () => {
+    delete process.env.GRAFANA_TOKEN;
+    const r = await cli(['dashboards', 'push', '--grafana', GRAFANA]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^slogate: GRAFANA_TOKEN is not set/);
+  });
+});
+
+describe('dashboards push --dry-run', () => {
+  it('reads each dashboard, reports create / unchanged / update, and posts nothing', async () => {
+    const [first, second] = local;
+    const changed = structuredClone(second.dashboard) as { panels: { id: number; title: string }[] };
+    changed.panels[1].title = 'edited in the UI';
+    const scope = nock(GRAFANA, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
+      .get(`/api/dashboards/uid/${first.uid}`)
+      .reply(404, { message: 'Dashboard not found' })
+      .get(`/api/dashboards/uid/${second.uid}`)
+      .reply(200, { dashboard: { ...changed, id: 3, version: 5 }, meta: { folderUid: '', version: 5 } });
+    const r = await cli(['dashboards', 'push', '--grafana', GRAFANA, '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(scope.isDone()).toBe(true);
+    expect(r.out).toContain(`would create ${first.uid}`);
+    expect(r.out).toContain(`would update ${second.uid} from version 5: panels changed ${changed.panels[1].id}`);
+  });
+
+  it('says unchanged when Grafana holds the same model in the same folder', async () => {
+    const d = local[0];
+    const fetchSame = nockedFetch(200, { dashboard: { ...d.dashboard, id: 9, version: 2 }, meta: { folderUid: 'f1' } });
+    const res = await pushDashboards([d], { grafanaUrl: GRAFANA, token: TOKEN, message: 'm', folderUid: 'f1', dryRun: true, fetch: fetchSame });
+    expect(res.results[0]).toMatchObject({ status: 'unchanged', line: `unchanged ${d.uid} (version 2)` });
+    const moved = await pushDashboards([d], { grafanaUrl: GRAFANA, token: TOKEN, message: 'm', folderUid: 'f2', dryRun: true, fetch: fetchSame });
+    expect(moved.results[0].line).toContain('folder "f1" -> "f2"');
+  });
+
+  it('diffDashboards names changed fields and added or removed panels', () => {
+    const a = { title: 'A', panels: [{ id: 1 }, { id: 2 }] };
+    const b = { title: 'B', panels: [{ id: 2 }, { id: 3 }] };
+    expect(diffDashboards(a, b)).toEqual(['fields title', 'panels added 3', 'panels removed 1']);
+  });
+});
+
+/** A fetch that answers every request with one status and body (library-level tests). */
+function nockedFetch(status: number, body: unknown): typeof fetch {
+  return (async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })) as typeof fetch;
+}
+
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
