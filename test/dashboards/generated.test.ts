@@ -16,6 +16,7 @@ import { projectDefinitions } from '../../src/generate/definitions.ts';
 import { buildDashboards } from '../../src/dashboards/source.ts';
 import { lintDashboard } from '../../src/dashboards/lint.ts';
 import { sloOverviewDashboard } from '../../dashboards/slo-overview.ts';
+import { DASHBOARDS_DOC, renderDashboardsDoc } from '../../src/dashboards/docs.ts';
 import type { SloDef } from '../../src/slo/types.ts';
 
 type Target = { refId: string; expr: string; datasource: { type: string; uid: string }; instant?: boolean };
@@ -175,5 +176,16 @@ describe('generated dashboards', () => {
     expect(prov).toMatchObject({ apiVersion: 1, providers: [{ type: 'file', allowUiUpdates: false, options: { path: expect.any(String) } }] });
     const ds = parse(readFileSync('generated/grafana/provisioning/datasources/prometheus.example.yaml', 'utf8'));
     expect(ds.datasources[0]).toMatchObject({ type: 'prometheus', isDefault: true });
+  });
+
+  it('docs/dashboards.md lists every panel with its query and is up to date', () => {
+    const doc = readFileSync(DASHBOARDS_DOC, 'utf8');
+    expect(doc, 'run `bin/slogate dashboards docs`').toBe(renderDashboardsDoc(projectDefinitions));
+    for (const d of [canary, sloDash]) {
+      for (const p of d.panels.filter((x) => x.type !== 'row')) {
+        expect(doc).toContain(`#### ${p.id}. ${p.title}`);
+        for (const t of p.targets!) expect(doc).toContain(t.expr);
+      }
+    }
   });
 });

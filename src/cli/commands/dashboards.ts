@@ -1,9 +1,11 @@
 // `slogate dashboards push`: import the generated dashboards into Grafana.
 import type { Command } from 'commander';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lintDashboardFolder } from '../../dashboards/source.ts';
 import { pushDashboards, type LocalDashboard } from '../../dashboards/push.ts';
+import { DASHBOARDS_DOC, renderDashboardsDoc } from '../../dashboards/docs.ts';
+import { projectDefinitions } from '../../generate/definitions.ts';
 import { EXIT, UserError } from '../errors.ts';
 
 async function readDashboards(dir: string): Promise<LocalDashboard[]> {
@@ -75,5 +77,23 @@ export function registerDashboards(program: Command): void {
       const verb = opts.dryRun ? 'checked' : 'imported';
       process.stdout.write(`${verb} ${list.length - failed} of ${list.length} dashboards${opts.dryRun ? '' : ` into ${opts.grafana}`}\n`);
       if (failed) process.exitCode = EXIT.found;
+    });
+  cmd
+    .command('docs')
+    .description(`write ${DASHBOARDS_DOC}: every panel, its query, its thresholds and what red means`)
+    .option('--check', 'write nothing; exit 1 when the file is out of date')
+    .option('--out <file>', 'output file', DASHBOARDS_DOC)
+    .action(async (opts: { check?: boolean; out: string }) => {
+      const text = renderDashboardsDoc(projectDefinitions);
+      if (opts.check) {
+        const current = await readFile(opts.out, 'utf8').catch(() => '');
+        if (current !== text) {
+          process.stderr.write(`slogate: ${opts.out} is out of date; run \`slogate dashboards docs\`\n`);
+          process.exitCode = EXIT.found;
+        } else process.stdout.write(`${opts.out} is up to date\n`);
+        return;
+      }
+      await writeFile(opts.out, text);
+      process.stdout.write(`wrote ${opts.out}\n`);
     });
 }
