@@ -1,10 +1,12 @@
 // The runbook's four evidence panels of the `webhook-canary-observability` dashboard,
 // drawn from Prometheus data when there is no Grafana to render them.
 import { canaryGates } from '../../slo/canary.ts';
+import { CANARY_DASHBOARD, canaryPanelIds } from '../../dashboards/panel-ids.ts';
 import { barChart, lineChart, type Point } from './svg.ts';
 
-export const DASHBOARD_UID = 'webhook-canary-observability';
-export const DASHBOARD_SLUG = 'webhooks-canary';
+export const DASHBOARD_UID = CANARY_DASHBOARD.uid;
+/** Grafana's URL slug of the dashboard title ("Webhooks Canary" -> webhooks-canary). */
+export const DASHBOARD_SLUG = CANARY_DASHBOARD.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 export interface EvidencePanel {
   /** Panel id on the dashboard (the runbook's `panelId=`). */
@@ -15,10 +17,10 @@ export interface EvidencePanel {
 }
 
 export const evidencePanels: readonly EvidencePanel[] = [
-  { id: 1, slug: 'success_rate', title: 'Success rate (5m)' },
-  { id: 2, slug: 'p95_latency', title: 'p95 delivery latency (5m)' },
-  { id: 10, slug: 'retry_histogram', title: 'Retry histogram (attempts per delivery)' },
-  { id: 11, slug: 'cb_sparkline', title: 'Circuit breaker opens (cumulative)' },
+  { id: canaryPanelIds.successRate, slug: 'success_rate', title: 'Success rate (5m)' },
+  { id: canaryPanelIds.p95Latency, slug: 'p95_latency', title: 'p95 delivery latency (5m)' },
+  { id: canaryPanelIds.retryHistogram, slug: 'retry_histogram', title: 'Retry histogram (attempts per delivery)' },
+  { id: canaryPanelIds.circuitBreakerOpens, slug: 'cb_sparkline', title: 'Circuit breaker opens (cumulative)' },
 ];
 
 /** What the charts are drawn from; all times are unix seconds. */

@@ -7,7 +7,8 @@ import { registerGate } from './gate.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerPiiScan } from './pii-scan.ts';
 import { registerEvidence } from './evidence.ts';
+import { registerReport } from './report.ts';
 
 export type CommandRegistrar = (program: Command) => void;
 
-export const commands: CommandRegistrar[] = [registerGenerate, registerLint, registerDashboards, registerSimulate, registerGate, registerMetrics, registerPiiScan, registerEvidence];
+export const commands: CommandRegistrar[] = [registerGenerate, registerLint, registerDashboards, registerSimulate, registerGate, registerMetrics, registerPiiScan, registerEvidence, registerReport];

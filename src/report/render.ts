@@ -1,0 +1,65 @@
+// Handlebars rendering of the report views. Templates are compiled strict, so a
+// template that names a field the view does not have fails with its line instead of
+// printing blanks; markdown is not HTML-escaped, HTML is.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+
+export type ReportKind = 'checkpoint' | 'rollback' | 'postmortem';
+export type ReportFormat = 'md' | 'html';
+
+export const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+export const defaultTemplate = (kind: ReportKind, format: ReportFormat) => `${TEMPLATE_DIR}${kind}.${format}.hbs`;
+
+export class TemplateError extends Error {}
+
+function engine() {
+  const hb = Handlebars.create();
+  // a markdown table cell must stay on one line and keep its pipes
+  hb.registerHelper('cell', (v: unknown) => String(v ?? '').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' '));
+  return hb;
+}
+
+function lineOf(err: unknown): { line?: number; message: string } {
+  const e = err as { lineNumber?: number; message?: string };
+  const msg = String(e?.message ?? err);
+  const parse = /Parse error on line (\d+):[\s\S]*\n(Expecting [^\n]*)$/.exec(msg);
+  if (parse) {
+    const got = /got '([^']+)'/.exec(parse[2])?.[1];
+    return { line: Number(parse[1]), message: `parse error${got ? `: unexpected ${got}` : ''}` };
+  }
+  const tail = / - (\d+):(\d+)$/.exec(msg);
+  return { line: e?.lineNumber ?? (tail ? Number(tail[1]) : undefined), message: msg.replace(/ - \d+:\d+$/, '').split('\n')[0] };
+}
+
+export function compileTemplate(source: string, name: string, format: ReportFormat): (view: unknown) => string {
+  const hb = engine();
+  let fn: HandlebarsTemplateDelegate;
+  try {
+    // precompile now: handlebars otherwise defers parse errors to the first render
+    hb.parse(source);
+    fn = hb.compile(source, { strict: true, noEscape: format === 'md' });
+  } catch (err) {
+    const { line, message } = lineOf(err);
+    throw new TemplateError(`template ${name}${line ? ` line ${line}` : ''}: ${message}`);
+  }
+  return (view: unknown) => {
+    try {
+      return fn(view);
+    } catch (err) {
+      const { line, message } = lineOf(err);
+      throw new TemplateError(`template ${name}${line ? ` line ${line}` : ''}: ${message}`);
+    }
+  };
+}
+
+export async function loadTemplate(file: string, format: ReportFormat): Promise<(view: unknown) => string> {
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new TemplateError(`template ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  return compileTemplate(source, file, format);
+}
