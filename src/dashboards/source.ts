@@ -21,6 +21,8 @@ export interface BuiltDashboard {
 export function buildDashboards(defs: Definitions): BuiltDashboard[] {
   return dashboards.map((d) => {
     const doc = d.build(defs);
+    // classic JSON: Grafana's loader expects annotations.list even when empty
+    if (!doc.annotations?.list) doc.annotations = { list: [] };
     const uid = doc.uid ?? '';
     return { uid, source: d.source, artefact: { path: dashboardPath(uid), content: dashboardJson(doc) } };
   });
