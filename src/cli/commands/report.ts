@@ -34,12 +34,12 @@ function operatorName(): string {
   }
 }
 
-/** Canary deliveries per second now (rollback step 3: "traffic stops"); null when unknown. */
+/** Canary deliveries per second now (rollback step 3: "traffic stops"); null when unknown. No series is unknown too: a wrong selector must not read as "stopped". */
 async function trafficNow(url: string, selector: string): Promise<number | null> {
   const client = new PrometheusClient({ url, auth: authFromEnv(), deadlineMs: 20_000 });
   try {
     const r = await client.query(deliveries(parseSelector(selector), '1m'), Date.now() / 1000);
-    return r.length ? r[0].value : 0;
+    return r.length && Number.isFinite(r[0].value) ? r[0].value : null;
   } catch (err) {
     process.stderr.write(`slogate: warning: could not measure the delivery rate: ${(err as Error).message}\n`);
     return null;
