@@ -1,0 +1,201 @@
+// The gate's integration suite, run once against a real Prometheus and once against a
+// real VictoriaMetrics holding the same history (test/gate/gate-*.test.ts).
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
+import { GATE_EXIT, runGate, verdictJson } from '../../src/gate/index.ts';
+import { allScenarioSamples, gateArgs, gateScenarios, iso, scenario } from './gate-scenarios.ts';
+import { trueTotals } from './history.ts';
+import { startPrometheus, startVictoriaMetrics, type TsdbServer } from './tsdb-servers.ts';
+
+const run = promisify(execFile);
+const SLOGATE = join(import.meta.dirname, '../../bin/slogate');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function slogate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  try {
+    const r = await run(SLOGATE, args, { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw err;
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+const EXIT: Record<string, number> = { promote: 0, continue: 0, rollback: 1, inconclusive: 3, marginal: 4 };
+
+export function defineGateSuite(kind: 'prometheus' | 'victoriametrics'): void {
+  describe(`slogate gate against a real ${kind}`, () => {
+    let server: TsdbServer;
+    let tmp: string;
+    beforeAll(async () => {
+      tmp = await mkdtemp(join(tmpdir(), 'slogate-gate-'));
+      const first = gateScenarios[0].history;
+      server = kind === 'prometheus' ? await startPrometheus(allScenarioSamples()) : await startVictoriaMetrics(allScenarioSamples(), { query: 'webhook_delivery_total', time: first.t0 + 600 });
+    });
+    afterAll(async () => {
+      await server?.stop();
+      if (tmp) await rm(tmp, { recursive: true, force: true });
+    });
+
+    // the library the CLI wraps, in-process: fast enough to run every scenario
+    describe.concurrent('scenarios (runGate)', () => {
+      for (const s of gateScenarios) {
+        it(`${s.history.name}: ${s.verdict} at T+${s.checkpoint} (phase ${s.phase})`, async () => {
+          const r = await runGate({
+            prometheus: server.url,
+            start: s.history.t0,
+            at: s.history.t0 + s.atMinute * 60,
+            checkpoint: s.checkpoint,
+            phase: s.phase,
+            skip: ['pii'],
+          });
+          const out = verdictJson(r);
+          expect(out.verdict, out.reasons.join('\n')).toBe(s.verdict);
+          expect(GATE_EXIT[out.verdict]).toBe(EXIT[s.verdict]);
+          for (const [name, status] of Object.entries(s.checks ?? {})) {
+            expect(out.checks.find((c) => c.name === name)?.status, name).toBe(status);
+          }
+          expect(out.window).toEqual({ start: iso(s.history.t0), end: iso(s.history.t0 + s.atMinute * 60) });
+          expect(out.skipped).toEqual(['pii']);
+          // the per-minute series come back for charts
+          if (s.history.instances.length) expect(r.series.success_rate.length).toBeGreaterThan(s.atMinute * 0.9);
+        });
+      }
+    });
+
+    it('the CLI prints the same verdict JSON and exit code', async () => {
+      for (const name of ['sustained-drop', 'critical-alert-fired']) {
+        const s = scenario(name);
+        const r = await slogate(gateArgs(s, server.url));
+        expect(r.stderr).toBe('');
+        const out = JSON.parse(r.stdout);
+        expect(out.verdict).toBe(s.verdict);
+        expect(r.code).toBe(EXIT[s.verdict]);
+        expect(Object.keys(out)).toEqual(expect.arrayContaining(['verdict', 'checkpoint', 'phase', 'next_phase', 'window', 'metrics', 'checks', 'reasons']));
+        expect(Object.keys(out.metrics).sort()).toEqual(['cb_opens', 'critical_alerts', 'deliveries', 'p95_ms', 'pii_leaks', 'success_rate']);
+      }
+    });
+
+    it('sums deliveries across a counter reset', async () => {
+      const s = scenario('counter-reset');
+      const out = JSON.parse((await slogate(gateArgs(s, server.url))).stdout);
+      const truth = trueTotals(s.history, s.atMinute);
+      expect(out.metrics.deliveries).toBeGreaterThan(truth.deliveries * 0.99);
+      expect(out.metrics.deliveries).toBeLessThan(truth.deliveries * 1.01);
+    });
+
+    it('weights the success rate by traffic across uneven instances', async () => {
+      const s = scenario('uneven-instances');
+      const out = JSON.parse((await slogate(gateArgs(s, server.url))).stdout);
+      const truth = trueTotals(s.history, s.atMinute);
+      expect(out.metrics.success_rate).toBeCloseTo((truth.successes / truth.deliveries) * 100, 1);
+    });
+
+    it('promotes a healthy 24h canary to phase 25, counting none of the noise alerts', async () => {
+      const s = scenario('healthy-24h-noise-alerts');
+      const out = JSON.parse((await slogate(gateArgs(s, server.url))).stdout);
+      expect(out.next_phase).toBe(25);
+      expect(out.fired_alerts).toEqual([]);
+      expect(out.metrics.cb_opens).toBe(3);
+    });
+
+    it('names the critical alert that fired', async () => {
+      const s = scenario('critical-alert-fired');
+      const out = JSON.parse((await slogate(gateArgs(s, server.url))).stdout);
+      const firing = s.history.alerts![0].labels.alertname;
+      expect(canaryAlertGroup.alerts.find((a) => a.name === firing)?.severity).toBe('critical');
+      expect(out.fired_alerts).toEqual([firing]);
+      expect(out.metrics.critical_alerts).toBe(1);
+    });
+
+    it('--min-deliveries decides what enough traffic is', async () => {
+      const s = scenario('low-traffic');
+      const r = await slogate([...gateArgs(s, server.url), '--min-deliveries', '50']);
+      const out = JSON.parse(r.stdout);
+      // 60 deliveries at 50% success: now judged, and a rollback
+      expect(out.verdict).toBe('rollback');
+      expect(r.code).toBe(1);
+    });
+
+    it('prints a readable table without --json', async () => {
+      const s = scenario('marginal-success');
+      const r = await slogate(gateArgs(s, server.url).filter((a) => a !== '--json'));
+      expect(r.code).toBe(4);
+      expect(r.stdout).toMatch(/verdict: MARGINAL/);
+      expect(r.stdout).toMatch(/success_rate\s+WARN\s+93/);
+      expect(r.stdout).toMatch(/reasons:\n\s+- Success rate 93% is below the 95% target/);
+    });
+
+    it('--out writes the runbook summary and the verdict', async () => {
+      const s = scenario('healthy-30m');
+      const dir = join(tmp, 'out-30m');
+      const r = await slogate([...gateArgs(s, server.url), '--out', dir]);
+      expect(r.code).toBe(0);
+      const summary = JSON.parse(await readFile(join(dir, 'summary_T+30m.json'), 'utf8'));
+      const verdict = JSON.parse(await readFile(join(dir, 'verdict_T+30m.json'), 'utf8'));
+      expect(summary).toMatchObject({ success_rate: 99, cb_opens: 0, pii_leaks: null, critical_alerts: 0, window: { label: 'T+30m' } });
+      expect(summary.p95_ms).toBeGreaterThan(250);
+      expect(summary.p95_ms).toBeLessThan(500);
+      expect(verdict).toEqual(JSON.parse(r.stdout));
+    });
+
+    it('slogate metrics writes the summary of one hour (Nh-Mh) and of a window from T+0', async () => {
+      const s = scenario('healthy-24h-noise-alerts');
+      const hour = join(tmp, 'hourly', 'T+3h.json');
+      const r = await slogate(['metrics', '--prometheus', server.url, '--start', iso(s.history.t0), '--window', '3h-4h', '--output', hour]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const sum = JSON.parse(await readFile(hour, 'utf8'));
+      const perHour = trueTotals(s.history, 60).deliveries;
+      expect(sum.deliveries).toBeGreaterThan(perHour * 0.98);
+      expect(sum.deliveries).toBeLessThan(perHour * 1.02);
+      expect(sum).toMatchObject({ success_rate: 99, cb_opens: 0, pii_leaks: null, window: { start: iso(s.history.t0 + 3 * 3600), end: iso(s.history.t0 + 4 * 3600), label: 'T+3h' } });
+      const day = join(tmp, 'summary_T+24h.json');
+      expect((await slogate(['metrics', '--prometheus', server.url, '--start', iso(s.history.t0), '--window', '24h', '--output', day])).code).toBe(0);
+      expect(JSON.parse(await readFile(day, 'utf8')).cb_opens).toBe(3);
+    });
+
+    it('reads the logs for PII: clean continues, a leak rolls back, an unreadable path is inconclusive', async () => {
+      const s = scenario('healthy-30m');
+      const clean = join(tmp, 'clean.log');
+      const leaky = join(tmp, 'leaky.log');
+      await writeFile(clean, 'delivered webhook id=wh_1 status=200 duration_ms=120\n'.repeat(50));
+      await writeFile(leaky, 'delivered webhook id=wh_1 status=200\nfailed delivery for customer jane.doe@example.com status=500\n');
+      const base = gateArgs(s, server.url).filter((a) => a !== '--skip' && a !== 'pii');
+      const ok = JSON.parse((await slogate([...base, '--logs', clean])).stdout);
+      expect(ok.verdict).toBe('continue');
+      expect(ok.metrics.pii_leaks).toBe(0);
+      expect(ok.skipped).toEqual([]);
+      const bad = await slogate([...base, '--logs', leaky]);
+      expect(JSON.parse(bad.stdout).verdict).toBe('rollback');
+      expect(JSON.parse(bad.stdout).metrics.pii_leaks).toBe(1);
+      expect(bad.stdout).not.toContain('jane.doe');
+      const gone = await slogate([...base, '--logs', join(tmp, 'nope', '*.log')]);
+      expect(gone.code).toBe(3);
+      expect(JSON.parse(gone.stdout).checks.find((c: { name: string }) => c.name === 'pii_leaks').status).toBe('no_data');
+      const none = await slogate(base);
+      expect(none.code).toBe(3);
+      expect(JSON.parse(none.stdout).reasons.join(' ')).toMatch(/no logs given/);
+    });
+
+    it('turns a query the backend rejects into a usage error with its message', async () => {
+      const s = scenario('healthy-30m');
+      const r = await slogate([...gateArgs(s, server.url), '--selector', '{job=~"("}']);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^slogate: .*rejected the query \(HTTP 4\d\d/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    });
+  });
+}
