@@ -31,16 +31,27 @@ export interface LineFinding {
 const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
 const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
 
-// Cheap whole-chunk needles: a line matching none of them cannot hold a finding.
-export const NEEDLES: RegExp[] = [
-  /@/g,
-  /user_?name/gi,
-  /phone|tel|mobile|msisdn|contact/gi,
-  /\d\.\d{1,3}\.\d{1,3}\.\d/g, // IPv4
-  /::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:/g, // IPv6
-  /\d{3}[ -]?\d{3}[ -]?\d{3}/g, // card: 13+ digits in groups of 3+ always contain this
-  /\d{3}[ .)-]{1,2}\d{3}[ .-]\d{4}/g, // NANP-formatted phone
-  /\+\d/g, // international phone
+// Which detectors a line needs; whole-chunk needles set these bits.
+export const D_EMAIL = 1;
+export const D_USERNAME = 2;
+export const D_CARD = 4;
+export const D_IPV4 = 8;
+export const D_IPV6 = 16;
+export const D_PHONE = 32;
+export const D_ALL = 63;
+
+// Cheap whole-chunk needles: a line matching none of them cannot hold a finding, and a line
+// only runs the detectors its needles point at.
+export const NEEDLES: [RegExp, number][] = [
+  [/@/g, D_EMAIL],
+  [/user_?name/gi, D_USERNAME],
+  [/phone|tel|mobile|msisdn|contact/gi, D_PHONE],
+  [/\d\.\d{1,3}\.\d{1,3}\.\d/g, D_IPV4],
+  [/::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:/g, D_IPV6],
+  // 13 digits with optional single separators: every card candidate contains this
+  [/\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d/g, D_CARD],
+  [/\d{3}[ .)-]{1,2}\d{3}[ .-]\d{4}/g, D_PHONE], // NANP-formatted phone
+  [/\+/g, D_PHONE], // international phone (a bare `+` is far cheaper to find than `\+\d`)
 ];
 
 const RE_USERNAME_KEY = /(?<![A-Za-z0-9_])user_?name(?![A-Za-z0-9_])/gi;
@@ -138,19 +149,19 @@ function isRedactionMarker(v: string): boolean {
 }
 
 /** Finds every PII value on one line. `allow` drops allowed values. */
-export function detectLine(line: string, allow?: AllowMatcher): LineFinding[] {
+export function detectLine(line: string, allow?: AllowMatcher, need = D_ALL): LineFinding[] {
   const out: LineFinding[] = [];
   const add = (f: LineFinding) => {
     if (allow && allow.allows(f.category, f.norm)) return;
     for (const o of out) if (o.category === f.category && f.start < o.end && o.start < f.end) return;
     out.push(f);
   };
-  findEmails(line, add);
-  findUsernames(line, add);
-  findCards(line, add);
-  findIPv4(line, add);
-  findIPv6(line, add);
-  findPhones(line, add);
+  if (need & D_EMAIL) findEmails(line, add);
+  if (need & D_USERNAME) findUsernames(line, add);
+  if (need & D_CARD) findCards(line, add);
+  if (need & D_IPV4) findIPv4(line, add);
+  if (need & D_IPV6) findIPv6(line, add);
+  if (need & D_PHONE) findPhones(line, add);
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
@@ -210,20 +221,20 @@ function findCards(line: string, add: (f: LineFinding) => void): void {
     const re = /\d+/g;
     let g: RegExpExecArray | null;
     while ((g = re.exec(text))) groups.push({ s: g.index, e: g.index + g[0].length, d: g[0] });
-    let found = false;
-    for (let len = groups.length; len >= 1 && !found; len--) {
-      for (let i = 0; i + len <= groups.length && !found; i++) {
+    // Left to right, longest run of groups first, so two cards separated by a space are both found.
+    for (let i = 0; i < groups.length; ) {
+      let took = 0;
+      for (let len = Math.min(groups.length - i, 6); len >= 1 && !took; len--) {
         let digits = '';
         for (let k = i; k < i + len; k++) digits += groups[k].d;
         if (digits.length < 13 || digits.length > 19 || !isCardNumber(digits)) continue;
         const start = m.index + groups[i].s;
-        if (i === 0 && len === groups.length) {
-          const key = keyBefore(line, start);
-          if (key && keyWords(key).some((w) => NUMERIC_KEY_WORDS.has(w) && w !== 'id')) continue;
-        }
+        const key = keyBefore(line, start);
+        if (key && keyWords(key).some((w) => NUMERIC_KEY_WORDS.has(w) && w !== 'id')) continue;
         add({ category: 'card', start, end: m.index + groups[i + len - 1].e, norm: digits, redacted: cardRedaction(digits) });
-        found = true;
+        took = len;
       }
+      i += took || 1;
     }
   }
 }

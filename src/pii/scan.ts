@@ -102,17 +102,15 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
   };
 
   const results: UnitResult[] = new Array(planned.length);
-  const useWorkers = jobs > 1 && planned.length > 0 && bytesTotal >= WORKER_MIN_BYTES;
-  if (useWorkers) {
-    await runOnWorkers(planned, results, Math.min(jobs, planned.length), { keyHex: key.toString('hex'), allow: opts.allow, maxFindings, evidenceLines }, progress);
-  } else {
-    for (let i = 0; i < planned.length; i++) {
-      const tally = new Tally(planned[i].unit.display, { allow, key, maxFindings, evidenceLines });
-      await scanUnit(planned[i].unit, tally, (n) => progress(n));
-      results[i] = tally.result;
-      leaksSoFar += tally.result.pii_leaks;
-    }
-  }
+  const useWorkers = jobs > 1 && planned.length > 1 && bytesTotal >= WORKER_MIN_BYTES;
+  const data: WorkerData = { keyHex: key.toString('hex'), allow: opts.allow, maxFindings, evidenceLines };
+  // The main thread scans too, so `--jobs N` means N scanning threads and N-1 workers.
+  await runUnits(planned, results, useWorkers ? Math.min(jobs, planned.length) - 1 : 0, data, progress, async (i) => {
+    const tally = new Tally(planned[i].unit.display, { allow, key, maxFindings, evidenceLines });
+    await scanUnit(planned[i].unit, tally, (n) => progress(n));
+    progress(0, tally.result.pii_leaks);
+    return tally.result;
+  });
   let stdinResult: UnitResult | undefined;
   if (stdinAt >= 0) {
     const tally = new Tally('-', { allow, key, maxFindings, evidenceLines });
@@ -166,56 +164,69 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
   return out;
 }
 
-async function runOnWorkers(
+/** Runs units on `workers` worker threads plus the main thread, pulling from one queue in order. */
+async function runUnits(
   planned: PlannedUnit[],
   results: UnitResult[],
-  jobs: number,
+  workers: number,
   data: WorkerData,
   progress: (bytes: number, leaks?: number) => void,
+  scanHere: (i: number) => Promise<UnitResult>,
 ): Promise<void> {
   const entry = new URL('./worker-entry.mjs', import.meta.url);
-  const workers: Worker[] = [];
+  const threads: Worker[] = [];
   let nextUnit = 0;
+  let failure: Error | undefined;
   try {
-    await new Promise<void>((resolve, reject) => {
-      let done = 0;
-      let failed = false;
+    const workerDone = new Promise<void>((resolve, reject) => {
+      let idle = 0;
       const fail = (err: Error) => {
-        if (failed) return;
-        failed = true;
+        failure ??= err;
         reject(err);
       };
       const dispatch = (w: Worker) => {
-        if (nextUnit >= planned.length) {
-          w.postMessage({ type: 'exit' } satisfies WorkerTask);
+        if (failure || nextUnit >= planned.length) {
+          if (++idle === workers) resolve();
           return;
         }
         const id = nextUnit++;
         w.postMessage({ type: 'unit', id, unit: planned[id].unit } satisfies WorkerTask);
       };
-      for (let i = 0; i < jobs; i++) {
-        const w = new Worker(entry, { workerData: data });
-        workers.push(w);
+      if (workers === 0) resolve();
+      for (let i = 0; i < workers; i++) {
+        // A small young generation keeps each worker's RSS down; throughput is unaffected.
+        const w = new Worker(entry, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+        threads.push(w);
         w.on('message', (msg: WorkerReply) => {
           if (msg.type === 'progress') {
             progress(msg.bytes);
           } else if (msg.type === 'done') {
             results[msg.id] = msg.result;
             progress(msg.bytes, msg.result.pii_leaks);
-            if (++done === planned.length) resolve();
-            else dispatch(w);
+            dispatch(w);
           } else {
             fail(new UserError(msg.message, msg.exitCode));
           }
         });
         w.on('error', (err) => fail(new Error(`pii-scan worker failed: ${err.message}`)));
         w.on('exit', (code) => {
-          if (code !== 0 && done < planned.length) fail(new Error(`pii-scan worker exited with code ${code}`));
+          if (code !== 0) fail(new Error(`pii-scan worker exited with code ${code}`));
         });
         dispatch(w);
       }
     });
+    workerDone.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
+    while (!failure && nextUnit < planned.length) {
+      const id = nextUnit++;
+      try {
+        results[id] = await scanHere(id);
+      } catch (err) {
+        failure ??= err as Error;
+      }
+    }
+    await workerDone;
+    if (failure) throw failure;
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(threads.map((w) => w.terminate()));
   }
 }

@@ -12,6 +12,8 @@ export interface TallyOptions {
   key: Buffer;
   maxFindings: number;
   evidenceLines: number;
+  /** Text is real UTF-16 (e.g. from Loki's JSON), not latin1-decoded bytes. */
+  utf16?: boolean;
 }
 
 export interface UnitResult {
@@ -37,7 +39,7 @@ const EXCERPT_CONTEXT = 120;
 const DELIM = /[\s,;"'{}[\]()]/;
 
 /** The line with every finding replaced by its redaction, long stretches between them cut at delimiters. */
-export function redactedExcerpt(line: string, findings: LineFinding[]): string {
+export function redactedExcerpt(line: string, findings: LineFinding[], utf16 = false): string {
   const spans = [...findings].sort((a, b) => a.start - b.start);
   let out = '';
   let pos = 0;
@@ -71,8 +73,7 @@ export function redactedExcerpt(line: string, findings: LineFinding[]): string {
   }
   out += head(line.slice(pos));
   // The line was decoded as latin1 for speed; show it as UTF-8, control bytes made visible.
-  return Buffer.from(out, 'latin1')
-    .toString('utf8')
+  return (utf16 ? out : Buffer.from(out, 'latin1').toString('utf8'))
     .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '\uFFFD')
     .replace(/\r$/, '');
 }
@@ -103,25 +104,27 @@ export class Tally {
    * or a segment of one very long line. Returns the number of newlines in it.
    */
   scanText(text: string, lineNo: number): number {
-    const starts: number[] = [];
-    for (const re of NEEDLES) {
+    // (lineStart * 64 + detector bits) per needle hit; sorting groups the hits of one line.
+    const hits: number[] = [];
+    for (const [re, bit] of NEEDLES) {
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = re.exec(text))) {
-        starts.push(m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1);
+        const ls = m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1;
+        hits.push(ls * 64 + bit);
         const le = text.indexOf('\n', m.index);
         if (le < 0) break;
         re.lastIndex = le + 1;
       }
     }
     let newlines = 0;
-    if (starts.length > 0) {
-      starts.sort((a, b) => a - b);
-      let pos = 0;
-      let prev = -1;
-      for (const ls of starts) {
-        if (ls === prev) continue;
-        prev = ls;
+    let pos = 0;
+    if (hits.length > 0) {
+      hits.sort((a, b) => a - b);
+      for (let h = 0; h < hits.length; ) {
+        const ls = Math.floor(hits[h] / 64);
+        let need = 0;
+        for (; h < hits.length && Math.floor(hits[h] / 64) === ls; h++) need |= hits[h] % 64;
         let nl = text.indexOf('\n', pos);
         while (nl >= 0 && nl < ls) {
           newlines++;
@@ -131,20 +134,14 @@ export class Tally {
         pos = ls;
         const le = nl < 0 ? text.length : nl;
         const line = text.slice(ls, le);
-        const found = detectLine(line, this.opts.allow);
+        const found = detectLine(line, this.opts.allow, need);
         if (found.length) this.record(lineNo + newlines, line, found);
       }
-      let nl = text.indexOf('\n', pos);
-      while (nl >= 0) {
-        newlines++;
-        nl = text.indexOf('\n', nl + 1);
-      }
-    } else {
-      let nl = text.indexOf('\n');
-      while (nl >= 0) {
-        newlines++;
-        nl = text.indexOf('\n', nl + 1);
-      }
+    }
+    let nl = text.indexOf('\n', pos);
+    while (nl >= 0) {
+      newlines++;
+      nl = text.indexOf('\n', nl + 1);
     }
     return newlines;
   }
@@ -177,7 +174,7 @@ export class Tally {
     }
     if (this.opts.evidenceLines > 0) {
       if (r.evidence.length < this.opts.evidenceLines) {
-        r.evidence.push({ file: this.file, line: lineNo, categories: cats, excerpt: redactedExcerpt(line, found) });
+        r.evidence.push({ file: this.file, line: lineNo, categories: cats, excerpt: redactedExcerpt(line, found, this.opts.utf16) });
       } else {
         r.evidence_truncated = true;
       }

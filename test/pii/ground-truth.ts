@@ -1,0 +1,71 @@
+// Loads the labelled fixture corpus and scores line-level predictions against it.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PII_CATEGORIES, type PiiCategory } from '../../src/contract/metrics.ts';
+
+export const FIXTURE = fileURLToPath(new URL('./fixtures/labelled.tsv', import.meta.url));
+
+export interface Labelled {
+  /** The log text, one line per entry; line i+1 of `text` is `labels[i]`. */
+  text: string;
+  labels: Set<PiiCategory>[];
+}
+
+export function loadLabelled(path = FIXTURE): Labelled {
+  const labels: Set<PiiCategory>[] = [];
+  const lines: string[] = [];
+  for (const row of readFileSync(path, 'utf8').split('\n')) {
+    if (row === '' || row.startsWith('#')) continue;
+    const tab = row.indexOf('\t');
+    if (tab < 0) throw new Error(`fixture row without a tab: ${row}`);
+    const l = row.slice(0, tab);
+    const set = new Set<PiiCategory>();
+    if (l !== '-') for (const c of l.split(',')) {
+      if (!(PII_CATEGORIES as readonly string[]).includes(c)) throw new Error(`unknown label ${c}`);
+      set.add(c as PiiCategory);
+    }
+    labels.push(set);
+    lines.push(row.slice(tab + 1));
+  }
+  return { text: lines.join('\n') + '\n', labels };
+}
+
+export interface Score {
+  tp: number;
+  fp: number;
+  fn: number;
+  precision: number;
+  recall: number;
+  /** 1-based lines wrongly flagged / missed, for failure messages. */
+  fpLines: number[];
+  fnLines: number[];
+}
+
+/** `predicted` maps category -> set of 1-based line numbers flagged. */
+export function score(truth: Labelled, predicted: Record<PiiCategory, Set<number>>): Record<PiiCategory, Score> {
+  const out = {} as Record<PiiCategory, Score>;
+  for (const c of PII_CATEGORIES) {
+    const s: Score = { tp: 0, fp: 0, fn: 0, precision: 1, recall: 1, fpLines: [], fnLines: [] };
+    truth.labels.forEach((set, i) => {
+      const line = i + 1;
+      const p = predicted[c].has(line);
+      const t = set.has(c);
+      if (p && t) s.tp++;
+      else if (p) {
+        s.fp++;
+        s.fpLines.push(line);
+      } else if (t) {
+        s.fn++;
+        s.fnLines.push(line);
+      }
+    });
+    s.precision = s.tp + s.fp === 0 ? 1 : s.tp / (s.tp + s.fp);
+    s.recall = s.tp + s.fn === 0 ? 1 : s.tp / (s.tp + s.fn);
+    out[c] = s;
+  }
+  return out;
+}
+
+export function emptyPrediction(): Record<PiiCategory, Set<number>> {
+  return Object.fromEntries(PII_CATEGORIES.map((c) => [c, new Set<number>()])) as Record<PiiCategory, Set<number>>;
+}

@@ -1,0 +1,269 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cardNetwork,
+  isCardNumber,
+  isEmail,
+  isIPv4Excluded,
+  isIPv6Excluded,
+  luhnValid,
+  parseIPv4,
+  parseIPv6,
+  validPhone,
+} from '../../src/pii/validators.ts';
+import { detectLine, isPhoneKey, keyBefore, keyWords, valueAfterKey } from '../../src/pii/detect.ts';
+import { compileAllowList, parseAllowList } from '../../src/pii/allowlist.ts';
+import { globToRegExp } from '../../src/pii/inputs.ts';
+import { redactedExcerpt } from '../../src/pii/tally.ts';
+import { UserError } from '../../src/cli/errors.ts';
+
+const cats = (line: string) => detectLine(line).map((f) => f.category);
+
+describe('Luhn and card networks', () => {
+  it.each([
+    ['4111111111111111', true],
+    ['4111111111111112', false],
+    ['378282246310005', true],
+    ['5555555555554444', true],
+    ['79927398713', true],
+    ['79927398710', false],
+    ['', false],
+    ['12a4', false],
+  ])('luhn(%s) = %s', (d, ok) => expect(luhnValid(d)).toBe(ok));
+
+  it.each([
+    ['4111111111111111', 'visa'],
+    ['4222222222222', 'visa'],
+    ['4111111111111111110', 'visa'],
+    ['5105105105105100', 'mastercard'],
+    ['2221000000000009', 'mastercard'],
+    ['2720990000000007', 'mastercard'],
+    ['378282246310005', 'amex'],
+    ['341111111111111', 'amex'],
+    ['6011111111111117', 'discover'],
+    ['6500000000000002', 'discover'],
+    ['6445644564456445', 'discover'],
+    ['3530111333300000', 'jcb'],
+    ['30569309025904', 'diners'],
+    ['36227206271667', 'diners'],
+  ])('network of %s is %s', (d, n) => expect(cardNetwork(d)).toBe(n));
+
+  it.each([
+    ['2220990000000000', 'just below Mastercard 2221'],
+    ['2721000000000000', 'just above Mastercard 2720'],
+    ['37828224631000', 'Amex with 14 digits'],
+    ['1700000000123459', 'nanosecond-like, no network starts with 1'],
+    ['9999999999999995', 'no network starts with 9'],
+    ['5105105105105', '13-digit Mastercard'],
+  ])('%s has no network (%s)', (d) => expect(cardNetwork(d)).toBeUndefined());
+
+  it('needs both Luhn and a network', () => {
+    expect(isCardNumber('4111111111111111')).toBe(true);
+    expect(isCardNumber('4111111111111112')).toBe(false); // network ok, Luhn fails
+    const ns = Array.from({ length: 10 }, (_, d) => `170000000012345${d}`).find(luhnValid)!;
+    expect(ns).toBeDefined();
+    expect(isCardNumber(ns)).toBe(false); // Luhn ok, no network
+    expect(isCardNumber('411111111111')).toBe(false); // 12 digits
+  });
+});
+
+describe('IP addresses', () => {
+  it.each([
+    ['81.2.69.160', 0x510245a0],
+    ['0.0.0.0', 0],
+    ['255.255.255.255', 0xffffffff],
+  ])('parses IPv4 %s', (s, v) => expect(parseIPv4(s)).toBe(v));
+
+  it.each(['256.1.1.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1..2.3', 'a.b.c.d', '1.2.3.-4'])('rejects IPv4 %s', (s) =>
+    expect(parseIPv4(s)).toBeUndefined(),
+  );
+
+  it.each(['2001:db8::1', '::1', '::', 'fe80::1ff:fe23:4567:890a', '2001:0db8:0000:0000:0000:ff00:0042:8329', '::ffff:203.0.113.9', '1:2:3:4:5:6:7:8', 'fe80::1%eth0'])(
+    'parses IPv6 %s',
+    (s) => expect(parseIPv6(s)).toBeInstanceOf(Uint8Array),
+  );
+
+  it.each(['1:2:3:4:5:6:7', '1::2::3', '12345::1', '1:2:3:4:5:6:7:8:9', 'g::1', '::ffff:999.1.1.1', ':::'])('rejects IPv6 %s', (s) =>
+    expect(parseIPv6(s)).toBeUndefined(),
+  );
+
+  it('excludes loopback and unspecified only', () => {
+    expect(isIPv4Excluded(parseIPv4('127.0.0.1')!)).toBe(true);
+    expect(isIPv4Excluded(parseIPv4('127.255.0.53')!)).toBe(true);
+    expect(isIPv4Excluded(parseIPv4('0.0.0.0')!)).toBe(true);
+    expect(isIPv4Excluded(parseIPv4('10.0.0.1')!)).toBe(false);
+    expect(isIPv4Excluded(parseIPv4('128.0.0.1')!)).toBe(false);
+    expect(isIPv6Excluded(parseIPv6('::1')!)).toBe(true);
+    expect(isIPv6Excluded(parseIPv6('::')!)).toBe(true);
+    expect(isIPv6Excluded(parseIPv6('::ffff:127.0.0.1')!)).toBe(true);
+    expect(isIPv6Excluded(parseIPv6('::2')!)).toBe(false);
+    expect(isIPv6Excluded(parseIPv6('2001:db8::1')!)).toBe(false);
+  });
+});
+
+describe('email', () => {
+  it.each(['jane.doe@acme.io', 'Bob+x@mail.example.co.uk', 'a%b@corp-mail.com', 'x@sub.shop.store', 'UPPER@EXAMPLE.COM'])('accepts %s', (e) =>
+    expect(isEmail(e)).toBe(true),
+  );
+  it.each(['logo@2x.png', 'a@localhost', 'lodash@4.17.21', '.a@b.com', 'a.@b.com', 'a..b@c.com', 'a@-b.com', 'a@b-.com', 'a@b@c.com', '@b.com', 'a@b.notarealtld'])(
+    'rejects %s',
+    (e) => expect(isEmail(e)).toBe(false),
+  );
+});
+
+describe('phone numbers', () => {
+  it.each([
+    ['+1 415 555 2671', '+14155552671'],
+    ['(415) 555-2671', '+14155552671'],
+    ['+44 20 7183 8750', '+442071838750'],
+    ['+91 98765 43210', '+919876543210'],
+  ])('validates %s', (p, e164) => expect(validPhone(p)).toBe(e164));
+  it('reads a bare international msisdn only when asked', () => {
+    expect(validPhone('447911123456')).toBeUndefined();
+    expect(validPhone('447911123456', 'US', true)).toBe('+447911123456');
+  });
+  it.each(['12345', '+1 000 000 0000', '1234567890123456', '+999 1234 5678'])('rejects %s', (p) => expect(validPhone(p)).toBeUndefined());
+});
+
+describe('keys and values', () => {
+  it('splits keys into words', () => {
+    expect(keyWords('customerPhone_number')).toEqual(['customer', 'phone', 'number']);
+    expect(keyWords('USER-NAME')).toEqual(['user', 'name']);
+  });
+  it.each([
+    ['phone', true],
+    ['customer_phone_number', true],
+    ['contactNumber', true],
+    ['msisdn', true],
+    ['tel', true],
+    ['mobile_no', true],
+    ['hotel', false],
+    ['telemetry', false],
+    ['contact_id', false],
+    ['phone_count', false],
+    ['epoch', false],
+  ])('isPhoneKey(%s) = %s', (k, ok) => expect(isPhoneKey(k)).toBe(ok));
+  it('finds the key a value belongs to', () => {
+    const line = '{"a":1,"client_ip":"1.2.3.4"} ver=1.2.3.4 msg: 1.2.3.4 free 1.2.3.4';
+    expect(keyBefore(line, line.indexOf('1.2.3.4'))).toBe('client_ip');
+    expect(keyBefore(line, line.indexOf('1.2.3.4', 30))).toBe('ver');
+    expect(keyBefore(line, line.indexOf('1.2.3.4', 45))).toBe('msg');
+    expect(keyBefore(line, line.lastIndexOf('1.2.3.4'))).toBeUndefined();
+  });
+  it('reads values in JSON, escaped JSON, logfmt and key: value forms', () => {
+    const v = (line: string) => valueAfterKey(line, line.indexOf('username') + 8)?.value;
+    expect(v('{"username":"bob","x":1}')).toBe('bob');
+    expect(v('{"username": "bo b"}')).toBe('bo b');
+    expect(v('{\\"username\\":\\"eve\\"}')).toBe('eve');
+    expect(v('username=carol next=1')).toBe('carol');
+    expect(v('username: dave, more')).toBe('dave');
+    expect(v('username is bob')).toBeUndefined();
+  });
+});
+
+describe('detectLine', () => {
+  it.each([
+    ['{"username":"bob"}', ['username']],
+    ['{"USER_NAME": "x"}', ['username']],
+    ['username=carol', ['username']],
+    ['username: dave', ['username']],
+    ['{"username_length":8}', []],
+    ['{"user_id":42}', []],
+    ['{"username":null}', []],
+    ['{"username":"b***"}', []],
+    ['xff=203.0.113.7, 198.51.100.23', ['ip', 'ip']],
+    ['oid 1.3.6.1.4.1.343', []],
+    ['Chrome/120.0.0.0', []],
+    ['v1.2.3.4', []],
+    ['{"version":"1.2.3.4"}', []],
+    ['listen 0.0.0.0:80', []],
+    ['peer 127.0.0.1', []],
+    ['peer [2001:db8::1]:443', ['ip']],
+    ['bind ::1', []],
+    ['at 10:02:33 mac 00:1a:2b:3c:4d:5e', []],
+    ['call +1 415 555 2671 now', ['phone']],
+    ['call (415) 555-2671 now', ['phone']],
+    ['{"phone":"4155552671"}', ['phone']],
+    ['{"epoch":4155552671}', []],
+    ['{"count":4155552671}', []],
+    ['{"bytes":"4155552671"}', []],
+    ['id 550e8400-e29b-41d4-a716-446655440000', []],
+    ['date 2026-11-22 16:30:59', []],
+    ['pan 4111 1111 1111 1111.', ['card']],
+    ['pan 3782-822463-10005', ['card']],
+    ['{"ts_ns":1700000000123453}', []],
+    ['{"id":"4111111111111112"}', []],
+    ['mail jane@acme.io', ['email']],
+    ['asset logo@2x.png', []],
+  ])('%s -> %j', (line, expected) => expect(cats(line)).toEqual(expected));
+
+  it('finds a card next to other numbers and a phone followed by more digits', () => {
+    expect(cats('ref 123 4111 1111 1111 1111 200')).toEqual(['card']);
+    expect(cats('sms +1 415 555 2671 200 ok')).toEqual(['phone']);
+  });
+
+  it('redacts to what a person needs', () => {
+    const r = (line: string) => detectLine(line).map((f) => f.redacted);
+    expect(r('to jane@acme.io')).toEqual(['j***@a***.io']);
+    expect(r('pan 4111 1111 1111 1111')).toEqual(['**** **** **** 1111']);
+    expect(r('amex 378282246310005')).toEqual(['**** ****** *0005']);
+    expect(r('ip 81.2.69.160')).toEqual(['81.2.x.x']);
+    expect(r('ip 2001:db8::1')).toEqual(['2001:db8:x:x:x:x:x:x']);
+    expect(r('{"username":"bob"}')).toEqual(['b***']);
+    expect(r('sms +1 415 555 2671')).toEqual(['+*********71']);
+  });
+
+  it('normalises equal values written differently to the same form', () => {
+    const norm = (line: string) => detectLine(line)[0].norm;
+    expect(norm('sms +1 415 555 2671')).toBe(norm('call (415) 555-2671'));
+    expect(norm('pan 4111-1111-1111-1111')).toBe(norm('pan 4111111111111111'));
+    expect(norm('ip ::ffff:81.2.69.160')).toBe(norm('ip 81.2.69.160'));
+    expect(norm('to JANE@ACME.IO')).toBe(norm('to jane@acme.io'));
+  });
+
+  it('builds excerpts with every value redacted', () => {
+    const line = '{"e":"jane@acme.io","ip":"81.2.69.160","pad":"' + 'x'.repeat(500) + '"}';
+    const ex = redactedExcerpt(line, detectLine(line));
+    expect(ex).toContain('j***@a***.io');
+    expect(ex).toContain('81.2.x.x');
+    expect(ex).not.toContain('jane');
+    expect(ex.length).toBeLessThan(300);
+  });
+});
+
+describe('allowlist', () => {
+  it('validates entries and names the bad one', () => {
+    expect(() => parseAllowList('ip: ["10.0.0.0/33"]', 'allow.yaml')).toThrow(/allow.yaml: ip\[0\] '10.0.0.0\/33' is not an IP/);
+    expect(() => parseAllowList('emails: [a.com]', 'allow.yaml')).toThrow(/unknown category 'emails'/);
+    expect(() => parseAllowList('ip: 10.0.0.1', 'allow.yaml')).toThrow(UserError);
+    expect(() => parseAllowList('ip: [', 'allow.yaml')).toThrow(/invalid YAML/);
+    expect(() => parseAllowList('phone: ["123"]', 'allow.yaml')).toThrow(/not a valid phone/);
+    expect(parseAllowList('', 'allow.yaml')).toEqual({});
+  });
+  it('drops allowed values and keeps the rest', () => {
+    const allow = compileAllowList(
+      parseAllowList(
+        'ip: [10.0.0.0/8, "2001:db8::/32"]\nemail: [acme.io, ops@corp.com]\nusername: ["svc-*"]\nphone: ["+1 415 555 2671"]\ncard: ["4111 1111 1111 1111"]',
+      ),
+    );
+    const c = (line: string) => detectLine(line, allow).map((f) => f.category);
+    expect(c('ip 10.1.2.3 and 11.1.2.3')).toEqual(['ip']);
+    expect(c('ip 2001:db8::5 2001:db9::5')).toEqual(['ip']);
+    expect(c('a@acme.io b@eu.acme.io c@notacme.io ops@corp.com dev@corp.com')).toEqual(['email', 'email']);
+    expect(c('{"username":"svc-deploy"} {"username":"bob"}')).toEqual(['username']);
+    expect(c('call (415) 555-2671 or (212) 555-0123')).toEqual(['phone']);
+    expect(c('4111111111111111 5555555555554444')).toEqual(['card']);
+  });
+});
+
+describe('globs', () => {
+  it.each([
+    ['*.log', 'a.log', true],
+    ['*.log', 'd/a.log', false],
+    ['**/*.log', 'd/e/a.log', true],
+    ['**/*.log', 'a.log', true],
+    ['app-?.log', 'app-1.log', true],
+    ['app-[0-9].log', 'app-x.log', false],
+    ['app-[!0-9].log', 'app-x.log', true],
+  ])('%s matches %s: %s', (g, p, ok) => expect(globToRegExp(g).test(p)).toBe(ok));
+  it('rejects an unclosed class', () => expect(() => globToRegExp('a[b.log')).toThrow(/unclosed/));
+});
