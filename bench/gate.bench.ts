@@ -1,0 +1,101 @@
+// npm run bench:gate — a T+24h gate against a real Prometheus holding 24h of per-minute
+// history (BENCH_INSTANCES instances, default 25: the phase-25 fleet), against two naive baselines:
+//   sequential: the same queries, one at a time;
+//   hourly loop: the runbook's way, one summary per hour (24 windows) plus the 24h one,
+//                each query one at a time.
+// Prints wall time (median of RUNS) and HTTP requests for each.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gatherEvidence, runGate } from '../src/gate/index.ts';
+import { instanceNames, scenarioSamples, type ScenarioHistory } from '../test/harness/history.ts';
+import { scenario, iso } from '../test/harness/gate-scenarios.ts';
+import { startPrometheus } from '../test/harness/tsdb-servers.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const run = promisify(execFile);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t, value };
+}
+
+async function measure(name: string, fn: () => Promise<number>): Promise<{ name: string; ms: number; requests: number }> {
+  await fn(); // warm the page cache and the TSDB's chunk reads once
+  const times: number[] = [];
+  let requests = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const r = await timed(fn);
+    times.push(r.ms);
+    requests = r.value;
+  }
+  return { name, ms: median(times), requests };
+}
+
+const base = scenario('healthy-24h-noise-alerts');
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 25);
+const template = base.history.instances[1];
+const history: ScenarioHistory = { ...base.history, instances: instanceNames(INSTANCES).map((instance) => ({ ...template, instance })) };
+const samples = [...scenarioSamples(history)];
+console.log(`history: ${history.instances.length} instances x ${history.minutes} minutes, ${samples.length} samples`);
+const loadStart = performance.now();
+const server = await startPrometheus(samples);
+console.log(`backfill + start Prometheus: ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
+
+try {
+  const t0 = history.t0;
+  const at = t0 + 24 * 3600;
+  const gateOpts = { prometheus: server.url, start: t0, at, checkpoint: '24h' as const, phase: 5 as const, skip: ['pii'] };
+
+  const results = [];
+  results.push(
+    await measure('slogate gate (library, concurrency 4)', async () => {
+      const r = await runGate({ ...gateOpts, concurrency: 4 });
+      if (r.verdict !== 'promote') throw new Error(`unexpected verdict ${r.verdict}: ${r.reasons.join('; ')}`);
+      return r.http_requests;
+    }),
+  );
+  results.push(
+    await measure('baseline: same queries, sequential', async () => {
+      const r = await runGate({ ...gateOpts, concurrency: 1 });
+      return r.http_requests;
+    }),
+  );
+  results.push(
+    await measure('baseline: runbook hourly loop, sequential', async () => {
+      let requests = 0;
+      for (let h = 0; h < 24; h++) {
+        const g = await gatherEvidence({ prometheus: server.url, start: t0 + h * 3600, end: t0 + (h + 1) * 3600, skip: ['pii'], series: true, concurrency: 1 });
+        requests += g.httpRequests;
+      }
+      const day = await gatherEvidence({ prometheus: server.url, start: t0, end: at, skip: ['pii'], series: false, concurrency: 1 });
+      return requests + day.httpRequests;
+    }),
+  );
+  const cli = join(import.meta.dirname, '../bin/slogate');
+  const cliArgs = ['gate', '--prometheus', server.url, '--start', iso(t0), '--at', iso(at), '--checkpoint', '24h', '--skip', 'pii', '--json'];
+  results.push(
+    await measure('slogate gate (CLI process, incl. tsx start-up)', async () => {
+      const r = await run(cli, cliArgs);
+      if (JSON.parse(r.stdout).verdict !== 'promote') throw new Error('unexpected verdict');
+      return results[0].requests;
+    }),
+  );
+
+  const gate = results[0];
+  console.log(`\nT+24h gate, median of ${RUNS} runs after one warm-up:`);
+  for (const r of results) {
+    const ratio = r === gate ? '' : `  (${(r.ms / gate.ms).toFixed(1)}x the gate's time)`;
+    console.log(`  ${r.name.padEnd(48)} ${(r.ms / 1000).toFixed(3).padStart(7)} s  ${String(r.requests).padStart(4)} HTTP requests${ratio}`);
+  }
+  const target = 2000;
+  console.log(`\ntarget < ${target / 1000} s for the gate: ${gate.ms < target ? 'met' : 'MISSED'} (library ${(gate.ms / 1000).toFixed(3)} s, CLI ${(results[3].ms / 1000).toFixed(3)} s)`);
+} finally {
+  await server.stop();
+}
