@@ -251,7 +251,7 @@ export function decide(e: GateEvidence): Decision {
     e.successRateSeries,
     (v) => v < sr.critical,
     sr.sustainedMinutes,
-    `success rate < ${sr.critical}% for <= ${sr.sustainedMinutes} consecutive min`,
+    `no run > ${sr.sustainedMinutes} min below ${sr.critical}%`,
     (m, from) => `Success rate was below ${sr.critical}% for ${fmt(m)} consecutive minutes from ${iso(from)} (rollback after more than ${sr.sustainedMinutes}).`,
   );
   sustained(
@@ -259,7 +259,7 @@ export function decide(e: GateEvidence): Decision {
     e.p95Series,
     (v) => v * 1000 > lat.critical,
     lat.sustainedMinutes,
-    `p95 > ${lat.critical} ms for <= ${lat.sustainedMinutes} consecutive min`,
+    `no run > ${lat.sustainedMinutes} min above ${lat.critical} ms`,
     (m, from) => `p95 latency was above ${lat.critical} ms for ${fmt(m)} consecutive minutes from ${iso(from)} (rollback after more than ${lat.sustainedMinutes}).`,
   );
 

@@ -110,7 +110,7 @@ export function verdictTable(r: GateResult): string {
   const next = r.verdict === 'promote' ? ` -> phase ${r.next_phase}%` : r.verdict === 'rollback' ? ' -> 0%' : '';
   lines.push(`verdict: ${r.verdict.toUpperCase()}${next}`);
   lines.push('');
-  const rows = [['CHECK', 'STATUS', 'VALUE', 'TARGET'], ...r.checks.map((c) => [c.name, STATUS_MARK[c.status], showValue(c.value), c.target])];
+  const rows = [['CHECK', 'STATUS', 'VALUE', 'TARGET'], ...r.checks.map((c) => [c.name, c.name === 'pii_leaks' && r.skipped.includes('pii') ? 'SKIPPED' : STATUS_MARK[c.status], showValue(c.value), c.target])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) lines.push(row.map((cell, i) => (i === row.length - 1 ? cell : pad(cell, widths[i]))).join('  '));
   if (r.reasons.length) {
