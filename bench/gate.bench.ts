@@ -53,7 +53,7 @@ try {
   const at = t0 + 24 * 3600;
   const gateOpts = { prometheus: server.url, start: t0, at, checkpoint: '24h' as const, phase: 5 as const, skip: ['pii'] };
 
-  const results = [];
+  const results: { name: string; ms: number; requests: number }[] = [];
   results.push(
     await measure('slogate gate (library, concurrency 4)', async () => {
       const r = await runGate({ ...gateOpts, concurrency: 4 });
