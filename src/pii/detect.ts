@@ -144,8 +144,14 @@ export function valueAfterKey(line: string, keyEnd: number): ValueSpan | undefin
   return { start, end, value: line.slice(start, end) };
 }
 
+/** Values already redacted (by slogate or others) carry `***`; scanning them again must be clean. */
+function quotedAt(line: string, valueStart: number): boolean {
+  const c = line[valueStart - 1];
+  return c === '"' || c === "'";
+}
+
 function isRedactionMarker(v: string): boolean {
-  return /^[^*]?\*{3,}$/.test(v);
+  return v.includes('***');
 }
 
 /** Finds every PII value on one line. `allow` drops allowed values. */
@@ -200,6 +206,8 @@ function findUsernames(line: string, add: (f: LineFinding) => void): void {
     const value = v.value.trim();
     if (NON_VALUES.has(value.toLowerCase()) || isRedactionMarker(value)) continue;
     if (value[0] === '{' || value[0] === '[') continue;
+    // An unquoted number (`"username": 13`) is a count or an id, not a name.
+    if (!quotedAt(line, v.start) && /^\d+$/.test(value)) continue;
     add({ category: 'username', start: v.start, end: v.end, norm: value, redacted: `${value[0]}***` });
   }
 }
