@@ -44,6 +44,7 @@ function track(child: ChildProcess): void {
 
 export interface ManagedProcess {
   readonly name: string;
+  readonly pid: number | undefined;
   readonly url: string;
   readonly port: number;
   /** The last lines the process wrote to stderr (both tools log there). */
@@ -84,6 +85,7 @@ async function startProcess(name: string, bin: string, args: string[], port: num
   let stopping: Promise<void> | undefined;
   const proc: ManagedProcess = {
     name,
+    pid: child.pid,
     url,
     port,
     output: () => out,
@@ -189,6 +191,8 @@ export interface LiveStackOptions {
   honorLabels?: boolean;
   /** Keep the temporary directory after stop (for debugging). */
   keepDir?: boolean;
+  /** Parent of the stack's temporary directory (default the OS temp dir). */
+  parentDir?: string;
 }
 
 export interface LiveStack {
@@ -202,7 +206,7 @@ export interface LiveStack {
 }
 
 export async function startLiveStack(opts: LiveStackOptions): Promise<LiveStack> {
-  const dir = mkdtempSync(join(tmpdir(), 'slogate-stack-'));
+  const dir = mkdtempSync(join(opts.parentDir ?? tmpdir(), 'slogate-stack-'));
   const started: ManagedProcess[] = [];
   let stopping: Promise<void> | undefined;
   const stop = () =>
