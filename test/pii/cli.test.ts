@@ -1,5 +1,7 @@
 // `slogate pii-scan` through the real CLI: inputs, exit codes, JSON, evidence, malformed input.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFile, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -261,5 +263,38 @@ describe('worker threads', () => {
     });
     expect(two.findings[1].line).toBe(998);
     rmSync(join(dir, 'big.log'));
+  });
+});
+
+describe('--loki', () => {
+  it('reads lines from a Loki query_range endpoint and exits 1 on PII', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'streams', result: [{ stream: { app: 'webhook-sender' }, values: [[String(Date.now() * 1e6), '{"to":"jane@acme.io"}']] }] },
+        }),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
+        execFile(SLOGATE, ['pii-scan', '--loki', `http://127.0.0.1:${port}`, '--query', '{app="webhook-sender"}', '--since', '30m', '--json'], (err, stdout) =>
+          resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout }),
+        );
+      });
+      expect(code).toBe(1);
+      const j = JSON.parse(stdout);
+      expect(j).toMatchObject({ pii_leaks: 1, lines: 1, files: 1 });
+      expect(j.findings[0].file).toBe('loki:{app="webhook-sender"}');
+      expect(seen[0]).toMatch(/^\/loki\/api\/v1\/query_range\?/);
+      expect(new URLSearchParams(seen[0].split('?')[1]).get('query')).toMatch(/^\{app="webhook-sender"\} \|~ `/);
+    } finally {
+      server.close();
+    }
   });
 });
