@@ -42,8 +42,9 @@ export async function renderPanel(g: GrafanaTarget, panel: EvidencePanel, window
   try {
     res = await fetch(u, { headers, signal: AbortSignal.timeout(g.timeoutMs ?? 30_000) });
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    throw new Error(`Grafana ${where} is unreachable: ${e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.message)}`);
+    const e = err as Error & { cause?: { code?: string; message?: string; errors?: { code?: string }[] } };
+    const why = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.cause?.errors?.[0]?.code ?? e.cause?.message ?? e.message);
+    throw new Error(`Grafana ${where} is unreachable: ${why}`);
   }
   if (!res.ok) throw new Error(`Grafana ${where} answered HTTP ${res.status}${res.status === 401 || res.status === 403 ? ' (check GRAFANA_TOKEN)' : ''}`);
   const body = Buffer.from(await res.arrayBuffer());

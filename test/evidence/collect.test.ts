@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrometheus, type TsdbServer } from '../harness/tsdb-servers.ts';
+import { freePort, startPrometheus, type TsdbServer } from '../harness/tsdb-servers.ts';
 import { trueTotals } from '../harness/history.ts';
 import { canaryGates } from '../../slo/canary.ts';
 import { PII_CATEGORIES } from '../../src/contract/metrics.ts';
@@ -188,5 +188,38 @@ describe('evidence verify', () => {
     const r = await slogate(['evidence', 'verify', path.join(work, 'logs')]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('slogate gate --out', () => {
+  it('writes the same evidence folder, keeps the verdict exit code, and falls back to SVG when Grafana is down', async () => {
+    const out = path.join(work, 'gate-out');
+    const closed = await freePort();
+    const r = await slogate(
+      ['gate', '--prometheus', prom.url, '--start', iso(T0), '--at', iso(T0 + 24 * 3600), '--checkpoint', '24h', '--skip', 'pii', '--json', '--out', out, '--grafana', `http://127.0.0.1:${closed}`],
+      { GRAFANA_TOKEN: 'glsa_never_printed_42' },
+    );
+    expect(r.code).toBe(1); // rollback: our critical alert fired before the final checkpoint
+    expect(JSON.parse(r.stdout).verdict).toBe('rollback');
+    expect(r.stderr).toMatch(/evidence incomplete: Grafana http:\/\/127\.0\.0\.1:\d+\/render\/d-solo\/\S+ is unreachable: ECONNREFUSED; drew the panels as SVG instead/);
+    expect(r.stderr + r.stdout).not.toContain('glsa_never_printed_42');
+    const files = await allFiles(out);
+    expect(files.filter((f) => f.startsWith('hourly/'))).toHaveLength(24);
+    expect(files.filter((f) => f.startsWith('grafana/') && f.endsWith('.svg'))).toHaveLength(4);
+    expect(files.some((f) => f.startsWith('pii/'))).toBe(false);
+    const v = JSON.parse(await readFile(path.join(out, 'verdict_T+24h.json'), 'utf8'));
+    expect(v).toEqual(JSON.parse(r.stdout));
+    expect((await slogate(['evidence', 'verify', out])).code).toBe(0);
+  });
+
+  it('Prometheus down: inconclusive, and the verdict is still sealed with what is missing said', async () => {
+    const out = path.join(work, 'gate-down');
+    const r = await slogate(['gate', '--prometheus', 'http://127.0.0.1:9', '--start', iso(T0), '--at', iso(T0 + 2 * 3600), '--checkpoint', '2h', '--skip', 'pii', '--out', out, '--deadline', '5s']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/evidence incomplete: hourly deliveries: .*unreachable/);
+    const files = await allFiles(out);
+    expect(files).toEqual(expect.arrayContaining(['manifest.json', 'start_time.txt', 'summary_T+2h.json', 'verdict_T+2h.json']));
+    expect(files.some((f) => f.startsWith('hourly/'))).toBe(false);
+    expect(JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')).verdict).toBe('inconclusive');
   });
 });

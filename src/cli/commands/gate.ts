@@ -2,10 +2,11 @@
 import { Command, Option } from 'commander';
 import { CHECKPOINT_MINUTES, canaryGates, type CheckpointName } from '../../../slo/canary.ts';
 import { DEFAULT_CANARY_SELECTOR } from '../../contract/selectors.ts';
-import { GATE_EXIT, GateConfigError, checkSelector, checkpointRule, parseInstant, runGate, verdictJson, verdictTable, writeGateFiles, type PhaseNumber } from '../../gate/index.ts';
+import { GATE_EXIT, GateConfigError, checkSelector, checkpointRule, parseInstant, runGate, verdictJson, verdictTable, type PhaseNumber } from '../../gate/index.ts';
 import { PrometheusError } from '../../prometheus/client.ts';
 import { parseDuration } from '../../promql/duration.ts';
 import { UserError } from '../errors.ts';
+import { collectGateEvidence, EvidenceError } from '../../evidence/index.ts';
 
 interface GateFlags {
   prometheus: string;
@@ -20,6 +21,7 @@ interface GateFlags {
   alertmanager?: string;
   json?: boolean;
   out?: string;
+  grafana?: string;
   timeout: string;
   deadline: string;
   concurrency: string;
@@ -69,7 +71,8 @@ export function registerGate(program: Command): void {
     .option('--min-deliveries <n>', 'fewer deliveries in the window is inconclusive', String(canaryGates.minDeliveries))
     .option('--alertmanager <url>', 'also count our critical alerts active in Alertmanager now')
     .option('--json', 'print the verdict as one JSON object')
-    .option('--out <dir>', 'write summary_T+<checkpoint>.json and verdict_T+<checkpoint>.json here')
+    .option('--out <dir>', "write the runbook's evidence folder here (summary, verdict, hourly, 6h bundles, alerts, pii, panels, manifest.json)")
+    .option('--grafana <url>', 'with --out: render the four panels with Grafana (token from GRAFANA_TOKEN)')
     .option('--timeout <duration>', 'timeout of each HTTP request', '10s')
     .option('--deadline <duration>', 'the whole gate answers within this', '60s')
     .option('--concurrency <n>', 'queries in flight at once', '4')
@@ -98,7 +101,14 @@ export function registerGate(program: Command): void {
         deadlineMs: durationMs('--deadline', flags.deadline),
         concurrency: positiveInt('--concurrency', flags.concurrency),
       }).catch(asUserError);
-      if (flags.out) await writeGateFiles(flags.out, result);
+      if (flags.out) {
+        // the verdict stands whatever happens to the evidence; what is missing is said on stderr
+        const ev = await collectGateEvidence(flags.out, result, { ...flags, timeoutMs: durationMs('--timeout', flags.timeout), deadlineMs: durationMs('--deadline', flags.deadline) }).catch((err) => {
+          if (err instanceof EvidenceError) throw new UserError(err.message, GATE_EXIT.usage);
+          throw err;
+        });
+        for (const line of ev.incomplete) process.stderr.write(`slogate: evidence incomplete: ${line}\n`);
+      }
       process.stdout.write(flags.json ? JSON.stringify(verdictJson(result)) + '\n' : verdictTable(result));
       process.exitCode = GATE_EXIT[result.verdict];
     });
