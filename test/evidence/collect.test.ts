@@ -9,6 +9,7 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startPrometheus, type TsdbServer } from '../harness/tsdb-servers.ts';
 import { trueTotals } from '../harness/history.ts';
+import { startAlertmanager, type ManagedProcess } from '../harness/live-stack.ts';
 import { canaryGates } from '../../slo/canary.ts';
 import { PII_CATEGORIES } from '../../src/contract/metrics.ts';
 import { scanLogs } from '../../src/pii/index.ts';
@@ -221,5 +222,35 @@ describe('slogate gate --out', () => {
     expect(files).toEqual(expect.arrayContaining(['manifest.json', 'start_time.txt', 'summary_T+2h.json', 'verdict_T+2h.json']));
     expect(files.some((f) => f.startsWith('hourly/'))).toBe(false);
     expect(JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')).verdict).toBe('inconclusive');
+  });
+});
+
+describe('alerts active now, from a real Alertmanager', () => {
+  let am: ManagedProcess | undefined;
+  afterAll(async () => {
+    await am?.stop();
+  });
+
+  it('adds our active critical and warning alerts, not other teams\' alerts', async () => {
+    const dir = path.join(work, 'am');
+    await mkdir(dir, { recursive: true });
+    am = await startAlertmanager({ dir });
+    const now = new Date();
+    const post = await fetch(`${am.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify([
+        { labels: { alertname: ALERT_NAMES.critical, severity: 'critical', team: 'platform' }, startsAt: now.toISOString() },
+        { labels: { alertname: 'PaymentsApiDown', severity: 'critical', team: 'payments' }, startsAt: now.toISOString() },
+      ]),
+    });
+    expect(post.status).toBe(200);
+    const out = path.join(work, 'with-am');
+    const r = await slogate(['evidence', 'collect', '--verdict', path.join(ev, 'verdict_T+24h.json'), '--prometheus', prom.url, '--skip', 'pii', '--alertmanager', am.url, '--out', out]);
+    expect(r.code).toBe(0);
+    const a = JSON.parse(await readFile(path.join(out, 'alerts/alerts_T+24h.json'), 'utf8'));
+    expect(a.active_now.map((x: { alertname: string }) => x.alertname)).toEqual([ALERT_NAMES.critical]);
+    expect(a.active_now[0].state).toBe('active');
+    expect(a.fired.length).toBe(2);
   });
 });
