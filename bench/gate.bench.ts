@@ -40,7 +40,7 @@ async function measure(name: string, fn: () => Promise<number>): Promise<{ name:
 
 const base = scenario('healthy-24h-noise-alerts');
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 25);
-const template = base.history.instances[1];
+const template = base.history.instances[1]; // no breaker opens
 const history: ScenarioHistory = { ...base.history, instances: instanceNames(INSTANCES).map((instance) => ({ ...template, instance })) };
 const samples = [...scenarioSamples(history)];
 console.log(`history: ${history.instances.length} instances x ${history.minutes} minutes, ${samples.length} samples`);
