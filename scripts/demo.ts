@@ -4,6 +4,8 @@
 // Everything is stopped and removed at the end, also on failure or Ctrl-C.
 // `npm run demo -- --hold` keeps the stack up at the end until Ctrl-C, to explore it.
 import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +15,15 @@ import { metrics } from '../src/contract/metrics.ts';
 import { DEFAULT_CANARY_SELECTOR } from '../src/contract/selectors.ts';
 import { presets } from '../src/simulator/scenario.ts';
 import { startSimulator, type SimulatorInstance } from '../src/simulator/server.ts';
-import { alertmanagerAlerts, instantQuery, prometheusAlerts, startLiveStack, waitFor, type LiveStack } from '../test/harness/live-stack.ts';
+import {
+  alertmanagerAlerts,
+  instantQuery,
+  prometheusAlerts,
+  startLiveStack,
+  waitFor,
+  webhookReceiverConfig,
+  type LiveStack,
+} from '../test/harness/live-stack.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/slogate');
@@ -54,12 +64,17 @@ const rfc3339 = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOStri
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 let stack: LiveStack | undefined;
+/** Stands in for the on-call pager: Alertmanager's webhook notifications land here. */
+let pager: Server | undefined;
+const paged: { status: string; labels: Record<string, string> }[] = [];
 const sims: SimulatorInstance[] = [];
 let dir: string | undefined;
 let cleaning: Promise<void> | undefined;
 function cleanup(): Promise<void> {
   return (cleaning ??= (async () => {
     await stack?.stop();
+    pager?.closeAllConnections();
+    await new Promise((r) => (pager ? pager.close(r) : r(undefined)));
     await Promise.all(sims.map((s) => s.stop()));
     if (dir) rmSync(dir, { recursive: true, force: true });
   })());
@@ -115,9 +130,23 @@ async function main() {
   }
   for (const s of sims) say(`${s.instance} (track canary) simulates webhook deliveries at ${s.url}/metrics`);
   const healthyAt = Date.now();
-  stack = await startLiveStack({ targets: sims.map((s) => ({ url: s.url, labels: { instance: s.instance, track: s.track } })), ruleFiles });
+  pager = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      paged.push(...(JSON.parse(body) as { alerts: { status: string; labels: Record<string, string> }[] }).alerts);
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((r) => pager!.listen(0, '127.0.0.1', r));
+  const pagerUrl = `http://127.0.0.1:${(pager.address() as AddressInfo).port}/alerts`;
+  stack = await startLiveStack({
+    targets: sims.map((s) => ({ url: s.url, labels: { instance: s.instance, track: s.track } })),
+    ruleFiles,
+    alertmanagerConfig: webhookReceiverConfig(pagerUrl),
+  });
   say(`Prometheus   ${stack.prometheusUrl}  (scrapes every 1s, evaluates rules every 1s)`);
-  say(`Alertmanager ${stack.alertmanagerUrl}  (receives Prometheus's alerts)`);
+  say(`Alertmanager ${stack.alertmanagerUrl}  (receives Prometheus's alerts, pages ${pagerUrl})`);
 
   step('healthy canary: the gate should let it continue');
   const h = presets.healthy;
@@ -161,6 +190,8 @@ async function main() {
     30_000,
   );
   say(`Alertmanager has it too: ${am.labels.alertname} (severity ${am.labels.severity}, team ${am.labels.team}), state ${am.status.state}.`);
+  const page = await waitFor('the page', async () => paged.find((a) => a.labels.alertname === WATCHED_ALERT && a.status === 'firing'), 30_000);
+  say(`And it paged the on-call webhook: "${page.labels.alertname}" ${page.status}, severity ${page.labels.severity}.`);
   await waitForDeliveries(degradedAt, MIN_DELIVERIES);
   const degradedCode = await gate(degradedAt, ['--skip', 'pii']);
   say(degradedCode === 1 ? 'Verdict: rollback.' : `Unexpected: the gate exited ${degradedCode}.`);
@@ -186,7 +217,10 @@ async function main() {
   await cleanup();
   say('Stopped Prometheus, Alertmanager and both simulated instances; removed the temporary files.');
   const ok = degradedCode === 1 && leakCode === 1 && (healthyCode === 0 || healthyCode === 3);
-  console.log(`\n${clock()} ${bold(ok ? 'Done: healthy kept going, degraded and leaking canaries were rolled back.' : 'Done, but a verdict was not what the demo expected (see above).')}`);
+  const healthyWords = healthyCode === 0 ? 'the healthy canary may continue' : 'the healthy canary passed every measured gate';
+  console.log(
+    `\n${clock()} ${bold(ok ? `Done: ${healthyWords}; the degraded and the leaking canary were rolled back.` : 'Done, but a verdict was not what the demo expected (see above).')}`,
+  );
   return ok ? 0 : 1;
 }
 

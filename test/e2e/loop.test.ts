@@ -3,6 +3,8 @@
 // durations are scaled down by the same generator), a real Alertmanager, and the
 // gate and PII scanner through their public command lines.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +21,7 @@ import {
   prometheusAlerts,
   startLiveStack,
   waitFor,
+  webhookReceiverConfig,
   type LiveStack,
 } from '../harness/live-stack.ts';
 
@@ -88,6 +91,9 @@ let log: string;
 let sim: ChildProcess | undefined;
 let urls: string[] = [];
 let stack: LiveStack;
+/** Stands in for the on-call pager: Alertmanager's webhook notifications land here. */
+let pager: Server;
+const notifications: { status: string; alerts: { status: string; labels: Record<string, string> }[] }[] = [];
 const killSim = () => sim?.exitCode === null && sim.kill('SIGKILL');
 
 async function post(url: string, body: unknown): Promise<{ stats: { piiLines: number; piiByCategory: Record<string, number> } }> {
@@ -140,11 +146,23 @@ describe('the canary loop, live', () => {
         return { url, labels: { instance, track } };
       }),
     );
-    stack = await startLiveStack({ targets, ruleFiles });
+    pager = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        notifications.push(JSON.parse(body));
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => pager.listen(0, '127.0.0.1', r));
+    const pagerUrl = `http://127.0.0.1:${(pager.address() as AddressInfo).port}/alerts`;
+    stack = await startLiveStack({ targets, ruleFiles, alertmanagerConfig: webhookReceiverConfig(pagerUrl) });
   });
 
   afterAll(async () => {
     await stack?.stop();
+    pager?.closeAllConnections();
+    await new Promise((r) => (pager ? pager.close(r) : r(undefined)));
     if (sim && sim.exitCode === null) {
       const exited = new Promise((r) => sim!.once('exit', r));
       sim.kill('SIGTERM');
@@ -229,6 +247,12 @@ describe('the canary loop, live', () => {
     );
     expect(inAm.status.state).toBe('active');
     expect(inAm.labels).toMatchObject({ alertname: SUCCESS_CRITICAL, severity: 'critical', team: 'platform' });
+    const paged = await waitFor(
+      'the notification at the pager',
+      async () => notifications.flatMap((n) => n.alerts).find((a) => a.labels.alertname === SUCCESS_CRITICAL && a.status === 'firing'),
+      30_000,
+    );
+    expect(paged.labels.severity).toBe('critical');
 
     if (!hasGate) return;
     await waitFor('enough degraded deliveries', async () => ((await deliveriesSince(degradedAt)) >= MIN_DELIVERIES ? true : undefined), 30_000);

@@ -193,6 +193,16 @@ export interface LiveStackOptions {
   keepDir?: boolean;
   /** Parent of the stack's temporary directory (default the OS temp dir). */
   parentDir?: string;
+  /** alertmanager.yml as an object (default: drop every notification). */
+  alertmanagerConfig?: Record<string, unknown>;
+}
+
+/** An Alertmanager config that sends every notification to one webhook URL within a second. */
+export function webhookReceiverConfig(url: string): Record<string, unknown> {
+  return {
+    route: { receiver: 'webhook', group_by: ['alertname'], group_wait: '1s', group_interval: '1s', repeat_interval: '1h' },
+    receivers: [{ name: 'webhook', webhook_configs: [{ url, send_resolved: true }] }],
+  };
 }
 
 export interface LiveStack {
@@ -215,7 +225,7 @@ export async function startLiveStack(opts: LiveStackOptions): Promise<LiveStack>
       if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
     })());
   try {
-    const alertmanager = await startAlertmanager({ dir });
+    const alertmanager = await startAlertmanager({ dir, config: opts.alertmanagerConfig });
     started.push(alertmanager);
     const rulesDir = join(dir, 'rules');
     mkdirSync(rulesDir);
