@@ -28,8 +28,8 @@ afterEach(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Starts `slogate simulate` and resolves with the first `n` stdout lines (the URLs). */
-function simulate(args: string[], n: number): Promise<{ child: ChildProcess; urls: string[] }> {
-  const child = spawn(BIN, ['simulate', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function simulate(args: string[], n: number, env: Record<string, string> = {}): Promise<{ child: ChildProcess; urls: string[] }> {
+  const child = spawn(BIN, ['simulate', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   children.push(child);
   return new Promise((resolve, reject) => {
     const urls: string[] = [];
@@ -102,8 +102,10 @@ describe('slogate simulate', () => {
     }
   });
 
-  it('stops by itself after --duration', async () => {
-    const { child } = await simulate(['--duration', '0.5'], 1);
+  it('takes one --instance name and the track from SLOGATE_TRACK, and stops by itself after --duration', async () => {
+    const { child, urls } = await simulate(['--instance', 'blue-7', '--duration', '1.5'], 1, { SLOGATE_TRACK: 'stable' });
+    const text = await (await fetch(`${urls[0]}/metrics`)).text();
+    expect(parseExposition(text).get(metrics.dlqSize.name)!.samples[0].labels).toEqual({ track: 'stable', instance: 'blue-7' });
     expect(await exited(child)).toBe(0);
   });
 });
