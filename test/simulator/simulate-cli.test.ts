@@ -89,6 +89,12 @@ describe('slogate simulate', () => {
     expect(r.stderr).toMatch(/^slogate: --instance names a single instance/);
   });
 
+  it('reports a log it cannot write as a one-line error', () => {
+    const r = spawnSync(BIN, ['simulate', '--log', dir, '--duration', '1'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`slogate: cannot write --log ${dir}: EISDIR\n`);
+  });
+
   it('reports a port in use as a one-line error', async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));

@@ -1,4 +1,6 @@
 import { type Command, Option } from 'commander';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { INSTANCE_NAME_PATTERN } from '../../../slo/canary.ts';
 import { CANARY_TRACK } from '../../contract/metrics.ts';
 import { TRACK_ENV } from '../../instrument/index.ts';
@@ -79,6 +81,15 @@ Each instance serves GET /metrics, GET /scenario and POST /scenario, e.g.
       if (rate !== undefined) overrides.deliveriesPerSecond = rate;
       if (success !== undefined) overrides.successRate = success;
       const track = opts.track ?? process.env[TRACK_ENV] ?? CANARY_TRACK;
+      if (opts.log !== undefined) {
+        // Fail before any port is bound, with the file's own problem.
+        try {
+          mkdirSync(dirname(opts.log), { recursive: true });
+          closeSync(openSync(opts.log, 'a'));
+        } catch (err) {
+          throw new UserError(`cannot write --log ${opts.log}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+      }
 
       const running: SimulatorInstance[] = [];
       const stopAll = () => Promise.all(running.map((r) => r.stop()));
