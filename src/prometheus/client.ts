@@ -249,8 +249,11 @@ export class PrometheusClient {
           const res = await this.attempt(method, path, body, Math.min(this.timeoutMs, left), left < this.timeoutMs);
           if (res.status >= 200 && res.status < 300) return res;
           const apiError = extractApiError(res.body);
-          if (res.status >= 400 && res.status < 500) {
-            // the query is wrong: retrying will not fix it
+          if (res.status === 401 || res.status === 403) {
+            throw new PrometheusError('bad_request', `${this.displayUrl} refused access (HTTP ${res.status}): check PROMETHEUS_TOKEN or PROMETHEUS_USER/PROMETHEUS_PASSWORD`, res.status);
+          }
+          if (res.status >= 400 && res.status < 500 && res.status !== 429) {
+            // the query is wrong: retrying will not fix it (429 is load, and is retried)
             throw new PrometheusError('bad_request', `${this.displayUrl} rejected the query (HTTP ${res.status}${apiError ? `: ${apiError}` : ''})`, res.status);
           }
           lastErr = new PrometheusError('server', `${this.displayUrl} answered HTTP ${res.status}${apiError ? `: ${apiError}` : ''}`, res.status);

@@ -41,6 +41,15 @@ describe('PrometheusClient', () => {
     expect(c.requests).toBe(1);
   });
 
+  it('retries 429, and names the credentials on 401 without retrying', async () => {
+    nock(URL_).post('/api/v1/query').reply(429, 'slow down').post('/api/v1/query').reply(200, vector('3'));
+    expect((await client().query('up', 1))[0].value).toBe(3);
+    nock(URL_).post('/api/v1/query').reply(401, 'unauthorized');
+    const c = client();
+    await expect(c.query('up', 1)).rejects.toMatchObject({ kind: 'bad_request', message: expect.stringMatching(/refused access \(HTTP 401\): check PROMETHEUS_TOKEN/) });
+    expect(c.requests).toBe(1);
+  });
+
   it('calls a 200 with something other than the API malformed', async () => {
     nock(URL_).post('/api/v1/query').reply(200, '<html>login</html>');
     await expect(client().query('up', 1)).rejects.toMatchObject({ kind: 'malformed' });
