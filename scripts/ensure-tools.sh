@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real tools the test suite runs against, from Debian's packages, when missing:
 # promtool + prometheus, alertmanager, victoria-metrics, ripgrep (PII benchmark baseline)
-# and chromium (report screenshots). Safe to run repeatedly; does nothing when all are present.
+# chromium (report screenshots) and openssl (a throwaway CA for the TLS test). Safe to run repeatedly; does nothing when all are present.
 set -euo pipefail
 
 declare -A want=(
@@ -11,6 +11,7 @@ declare -A want=(
   [victoria-metrics]=victoria-metrics
   [rg]=ripgrep
   [chromium]=chromium
+  [openssl]=openssl
 )
 
 missing=()
