@@ -70,6 +70,7 @@ try {
   const bytes = statSync(log).size;
   const mb = bytes / 1e6;
   console.log(`${g.lines} lines, ${g.piiLines} with planted PII, ~5% decoys`);
+  spawnSync('sync'); // don't let writeback of the new file compete with the first measurement
   spawnSync('cat', [log], { stdio: ['ignore', 'ignore', 'inherit'] }); // warm the page cache for every tool alike
 
   const slogateArgs = [join(root, 'bin/slogate'), 'pii-scan', log, '--json', ...(jobs ? ['--jobs', jobs] : [])];

@@ -16,7 +16,7 @@ import {
   v4FromMapped,
   validPhone,
 } from './validators.ts';
-import type { AllowMatcher } from './allowlist.ts';
+import type { AllowMatcher } from './allow-match.ts';
 
 export interface LineFinding {
   category: PiiCategory;
@@ -40,18 +40,35 @@ export const D_IPV6 = 16;
 export const D_PHONE = 32;
 export const D_ALL = 63;
 
-// Cheap whole-chunk needles: a line matching none of them cannot hold a finding, and a line
-// only runs the detectors its needles point at.
-export const NEEDLES: [RegExp, number][] = [
-  [/@/g, D_EMAIL],
-  [/user_?name/gi, D_USERNAME],
-  [/phone|tel|mobile|msisdn|contact/gi, D_PHONE],
-  [/\d\.\d{1,3}\.\d{1,3}\.\d/g, D_IPV4],
-  [/::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:/g, D_IPV6],
-  // 13 digits with optional single separators: every card candidate contains this
-  [/\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d/g, D_CARD],
-  [/\d{3}[ .)-]{1,2}\d{3}[ .-]\d{4}/g, D_PHONE], // NANP-formatted phone
-  [/\+/g, D_PHONE], // international phone (a bare `+` is far cheaper to find than `\+\d`)
+/**
+ * Cheap whole-chunk needles: a line matching none of them cannot hold a finding, and a line only
+ * runs the detectors its hits point at. Two combined regexes (one pass over the text each) are
+ * much cheaper than one pass per needle: V8 scans for the shared first character once.
+ * `bit` maps the matched text to detector bits; `mask` is every bit the needle can give.
+ */
+export interface Needle {
+  re: RegExp;
+  mask: number;
+  bit: (m: string) => number;
+}
+
+export const NEEDLES: Needle[] = [
+  {
+    // digit-led: IPv4 (d.d.d.d), card (13 digits with single [ -] separators), NANP phone
+    re: /\d(?:\.\d{1,3}\.\d{1,3}\.\d|[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d|\d\d[ .)-]{1,2}\d{3}[ .-]?\d{4})/g,
+    mask: D_IPV4 | D_CARD | D_PHONE,
+    // a card-shaped run may hide a phone that starts at the same digit, so cards also run phones
+    bit: (m) => (m[1] === '.' ? D_IPV4 : m.length >= 13 ? D_CARD | D_PHONE : D_PHONE),
+  },
+  {
+    // everything else: email, international phone, IPv6, username and phone-like keys
+    re: /@|\+|::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:|user_?name|phone|tel|mobile|msisdn|contact/gi,
+    mask: D_EMAIL | D_PHONE | D_IPV6 | D_USERNAME,
+    bit: (m) => {
+      const c = m[0];
+      return c === '@' ? D_EMAIL : c === '+' ? D_PHONE : c === ':' ? D_IPV6 : c === 'u' || c === 'U' ? D_USERNAME : D_PHONE;
+    },
+  },
 ];
 
 const RE_USERNAME_KEY = /(?<![A-Za-z0-9_])user_?name(?![A-Za-z0-9_])/gi;

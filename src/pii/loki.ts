@@ -35,7 +35,7 @@ export interface LokiScanOptions {
  * The line filter pushed to Loki: the scanner's own needles joined, so it is a superset of what
  * the scanner can find (RE2 accepts these sources; case-insensitive ones get a (?i:...) group).
  */
-export const LOKI_LINE_FILTER = NEEDLES.map(([re]) => (re.flags.includes('i') ? `(?i:${re.source})` : re.source)).join('|');
+export const LOKI_LINE_FILTER = NEEDLES.map(({ re }) => (re.flags.includes('i') ? `(?i:${re.source})` : re.source)).join('|');
 
 export function parseDuration(s: string): number {
   const m = /^(\d+)(ms|s|m|h|d)$/.exec(s);

@@ -7,7 +7,8 @@ import type { Readable } from 'node:stream';
 import { UserError } from '../cli/errors.ts';
 import type { Tally } from './tally.ts';
 
-export const CHUNK = 256 << 10;
+// Small enough that each latin1 string is a young-generation object (cheap to allocate and collect).
+export const CHUNK = 64 << 10;
 export const MAX_SEGMENT = 1 << 20;
 /** How far back from a segment's end we look for a delimiter to cut at, so a value is rarely split. */
 const CUT_WINDOW = 4096;

@@ -195,7 +195,7 @@ async function runUnits(
       if (workers === 0) resolve();
       for (let i = 0; i < workers; i++) {
         // A small young generation keeps each worker's RSS down; throughput is unaffected.
-        const w = new Worker(entry, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+        const w = new Worker(entry, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
         threads.push(w);
         w.on('message', (msg: WorkerReply) => {
           if (msg.type === 'progress') {

@@ -2,7 +2,7 @@
 // One Tally per file (or byte range of a file); the main thread merges them in input order.
 import { createHmac } from 'node:crypto';
 import { PII_CATEGORIES, type PiiCategory } from '../contract/metrics.ts';
-import type { AllowMatcher } from './allowlist.ts';
+import type { AllowMatcher } from './allow-match.ts';
 import { NEEDLES, detectLine, type LineFinding } from './detect.ts';
 import type { EvidenceLine, Finding } from './index.ts';
 
@@ -106,16 +106,26 @@ export class Tally {
   scanText(text: string, lineNo: number): number {
     // (lineStart * 64 + detector bits) per needle hit; sorting groups the hits of one line.
     const hits: number[] = [];
-    for (const [re, bit] of NEEDLES) {
+    for (const { re, mask, bit } of NEEDLES) {
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
+      let curStart = -1;
+      let curEnd = -1;
+      let cur = 0;
       while ((m = re.exec(text))) {
-        const ls = m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1;
-        hits.push(ls * 64 + bit);
-        const le = text.indexOf('\n', m.index);
-        if (le < 0) break;
-        re.lastIndex = le + 1;
+        if (m.index > curEnd || curStart < 0) {
+          if (curStart >= 0) hits.push(curStart * 64 + cur);
+          curStart = m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1;
+          curEnd = text.indexOf('\n', m.index);
+          if (curEnd < 0) curEnd = text.length;
+          cur = 0;
+        }
+        cur |= bit(m[0]);
+        // Once the line needs every detector this needle can ask for, skip to the next line;
+        // otherwise look again one character on, so overlapping candidates are not hidden.
+        re.lastIndex = cur === mask ? curEnd + 1 : m.index + 1;
       }
+      if (curStart >= 0) hits.push(curStart * 64 + cur);
     }
     let newlines = 0;
     let pos = 0;
