@@ -1,6 +1,7 @@
 // Streaming: bytes in, whole lines out to a Tally. Never holds more than one chunk plus one
 // partial line, and a line longer than MAX_SEGMENT is scanned in segments.
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -9,7 +10,8 @@ import type { Tally } from './tally.ts';
 
 // Small enough that each latin1 string is a young-generation object (cheap to allocate and collect).
 export const CHUNK = 64 << 10;
-export const MAX_SEGMENT = 1 << 20;
+/** Longest stretch of one line scanned at once; below V8's external-string size, so it stays a heap string. */
+export const MAX_SEGMENT = 512 << 10;
 /** How far back from a segment's end we look for a delimiter to cut at, so a value is rarely split. */
 const CUT_WINDOW = 4096;
 
@@ -32,49 +34,55 @@ function safeCut(buf: Buffer): number {
   return buf.length;
 }
 
-/** Feeds a byte stream to `tally`, line-aligned. `onBytes` reports raw bytes consumed from `source`. */
+/**
+ * Feeds a byte stream to `tally`, line-aligned. A partial line is carried in one fixed buffer;
+ * when it fills up (a line longer than MAX_SEGMENT), it is scanned as a segment of that line.
+ */
 export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally): Promise<void> {
-  let pending: Buffer | null = null;
+  const carry = Buffer.allocUnsafe(MAX_SEGMENT);
+  let carryLen = 0;
   let lineNo = 1;
-  let midLine = false; // the pending bytes continue a line already partly scanned
-  for await (const chunk of chunks) {
-    tally.result.bytes += chunk.length;
-    let buf: Buffer = chunk;
-    const first = buf.indexOf(10);
-    if (pending) {
-      if (first < 0) {
-        pending = Buffer.concat([pending, buf]);
-        while (pending.length >= MAX_SEGMENT) {
-          const cut = safeCut(pending.subarray(0, MAX_SEGMENT));
-          tally.scanText(pending.toString("latin1", 0, cut), lineNo);
-          pending = pending.subarray(cut);
-          midLine = true;
-        }
-        continue;
-      }
-      const head = Buffer.concat([pending, buf.subarray(0, first + 1)]);
-      lineNo += tally.scanText(head.toString("latin1", 0, head.length), lineNo);
-      pending = null;
-      midLine = false;
-      buf = buf.subarray(first + 1);
-    }
-    const last = buf.lastIndexOf(10);
-    if (last >= 0) {
-      lineNo += tally.scanText(buf.toString("latin1", 0, last + 1), lineNo);
-      buf = buf.subarray(last + 1);
-    }
-    if (buf.length > 0) {
-      pending = Buffer.from(buf); // copy: don't pin the whole chunk
-      while (pending.length >= MAX_SEGMENT) {
-        const cut = safeCut(pending.subarray(0, MAX_SEGMENT));
-        tally.scanText(pending.toString("latin1", 0, cut), lineNo);
-        pending = pending.subarray(cut);
+  let midLine = false; // the carried bytes continue a line already partly scanned
+  const append = (buf: Buffer, from: number, to: number, endsLine: boolean) => {
+    let off = from;
+    while (off < to) {
+      const n = Math.min(to - off, MAX_SEGMENT - carryLen);
+      buf.copy(carry, carryLen, off, off + n);
+      carryLen += n;
+      off += n;
+      if (carryLen === MAX_SEGMENT && !(endsLine && off === to)) {
+        const cut = safeCut(carry.subarray(0, carryLen));
+        tally.scanText(carry.toString('latin1', 0, cut), lineNo);
+        carry.copy(carry, 0, cut, carryLen);
+        carryLen -= cut;
         midLine = true;
       }
     }
+  };
+  for await (const chunk of chunks) {
+    tally.result.bytes += chunk.length;
+    let from = 0;
+    if (carryLen > 0 || midLine) {
+      const first = chunk.indexOf(10);
+      if (first < 0) {
+        append(chunk, 0, chunk.length, false);
+        continue;
+      }
+      append(chunk, 0, first + 1, true);
+      lineNo += tally.scanText(carry.toString('latin1', 0, carryLen), lineNo);
+      carryLen = 0;
+      midLine = false;
+      from = first + 1;
+    }
+    const last = chunk.lastIndexOf(10);
+    if (last >= from) {
+      lineNo += tally.scanText(chunk.toString('latin1', from, last + 1), lineNo);
+      from = last + 1;
+    }
+    append(chunk, from, chunk.length, false);
   }
-  if (pending && pending.length > 0) {
-    tally.scanText(pending.toString("latin1", 0, pending.length), lineNo);
+  if (carryLen > 0) {
+    tally.scanText(carry.toString('latin1', 0, carryLen), lineNo);
     lineNo++;
   } else if (midLine) {
     lineNo++;
@@ -93,20 +101,52 @@ function ioError(display: string, err: unknown): UserError {
   return new UserError(`cannot read ${display}: ${e.code ?? e.message}`, 2);
 }
 
+/**
+ * Plain files are read with blocking reads into one reused buffer: the scanning thread has nothing
+ * else to do, and it avoids a thread-pool hop per chunk. Every few MB it yields to the event loop
+ * so worker messages and the progress bar keep flowing.
+ */
+async function* readPlain(unit: ReadUnit, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  const fd = openSync(unit.path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    let pos = unit.start ?? 0;
+    const end = unit.end ?? Infinity;
+    let sinceYield = 0;
+    while (pos < end) {
+      const want = Math.min(CHUNK, end - pos);
+      const n = readSync(fd, buf, 0, want, pos);
+      if (n === 0) break;
+      pos += n;
+      onBytes?.(n);
+      yield buf.subarray(0, n);
+      sinceYield += n;
+      if (sinceYield >= 4 << 20) {
+        sinceYield = 0;
+        await yieldToLoop();
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Scans one file or byte range. `onBytes` gets raw (on-disk) byte counts as they are read. */
 export async function scanUnit(unit: ReadUnit, tally: Tally, onBytes?: (n: number) => void): Promise<void> {
-  const raw = createReadStream(unit.path, {
-    highWaterMark: CHUNK,
-    ...(unit.start !== undefined ? { start: unit.start } : {}),
-    ...(unit.end !== undefined ? { end: unit.end - 1 } : {}),
-  });
-  if (onBytes) raw.on('data', (c) => onBytes((c as Buffer).length));
-  let source: Readable = raw;
-  if (unit.gz) {
-    const gunzip = createGunzip({ chunkSize: 256 * 1024 });
-    raw.on('error', (e) => gunzip.destroy(e));
-    source = raw.pipe(gunzip);
+  if (!unit.gz) {
+    try {
+      await scanStream(readPlain(unit, onBytes), tally);
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      throw ioError(unit.display, err);
+    }
+    return;
   }
+  const raw = createReadStream(unit.path, { highWaterMark: CHUNK });
+  if (onBytes) raw.on('data', (c) => onBytes((c as Buffer).length));
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  raw.on('error', (e) => gunzip.destroy(e));
+  const source: Readable = raw.pipe(gunzip);
   try {
     await scanStream(source as AsyncIterable<Buffer>, tally);
   } catch (err) {

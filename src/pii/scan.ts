@@ -79,7 +79,8 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
     bytesTotal += input.size;
     const base = { path: input.path, display: input.path, gz };
     if (!gz && jobs > 1 && input.size >= SPLIT_MIN_BYTES) {
-      const parts = Math.min(jobs * 4, Math.ceil(input.size / (SPLIT_MIN_BYTES / 2)));
+      // Many ranges per thread, so a worker that starts late (or a busy core) evens out at the end.
+      const parts = Math.min(jobs * 8, Math.ceil(input.size / (SPLIT_MIN_BYTES / 4)));
       let start = 0;
       for (let p = 1; p <= parts && start < input.size; p++) {
         const end = p === parts ? input.size : await nextLineStart(input.path, Math.floor((input.size * p) / parts) - 1, input.size);
@@ -173,7 +174,7 @@ async function runUnits(
   progress: (bytes: number, leaks?: number) => void,
   scanHere: (i: number) => Promise<UnitResult>,
 ): Promise<void> {
-  const entry = new URL('./worker-entry.mjs', import.meta.url);
+  const entry = new URL('./worker-entry.cjs', import.meta.url);
   const threads: Worker[] = [];
   let nextUnit = 0;
   let failure: Error | undefined;
