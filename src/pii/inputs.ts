@@ -53,15 +53,27 @@ async function walk(dir: string): Promise<string[]> {
   } catch (err) {
     throw new UserError(`cannot read directory ${dir}: ${(err as NodeJS.ErrnoException).code}`, 2);
   }
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
-    .sort();
+  const out: string[] = [];
+  for (const e of entries) {
+    const path = join(e.parentPath ?? (e as unknown as { path: string }).path, e.name);
+    if (e.isFile()) out.push(path);
+    else if (e.isSymbolicLink()) {
+      // Follow links to files; a dangling link is kept so it fails loudly instead of reading as clean.
+      const target = await stat(path).catch(() => undefined);
+      if (!target || target.isFile()) out.push(path);
+    }
+  }
+  return out.sort();
 }
 
 async function fileInput(path: string): Promise<Input> {
-  const s = await stat(path);
-  return { kind: 'file', path, size: s.size };
+  try {
+    const s = await stat(path);
+    return { kind: 'file', path, size: s.size };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file (dangling link?)' : code}`, 2);
+  }
 }
 
 /** Resolves arguments in order; a missing path, an unreadable directory or a glob with no match is an error. */

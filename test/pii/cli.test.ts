@@ -50,6 +50,13 @@ describe('exit codes and output', () => {
     expect(r.stderr).toBe(''); // no progress bar without a TTY
   });
 
+  it.skipIf(!existsSync('/usr/bin/script'))('shows a progress bar on a terminal, and none with --json', () => {
+    const tty = (args: string) =>
+      spawnSync('/usr/bin/script', ['-qec', `${SLOGATE} pii-scan ${args}`, '/dev/null'], { cwd: dir, encoding: 'utf8' }).stdout;
+    expect(tty('logs/canary/a.log')).toMatch(/pii-scan \[.*\] \d+% \| [\d.]+\/[\d.]+ MB \| \d+ MB\/s \| \d+ lines with PII/);
+    expect(tty('logs/canary/a.log --json')).not.toMatch(/pii-scan \[/);
+  });
+
   it('exits 1 with the JSON contract when PII is found', () => {
     const r = run(['logs/canary/a.log', '--json']);
     expect(r.status).toBe(1);
@@ -123,6 +130,13 @@ describe('errors exit 2 with one clear line', () => {
   it('dangling symlink is unreadable, never clean', () => {
     symlinkSync(join(dir, 'gone.log'), join(dir, 'dangling.log'));
     oneLine(run(['dangling.log']), /cannot read dangling\.log/);
+  });
+  it('a dangling link inside a scanned directory is an error, a link to a file is scanned', () => {
+    mkdirSync(join(dir, 'linked'));
+    symlinkSync(join(dir, 'logs/canary/a.log'), join(dir, 'linked/a.log'));
+    expect(json(run(['linked', '--json'])).pii_leaks).toBe(1);
+    symlinkSync(join(dir, 'gone.log'), join(dir, 'linked/gone.log'));
+    oneLine(run(['linked']), /cannot read linked\/gone\.log/);
   });
   it('glob with no match', () => oneLine(run(['logs/*.txt']), /no files match 'logs\/\*\.txt'/));
   it('bad glob', () => oneLine(run(['logs/[a.log']), /bad glob/));
