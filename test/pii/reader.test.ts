@@ -1,0 +1,93 @@
+// Streaming edge cases through the library: segment cuts in very long lines, chunk boundaries.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanLogs } from '../../src/pii/index.ts';
+import { MAX_SEGMENT, scanStream } from '../../src/pii/reader.ts';
+import { Tally } from '../../src/pii/tally.ts';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'slogate-pii-reader-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const tally = () => new Tally('t', { key: Buffer.from('k'), maxFindings: 1_000_000, evidenceLines: 0 });
+
+async function scanChunks(chunks: Buffer[]) {
+  const t = tally();
+  await scanStream(Readable.from(chunks), t);
+  return t.result;
+}
+
+describe('scanStream', () => {
+  it('finds every value in a line several segments long when delimiters are around', async () => {
+    const parts: string[] = [];
+    let n = 0;
+    for (let len = 0; len < 3 * MAX_SEGMENT; n++) {
+      parts.push(`pad${'x'.repeat(900)} user${n}@acme.io`);
+      len += parts[n].length + 1;
+    }
+    const r = await scanChunks([Buffer.from(parts.join(' ') + '\nnext jane@acme.io\n')]);
+    expect(r.lines).toBe(2);
+    expect(r.pii_leaks).toBe(2);
+    expect(r.findings.filter((f) => f.line === 1)).toHaveLength(n);
+    expect(r.findings.at(-1)).toMatchObject({ line: 2 });
+  });
+
+  it('gives the same answer whatever the chunk boundaries', async () => {
+    const text = Buffer.from(['a jane@acme.io', '', 'ip 81.2.69.160', 'x'.repeat(5000) + ' 4111111111111111', 'tail +1 415 555 2671'].join('\n'));
+    const whole = await scanChunks([text]);
+    for (const size of [1, 3, 7, 64, 4999, 5001]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < text.length; i += size) chunks.push(text.subarray(i, i + size));
+      const r = await scanChunks(chunks);
+      expect({ lines: r.lines, bytes: r.bytes, findings: r.findings }).toEqual({ lines: whole.lines, bytes: whole.bytes, findings: whole.findings });
+    }
+    expect(whole.lines).toBe(5);
+    expect(whole.findings.map((f) => [f.line, f.category])).toEqual([
+      [1, 'email'],
+      [3, 'ip'],
+      [4, 'card'],
+      [5, 'phone'],
+    ]);
+  });
+
+  it('counts lines like wc -l, plus a last line without a newline', async () => {
+    expect((await scanChunks([Buffer.from('a\nb\n')])).lines).toBe(2);
+    expect((await scanChunks([Buffer.from('a\nb')])).lines).toBe(2);
+    expect((await scanChunks([Buffer.from('\n\n\n')])).lines).toBe(3);
+    expect((await scanChunks([])).lines).toBe(0);
+  });
+});
+
+describe('scanLogs', () => {
+  it('orders findings by input, then line, across files', async () => {
+    writeFileSync(join(dir, 'b.log'), 'x\nb jane@acme.io\n');
+    writeFileSync(join(dir, 'a.log'), 'a 81.2.69.160\n');
+    const r = await scanLogs([join(dir, 'b.log'), join(dir, 'a.log')], { jobs: 1 });
+    expect(r.findings.map((f) => [f.file.slice(-5), f.line])).toEqual([
+      ['b.log', 2],
+      ['a.log', 1],
+    ]);
+    expect(r).toMatchObject({ files: 2, lines: 3, pii_leaks: 2 });
+  });
+
+  it('uses a worker thread when loaded as a library too, with the same result', async () => {
+    const clean = '{"ts":"2026-11-22T10:00:00Z","msg":"webhook delivered","status":200,"pad":"' + 'x'.repeat(180) + '"}\n';
+    const body = clean.repeat(40_000);
+    writeFileSync(join(dir, 'w1.log'), body + 'to jane@acme.io\n');
+    writeFileSync(join(dir, 'w2.log'), 'ip 81.2.69.160\n' + body);
+    const files = [join(dir, 'w1.log'), join(dir, 'w2.log')];
+    const one = await scanLogs(files, { jobs: 1 });
+    const two = await scanLogs(files, { jobs: 2 });
+    expect(one.bytes).toBeGreaterThan(16 << 20); // enough for the worker path
+    expect(two).toEqual(one); // same process, same fingerprint key
+    expect(two.findings.map((f) => [f.category, f.line])).toEqual([
+      ['email', 40_001],
+      ['ip', 1],
+    ]);
+  });
+});
