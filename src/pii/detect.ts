@@ -264,9 +264,11 @@ function findCards(line: string, add: (f: LineFinding) => void): void {
   }
 }
 
-function isVersionContext(line: string, start: number): boolean {
+function isVersionContext(line: string, start: number, end: number): boolean {
   // `Chrome/120.0.0.0`, `v1.2.3.4`: a product or version token, not an address.
   if (start >= 2 && line[start - 1] === '/' && /[A-Za-z0-9]/.test(line[start - 2])) return true;
+  // `1.2.5.1-2`, `4.2.0.1-rc1`: a package version with a revision suffix.
+  if (line[end] === '-' && /[A-Za-z0-9]/.test(line[end + 1] ?? '')) return true;
   const key = keyBefore(line, start);
   return !!key && keyWords(key).some((w) => VERSION_KEY_WORDS.has(w));
 }
@@ -276,7 +278,7 @@ function findIPv4(line: string, add: (f: LineFinding) => void): void {
   let m: RegExpExecArray | null;
   while ((m = RE_IPV4.exec(line))) {
     const v = parseIPv4(m[0]);
-    if (v === undefined || isIPv4Excluded(v) || isVersionContext(line, m.index)) continue;
+    if (v === undefined || isIPv4Excluded(v) || isVersionContext(line, m.index, m.index + m[0].length)) continue;
     const parts = m[0].split('.');
     add({ category: 'ip', start: m.index, end: m.index + m[0].length, norm: formatIPv4(v), redacted: `${parts[0]}.${parts[1]}.x.x` });
   }

@@ -40,42 +40,37 @@ const DELIM = /[\s,;"'{}[\]()]/;
 
 /** The line with every finding replaced by its redaction, long stretches between them cut at delimiters. */
 export function redactedExcerpt(line: string, findings: LineFinding[], utf16 = false): string {
+  // The line was decoded as latin1 for speed; show raw stretches as UTF-8, control bytes made visible.
+  const show = (raw: string) =>
+    (utf16 ? raw : Buffer.from(raw, 'latin1').toString('utf8')).replace(/[\x00-\x08\x0a-\x1f\x7f]/g, '\uFFFD');
+  const head = (seg: string) => {
+    if (seg.length <= EXCERPT_CONTEXT) return show(seg);
+    let i = EXCERPT_CONTEXT - 1;
+    while (i > 0 && !DELIM.test(seg[i])) i--;
+    return show(seg.slice(0, i + 1)) + '…';
+  };
+  const tail = (seg: string) => {
+    if (seg.length <= EXCERPT_CONTEXT) return show(seg);
+    let i = seg.length - EXCERPT_CONTEXT;
+    while (i < seg.length - 1 && !DELIM.test(seg[i])) i++;
+    return '…' + show(seg.slice(i));
+  };
   const spans = [...findings].sort((a, b) => a.start - b.start);
   let out = '';
   let pos = 0;
-  const head = (seg: string) => {
-    if (seg.length <= EXCERPT_CONTEXT) return seg;
-    let cut = seg.slice(0, EXCERPT_CONTEXT);
-    let i = cut.length - 1;
-    while (i > 0 && !DELIM.test(cut[i])) i--;
-    cut = cut.slice(0, i + 1);
-    return cut + '…';
-  };
-  const tail = (seg: string) => {
-    if (seg.length <= EXCERPT_CONTEXT) return seg;
-    let cut = seg.slice(seg.length - EXCERPT_CONTEXT);
-    let i = 0;
-    while (i < cut.length - 1 && !DELIM.test(cut[i])) i++;
-    cut = cut.slice(i);
-    return '…' + cut;
-  };
   for (let k = 0; k < spans.length; k++) {
     const f = spans[k];
     if (f.start < pos) continue; // overlaps a span already replaced
     const gap = line.slice(pos, f.start);
     if (k === 0) out += tail(gap);
     else if (gap.length > 2 * EXCERPT_CONTEXT) out += head(gap) + tail(gap);
-    else out += gap;
+    else out += show(gap);
     let end = f.end;
     for (let j = k + 1; j < spans.length && spans[j].start < end; j++) end = Math.max(end, spans[j].end);
     out += f.redacted;
     pos = end;
   }
-  out += head(line.slice(pos));
-  // The line was decoded as latin1 for speed; show it as UTF-8, control bytes made visible.
-  return (utf16 ? out : Buffer.from(out, 'latin1').toString('utf8'))
-    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '\uFFFD')
-    .replace(/\r$/, '');
+  return (out + head(line.slice(pos).replace(/\r$/, ''))).replace(/\t/g, ' ');
 }
 
 export class Tally {

@@ -230,6 +230,14 @@ describe('detectLine', () => {
     expect(ex).toContain('81.2.x.x');
     expect(ex).not.toContain('jane');
     expect(ex.length).toBeLessThan(300);
+    expect(ex.endsWith('…')).toBe(true);
+  });
+
+  it('shows excerpts of latin1-decoded bytes as UTF-8, with control bytes made visible', () => {
+    const line = Buffer.from('café jane@acme.io \u0000 naïve').toString('latin1');
+    expect(redactedExcerpt(line, detectLine(line))).toBe('café j***@a***.io \uFFFD naïve');
+    const long = Buffer.from('é'.repeat(100) + ' ' + 'y'.repeat(300) + ' jane@acme.io').toString('latin1');
+    expect(redactedExcerpt(long, detectLine(long))).toBe('… j***@a***.io');
   });
 });
 
