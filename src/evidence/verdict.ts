@@ -3,25 +3,11 @@
 // instead of a report full of blanks.
 import { CHECKPOINT_MINUTES, type CheckpointName } from '../../slo/canary.ts';
 
-export type Verdict = 'promote' | 'continue' | 'marginal' | 'rollback' | 'inconclusive';
-export type CheckStatus = 'pass' | 'warn' | 'fail' | 'critical' | 'no_data';
-
-export interface VerdictCheck {
-  name: string;
-  value: number | null;
-  status: CheckStatus;
-  target: string;
-  detail: string;
-}
-
-export interface VerdictMetrics {
-  success_rate: number | null;
-  p95_ms: number | null;
-  cb_opens: number | null;
-  pii_leaks: number | null;
-  critical_alerts: number | null;
-  deliveries: number | null;
-}
+// one definition of the verdict's parts: the gate's own types
+import type { Check, CheckStatus, GateMetrics, Verdict } from '../gate/decide.ts';
+export type { CheckStatus, Verdict };
+export type VerdictCheck = Check;
+export type VerdictMetrics = GateMetrics;
 
 export interface VerdictDoc {
   verdict: Verdict;

@@ -1,30 +1,16 @@
 // `slogate evidence collect|verify`: the runbook's evidence folder, sealed by a manifest.
 import { readFile } from 'node:fs/promises';
-import { Command, Option } from 'commander';
-import { CHECKPOINT_MINUTES, canaryGates, type CheckpointName } from '../../../slo/canary.ts';
-import { DEFAULT_CANARY_SELECTOR } from '../../contract/selectors.ts';
-import { checkpointRule, runGate, summaryFromResult, verdictJson, type PhaseNumber } from '../../gate/index.ts';
+import type { Command } from 'commander';
+import { runGate, summaryFromResult, verdictJson } from '../../gate/index.ts';
 import { PrometheusClient, PrometheusError, authFromEnv } from '../../prometheus/client.ts';
 import { collectEvidence, driftCount, EvidenceError, grafanaTokenFromEnv, ManifestError, parseSelector, verdictProblems, verifyEvidence, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
 import { UserError } from '../errors.ts';
-import { asUserError, durationMs, instant, positiveInt } from './gate.ts';
+import { addGateRunOptions, asUserError, durationMs, gateOptionsFromFlags, type GateRunFlags } from './gate.ts';
 
-interface CollectFlags {
+interface CollectFlags extends GateRunFlags {
   out: string;
   verdict?: string;
-  prometheus?: string;
-  start?: string;
-  checkpoint?: string;
-  at?: string;
-  phase: string;
-  selector: string;
-  logs?: string[];
-  skip?: string[];
-  minDeliveries: string;
-  alertmanager?: string;
   grafana?: string;
-  timeout: string;
-  deadline: string;
 }
 
 /** Evidence collection exit codes: 1 says a part of the evidence could not be produced. */
@@ -60,24 +46,13 @@ export function reportCollected(r: CollectResult, out: NodeJS.WritableStream = p
 export function registerEvidence(program: Command): void {
   const evidence = program.command('evidence').description("the runbook's evidence folder: collect it, verify it");
 
-  evidence
+  const collect = evidence
     .command('collect')
     .description('write the evidence folder (summary, hourly, 6h bundles, alerts, PII, panels, manifest) for one checkpoint')
     .requiredOption('--out <dir>', 'evidence folder, e.g. evidence/canary')
     .option('--verdict <file>', 'use a recorded gate verdict JSON instead of running the gate')
-    .option('--prometheus <url>', 'Prometheus-compatible query API')
-    .option('--start <rfc3339>', "the canary's T+0 (when running the gate)")
-    .addOption(new Option('--checkpoint <name>', 'checkpoint (when running the gate)').choices(Object.keys(CHECKPOINT_MINUTES)))
-    .option('--at <rfc3339>', 'end of the window (default: now)')
-    .option('--phase <percent>', 'traffic share of the canary: 5, 25 or 100', '5')
-    .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR)
-    .option('--logs <path-or-glob...>', 'canary logs: scanned for PII, written redacted to pii/')
-    .addOption(new Option('--skip <evidence...>', 'collect without this evidence').choices(['pii']))
-    .option('--min-deliveries <n>', 'fewer deliveries in the window is inconclusive', String(canaryGates.minDeliveries))
-    .option('--alertmanager <url>', 'also export the alerts Alertmanager has active now')
-    .option('--grafana <url>', 'render the four panels with Grafana (token from GRAFANA_TOKEN); default: draw them as SVG')
-    .option('--timeout <duration>', 'timeout of each HTTP request', '10s')
-    .option('--deadline <duration>', 'bound on all queries', '60s')
+    .option('--grafana <url>', 'render the four panels with Grafana (token from GRAFANA_TOKEN); default: draw them as SVG');
+  addGateRunOptions(collect, false)
     .action(async (flags: CollectFlags) => {
       const matchers = matchersOf(flags.selector);
       let verdict: VerdictDoc;
@@ -86,29 +61,7 @@ export function registerEvidence(program: Command): void {
       if (flags.verdict) {
         verdict = await readVerdict(flags.verdict);
       } else {
-        if (!flags.prometheus || !flags.start || !flags.checkpoint) {
-          throw new UserError('give --verdict FILE, or --prometheus, --start and --checkpoint to run the gate');
-        }
-        const start = instant('--start', flags.start);
-        const end = flags.at === undefined ? Math.floor(Date.now() / 1000) : instant('--at', flags.at);
-        const phase = positiveInt('--phase', flags.phase, 0);
-        const rule = checkpointRule(phase, flags.checkpoint);
-        if ('error' in rule) throw new UserError(rule.error);
-        if (end <= start) throw new UserError(`--at ${flags.at ?? 'now'} is not after --start ${flags.start}`);
-        const result = await runGate({
-          prometheus: flags.prometheus,
-          start,
-          at: end,
-          checkpoint: flags.checkpoint as CheckpointName,
-          phase: phase as PhaseNumber,
-          selector: flags.selector,
-          logs: flags.logs,
-          skip: flags.skip,
-          minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries, 0),
-          alertmanager: flags.alertmanager,
-          timeoutMs: durationMs('--timeout', flags.timeout),
-          deadlineMs: durationMs('--deadline', flags.deadline),
-        }).catch(asUserError);
+        const result = await runGate(gateOptionsFromFlags(flags)).catch(asUserError);
         verdict = verdictJson(result) as VerdictDoc;
         summary = summaryFromResult(result);
         series = result.series;

@@ -2,29 +2,16 @@
 import { Command, Option } from 'commander';
 import { CHECKPOINT_MINUTES, canaryGates, type CheckpointName } from '../../../slo/canary.ts';
 import { DEFAULT_CANARY_SELECTOR } from '../../contract/selectors.ts';
-import { GATE_EXIT, GateConfigError, checkSelector, checkpointRule, parseInstant, runGate, verdictJson, verdictTable, type PhaseNumber } from '../../gate/index.ts';
+import { GATE_EXIT, GateConfigError, checkSelector, checkpointRule, parseInstant, runGate, verdictJson, verdictTable, type GateOptions, type PhaseNumber } from '../../gate/index.ts';
 import { PrometheusError } from '../../prometheus/client.ts';
 import { parseDuration } from '../../promql/duration.ts';
 import { UserError } from '../errors.ts';
 import { collectGateEvidence, EvidenceError } from '../../evidence/index.ts';
 
-interface GateFlags {
-  prometheus: string;
-  start: string;
-  checkpoint: string;
-  at?: string;
-  phase: string;
-  selector: string;
-  logs?: string[];
-  skip?: string[];
-  minDeliveries: string;
-  alertmanager?: string;
+interface GateFlags extends GateRunFlags {
   json?: boolean;
   out?: string;
   grafana?: string;
-  timeout: string;
-  deadline: string;
-  concurrency: string;
 }
 
 export function durationMs(flag: string, text: string): number {
@@ -56,13 +43,38 @@ export function asUserError(err: unknown): never {
   throw err;
 }
 
-export function registerGate(program: Command): void {
-  program
-    .command('gate')
-    .description('decide one canary checkpoint from live metrics: exit 0 promote/continue, 1 rollback, 2 usage, 3 inconclusive, 4 marginal')
-    .requiredOption('--prometheus <url>', 'Prometheus-compatible query API (Prometheus, VictoriaMetrics, Thanos, Mimir)')
-    .requiredOption('--start <rfc3339>', "the canary's T+0")
-    .addOption(new Option('--checkpoint <name>', 'which decision rules apply').choices(Object.keys(CHECKPOINT_MINUTES)).makeOptionMandatory())
+/** Flags shared by every command that runs the gate (gate, evidence collect). */
+export interface GateRunFlags {
+  prometheus?: string;
+  start?: string;
+  checkpoint?: string;
+  at?: string;
+  phase: string;
+  selector: string;
+  logs?: string[];
+  skip?: string[];
+  minDeliveries: string;
+  alertmanager?: string;
+  timeout: string;
+  deadline: string;
+  concurrency?: string;
+}
+
+/** Declares the window, selector and evidence options of a gate run on `cmd`. */
+export function addGateRunOptions(cmd: Command, required: boolean): Command {
+  const checkpoint = new Option('--checkpoint <name>', 'which decision rules apply').choices(Object.keys(CHECKPOINT_MINUTES));
+  if (required) {
+    cmd
+      .requiredOption('--prometheus <url>', 'Prometheus-compatible query API (Prometheus, VictoriaMetrics, Thanos, Mimir)')
+      .requiredOption('--start <rfc3339>', "the canary's T+0")
+      .addOption(checkpoint.makeOptionMandatory());
+  } else {
+    cmd
+      .option('--prometheus <url>', 'Prometheus-compatible query API (Prometheus, VictoriaMetrics, Thanos, Mimir)')
+      .option('--start <rfc3339>', "the canary's T+0 (when running the gate)")
+      .addOption(checkpoint);
+  }
+  return cmd
     .option('--at <rfc3339>', 'end of the window (default: now)')
     .option('--phase <percent>', 'traffic share of the canary: 5, 25 or 100', '5')
     .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR)
@@ -70,40 +82,56 @@ export function registerGate(program: Command): void {
     .addOption(new Option('--skip <evidence...>', 'decide without this evidence (recorded in the output)').choices(['pii']))
     .option('--min-deliveries <n>', 'fewer deliveries in the window is inconclusive', String(canaryGates.minDeliveries))
     .option('--alertmanager <url>', 'also count our critical alerts active in Alertmanager now')
+    .option('--timeout <duration>', 'timeout of each HTTP request', '10s')
+    .option('--deadline <duration>', 'the whole gate answers within this', '60s')
+    .option('--concurrency <n>', 'queries in flight at once', '4');
+}
+
+/** Validates the flags of a gate run into library options; every mistake is a one-line usage error. */
+export function gateOptionsFromFlags(flags: GateRunFlags): GateOptions {
+  if (!flags.prometheus || !flags.start || !flags.checkpoint) {
+    throw new UserError('give --prometheus, --start and --checkpoint to run the gate', GATE_EXIT.usage);
+  }
+  const start = instant('--start', flags.start);
+  const at = flags.at === undefined ? undefined : instant('--at', flags.at);
+  const phase = positiveInt('--phase', flags.phase, 0);
+  const rule = checkpointRule(phase, flags.checkpoint);
+  if ('error' in rule) throw new UserError(rule.error, GATE_EXIT.usage);
+  const selErr = checkSelector(flags.selector);
+  if (selErr) throw new UserError(selErr, GATE_EXIT.usage);
+  const end = at ?? Math.floor(Date.now() / 1000);
+  if (end <= start) throw new UserError(`--at ${flags.at ?? 'now'} is not after --start ${flags.start}`, GATE_EXIT.usage);
+  return {
+    prometheus: flags.prometheus,
+    start,
+    at: end,
+    checkpoint: flags.checkpoint as CheckpointName,
+    phase: phase as PhaseNumber,
+    selector: flags.selector,
+    logs: flags.logs,
+    skip: flags.skip,
+    minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries, 0),
+    alertmanager: flags.alertmanager,
+    timeoutMs: durationMs('--timeout', flags.timeout),
+    deadlineMs: durationMs('--deadline', flags.deadline),
+    concurrency: positiveInt('--concurrency', flags.concurrency ?? '4'),
+  };
+}
+
+export function registerGate(program: Command): void {
+  const cmd = program
+    .command('gate')
+    .description('decide one canary checkpoint from live metrics: exit 0 promote/continue, 1 rollback, 2 usage, 3 inconclusive, 4 marginal');
+  addGateRunOptions(cmd, true)
     .option('--json', 'print the verdict as one JSON object')
     .option('--out <dir>', "write the runbook's evidence folder here (summary, verdict, hourly, 6h bundles, alerts, pii, panels, manifest.json)")
     .option('--grafana <url>', 'with --out: render the four panels with Grafana (token from GRAFANA_TOKEN)')
-    .option('--timeout <duration>', 'timeout of each HTTP request', '10s')
-    .option('--deadline <duration>', 'the whole gate answers within this', '60s')
-    .option('--concurrency <n>', 'queries in flight at once', '4')
     .action(async (flags: GateFlags) => {
-      const start = instant('--start', flags.start);
-      const at = flags.at === undefined ? undefined : instant('--at', flags.at);
-      const phase = positiveInt('--phase', flags.phase, 0);
-      const rule = checkpointRule(phase, flags.checkpoint);
-      if ('error' in rule) throw new UserError(rule.error, GATE_EXIT.usage);
-      const selErr = checkSelector(flags.selector);
-      if (selErr) throw new UserError(selErr, GATE_EXIT.usage);
-      const end = at ?? Math.floor(Date.now() / 1000);
-      if (end <= start) throw new UserError(`--at ${flags.at ?? 'now'} is not after --start ${flags.start}`, GATE_EXIT.usage);
-      const result = await runGate({
-        prometheus: flags.prometheus,
-        start,
-        at: end,
-        checkpoint: flags.checkpoint as CheckpointName,
-        phase: phase as PhaseNumber,
-        selector: flags.selector,
-        logs: flags.logs,
-        skip: flags.skip,
-        minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries, 0),
-        alertmanager: flags.alertmanager,
-        timeoutMs: durationMs('--timeout', flags.timeout),
-        deadlineMs: durationMs('--deadline', flags.deadline),
-        concurrency: positiveInt('--concurrency', flags.concurrency),
-      }).catch(asUserError);
+      const options = gateOptionsFromFlags(flags);
+      const result = await runGate(options).catch(asUserError);
       if (flags.out) {
         // the verdict stands whatever happens to the evidence; what is missing is said on stderr
-        const ev = await collectGateEvidence(flags.out, result, { ...flags, timeoutMs: durationMs('--timeout', flags.timeout), deadlineMs: durationMs('--deadline', flags.deadline) }).catch((err) => {
+        const ev = await collectGateEvidence(flags.out, result, { ...options, grafana: flags.grafana }).catch((err) => {
           if (err instanceof EvidenceError) throw new UserError(err.message, GATE_EXIT.usage);
           throw err;
         });
