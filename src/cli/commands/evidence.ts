@@ -61,6 +61,9 @@ export function registerEvidence(program: Command): void {
       if (flags.verdict) {
         verdict = await readVerdict(flags.verdict);
       } else {
+        if (!flags.prometheus || !flags.start || !flags.checkpoint) {
+          throw new UserError('give --verdict FILE, or --prometheus, --start and --checkpoint to run the gate');
+        }
         const result = await runGate(gateOptionsFromFlags(flags)).catch(asUserError);
         verdict = verdictJson(result) as VerdictDoc;
         summary = summaryFromResult(result);
