@@ -8,8 +8,10 @@ import type { Readable } from 'node:stream';
 import { UserError } from '../cli/errors.ts';
 import type { Tally } from './tally.ts';
 
-// Small enough that each latin1 string is a young-generation object (cheap to allocate and collect).
-export const CHUNK = 64 << 10;
+/** Read size: large reads mean few system calls. */
+export const CHUNK = 256 << 10;
+/** Text is decoded in pieces this size, so each latin1 string is a young-generation object (cheap to allocate and collect). */
+const TEXT_PIECE = 64 << 10;
 /** Longest stretch of one line scanned at once; below V8's external-string size, so it stays a heap string. */
 export const MAX_SEGMENT = 512 << 10;
 /** How far back from a segment's end we look for a delimiter to cut at, so a value is rarely split. */
@@ -75,9 +77,15 @@ export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally): P
       from = first + 1;
     }
     const last = chunk.lastIndexOf(10);
-    if (last >= from) {
-      lineNo += tally.scanText(chunk.toString('latin1', from, last + 1), lineNo);
-      from = last + 1;
+    // Whole lines, decoded in pieces of about TEXT_PIECE so each string stays a young-generation object.
+    while (from <= last) {
+      let to = last + 1;
+      if (to - from > TEXT_PIECE) {
+        const nl = chunk.lastIndexOf(10, from + TEXT_PIECE - 1);
+        to = nl >= from ? nl + 1 : chunk.indexOf(10, from + TEXT_PIECE) + 1;
+      }
+      lineNo += tally.scanText(chunk.toString('latin1', from, to), lineNo);
+      from = to;
     }
     append(chunk, from, chunk.length, false);
   }

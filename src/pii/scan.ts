@@ -80,7 +80,7 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
     const base = { path: input.path, display: input.path, gz };
     if (!gz && jobs > 1 && input.size >= SPLIT_MIN_BYTES) {
       // Many ranges per thread, so a worker that starts late (or a busy core) evens out at the end.
-      const parts = Math.min(jobs * 8, Math.ceil(input.size / (SPLIT_MIN_BYTES / 4)));
+      const parts = Math.min(jobs * 16, Math.ceil(input.size / (SPLIT_MIN_BYTES / 8)));
       let start = 0;
       for (let p = 1; p <= parts && start < input.size; p++) {
         const end = p === parts ? input.size : await nextLineStart(input.path, Math.floor((input.size * p) / parts) - 1, input.size);
