@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { UserError } from '../errors.ts';
 import { PII_CATEGORIES } from '../../contract/metrics.ts';
-import { loadAllowList, scanLogs, scanLoki, writeEvidence, type AllowList, type Progress, type ScanResult } from '../../pii/index.ts';
-import { publicResult } from '../../pii/evidence.ts';
+import type { AllowList, Progress, ScanResult } from '../../pii/index.ts';
 
 /** Redacted lines kept for `--out` evidence files. */
 const EVIDENCE_LINES = 10_000;
@@ -25,7 +23,8 @@ function positiveInt(value: string, flag: string, min = 1): number {
   return Number(value);
 }
 
-function progressBar(): { update: (p: Progress) => void; stop: () => void } {
+async function progressBar(): Promise<{ update: (p: Progress) => void; stop: () => void }> {
+  const { default: cliProgress } = await import('cli-progress');
   const started = Date.now();
   const bar = new cliProgress.SingleBar(
     {
@@ -84,6 +83,9 @@ export function registerPiiScan(program: Command): void {
     .option('--query <logql>', 'LogQL stream selector for --loki, e.g. {app="webhook-sender"}')
     .option('--since <duration>', 'how far back --loki reads, e.g. 2h, 30m', '2h')
     .action(async (paths: string[], flags: PiiScanFlags) => {
+      // Loaded here, not at start-up: every other command would pay for the scanner's modules.
+      const { loadAllowList, scanLogs, scanLoki, writeEvidence } = await import('../../pii/index.ts');
+      const { publicResult } = await import('../../pii/evidence.ts');
       const maxFindings = positiveInt(flags.maxFindings, '--max-findings', 0);
       const jobs = flags.jobs !== undefined ? positiveInt(flags.jobs, '--jobs') : undefined;
       const allow: AllowList | undefined = flags.allow ? await loadAllowList(flags.allow) : undefined;
@@ -94,7 +96,7 @@ export function registerPiiScan(program: Command): void {
         if (!flags.query) throw new UserError('pii-scan: --loki needs --query, e.g. --query \'{app="webhook-sender"}\'', 2);
         result = await scanLoki({ url: flags.loki, query: flags.query, since: flags.since, allow, maxFindings, evidenceLines });
       } else {
-        const bar = !flags.json && process.stderr.isTTY ? progressBar() : undefined;
+        const bar = !flags.json && process.stderr.isTTY ? await progressBar() : undefined;
         try {
           result = await scanLogs(paths, { allow, maxFindings, jobs, evidenceLines, onProgress: bar?.update });
         } finally {
