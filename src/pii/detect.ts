@@ -76,7 +76,7 @@ const RE_PHONE_KEY_WORD = /phone|tel|mobile|msisdn|contact/gi;
 const RE_IPV4 = /(?<![A-Za-z0-9_.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![A-Za-z0-9_]|\.\d)/g;
 const RE_IPV6 = /(?<![0-9A-Za-z_:.])[0-9A-Fa-f:.]{2,45}/g;
 const RE_CARD = /(?<![A-Za-z0-9_.+-])\d{3,19}(?:[ -]\d{3,19}){0,5}(?![A-Za-z0-9_]|[.-]\d)/g;
-const RE_PHONE_NANP = /(?<![A-Za-z0-9_.+-])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![A-Za-z0-9_]|[.-]\d)/g;
+const RE_PHONE_NANP = /(?<![A-Za-z0-9_.+-])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?\d{3}[ .-]?|\d{3}[ .-]\d{3}[ .-])\d{4}(?![A-Za-z0-9_]|[.-]\d)/g;
 const RE_PHONE_PLUS = /(?<![A-Za-z0-9_+])\+\d[\d .()-]{5,22}\d(?!\d)/g;
 
 const PHONE_WORDS = new Set(['phone', 'phones', 'telephone', 'tel', 'mobile', 'msisdn', 'contact', 'cell', 'cellphone']);
