@@ -103,8 +103,9 @@ export function registerPiiScan(program: Command): void {
           bar?.stop();
         }
       }
-      if (flags.out) await writeEvidence(flags.out, result, flags.label);
-      process.stdout.write(flags.json ? JSON.stringify(publicResult(result), null, 2) + '\n' : humanReport(result));
+      const written = flags.out ? await writeEvidence(flags.out, result, flags.label) : [];
+      if (flags.json) process.stdout.write(JSON.stringify(publicResult(result), null, 2) + '\n');
+      else process.stdout.write(humanReport(result) + (written.length ? `evidence: ${written.length} files in ${flags.out}\n` : ''));
       process.exitCode = result.pii_leaks > 0 ? 1 : 0;
     });
 }
