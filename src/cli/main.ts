@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.ts';
-import { commands } from './commands/index.ts';
+import { commandsFor } from './commands/index.ts';
 
 /** Runs the CLI and returns the process exit code. Commands set `process.exitCode` or throw. */
 export async function main(argv: string[]): Promise<number> {
@@ -15,7 +15,7 @@ export async function main(argv: string[]): Promise<number> {
       // commander prints its own one-line error; keep it on stderr
       writeErr: (s) => process.stderr.write(s),
     });
-  for (const register of commands) register(program);
+  for (const register of await commandsFor(argv.slice(2))) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   try {
     await program.parseAsync(argv);
