@@ -264,6 +264,27 @@ describe('the canary loop, live', () => {
     expect(g.json.reasons.some((r) => r.includes(check(g.json, 'success_rate')!.detail) || /success rate/i.test(r)), g.raw).toBe(true);
   });
 
+  it('cb-storm: breaker trips reach Prometheus, the storm alert fires, and the gate rolls back', async () => {
+    const stormAt = rfc3339(Date.now());
+    // The preset's 6 trips a minute, sped up so the storm outgrows the daily budget in seconds.
+    await Promise.all(urls.map((u) => post(u, { preset: 'cb-storm', circuitOpensPerMinute: 240, circuitOpenSeconds: 1 })));
+    const storm = await waitFor(
+      'WebhookCanaryCircuitBreakerStorm firing',
+      async () => (await prometheusAlerts(stack.prometheusUrl)).find((x) => x.labels.alertname === 'WebhookCanaryCircuitBreakerStorm' && x.state === 'firing'),
+      60_000,
+    );
+    expect(Number(storm.value)).toBeGreaterThan(canaryGates.circuitBreakerOpensPerDay.critical);
+    const states = await instantQuery(stack.prometheusUrl, `${metrics.circuitBreakerState.name}${DEFAULT_CANARY_SELECTOR}`);
+    expect(new Set(states.map((s) => s.metric.endpoint)).size).toBeGreaterThan(1);
+
+    if (!hasGate) return;
+    await waitFor('deliveries since the storm', async () => ((await deliveriesSince(stormAt)) >= MIN_DELIVERIES ? true : undefined), 30_000);
+    const g = await gate(stormAt, ['--skip', 'pii']);
+    expect(g.json.verdict, g.raw).toBe('rollback');
+    expect(g.code).toBe(1);
+    expect(check(g.json, 'circuit_breaker_opens')?.status, g.raw).toBe('critical');
+  });
+
   it.skipIf(!hasPiiScan)('pii-leak: the scanner finds exactly the planted PII and the gate rolls back', async () => {
     const leakAt = rfc3339(Date.now());
     await Promise.all(urls.map((u) => post(u, { preset: 'pii-leak' })));
