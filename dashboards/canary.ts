@@ -276,57 +276,49 @@ export function canaryDashboard(defs: Definitions): Dashboard {
 
   // Resilience.
   d.withRow(new RowBuilder('Resilience').id(id.resilienceRow));
-  d.withPanel(
-    new TimeseriesPanel()
-      .id(id.queueDepth)
-      .title('Queue depth')
-      .description(
-        `Pending delivery jobs per instance. Red above ${serviceAlertThresholds.queueDepth} (the WebhookQueueBacklog alert): the sender can't keep up; ` +
-          `check the rate limiter and in-flight deliveries, and the receiver's latency.`,
-      )
+  // one shape for the per-instance gauges: a line per instance, red above the alert's threshold when it has one
+  const instanceGauge = (panelId: number, title: string, metric: string, description: string, redAbove?: number) => {
+    const panel = new TimeseriesPanel()
+      .id(panelId)
+      .title(title)
+      .description(description)
       .datasource(datasourceRef)
       .unit('short')
       .min(0)
       .span(8)
       .height(8)
-      .thresholds(thresholdSteps(GREEN, [serviceAlertThresholds.queueDepth, RED]))
-      .thresholdsStyle(thresholdLines())
       .legend(legendList())
-      .withTarget(promTarget('A', `${metrics.queueDepth.name}${selector(m)}`, '{{instance}}')),
+      .withTarget(promTarget('A', `${metric}${selector(m)}`, '{{instance}}'));
+    return redAbove === undefined ? panel : panel.thresholds(thresholdSteps(GREEN, [redAbove, RED])).thresholdsStyle(thresholdLines());
+  };
+  d.withPanel(
+    instanceGauge(
+      id.queueDepth,
+      'Queue depth',
+      metrics.queueDepth.name,
+      `Pending delivery jobs per instance. Red above ${serviceAlertThresholds.queueDepth} (the WebhookQueueBacklog alert): the sender can't keep up; ` +
+        `check the rate limiter and in-flight deliveries, and the receiver's latency.`,
+      serviceAlertThresholds.queueDepth,
+    ),
   );
   d.withPanel(
-    new TimeseriesPanel()
-      .id(id.dlqSize)
-      .title('Dead letter queue size')
-      .description(
-        `Entries in the dead letter queue per instance. Red above ${serviceAlertThresholds.dlqSize} (the WebhookDLQGrowing alert when it also grows): ` +
-          `deliveries are failing for good; find the endpoints, fix or pause them, and replay the DLQ after the fix.`,
-      )
-      .datasource(datasourceRef)
-      .unit('short')
-      .min(0)
-      .span(8)
-      .height(8)
-      .thresholds(thresholdSteps(GREEN, [serviceAlertThresholds.dlqSize, RED]))
-      .thresholdsStyle(thresholdLines())
-      .legend(legendList())
-      .withTarget(promTarget('A', `${metrics.dlqSize.name}${selector(m)}`, '{{instance}}')),
+    instanceGauge(
+      id.dlqSize,
+      'Dead letter queue size',
+      metrics.dlqSize.name,
+      `Entries in the dead letter queue per instance. Red above ${serviceAlertThresholds.dlqSize} (the WebhookDLQGrowing alert when it also grows): ` +
+        `deliveries are failing for good; find the endpoints, fix or pause them, and replay the DLQ after the fix.`,
+      serviceAlertThresholds.dlqSize,
+    ),
   );
   d.withPanel(
-    new TimeseriesPanel()
-      .id(id.inflightDeliveries)
-      .title('In-flight deliveries')
-      .description(
-        `Deliveries in progress per instance. No red: a line flat at the phase's WEBHOOK_MAX_INFLIGHT cap (${phaseCaps}) means back-pressure; ` +
-          `the queue will grow next. Check the receiver's latency before raising the cap.`,
-      )
-      .datasource(datasourceRef)
-      .unit('short')
-      .min(0)
-      .span(8)
-      .height(8)
-      .legend(legendList())
-      .withTarget(promTarget('A', `${metrics.inflightDeliveries.name}${selector(m)}`, '{{instance}}')),
+    instanceGauge(
+      id.inflightDeliveries,
+      'In-flight deliveries',
+      metrics.inflightDeliveries.name,
+      `Deliveries in progress per instance. No red: a line flat at the phase's WEBHOOK_MAX_INFLIGHT cap (${phaseCaps}) means back-pressure; ` +
+        `the queue will grow next. Check the receiver's latency before raising the cap.`,
+    ),
   );
   d.withPanel(
     new TimeseriesPanel()
