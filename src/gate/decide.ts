@@ -32,7 +32,51 @@ export const CHECKPOINT_EARLIEST_MINUTES: Readonly<Record<CheckpointName, number
 export const SERIES_STEP_SECONDS = 60;
 /** The rate window of the sustained-breach series (the runbook's `[5m]`). */
 export const SERIES_RATE_WINDOW = '5m';
+const SERIES_RATE_WINDOW_SECONDS = 300;
+/**
+ * The shortest rate window a time-scaled series uses: `rate()` needs two samples in its
+ * window, and a few more keep a 1 s scrape interval from making it jumpy.
+ */
+export const MIN_SCALED_RATE_WINDOW_SECONDS = 4;
 const DAY_MINUTES = 1440;
+const DAY_SECONDS = DAY_MINUTES * 60;
+/** The step of the worst-24h circuit-breaker range query (48h windows). */
+const CB_24H_STEP_SECONDS = 300;
+
+/**
+ * `--time-scale`: every time constant of the decision is multiplied by this factor, so a
+ * rehearsal, a demo or an end-to-end test can prove a checkpoint in seconds (1/60: a
+ * runbook minute lasts one second). 1, the default, is the runbook itself.
+ */
+export const DEFAULT_TIME_SCALE = 1;
+
+/** Why a time scale is unusable, or null. */
+export function checkTimeScale(scale: number): string | null {
+  return Number.isFinite(scale) && scale > 0 && scale <= 1 ? null : `the time scale must be a number in (0, 1], got ${scale}`;
+}
+
+/**
+ * The time constants of the decision at a time scale. PromQL durations are whole seconds;
+ * at scale 1 they are exactly the runbook's (`5m`, `24h`, 60 s steps).
+ */
+export function scaledTimes(scale = DEFAULT_TIME_SCALE) {
+  const err = checkTimeScale(scale);
+  if (err) throw new RangeError(err);
+  const unscaled = scale === 1;
+  const seconds = (s: number, min: number) => Math.max(min, Math.round(s * scale));
+  return {
+    scale,
+    /** Step of the sustained series, in seconds (60 s, at least 1 s). */
+    seriesStepSeconds: unscaled ? SERIES_STEP_SECONDS : seconds(SERIES_STEP_SECONDS, 1),
+    /** Rate window of the sustained series (`5m`, at least a few seconds). */
+    seriesRateWindow: unscaled ? SERIES_RATE_WINDOW : `${seconds(SERIES_RATE_WINDOW_SECONDS, MIN_SCALED_RATE_WINDOW_SECONDS)}s`,
+    /** The sliding 24h of a 48h window's circuit breaker check. */
+    day: unscaled ? '24h' : `${seconds(DAY_SECONDS, 1)}s`,
+    daySeconds: unscaled ? DAY_SECONDS : seconds(DAY_SECONDS, 1),
+    /** Step of the worst-24h range query. */
+    cb24hStepSeconds: unscaled ? CB_24H_STEP_SECONDS : seconds(CB_24H_STEP_SECONDS, 1),
+  };
+}
 
 /** A measurement, or why it is missing. */
 export type Measured<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -48,6 +92,8 @@ export interface GateEvidence {
   /** Unix seconds. */
   window: { start: number; end: number };
   minDeliveries: number;
+  /** `--time-scale` (default 1): every time constant of the rules is multiplied by it. */
+  timeScale?: number;
   /** Deliveries in the window (sum of `increase`). */
   deliveries: Measured<number>;
   /** Successful deliveries in the window. */
@@ -98,6 +144,8 @@ export interface Decision {
   checks: Check[];
   reasons: string[];
   skipped: string[];
+  /** The time scale the rules ran at (1: the runbook's own times). */
+  time_scale: number;
 }
 
 /** The phase's definition, or a sentence saying why the pair is not a runbook checkpoint. */
@@ -147,12 +195,25 @@ export function longestRunMinutes(points: readonly Point[], bad: (v: number) => 
 const fmt = (n: number, digits = 2) => (Number.isInteger(n) ? String(n) : n.toFixed(digits));
 const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 const isNumber = (v: number) => !Number.isNaN(v);
+/** A time scale for people: 1/60 reads 0.0166667. */
+export const showScale = (scale: number) => String(Number(scale.toPrecision(6)));
 
 export function decide(e: GateEvidence): Decision {
   const rule = checkpointRule(e.phase, e.checkpoint);
   if ('error' in rule) throw new RangeError(rule.error);
   const final = rule.final;
-  const windowMinutes = (e.window.end - e.window.start) / 60;
+  const scale = e.timeScale ?? DEFAULT_TIME_SCALE;
+  const times = scaledTimes(scale);
+  const scaled = scale !== 1;
+  const realMinutes = (e.window.end - e.window.start) / 60;
+  // Under a time scale every minute below is a scaled minute: a real minute divided by the
+  // factor (at 1/60 a real second stands for a runbook minute). Rounding absorbs 0.0166667 ~ 1/60.
+  const toScaled = (m: number) => (scaled ? round(m / scale, 4) : m);
+  const windowMinutes = toScaled(realMinutes);
+  const min = scaled ? 'scaled min' : 'min';
+  const minutesWord = scaled ? 'scaled minutes' : 'minutes';
+  /** "6 scaled minutes (6 s at time scale 0.0166667)", or "6 minutes". */
+  const said = (m: number, digits = 2) => (scaled ? `${fmt(m, digits)} scaled minutes (${fmt(round(m * scale * 60, 1), 1)} s at time scale ${showScale(scale)})` : `${fmt(m, digits)} minutes`);
   // a missed target is a rollback at the final checkpoint and a warning before it
   const missStatus: CheckStatus = final ? 'fail' : 'warn';
   const checks: Check[] = [];
@@ -172,10 +233,10 @@ export function decide(e: GateEvidence): Decision {
     name: 'window',
     value: round(windowMinutes, 2),
     status: windowOk ? 'pass' : 'no_data',
-    target: `>= ${earliest} min`,
+    target: `>= ${earliest} ${min}`,
     detail: windowOk
-      ? `${fmt(windowMinutes)} minutes from ${iso(e.window.start)} to ${iso(e.window.end)}`
-      : `The window covers ${fmt(windowMinutes)} minutes, but the T+${e.checkpoint} checkpoint needs at least ${earliest}.`,
+      ? `${said(windowMinutes)} from ${iso(e.window.start)} to ${iso(e.window.end)}`
+      : `The window covers ${said(windowMinutes)}, but the T+${e.checkpoint} checkpoint needs at least ${earliest}${scaled ? ' scaled minutes' : ''}.`,
   });
 
   // deliveries: too few is not enough evidence to judge rates
@@ -251,17 +312,21 @@ export function decide(e: GateEvidence): Decision {
     e.successRateSeries,
     (v) => v < sr.critical,
     sr.sustainedMinutes,
-    `no run > ${sr.sustainedMinutes} min below ${sr.critical}%`,
-    (m, from) => `Success rate was below ${sr.critical}% for ${fmt(m)} consecutive minutes from ${iso(from)} (rollback after more than ${sr.sustainedMinutes}).`,
+    `no run > ${sr.sustainedMinutes} ${min} below ${sr.critical}%`,
+    (m, from) => `Success rate was below ${sr.critical}% for ${consecutive(m)} from ${iso(from)} (rollback after more than ${sr.sustainedMinutes}${scaled ? ' scaled minutes' : ''}).`,
   );
   sustained(
     'sustained_p95_latency',
     e.p95Series,
     (v) => v * 1000 > lat.critical,
     lat.sustainedMinutes,
-    `no run > ${lat.sustainedMinutes} min above ${lat.critical} ms`,
-    (m, from) => `p95 latency was above ${lat.critical} ms for ${fmt(m)} consecutive minutes from ${iso(from)} (rollback after more than ${lat.sustainedMinutes}).`,
+    `no run > ${lat.sustainedMinutes} ${min} above ${lat.critical} ms`,
+    (m, from) => `p95 latency was above ${lat.critical} ms for ${consecutive(m)} from ${iso(from)} (rollback after more than ${lat.sustainedMinutes}${scaled ? ' scaled minutes' : ''}).`,
   );
+
+  function consecutive(m: number): string {
+    return scaled ? said(m).replace('scaled minutes', 'consecutive scaled minutes') : `${fmt(m)} consecutive minutes`;
+  }
 
   function sustained(name: string, series: Measured<readonly Point[]>, bad: (v: number) => boolean, limit: number, target: string, say: (m: number, from: number) => string) {
     if (!series.ok) {
@@ -270,21 +335,23 @@ export function decide(e: GateEvidence): Decision {
     }
     const finite = series.value.filter(([, v]) => !Number.isNaN(v));
     if (finite.length === 0) {
-      add({ name, value: null, status: 'no_data', target, detail: `${name.replace(/_/g, ' ')}: the per-minute series has no values.` });
+      add({ name, value: null, status: 'no_data', target, detail: `${name.replace(/_/g, ' ')}: the ${scaled ? `per-${times.seriesStepSeconds}s` : 'per-minute'} series has no values.` });
       return;
     }
-    const run = longestRunMinutes(series.value, bad);
+    const realRun = longestRunMinutes(series.value, bad, times.seriesStepSeconds);
+    const run = { minutes: toScaled(realRun.minutes), from: realRun.from };
     // with too few deliveries a 5m rate is noise, in both directions
     if (lowTraffic) add({ name, value: run.minutes, status: 'no_data', target, detail: `${name.replace(/_/g, ' ')} is ${lowTrafficNote}.` });
     else if (run.minutes > limit) add({ name, value: run.minutes, status: 'critical', target, detail: say(run.minutes, run.from!) });
-    else add({ name, value: run.minutes, status: 'pass', target, detail: run.minutes ? `longest run ${fmt(run.minutes)} min` : 'no breach' });
+    else add({ name, value: run.minutes, status: 'pass', target, detail: run.minutes ? `longest run ${fmt(run.minutes)} ${min}` : 'no breach' });
   }
 
   // circuit breaker opens: target pro-rated to the window, rollback above the daily limit
   let cbOpens: number | null = null;
   {
     const allowed = (cb.target * windowMinutes) / DAY_MINUTES;
-    const target = `< ${fmt(allowed, 3)} in ${fmt(windowMinutes, 0)} min (${cb.target}/day; rollback > ${cb.critical} in any 24h)`;
+    const day = scaled ? 'scaled day' : 'day';
+    const target = `< ${fmt(allowed, 3)} in ${fmt(windowMinutes, 0)} ${min} (${cb.target}/${day}; rollback > ${cb.critical} in any ${scaled ? 'scaled ' : ''}24h)`;
     const long = windowMinutes > DAY_MINUTES;
     if (!e.cbOpens.ok) {
       add({ name: 'circuit_breaker_opens', value: null, status: 'no_data', target, detail: `Circuit breaker opens: ${e.cbOpens.reason}.` });
@@ -303,7 +370,7 @@ export function decide(e: GateEvidence): Decision {
           status: 'critical',
           target,
           detail: long
-            ? `Circuit breakers opened ${m} times within 24h (rollback above ${cb.critical} in any 24h).`
+            ? `Circuit breakers opened ${m} times within ${scaled ? `a scaled 24h (${times.daySeconds} s at time scale ${showScale(scale)})` : '24h'} (rollback above ${cb.critical} in any ${scaled ? 'scaled ' : ''}24h).`
             : `Circuit breakers opened ${v} times in the window (rollback above ${cb.critical}).`,
         });
       } else if (!max24 || !max24.ok || !isNumber(max24.value)) {
@@ -312,10 +379,10 @@ export function decide(e: GateEvidence): Decision {
           value: v,
           status: 'no_data',
           target,
-          detail: `Circuit breaker opens in the worst 24h: ${max24 && !max24.ok ? max24.reason : 'not measured'}.`,
+          detail: `Circuit breaker opens in the worst ${scaled ? 'scaled ' : ''}24h: ${max24 && !max24.ok ? max24.reason : 'not measured'}.`,
         });
       } else if (v >= allowed) {
-        add({ name: 'circuit_breaker_opens', value: v, status: missStatus, target, detail: `Circuit breakers opened ${v} times, not below the ${fmt(allowed, 3)} allowed in ${fmt(windowMinutes, 0)} minutes (${cb.target} per day).` });
+        add({ name: 'circuit_breaker_opens', value: v, status: missStatus, target, detail: `Circuit breakers opened ${v} times, not below the ${fmt(allowed, 3)} allowed in ${fmt(windowMinutes, 0)} ${minutesWord} (${cb.target} per ${day}).` });
       } else {
         add({ name: 'circuit_breaker_opens', value: v, status: 'pass', target, detail: `${v} opens` });
       }
@@ -373,6 +440,7 @@ export function decide(e: GateEvidence): Decision {
     checks,
     reasons,
     skipped,
+    time_scale: scale,
   };
 }
 

@@ -2,9 +2,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GateResult, WindowEvidence } from './run.ts';
-import type { Check, GateMetrics } from './decide.ts';
+import { showScale, type Check, type GateMetrics } from './decide.ts';
 
-/** The `--json` document (and `verdict_T+<checkpoint>.json`). */
+/**
+ * The `--json` document (and `verdict_T+<checkpoint>.json`). `time_scale` appears only
+ * when the gate ran time-scaled, so a runbook gate's document is unchanged by the option.
+ */
 export function verdictJson(r: GateResult) {
   return {
     verdict: r.verdict,
@@ -18,6 +21,7 @@ export function verdictJson(r: GateResult) {
     skipped: r.skipped,
     selector: r.selector,
     fired_alerts: r.fired_alerts,
+    ...(r.time_scale !== 1 ? { time_scale: r.time_scale } : {}),
   };
 }
 
@@ -97,6 +101,10 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
+function fmtFactor(n: number): string {
+  return String(Math.round(n * 100) / 100);
+}
+
 function showValue(v: number | null): string {
   if (v === null) return '-';
   return Number.isInteger(v) ? String(v) : v.toFixed(2);
@@ -107,6 +115,9 @@ export function verdictTable(r: GateResult): string {
   const lines: string[] = [];
   lines.push(`T+${r.checkpoint} checkpoint, phase ${r.phase}%, window ${r.window.start} .. ${r.window.end}`);
   lines.push(`selector ${r.selector}`);
+  if (r.time_scale !== 1) {
+    lines.push(`time scale ${showScale(r.time_scale)}: every time constant of the rules is multiplied by it (1 s stands for ${fmtFactor(1 / r.time_scale)} s); a rehearsal, not a runbook checkpoint`);
+  }
   const next = r.verdict === 'promote' ? ` -> phase ${r.next_phase}%` : r.verdict === 'rollback' ? ' -> 0%' : '';
   lines.push(`verdict: ${r.verdict.toUpperCase()}${next}`);
   lines.push('');

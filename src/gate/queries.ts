@@ -3,7 +3,7 @@
 // `--selector` may carry regex matchers that the Matchers record cannot.
 import { metrics } from '../contract/metrics.ts';
 import { TEAM_LABEL, type AlertDef } from '../rules/alert.ts';
-import { SERIES_RATE_WINDOW } from './decide.ts';
+import { DEFAULT_TIME_SCALE, scaledTimes } from './decide.ts';
 
 const DURATION_BUCKET = `${metrics.deliveryDuration.name}_bucket`;
 
@@ -39,10 +39,15 @@ export function criticalAlertsQuery(alerts: readonly AlertDef[], window: string)
   return `count by (alertname) (max_over_time(ALERTS{alertname=~"${nameAlternation(names)}",alertstate="firing",severity="critical",${team}}[${window}]))`;
 }
 
-/** Every query of one gate over a window of `windowSeconds` ending at the evaluation time. */
-export function gateQueries(sel: string, windowSeconds: number, alerts: readonly AlertDef[]): GateQueries {
+/**
+ * Every query of one gate over a window of `windowSeconds` ending at the evaluation time.
+ * A time scale shrinks the sustained series' rate window and the sliding 24h; totals over
+ * the window need no scaling.
+ */
+export function gateQueries(sel: string, windowSeconds: number, alerts: readonly AlertDef[], timeScale = DEFAULT_TIME_SCALE): GateQueries {
   const w = `${Math.round(windowSeconds)}s`;
-  const r = SERIES_RATE_WINDOW;
+  const times = scaledTimes(timeScale);
+  const r = times.seriesRateWindow;
   const ok = metrics.deliverySuccessTotal.name;
   const all = metrics.deliveryTotal.name;
   return {
@@ -50,7 +55,7 @@ export function gateQueries(sel: string, windowSeconds: number, alerts: readonly
     successes: sumIncrease(ok, sel, w),
     p95: `histogram_quantile(0.95, sum by (le) (increase(${DURATION_BUCKET}${sel}[${w}])))`,
     cbOpens: sumIncrease(metrics.circuitBreakerOpens.name, sel, w),
-    cbOpens24h: sumIncrease(metrics.circuitBreakerOpens.name, sel, '24h'),
+    cbOpens24h: sumIncrease(metrics.circuitBreakerOpens.name, sel, times.day),
     criticalAlerts: criticalAlertsQuery(alerts, w),
     successRateSeries: `100 * sum(rate(${ok}${sel}[${r}])) / sum(rate(${all}${sel}[${r}]))`,
     p95Series: `histogram_quantile(0.95, sum by (le) (rate(${DURATION_BUCKET}${sel}[${r}])))`,

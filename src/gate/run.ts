@@ -7,7 +7,7 @@ import { canaryGates } from '../../slo/canary.ts';
 import type { AlertDef } from '../rules/alert.ts';
 import { TEAM_LABEL } from '../rules/alert.ts';
 import { PrometheusClient, PrometheusError, authFromEnv, redactUrl, type InstantSample, type PrometheusAuth, type RangeSeries } from '../prometheus/client.ts';
-import { decide, measured, missing, SERIES_STEP_SECONDS, type Decision, type GateEvidence, type Measured, type PhaseNumber, type Point } from './decide.ts';
+import { checkTimeScale, decide, DEFAULT_TIME_SCALE, measured, missing, scaledTimes, type Decision, type GateEvidence, type Measured, type PhaseNumber, type Point } from './decide.ts';
 import { gateQueries, type GateQueries } from './queries.ts';
 
 export interface GateOptions {
@@ -37,6 +37,11 @@ export interface GateOptions {
   auth?: PrometheusAuth;
   /** Alert definitions whose critical names count (default: the webhook_canary group). */
   alerts?: readonly AlertDef[];
+  /**
+   * Multiplies every time constant of the decision (default 1, the runbook's): for
+   * rehearsals, demos and end-to-end tests, never for a production canary.
+   */
+  timeScale?: number;
 }
 
 export interface GateResult extends Decision {
@@ -68,6 +73,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
     checkpoint: opts.checkpoint,
     phase,
     minDeliveries: opts.minDeliveries ?? canaryGates.minDeliveries,
+    ...(opts.timeScale !== undefined && opts.timeScale !== DEFAULT_TIME_SCALE ? { timeScale: opts.timeScale } : {}),
   };
   const decision = decide(evidence);
   return {
@@ -107,8 +113,12 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
   const { start, end } = opts;
   const windowSeconds = end - start;
   if (windowSeconds <= 0) throw new GateConfigError(`the window is empty: its end ${iso(end)} is not after its start ${iso(start)}`);
+  const scale = opts.timeScale ?? DEFAULT_TIME_SCALE;
+  const scaleErr = checkTimeScale(scale);
+  if (scaleErr) throw new GateConfigError(scaleErr);
+  const times = scaledTimes(scale);
   const alertDefs = opts.alerts ?? canaryAlertGroup.alerts;
-  const q = gateQueries(sel, windowSeconds, alertDefs);
+  const q = gateQueries(sel, windowSeconds, alertDefs, scale);
   const client = new PrometheusClient({
     url: opts.prometheus,
     auth: opts.auth ?? authFromEnv(),
@@ -122,17 +132,17 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
   const skip = Promise.resolve(undefined);
   try {
     const instant = (expr: string) => settle(client.query(expr, end));
-    const longWindow = windowSeconds > 86400;
+    const longWindow = windowSeconds > times.daySeconds;
     // everything at once; the client bounds how many are in flight
     const [deliveries, successes, p95, cb, cb24, alerts, srSeries, p95Series, amAlerts, pii] = await Promise.all([
       instant(q.deliveries),
       instant(q.successes),
       instant(q.p95),
       instant(q.cbOpens),
-      longWindow ? settle(client.queryRange(q.cbOpens24h, start + 86400, end, 300)) : skip,
+      longWindow ? settle(client.queryRange(q.cbOpens24h, start + times.daySeconds, end, times.cb24hStepSeconds)) : skip,
       instant(q.criticalAlerts),
-      opts.series ? settle(client.queryRange(q.successRateSeries, start, end, SERIES_STEP_SECONDS)) : skip,
-      opts.series ? settle(client.queryRange(q.p95Series, start, end, SERIES_STEP_SECONDS)) : skip,
+      opts.series ? settle(client.queryRange(q.successRateSeries, start, end, times.seriesStepSeconds)) : skip,
+      opts.series ? settle(client.queryRange(q.p95Series, start, end, times.seriesStepSeconds)) : skip,
       opts.alertmanager ? settle(activeAlertmanagerAlerts(opts.alertmanager, criticalNames, opts)) : skip,
       piiEvidence(opts),
     ]);

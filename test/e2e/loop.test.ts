@@ -14,6 +14,7 @@ import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
 import { canaryGates } from '../../slo/canary.ts';
 import { CANARY_TRACK, metrics, SCRAPE_JOB } from '../../src/contract/metrics.ts';
 import { DEFAULT_CANARY_SELECTOR } from '../../src/contract/selectors.ts';
+import { CHECKPOINT_EARLIEST_MINUTES } from '../../src/gate/index.ts';
 import { FAKE_PII } from '../../src/simulator/pii.ts';
 import {
   alertmanagerAlerts,
@@ -51,12 +52,14 @@ const help = await cli(['--help']);
 const hasCommand = (name: string) => new RegExp(`^\\s+${name}\\b`, 'm').test(help.stdout);
 const hasGate = hasCommand('gate');
 const hasPiiScan = hasCommand('pii-scan');
-// The gate's short-window mode (proposed to its owner: shrink its time constants like the rules' `for`).
-const hasTimeScale = hasGate && /--time-scale\b/.test((await cli(['gate', '--help'])).stdout);
-const timeScaleArgs = hasTimeScale ? ['--time-scale', String(FOR_SCALE)] : [];
+// The gate's time constants shrink by the same factor as the rules' `for`: a runbook minute lasts a second.
+const timeScaleArgs = ['--time-scale', String(FOR_SCALE)];
+/** The T+30m checkpoint needs a window of 25 runbook minutes: 25 s at this time scale. */
+const SCALED_CHECKPOINT_MS = CHECKPOINT_EARLIEST_MINUTES['30m'] * 60 * FOR_SCALE * 1000;
 
 interface GateJson {
   verdict: string;
+  time_scale?: number;
   metrics: { success_rate: number | null; deliveries: number | null; pii_leaks: number | null };
   reasons: string[];
   checks: { name: string; status: string; detail: string }[];
@@ -190,25 +193,21 @@ describe('the canary loop, live', () => {
     expect(up.every((s) => s.metric.track === CANARY_TRACK)).toBe(true);
   });
 
-  it.skipIf(!hasGate)('healthy: every measured gate passes, the gate does not roll back (continue with a short-window mode), no alert fires', async () => {
+  it.skipIf(!hasGate)('healthy: after a short window every gate passes and the time-scaled gate answers continue, no alert fires', async () => {
     await waitFor('enough healthy deliveries', async () => ((await deliveriesSince(t0)) >= MIN_DELIVERIES * 1.5 ? true : undefined), 40_000);
+    // the window must cover the scaled T+30m checkpoint (+1 s: --start is truncated to the second)
+    await waitFor('the scaled checkpoint window', async () => (Date.now() - Date.parse(t0) >= SCALED_CHECKPOINT_MS + 1000 ? true : undefined), 40_000);
     const g = await gate(t0, ['--skip', 'pii']);
-    for (const name of ['deliveries', 'success_rate', 'p95_latency', 'circuit_breaker_opens', 'critical_alerts']) {
+    for (const name of ['window', 'deliveries', 'success_rate', 'p95_latency', 'sustained_success_rate', 'sustained_p95_latency', 'circuit_breaker_opens', 'critical_alerts']) {
       expect(check(g.json, name)?.status, `${name}: ${g.raw}`).toBe('pass');
     }
     expect(g.json.metrics.success_rate!).toBeGreaterThanOrEqual(canaryGates.successRate.target);
     expect(g.json.metrics.deliveries!).toBeGreaterThanOrEqual(MIN_DELIVERIES);
-    if (hasTimeScale) {
-      expect(g.json.verdict, g.raw).toBe('continue');
-      expect(g.code).toBe(0);
-    } else {
-      // Without a short-window mode the gate (rightly) refuses to call 20 s a 30-minute checkpoint:
-      // the only checks it cannot pass are the window length and the per-minute sustained series.
-      expect(g.json.verdict, g.raw).toBe('inconclusive');
-      const notPassing = g.json.checks.filter((c) => c.status !== 'pass');
-      expect(notPassing.every((c) => c.status === 'no_data'), g.raw).toBe(true);
-      expect(notPassing.map((c) => c.name).sort()).toEqual(['pii_leaks', 'sustained_p95_latency', 'sustained_success_rate', 'window']);
-    }
+    expect(g.json.verdict, g.raw).toBe('continue');
+    expect(g.code).toBe(0);
+    expect(g.json.time_scale).toBe(FOR_SCALE);
+    // the skipped PII scan is the only reason given, and the next test scans the log
+    expect(g.json.reasons, g.raw).toEqual(['The PII scan was skipped (--skip pii).']);
 
     const secs = Math.ceil((Date.now() - Date.parse(t0)) / 1000) + 5;
     const fired = await instantQuery(stack.prometheusUrl, `max_over_time(ALERTS{alertstate="firing"}[${secs}s])`);

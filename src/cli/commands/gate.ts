@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { CHECKPOINT_MINUTES, canaryGates, type CheckpointName } from '../../../slo/canary.ts';
 import { DEFAULT_CANARY_SELECTOR } from '../../contract/selectors.ts';
-import { GATE_EXIT, GateConfigError, checkSelector, checkpointRule, parseInstant, runGate, verdictJson, verdictTable, type GateOptions, type PhaseNumber } from '../../gate/index.ts';
+import { GATE_EXIT, GateConfigError, checkSelector, checkTimeScale, checkpointRule, parseInstant, runGate, verdictJson, verdictTable, type GateOptions, type PhaseNumber } from '../../gate/index.ts';
 import { PrometheusError } from '../../prometheus/client.ts';
 import { parseDuration } from '../../promql/duration.ts';
 import { UserError } from '../errors.ts';
@@ -58,6 +58,16 @@ export interface GateRunFlags {
   timeout: string;
   deadline: string;
   concurrency?: string;
+  timeScale?: string;
+}
+
+/** `--time-scale`: a plain decimal in (0, 1]. */
+export function timeScale(text: string): number {
+  const n = Number(text);
+  if (!/^(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(text.trim()) || checkTimeScale(n)) {
+    throw new UserError(`--time-scale ${JSON.stringify(text)} must be a number in (0, 1], such as 0.0166667 (a runbook minute lasts a second)`, GATE_EXIT.usage);
+  }
+  return n;
 }
 
 /** Declares the window, selector and evidence options of a gate run on `cmd`. */
@@ -84,7 +94,8 @@ export function addGateRunOptions(cmd: Command, required: boolean): Command {
     .option('--alertmanager <url>', 'also count our critical alerts active in Alertmanager now')
     .option('--timeout <duration>', 'timeout of each HTTP request', '10s')
     .option('--deadline <duration>', 'the whole gate answers within this', '60s')
-    .option('--concurrency <n>', 'queries in flight at once', '4');
+    .option('--concurrency <n>', 'queries in flight at once', '4')
+    .option('--time-scale <factor>', "multiply the rules' time constants by this (0 < factor <= 1) for rehearsals, demos and e2e tests; never in production", '1');
 }
 
 /** Validates the flags of a gate run into library options; every mistake is a one-line usage error. */
@@ -115,6 +126,7 @@ export function gateOptionsFromFlags(flags: GateRunFlags): GateOptions {
     timeoutMs: durationMs('--timeout', flags.timeout),
     deadlineMs: durationMs('--deadline', flags.deadline),
     concurrency: positiveInt('--concurrency', flags.concurrency ?? '4'),
+    timeScale: timeScale(flags.timeScale ?? '1'),
   };
 }
 
