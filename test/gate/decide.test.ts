@@ -2,16 +2,25 @@
 // every kind of evidence, plus precedence, pro-rating, sustained runs and bad input.
 import { describe, expect, it } from 'vitest';
 import { canaryGates, canaryPhases, CHECKPOINT_MINUTES, type CheckpointName } from '../../slo/canary.ts';
+import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
+import { DEFAULT_CANARY_SELECTOR } from '../../src/contract/selectors.ts';
 import {
   GATE_EXIT,
   CHECKPOINT_EARLIEST_MINUTES,
   checkpointRule,
   decide,
+  gateQueries,
   longestRunMinutes,
   measured,
+  MIN_SCALED_RATE_WINDOW_SECONDS,
   missing,
+  scaledTimes,
+  verdictJson,
+  verdictTable,
   type CheckStatus,
   type GateEvidence,
+  type GateResult,
+  type Measured,
   type PhaseNumber,
   type Point,
   type Verdict,
@@ -253,5 +262,136 @@ describe('longestRunMinutes', () => {
     expect(longestRunMinutes(pts([80, 80, Number.NaN, 80, 80]), below90).minutes).toBe(2);
     const gap: Point[] = [...pts([80, 80, 80]), ...pts([80, 80], T0 + 10 * 60)];
     expect(longestRunMinutes(gap, below90).minutes).toBe(3);
+  });
+});
+
+describe('decide: --time-scale', () => {
+  const SCALE = 1 / 60;
+  /** Green evidence for a window of `minutes` runbook minutes at a time scale, series at the scaled step. */
+  function scaledGreen(scale: number, phase: PhaseNumber, checkpoint: CheckpointName, minutes = CHECKPOINT_MINUTES[checkpoint]): GateEvidence {
+    const { seriesStepSeconds: step } = scaledTimes(scale);
+    const seconds = Math.round(minutes * 60 * scale);
+    const pts = (v: number) => Array.from({ length: Math.floor(seconds / step) }, (_, i) => [T0 + (i + 1) * step, v] as Point);
+    return {
+      ...green(phase, checkpoint, minutes),
+      timeScale: scale,
+      window: { start: T0, end: T0 + seconds },
+      cbOpensMax24h: minutes > 1440 ? measured(0) : undefined,
+      successRateSeries: measured(pts(99)),
+      p95Series: measured(pts(0.4)),
+    };
+  }
+  /** `n` consecutive bad points from the 10th on. */
+  const withRun = (s: Measured<readonly Point[]>, bad: number, n: number) => measured(s.ok ? s.value.map(([t, v], i) => [t, i >= 10 && i < 10 + n ? bad : v] as Point) : []);
+
+  it('keeps the runbook constants at 1 and shrinks them, in whole seconds, below it', () => {
+    expect(scaledTimes()).toEqual({ scale: 1, seriesStepSeconds: 60, seriesRateWindow: '5m', day: '24h', daySeconds: 86400, cb24hStepSeconds: 300 });
+    expect(scaledTimes(SCALE)).toEqual({ scale: SCALE, seriesStepSeconds: 1, seriesRateWindow: '5s', day: '1440s', daySeconds: 1440, cb24hStepSeconds: 5 });
+    expect(scaledTimes(0.1)).toMatchObject({ seriesStepSeconds: 6, seriesRateWindow: '30s' });
+    // a rate needs samples in its window, and a step is at least a second
+    expect(scaledTimes(0.001)).toMatchObject({ seriesStepSeconds: 1, seriesRateWindow: `${MIN_SCALED_RATE_WINDOW_SECONDS}s`, daySeconds: 86 });
+    for (const bad of [0, -0.5, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => scaledTimes(bad)).toThrow(RangeError);
+      expect(() => decide({ ...green(5, '30m'), timeScale: bad })).toThrow(/time scale/);
+    }
+  });
+
+  it('scales the sustained series and the sliding 24h in the queries, not the window totals', () => {
+    const plain = gateQueries(DEFAULT_CANARY_SELECTOR, 1800, canaryAlertGroup.alerts);
+    const scaled = gateQueries(DEFAULT_CANARY_SELECTOR, 1800, canaryAlertGroup.alerts, SCALE);
+    expect(gateQueries(DEFAULT_CANARY_SELECTOR, 1800, canaryAlertGroup.alerts, 1)).toEqual(plain);
+    expect(plain.successRateSeries).toContain('[5m]');
+    expect(plain.cbOpens24h).toContain('[24h]');
+    expect(scaled.successRateSeries).toBe(plain.successRateSeries.replaceAll('[5m]', '[5s]'));
+    expect(scaled.p95Series).toBe(plain.p95Series.replaceAll('[5m]', '[5s]'));
+    expect(scaled.cbOpens24h).toBe(plain.cbOpens24h.replace('[24h]', '[1440s]'));
+    for (const k of ['deliveries', 'successes', 'p95', 'cbOpens', 'criticalAlerts'] as const) expect(scaled[k]).toBe(plain[k]);
+  });
+
+  it('a scale of 1 decides exactly as no scale', () => {
+    for (const c of combos) {
+      const e = green(c.phase, c.checkpoint);
+      expect(decide({ ...e, timeScale: 1 })).toEqual(decide(e));
+    }
+    expect(decide(green(5, '30m')).time_scale).toBe(1);
+  });
+
+  it.each([SCALE, 0.0166667])('accepts a window of the scaled checkpoint length and refuses a shorter one (scale %s)', (scale) => {
+    const ok = decide(scaledGreen(scale, 5, '30m', CHECKPOINT_EARLIEST_MINUTES['30m']));
+    expect(ok.verdict).toBe('continue');
+    expect(ok.time_scale).toBe(scale);
+    const window = ok.checks.find((c) => c.name === 'window')!;
+    expect(window).toMatchObject({ status: 'pass', value: 25, target: '>= 25 scaled min' });
+    expect(window.detail).toMatch(/^25 scaled minutes \(25 s at time scale 0\.0166667\) from /);
+    const short = decide(scaledGreen(scale, 5, '30m', CHECKPOINT_EARLIEST_MINUTES['30m'] - 1));
+    expect(short.verdict).toBe('inconclusive');
+    expect(short.reasons).toEqual(['The window covers 24 scaled minutes (24 s at time scale 0.0166667), but the T+30m checkpoint needs at least 25 scaled minutes.']);
+  });
+
+  it('the same 25 s window without a time scale is not a T+30m checkpoint', () => {
+    const e = scaledGreen(SCALE, 5, '30m', CHECKPOINT_EARLIEST_MINUTES['30m']);
+    delete e.timeScale;
+    const d = decide(e);
+    expect(d.verdict).toBe('inconclusive');
+    expect(d.checks.find((c) => c.name === 'window')).toMatchObject({ status: 'no_data', target: `>= ${CHECKPOINT_EARLIEST_MINUTES['30m']} min` });
+    // per-second points are no per-minute run: 6 bad seconds are not 6 minutes
+    const run = decide({ ...e, successRateSeries: withRun(e.successRateSeries, sr.critical - 1, sr.sustainedMinutes + 1) });
+    expect(run.checks.find((c) => c.name === 'sustained_success_rate')!.status).toBe('pass');
+  });
+
+  it('a scaled sustained success-rate breach rolls back; exactly the scaled limit does not', () => {
+    const e = scaledGreen(SCALE, 5, '30m');
+    const over = decide({ ...e, successRateSeries: withRun(e.successRateSeries, sr.critical - 1, sr.sustainedMinutes + 1) });
+    expect(over.verdict).toBe('rollback');
+    const c = over.checks.find((x) => x.name === 'sustained_success_rate')!;
+    expect(c).toMatchObject({ status: 'critical', value: sr.sustainedMinutes + 1, target: `no run > ${sr.sustainedMinutes} scaled min below ${sr.critical}%` });
+    expect(c.detail).toBe(
+      `Success rate was below ${sr.critical}% for 6 consecutive scaled minutes (6 s at time scale 0.0166667) from 2025-11-13T09:00:11Z (rollback after more than 5 scaled minutes).`,
+    );
+    const at = decide({ ...e, successRateSeries: withRun(e.successRateSeries, sr.critical - 1, sr.sustainedMinutes) });
+    expect(at.verdict).toBe('continue');
+    expect(at.checks.find((x) => x.name === 'sustained_success_rate')!.detail).toBe('longest run 5 scaled min');
+  });
+
+  it('a scaled sustained p95 breach rolls back at a coarser scale too', () => {
+    const e = scaledGreen(0.1, 5, '2h');
+    expect(scaledTimes(0.1).seriesStepSeconds).toBe(6);
+    const over = decide({ ...e, p95Series: withRun(e.p95Series, lat.critical / 1000 + 1, lat.sustainedMinutes + 1) });
+    expect(over.verdict).toBe('rollback');
+    expect(over.checks.find((x) => x.name === 'sustained_p95_latency')).toMatchObject({ status: 'critical', value: lat.sustainedMinutes + 1 });
+    expect(decide({ ...e, p95Series: withRun(e.p95Series, lat.critical / 1000 + 1, lat.sustainedMinutes) }).verdict).toBe('continue');
+  });
+
+  it('pro-rates circuit breaker opens per scaled day, and checks the scaled 24h of a 48h window', () => {
+    const at = (phase: PhaseNumber, cp: CheckpointName, opens: number) =>
+      decide({ ...scaledGreen(SCALE, phase, cp), cbOpens: measured(opens), cbOpensMax24h: CHECKPOINT_MINUTES[cp] > 1440 ? measured(opens) : undefined }).checks.find(
+        (c) => c.name === 'circuit_breaker_opens',
+      )!;
+    expect(at(5, '30m', 1)).toMatchObject({ status: 'warn', target: '< 0.104 in 30 scaled min (5/scaled day; rollback > 10 in any scaled 24h)' });
+    expect(at(5, '24h', 4).status).toBe('pass');
+    expect(at(5, '24h', 5).status).toBe('fail');
+    expect(at(25, '48h', 9).status).toBe('pass');
+    const storm = decide({ ...scaledGreen(SCALE, 25, '48h'), cbOpens: measured(9), cbOpensMax24h: measured(cb.critical + 1) });
+    expect(storm.verdict).toBe('rollback');
+    expect(storm.reasons).toEqual([`Circuit breakers opened 11 times within a scaled 24h (1440 s at time scale 0.0166667) (rollback above ${cb.critical} in any scaled 24h).`]);
+  });
+
+  it('records the scale in the JSON and the table only when it is not 1', () => {
+    const result = (e: GateEvidence): GateResult => ({
+      ...decide(e),
+      window: { start: '2025-11-13T09:00:00Z', end: '2025-11-13T09:00:25Z' },
+      selector: DEFAULT_CANARY_SELECTOR,
+      source: 'http://127.0.0.1:9090',
+      series: { success_rate: [], p95_ms: [] },
+      fired_alerts: [],
+      queries: gateQueries(DEFAULT_CANARY_SELECTOR, 25, canaryAlertGroup.alerts, e.timeScale),
+      http_requests: 8,
+    });
+    const scaled = result(scaledGreen(SCALE, 5, '30m'));
+    expect(verdictJson(scaled).time_scale).toBe(SCALE);
+    expect(verdictTable(scaled)).toMatch(/^time scale 0\.0166667: every time constant of the rules is multiplied by it \(1 s stands for 60 s\)/m);
+    const plain = result(green(5, '30m'));
+    expect(verdictJson(plain)).not.toHaveProperty('time_scale');
+    expect(verdictTable(plain)).not.toMatch(/time scale|scaled/);
   });
 });

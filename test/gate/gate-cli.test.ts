@@ -19,12 +19,21 @@ describe('slogate gate: usage', () => {
     [['--checkpoint', '1h'], /Allowed choices are 30m, 2h, 24h, 48h/],
     [['--skip', 'alerts'], /Allowed choices are pii/],
     [['--prometheus', 'ftp://x'], /must be http or https/],
+    [['--time-scale', '0'], /--time-scale "0" must be a number in \(0, 1\]/],
+    [['--time-scale', '2'], /--time-scale "2" must be a number in \(0, 1\]/],
+    [['--time-scale', '-0.5'], /--time-scale "-0.5" must be a number in \(0, 1\]/],
+    [['--time-scale', 'fast'], /--time-scale "fast" must be a number in \(0, 1\]/],
   ])('%j', async (extra, message) => {
     const r = await slogate([...base, ...extra]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stdout).toBe('');
+  });
+
+  it('lists --time-scale in its help', async () => {
+    const r = await slogate(['gate', '--help']);
+    expect(r.stdout).toMatch(/--time-scale <factor>.*never in production/s);
   });
 
   it('requires --prometheus, --start and --checkpoint', async () => {
