@@ -37,7 +37,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >&2
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $pkgs >&2
+$SUDO apt-get install -y -qq $pkgs >&2
 # Debian starts packaged daemons on install where an init system runs; tests start their own.
 for svc in prometheus prometheus-alertmanager victoria-metrics prometheus-node-exporter; do
   $SUDO systemctl stop "$svc" >/dev/null 2>&1 || true
