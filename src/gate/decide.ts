@@ -112,6 +112,30 @@ export interface GateEvidence {
   successRateSeries: Measured<readonly Point[]>;
   /** p95 in seconds per minute (5m rates). */
   p95Series: Measured<readonly Point[]>;
+  /**
+   * The window's latency histogram, `[upper bound in seconds, cumulative count]` per bucket
+   * (`+Inf` as Infinity). `histogram_quantile` answers the largest finite bound when the p95
+   * lies in the `+Inf` bucket; with the buckets the gate knows the p95 is *above* it.
+   */
+  latencyBuckets?: Measured<readonly (readonly [number, number])[]>;
+}
+
+/** The quantile the latency gate reads. */
+export const LATENCY_QUANTILE = 0.95;
+
+/**
+ * The largest finite bucket bound (seconds) when the quantile lies above it (in the `+Inf`
+ * bucket), or null. Buckets with the same bound (`le="2"` and `le="2.0"`) are merged.
+ */
+export function quantileAboveLargestBound(buckets: readonly (readonly [number, number])[], q = LATENCY_QUANTILE): number | null {
+  const byBound = new Map<number, number>();
+  for (const [le, count] of buckets) if (!Number.isNaN(le) && !Number.isNaN(count)) byBound.set(le, (byBound.get(le) ?? 0) + count);
+  const total = byBound.get(Infinity);
+  const finite = [...byBound.keys()].filter((le) => Number.isFinite(le));
+  if (!total || total <= 0 || finite.length === 0) return null;
+  const largest = Math.max(...finite);
+  // histogram_quantile's rule: the rank falls in +Inf when the largest finite bucket holds fewer
+  return byBound.get(largest)! < q * total ? largest : null;
 }
 
 export interface Check {
@@ -275,11 +299,13 @@ export function decide(e: GateEvidence): Decision {
         add({ name: 'success_rate', value: null, status: 'no_data', target, detail: 'Success rate is NaN (no deliveries in the window).' });
       } else {
         successRate = v;
+        // judge the value as shown: 94.99999999999999 from float division is the 95% it prints
+        const shown = round(v, 4);
         if (lowTraffic) {
           add({ name: 'success_rate', value: round(v, 4), status: 'no_data', target, detail: `Success rate ${fmt(v)}% is ${lowTrafficNote}.` });
-        } else if (v < sr.critical) {
+        } else if (shown < sr.critical) {
           add({ name: 'success_rate', value: round(v, 4), status: 'critical', target, detail: `Success rate ${fmt(v)}% is below the ${sr.critical}% rollback threshold.` });
-        } else if (v < sr.target) {
+        } else if (shown < sr.target) {
           add({ name: 'success_rate', value: round(v, 4), status: missStatus, target, detail: `Success rate ${fmt(v)}% is below the ${sr.target}% target.` });
         } else {
           add({ name: 'success_rate', value: round(v, 4), status: 'pass', target, detail: `${fmt(v)}%` });
@@ -299,9 +325,26 @@ export function decide(e: GateEvidence): Decision {
     } else {
       const v = e.p95Seconds.value * 1000;
       p95Ms = v;
+      // judge the value as shown: 1999.9999999997 from interpolation is the 2000 ms it prints
+      const shown = round(v, 1);
+      const aboveS = e.latencyBuckets?.ok ? quantileAboveLargestBound(e.latencyBuckets.value) : null;
+      const above = aboveS === null ? null : aboveS * 1000;
       if (lowTraffic) add({ name: 'p95_latency', value: round(v, 1), status: 'no_data', target, detail: `p95 latency ${fmt(v, 0)} ms is ${lowTrafficNote}.` });
-      else if (v > lat.critical) add({ name: 'p95_latency', value: round(v, 1), status: 'critical', target, detail: `p95 latency ${fmt(v, 0)} ms is above the ${lat.critical} ms rollback threshold.` });
-      else if (v >= lat.target) add({ name: 'p95_latency', value: round(v, 1), status: missStatus, target, detail: `p95 latency ${fmt(v, 0)} ms is not below the ${lat.target} ms target.` });
+      else if (above !== null) {
+        // the p95 is in the +Inf bucket: all we know is that it is above the largest finite bound
+        const beyond = `p95 latency is above ${fmt(above, 0)} ms, the latency histogram's largest finite bucket`;
+        if (above >= lat.critical) add({ name: 'p95_latency', value: round(v, 1), status: 'critical', target, detail: `${beyond} (rollback above ${lat.critical} ms).` });
+        else if (above >= lat.target && final) add({ name: 'p95_latency', value: round(v, 1), status: 'fail', target, detail: `${beyond}: not below the ${lat.target} ms target.` });
+        else
+          add({
+            name: 'p95_latency',
+            value: round(v, 1),
+            status: 'no_data',
+            target,
+            detail: `${beyond}: the histogram cannot tell whether it is ${above >= lat.target ? `above the ${lat.critical} ms rollback threshold` : `below the ${lat.target} ms target`}.`,
+          });
+      } else if (shown > lat.critical) add({ name: 'p95_latency', value: round(v, 1), status: 'critical', target, detail: `p95 latency ${fmt(v, 0)} ms is above the ${lat.critical} ms rollback threshold.` });
+      else if (shown >= lat.target) add({ name: 'p95_latency', value: round(v, 1), status: missStatus, target, detail: `p95 latency ${fmt(v, 0)} ms is not below the ${lat.target} ms target.` });
       else add({ name: 'p95_latency', value: round(v, 1), status: 'pass', target, detail: `${fmt(v, 0)} ms` });
     }
   }
@@ -310,15 +353,18 @@ export function decide(e: GateEvidence): Decision {
   sustained(
     'sustained_success_rate',
     e.successRateSeries,
-    (v) => v < sr.critical,
+    (v) => round(v, 4) < sr.critical,
     sr.sustainedMinutes,
     `no run > ${sr.sustainedMinutes} ${min} below ${sr.critical}%`,
     (m, from) => `Success rate was below ${sr.critical}% for ${consecutive(m)} from ${iso(from)} (rollback after more than ${sr.sustainedMinutes}${scaled ? ' scaled minutes' : ''}).`,
   );
+  // histogram_quantile answers the largest finite bound for a p95 in the +Inf bucket: when that
+  // bound is the 5 s threshold itself, such a minute is above it, not at it
+  const largestBound = e.latencyBuckets?.ok ? largestFiniteBound(e.latencyBuckets.value) : null;
   sustained(
     'sustained_p95_latency',
     e.p95Series,
-    (v) => v * 1000 > lat.critical,
+    (v) => v * 1000 > lat.critical || (largestBound !== null && v === largestBound && largestBound * 1000 >= lat.critical),
     lat.sustainedMinutes,
     `no run > ${lat.sustainedMinutes} ${min} above ${lat.critical} ms`,
     (m, from) => `p95 latency was above ${lat.critical} ms for ${consecutive(m)} from ${iso(from)} (rollback after more than ${lat.sustainedMinutes}${scaled ? ' scaled minutes' : ''}).`,
@@ -456,6 +502,11 @@ export function verdictOf(checks: readonly Check[], final: boolean, skipped: rea
   if (judged.some((c) => c.status === 'no_data')) return 'inconclusive';
   if (judged.some((c) => c.status === 'warn' || c.status === 'fail')) return final ? 'rollback' : 'marginal';
   return final ? 'promote' : 'continue';
+}
+
+function largestFiniteBound(buckets: readonly (readonly [number, number])[]): number | null {
+  const finite = buckets.map(([le]) => le).filter((le) => Number.isFinite(le));
+  return finite.length ? Math.max(...finite) : null;
 }
 
 function skippedKey(checkName: string): string {

@@ -134,10 +134,11 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
     const instant = (expr: string) => settle(client.query(expr, end));
     const longWindow = windowSeconds > times.daySeconds;
     // everything at once; the client bounds how many are in flight
-    const [deliveries, successes, p95, cb, cb24, alerts, srSeries, p95Series, amAlerts, pii] = await Promise.all([
+    const [deliveries, successes, p95, buckets, cb, cb24, alerts, srSeries, p95Series, amAlerts, pii] = await Promise.all([
       instant(q.deliveries),
       instant(q.successes),
       instant(q.p95),
+      instant(q.latencyBuckets),
       instant(q.cbOpens),
       longWindow ? settle(client.queryRange(q.cbOpens24h, start + times.daySeconds, end, times.cb24hStepSeconds)) : skip,
       instant(q.criticalAlerts),
@@ -147,7 +148,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
       piiEvidence(opts),
     ]);
 
-    for (const r of [deliveries, successes, p95, cb, cb24, alerts, srSeries, p95Series]) {
+    for (const r of [deliveries, successes, p95, buckets, cb, cb24, alerts, srSeries, p95Series]) {
       if (r && !r.ok && r.error instanceof PrometheusError && r.error.kind === 'bad_request') throw new GateConfigError(r.error.message);
     }
 
@@ -159,6 +160,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
       deliveries: deliveriesM,
       successes: scalar(successes, `no success counter series match ${sel}`),
       p95Seconds: scalar(p95, `no latency histogram series match ${sel}`),
+      latencyBuckets: bucketCounts(buckets),
       // an endpoint's breaker counter appears on its first open: with deliveries present, absent means none
       cbOpens: deliveriesM.ok ? scalar(cb, '', 0) : missing(deliveriesM.reason),
       cbOpensMax24h: longWindow && cb24 ? maxOfRange(cb24, deliveriesM.ok ? 0 : null) : undefined,
@@ -205,6 +207,19 @@ function scalar(r: Settled<InstantSample[]>, noSeries: string, ifEmpty?: number)
   return measured(r.value[0].value);
 }
 
+/** `sum by (le)` rows as [bound, count]; `le` may be written `2`, `2.0` or `+Inf`. */
+function bucketCounts(r: Settled<InstantSample[]>): Measured<[number, number][]> {
+  if (!r.ok) return missing(why(r.error));
+  return measured(r.value.map((s) => [parseBound(s.metric.le), s.value] as [number, number]).filter(([le]) => !Number.isNaN(le)));
+}
+
+function parseBound(le: string | undefined): number {
+  if (le === undefined) return Number.NaN;
+  const t = le.trim();
+  if (/^\+?inf$/i.test(t)) return Infinity;
+  return t === '' ? Number.NaN : Number(t);
+}
+
 function maxOfRange(r: Settled<RangeSeries[]>, ifEmpty: number | null): Measured<number> {
   if (!r.ok) return missing(why(r.error));
   const values = r.value.flatMap((s) => s.points.map(([, v]) => v)).filter((v) => !Number.isNaN(v));
@@ -238,7 +253,7 @@ async function activeAlertmanagerAlerts(url: string, names: ReadonlySet<string>,
     if (!Array.isArray(doc)) throw new PrometheusError('malformed', `${am.displayUrl}/api/v2/alerts did not answer a list of alerts`);
     const team = Object.entries(TEAM_LABEL);
     return (doc as { labels?: Record<string, string> }[])
-      .filter((a) => a.labels && names.has(a.labels.alertname) && a.labels.severity === 'critical' && team.every(([k, v]) => a.labels![k] === v))
+      .filter((a) => a.labels && names.has(a.labels.alertname) && a.labels.severity === 'critical' && team.every(([k, v]) => a.labels![k] === v || a.labels![k] === undefined || a.labels![k] === ''))
       .map((a) => a.labels!.alertname);
   } finally {
     am.close();

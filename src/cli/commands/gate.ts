@@ -36,6 +36,20 @@ export function instant(flag: string, text: string): number {
   return t;
 }
 
+/** A little clock skew between the pipeline and the backend is tolerated, no more. */
+export const CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * A window that ends in the future holds only the data up to now, yet would pass the
+ * checkpoint's duration check: a T+30m gate run at T+10m must not judge 10 minutes.
+ */
+export function notInTheFuture(flag: string, text: string, end: number, now = Math.floor(Date.now() / 1000)): void {
+  if (end > now + CLOCK_SKEW_SECONDS) {
+    const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+    throw new UserError(`${flag} ${text} ends the window at ${iso(end)}, in the future (now ${iso(now)}): wait for the checkpoint`, GATE_EXIT.usage);
+  }
+}
+
 /** Turns configuration errors from the gate's libraries into one-line usage errors. */
 export function asUserError(err: unknown): never {
   if (err instanceof GateConfigError) throw new UserError(err.message, GATE_EXIT.usage);
@@ -110,8 +124,10 @@ export function gateOptionsFromFlags(flags: GateRunFlags): GateOptions {
   if ('error' in rule) throw new UserError(rule.error, GATE_EXIT.usage);
   const selErr = checkSelector(flags.selector);
   if (selErr) throw new UserError(selErr, GATE_EXIT.usage);
-  const end = at ?? Math.floor(Date.now() / 1000);
+  const now = Math.floor(Date.now() / 1000);
+  const end = at ?? now;
   if (end <= start) throw new UserError(`--at ${flags.at ?? 'now'} is not after --start ${flags.start}`, GATE_EXIT.usage);
+  notInTheFuture('--at', flags.at ?? 'now', end, now);
   return {
     prometheus: flags.prometheus,
     start,

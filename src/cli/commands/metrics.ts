@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { DEFAULT_CANARY_SELECTOR } from '../../contract/selectors.ts';
 import { GATE_EXIT, checkSelector, gatherEvidence, parseSummaryWindow, summaryFromEvidence } from '../../gate/index.ts';
 import { UserError } from '../errors.ts';
-import { asUserError, durationMs, instant, positiveInt } from './gate.ts';
+import { asUserError, durationMs, instant, notInTheFuture, positiveInt } from './gate.ts';
 
 interface MetricsFlags {
   prometheus: string;
@@ -36,6 +36,7 @@ export function registerMetrics(program: Command): void {
       const t0 = instant('--start', flags.start);
       const w = parseSummaryWindow(flags.window);
       if (!w) throw new UserError(`--window ${JSON.stringify(flags.window)} is not a window: use 30m, 2h, 24h or Nh-Mh such as 3h-4h`, GATE_EXIT.usage);
+      notInTheFuture('--window', flags.window, t0 + w.to);
       const selErr = checkSelector(flags.selector);
       if (selErr) throw new UserError(selErr, GATE_EXIT.usage);
       const g = await gatherEvidence({
