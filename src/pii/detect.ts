@@ -62,11 +62,11 @@ export const NEEDLES: Needle[] = [
   },
   {
     // everything else: email, international phone, IPv6, username and phone-like keys
-    re: /@|\+|::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:|user_?name|phone|tel|mobile|msisdn|contact/gi,
+    re: /@|%40|\+|::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:|user_?name|phone|tel|mobile|msisdn|contact/gi,
     mask: D_EMAIL | D_PHONE | D_IPV6 | D_USERNAME,
     bit: (m) => {
       const c = m[0];
-      return c === '@' ? D_EMAIL : c === '+' ? D_PHONE : c === ':' ? D_IPV6 : c === 'u' || c === 'U' ? D_USERNAME : D_PHONE;
+      return c === '@' || c === '%' ? D_EMAIL : c === '+' ? D_PHONE : c === ':' ? D_IPV6 : c === 'u' || c === 'U' ? D_USERNAME : D_PHONE;
     },
   },
 ];
@@ -75,7 +75,7 @@ const RE_USERNAME_KEY = /(?<![A-Za-z0-9_])user_?name(?![A-Za-z0-9_])/gi;
 const RE_PHONE_KEY_WORD = /phone|tel|mobile|msisdn|contact/gi;
 const RE_IPV4 = /(?<![A-Za-z0-9_.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![A-Za-z0-9_]|\.\d)/g;
 const RE_IPV6 = /(?<![0-9A-Za-z_:.])[0-9A-Fa-f:.]{2,45}/g;
-const RE_CARD = /(?<![A-Za-z0-9_.+-])\d{3,19}(?:[ -]\d{3,19}){0,5}(?![A-Za-z0-9_]|[.-]\d)/g;
+const RE_CARD = /(?<![A-Za-z0-9_.+-])\d{3,19}(?:[ -]\d{2,19}){0,7}(?![A-Za-z0-9_]|[.-]\d)/g;
 const RE_PHONE_NANP = /(?<![A-Za-z0-9_.+-])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?\d{3}[ .-]?|\d{3}[ .-]\d{3}[ .-])\d{4}(?![A-Za-z0-9_]|[.-]\d)/g;
 const RE_PHONE_PLUS = /(?<![A-Za-z0-9_+])\+\d[\d .()-]{5,22}\d(?!\d)/g;
 
@@ -86,6 +86,8 @@ const NUMERIC_KEY_WORDS = new Set([
   'epoch', 'ts', 'time', 'timestamp', 'bytes', 'count', 'size', 'len', 'length', 'id', 'ms', 'ns', 'us',
   'nanos', 'millis', 'duration', 'latency', 'seq', 'offset', 'at',
 ]);
+/** Trace and span ids (Datadog logs them as 64-bit decimals) are random numbers, never cards. */
+const TRACE_KEY_WORDS = new Set(['trace', 'span', 'traceid', 'spanid', 'parentid']);
 const VERSION_KEY_WORDS = new Set(['version', 'ver', 'build', 'oid', 'release']);
 const NON_VALUES = new Set(['', 'null', 'nil', 'none', 'undefined', 'true', 'false', '-']);
 
@@ -134,10 +136,23 @@ export function valueAfterKey(line: string, keyEnd: number): ValueSpan | undefin
   let i = keyEnd;
   if (line[i] === '\\' && (line[i + 1] === '"' || line[i + 1] === "'")) i += 2;
   else if (line[i] === '"' || line[i] === "'") i++;
+  // Postgres: `Key (username)=(judy) already exists`
+  const paren = line[i] === ')';
+  if (paren) i++;
+  const sepAt = i;
   while (line[i] === ' ' || line[i] === '\t') i++;
   if (line[i] !== ':' && line[i] !== '=') return undefined;
+  // logfmt `username= next=1`: nothing after a tight `=` is an empty value (SQL's `username = 'x'` is spaced)
+  if (line[i] === '=' && i === sepAt && (line[i + 1] === ' ' || line[i + 1] === '\t')) return undefined;
   i++;
+  if (line[i - 1] === '=' && line[i] === '>') i++; // Ruby hash: `"username"=>"bob"`
   while (line[i] === ' ' || line[i] === '\t') i++;
+  if (paren && line[i] === '(') {
+    const start = i + 1;
+    const close = line.indexOf(')', start);
+    const end = close < 0 || close - start > 256 ? Math.min(line.length, start + 256) : close;
+    return { start, end, value: line.slice(start, end) };
+  }
   let quote = '';
   if (line[i] === '\\' && (line[i + 1] === '"' || line[i + 1] === "'")) {
     quote = '\\' + line[i + 1];
@@ -168,7 +183,7 @@ function quotedAt(line: string, valueStart: number): boolean {
 }
 
 function isRedactionMarker(v: string): boolean {
-  return v.includes('***');
+  return v.includes('***') || /^[[<(]?(?:filtered|redacted|masked|hidden|removed)[\]>)]?$/i.test(v);
 }
 
 /** Finds every PII value on one line. `allow` drops allowed values. */
@@ -188,19 +203,34 @@ export function detectLine(line: string, allow?: AllowMatcher, need = D_ALL): Li
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
+/** `https://user:secret@host`: the part before `@` is a login, not a mailbox. */
+function isUrlCredentials(line: string, localStart: number): boolean {
+  if (line[localStart - 1] !== ':') return false;
+  let i = localStart - 2;
+  while (i >= 0 && localStart - i < 256 && /[A-Za-z0-9._~%!$&'()*+,;=-]/.test(line[i])) i--;
+  return i >= 1 && line[i] === '/' && line[i - 1] === '/';
+}
+
 function findEmails(line: string, add: (f: LineFinding) => void): void {
-  let at = line.indexOf('@');
+  scanEmailsAt(line, '@', add);
+  // URL-encoded: `?email=jane%40acme.io`
+  if (line.indexOf('%40') >= 0) scanEmailsAt(line, '%40', add);
+}
+
+function scanEmailsAt(line: string, sep: string, add: (f: LineFinding) => void): void {
+  let at = line.indexOf(sep);
   while (at >= 0) {
     let s = at;
     while (s > 0 && at - s < 64 && LOCAL_CHAR.test(line[s - 1])) s--;
-    let e = at + 1;
-    while (e < line.length && e - at <= 253 && DOMAIN_CHAR.test(line[e])) e++;
+    const domStart = at + sep.length;
+    let e = domStart;
+    while (e < line.length && e - domStart < 253 && DOMAIN_CHAR.test(line[e])) e++;
     while (s < at && line[s] === '.') s++;
-    while (e > at + 1 && (line[e - 1] === '.' || line[e - 1] === '-')) e--;
-    const addr = line.slice(s, e);
-    if (s < at && isEmail(addr)) {
-      const local = line.slice(s, at);
-      const domain = line.slice(at + 1, e).toLowerCase();
+    while (e > domStart && (line[e - 1] === '.' || line[e - 1] === '-')) e--;
+    const local = line.slice(s, at);
+    const addr = local + '@' + line.slice(domStart, e);
+    if (s < at && isEmail(addr) && !isUrlCredentials(line, s)) {
+      const domain = line.slice(domStart, e).toLowerCase();
       const tld = domain.slice(domain.lastIndexOf('.') + 1);
       add({
         category: 'email',
@@ -210,9 +240,10 @@ function findEmails(line: string, add: (f: LineFinding) => void): void {
         redacted: `${local[0]}***@${domain[0]}***.${tld}`,
       });
     }
-    at = line.indexOf('@', at + 1);
+    at = line.indexOf(sep, at + 1);
   }
 }
+
 
 function findUsernames(line: string, add: (f: LineFinding) => void): void {
   RE_USERNAME_KEY.lastIndex = 0;
@@ -249,13 +280,13 @@ function findCards(line: string, add: (f: LineFinding) => void): void {
     // Left to right, longest run of groups first, so two cards separated by a space are both found.
     for (let i = 0; i < groups.length; ) {
       let took = 0;
-      for (let len = Math.min(groups.length - i, 6); len >= 1 && !took; len--) {
+      for (let len = Math.min(groups.length - i, 8); len >= 1 && !took; len--) {
         let digits = '';
         for (let k = i; k < i + len; k++) digits += groups[k].d;
         if (digits.length < 13 || digits.length > 19 || !isCardNumber(digits)) continue;
         const start = m.index + groups[i].s;
         const key = keyBefore(line, start);
-        if (key && keyWords(key).some((w) => NUMERIC_KEY_WORDS.has(w) && w !== 'id')) continue;
+        if (key && keyWords(key).some((w) => (NUMERIC_KEY_WORDS.has(w) && w !== 'id') || TRACE_KEY_WORDS.has(w))) continue;
         add({ category: 'card', start, end: m.index + groups[i + len - 1].e, norm: digits, redacted: cardRedaction(digits) });
         took = len;
       }
@@ -269,8 +300,42 @@ function isVersionContext(line: string, start: number, end: number): boolean {
   if (start >= 2 && line[start - 1] === '/' && /[A-Za-z0-9]/.test(line[start - 2])) return true;
   // `1.2.5.1-2`, `4.2.0.1-rc1`: a package version with a revision suffix.
   if (line[end] === '-' && /[A-Za-z0-9]/.test(line[end + 1] ?? '')) return true;
+  // `version 8.0.0.0`, `build 10.0.2.1`: the word before names a version.
+  if (line[start - 1] === ' ') {
+    let i = start - 1;
+    while (i > 0 && line[i - 1] === ' ' && start - i < 8) i--;
+    const w = /([A-Za-z]+)$/.exec(line.slice(Math.max(0, i - 16), i));
+    if (w && VERSION_KEY_WORDS.has(w[1].toLowerCase())) return true;
+  }
   const key = keyBefore(line, start);
-  return !!key && keyWords(key).some((w) => VERSION_KEY_WORDS.has(w));
+  if (!key) return false;
+  // logback packaging data: `[app.jar:1.4.2.7]`
+  if (/\.(?:jar|war|ear)$/i.test(key)) return true;
+  return keyWords(key).some((w) => VERSION_KEY_WORDS.has(w));
+}
+
+/**
+ * `10.0.0.0/8`, `2001:db8::/32`: a network whose host bits are all zero names nobody. An address
+ * written with its prefix (`10.0.2.15/24`) still names a host.
+ */
+function cidrPrefixAfter(line: string, end: number, max: number): number | undefined {
+  if (line[end] !== '/') return undefined;
+  const m = /^\/(\d{1,3})(?![0-9A-Za-z_.])/.exec(line.slice(end, end + 5));
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return n <= max ? n : undefined;
+}
+
+function isNetworkV4(v: number, prefix: number): boolean {
+  if (prefix >= 32) return false;
+  const hostBits = 32 - prefix;
+  return v % 2 ** hostBits === 0;
+}
+
+function isNetworkV6(b: Uint8Array, prefix: number): boolean {
+  if (prefix >= 128) return false;
+  for (let bit = prefix; bit < 128; bit++) if (b[bit >> 3] & (0x80 >> (bit & 7))) return false;
+  return true;
 }
 
 function findIPv4(line: string, add: (f: LineFinding) => void): void {
@@ -279,6 +344,8 @@ function findIPv4(line: string, add: (f: LineFinding) => void): void {
   while ((m = RE_IPV4.exec(line))) {
     const v = parseIPv4(m[0]);
     if (v === undefined || isIPv4Excluded(v) || isVersionContext(line, m.index, m.index + m[0].length)) continue;
+    const prefix = cidrPrefixAfter(line, m.index + m[0].length, 32);
+    if (prefix !== undefined && isNetworkV4(v, prefix)) continue;
     const parts = m[0].split('.');
     add({ category: 'ip', start: m.index, end: m.index + m[0].length, norm: formatIPv4(v), redacted: `${parts[0]}.${parts[1]}.x.x` });
   }
@@ -298,6 +365,8 @@ function findIPv6(line: string, add: (f: LineFinding) => void): void {
     if (colons < 2 || (colons < 7 && !text.includes('::') && !(colons === 6 && text.includes('.')))) continue;
     const b = parseIPv6(text);
     if (!b || isIPv6Excluded(b)) continue;
+    const prefix = cidrPrefixAfter(line, m.index + text.length, 128);
+    if (prefix !== undefined && isNetworkV6(b, prefix)) continue;
     const norm = isV4Mapped(b) ? formatIPv4(v4FromMapped(b)) : formatIPv6(b);
     const g = formatIPv6(b).split(':');
     add({ category: 'ip', start: m.index, end: m.index + text.length, norm, redacted: `${g[0]}:${g[1]}:x:x:x:x:x:x` });
@@ -346,8 +415,11 @@ function findPhones(line: string, add: (f: LineFinding) => void): void {
     const key = line.slice(s, e);
     if (!isPhoneKey(key)) continue;
     const v = valueAfterKey(line, e);
-    if (!v || !/^\+?[\d .()-]{7,24}$/.test(v.value)) continue;
-    const e164 = validPhone(v.value, DEFAULT_PHONE_REGION, true);
+    if (!v) continue;
+    // query strings: `phone=%2B14155552671`, `phone=415%20555%202671`
+    const value = v.value.indexOf('%') >= 0 ? v.value.replace(/%2B/gi, '+').replace(/%20/g, ' ') : v.value;
+    if (!/^\+?[\d .()-]{7,24}$/.test(value)) continue;
+    const e164 = validPhone(value, DEFAULT_PHONE_REGION, true);
     if (e164) addPhone(v.start, v.end, e164);
   }
 }

@@ -23,7 +23,10 @@ export function luhnValid(digits: string): boolean {
   return digits.length > 0 && sum % 10 === 0;
 }
 
-export type CardNetwork = 'visa' | 'mastercard' | 'amex' | 'discover' | 'jcb' | 'diners';
+export type CardNetwork = 'visa' | 'mastercard' | 'amex' | 'discover' | 'jcb' | 'diners' | 'unionpay' | 'maestro';
+
+// Maestro's IIN prefixes (12-19 digits; we look at 13-19).
+const MAESTRO_PREFIXES = new Set([5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763]);
 
 /** The card network whose IIN range and length fit these digits, or undefined. */
 export function cardNetwork(digits: string): CardNetwork | undefined {
@@ -44,6 +47,8 @@ export function cardNetwork(digits: string): CardNetwork | undefined {
   if (p4 >= 3528 && p4 <= 3589 && n >= 16 && n <= 19) return 'jcb';
   if (((p3 >= 300 && p3 <= 305) || p2 === 36 || p2 === 38 || p2 === 39 || p4 === 3095) && n >= 14 && n <= 19)
     return 'diners';
+  if (p2 === 62 && n >= 16 && n <= 19) return 'unionpay';
+  if (MAESTRO_PREFIXES.has(p4) && n >= 13) return 'maestro';
   return undefined;
 }
 
@@ -116,18 +121,31 @@ export function parseIPv6(s: string): Uint8Array | undefined {
   return bytes;
 }
 
-/** 0.0.0.0 and 127.0.0.0/8 are not about any person. */
+/**
+ * Not about any person: 0.0.0.0, loopback 127.0.0.0/8, and 224.0.0.0/3 (multicast groups, the
+ * reserved class E, netmasks like 255.255.255.0 and the 255.255.255.255 broadcast).
+ */
 export function isIPv4Excluded(v: number): boolean {
-  return v === 0 || Math.floor(v / 16777216) === 127;
+  const first = Math.floor(v / 16777216);
+  return v === 0 || first === 127 || first >= 224;
 }
 
-/** `::`, `::1` and IPv4-mapped loopback/unspecified are not about any person. */
+/**
+ * Only unicast ranges that hosts are given are about a person: global unicast 2000::/3, unique local
+ * fc00::/7, link-local fe80::/10, and IPv4 carried in IPv6 (::ffff:0:0/96, NAT64 64:ff9b::/96) unless
+ * that IPv4 is excluded. Everything else (`::`, `::1`, multicast ff00::/8, unassigned space) is not,
+ * which also keeps `Db::Add` and Python's `data[1::2]` from reading as addresses.
+ */
 export function isIPv6Excluded(b: Uint8Array): boolean {
-  let zeros = true;
-  for (let i = 0; i < 15; i++) if (b[i] !== 0) zeros = false;
-  if (zeros && (b[15] === 0 || b[15] === 1)) return true;
   if (isV4Mapped(b)) return isIPv4Excluded(v4FromMapped(b));
-  return false;
+  if (b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b) {
+    for (let i = 4; i < 12; i++) if (b[i] !== 0) return true;
+    return isIPv4Excluded(((b[12] << 24) >>> 0) + (b[13] << 16) + (b[14] << 8) + b[15]);
+  }
+  if ((b[0] & 0xe0) === 0x20) return false; // 2000::/3
+  if ((b[0] & 0xfe) === 0xfc) return false; // fc00::/7
+  if (b[0] === 0xfe && (b[1] & 0xc0) === 0x80) return false; // fe80::/10
+  return true;
 }
 
 export function isV4Mapped(b: Uint8Array): boolean {
@@ -189,5 +207,16 @@ export function validPhone(text: string, region: CountryCode = DEFAULT_PHONE_REG
     const p = parsePhoneNumberFromString(t, plus || t.startsWith('+') ? undefined : region);
     if (p && p.isValid()) return p.number;
   }
+  // Under a phone key, a national number with a trunk prefix (`07700 900123`, `030 901820`) is
+  // still a phone: try the regions slogate's users most often log in.
+  if (tryInternational && !plus && digits[0] === '0') {
+    for (const r of NATIONAL_REGIONS) {
+      const p = parsePhoneNumberFromString(digits, r);
+      if (p && p.isValid()) return p.number;
+    }
+  }
   return undefined;
 }
+
+/** Regions tried for bare national numbers under a phone key (after DEFAULT_PHONE_REGION). */
+export const NATIONAL_REGIONS: readonly CountryCode[] = ['GB', 'DE', 'FR', 'IN', 'AU', 'ES', 'IT', 'NL', 'BR', 'JP', 'IE', 'NZ', 'ZA', 'CH', 'AT', 'BE', 'SE', 'PL', 'MX'];

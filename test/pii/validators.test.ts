@@ -95,7 +95,10 @@ describe('IP addresses', () => {
     expect(isIPv6Excluded(parseIPv6('::1')!)).toBe(true);
     expect(isIPv6Excluded(parseIPv6('::')!)).toBe(true);
     expect(isIPv6Excluded(parseIPv6('::ffff:127.0.0.1')!)).toBe(true);
-    expect(isIPv6Excluded(parseIPv6('::2')!)).toBe(false);
+    expect(isIPv6Excluded(parseIPv6('::2')!)).toBe(true); // unassigned space, as in Python's data[::2]
+    expect(isIPv6Excluded(parseIPv6('ff02::1')!)).toBe(true); // multicast group
+    expect(isIPv6Excluded(parseIPv6('fc00::5')!)).toBe(false);
+    expect(isIPv6Excluded(parseIPv6('fe80::1')!)).toBe(false);
     expect(isIPv6Excluded(parseIPv6('2001:db8::1')!)).toBe(false);
   });
 });
