@@ -46,23 +46,38 @@ export function globToRegExp(glob: string): RegExp {
   }
 }
 
-async function walk(dir: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  } catch (err) {
-    throw new UserError(`cannot read directory ${dir}: ${(err as NodeJS.ErrnoException).code}`, 2);
-  }
+/**
+ * Every file below `root`, sorted. Symlinks are followed, to files and to directories (log
+ * directories are often links, e.g. `current -> 2025-11-13`); a directory already visited (by its
+ * device and inode) is skipped, so a symlink loop ends instead of recursing. A dangling link is kept
+ * so it fails loudly instead of reading as clean.
+ */
+async function walk(root: string): Promise<string[]> {
   const out: string[] = [];
-  for (const e of entries) {
-    const path = join(e.parentPath ?? (e as unknown as { path: string }).path, e.name);
-    if (e.isFile()) out.push(path);
-    else if (e.isSymbolicLink()) {
-      // Follow links to files; a dangling link is kept so it fails loudly instead of reading as clean.
-      const target = await stat(path).catch(() => undefined);
-      if (!target || target.isFile()) out.push(path);
+  const visited = new Set<string>();
+  const visit = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      const s = await stat(dir);
+      const id = `${s.dev}:${s.ino}`;
+      if (visited.has(id)) return;
+      visited.add(id);
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      throw new UserError(`cannot read directory ${dir}: ${(err as NodeJS.ErrnoException).code}`, 2);
     }
-  }
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      if (e.isFile()) out.push(path);
+      else if (e.isDirectory()) await visit(path);
+      else if (e.isSymbolicLink()) {
+        const target = await stat(path).catch(() => undefined);
+        if (!target || target.isFile()) out.push(path);
+        else if (target.isDirectory()) await visit(path);
+      }
+    }
+  };
+  await visit(root);
   return out.sort();
 }
 

@@ -40,7 +40,8 @@ function safeCut(buf: Buffer): number {
  * Feeds a byte stream to `tally`, line-aligned. A partial line is carried in one fixed buffer;
  * when it fills up (a line longer than MAX_SEGMENT), it is scanned as a segment of that line.
  */
-export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally): Promise<void> {
+export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally, sniffBom = true): Promise<void> {
+  if (sniffBom) chunks = decodeUtf16(chunks);
   const carry = Buffer.allocUnsafe(MAX_SEGMENT);
   let carryLen = 0;
   let lineNo = 1;
@@ -98,6 +99,35 @@ export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally): P
   tally.result.lines += lineNo - 1;
 }
 
+/** The UTF-16 encoding a byte-order mark announces, or undefined. */
+export function utf16Bom(b: Buffer): 'utf-16le' | 'utf-16be' | undefined {
+  if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return 'utf-16le';
+  if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return 'utf-16be';
+  return undefined;
+}
+
+/**
+ * A file that starts with a UTF-16 byte-order mark (Windows tools write these) is transcoded to
+ * UTF-8 on the fly, so the byte-level detectors see `jane@acme.io` rather than `j\0a\0n\0e\0`.
+ * Anything else passes through untouched.
+ */
+async function* decodeUtf16(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let decoder: InstanceType<typeof TextDecoder> | undefined;
+  let first = true;
+  for await (const chunk of chunks) {
+    if (first) {
+      first = false;
+      const enc = utf16Bom(chunk);
+      if (enc) decoder = new TextDecoder(enc);
+    }
+    yield decoder ? Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8') : chunk;
+  }
+  if (decoder) {
+    const tail = decoder.decode();
+    if (tail) yield Buffer.from(tail, 'utf8');
+  }
+}
+
 function ioError(display: string, err: unknown): UserError {
   const e = err as NodeJS.ErrnoException;
   if (e.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(e.message)) {
@@ -143,7 +173,7 @@ async function* readPlain(unit: ReadUnit, onBytes?: (n: number) => void): AsyncG
 export async function scanUnit(unit: ReadUnit, tally: Tally, onBytes?: (n: number) => void): Promise<void> {
   if (!unit.gz) {
     try {
-      await scanStream(readPlain(unit, onBytes), tally);
+      await scanStream(readPlain(unit, onBytes), tally, !unit.start);
     } catch (err) {
       if (err instanceof UserError) throw err;
       throw ioError(unit.display, err);
@@ -193,13 +223,17 @@ export async function scanStdin(tally: Tally, stdin: Readable = process.stdin): 
   }
 }
 
-/** True when the file starts with the gzip magic bytes. */
-export async function isGzipFile(path: string): Promise<boolean> {
+/**
+ * What a file's first bytes say it is: gzip (by its magic bytes, whatever the name: a `.gz` that
+ * holds plain text is scanned as text) or UTF-16 text (by its byte-order mark; never split into ranges).
+ */
+export async function sniffFile(path: string): Promise<{ gz: boolean; utf16: boolean }> {
   const fh = await open(path, 'r');
   try {
     const b = Buffer.alloc(2);
     const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    const head = b.subarray(0, bytesRead);
+    return { gz: bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b, utf16: utf16Bom(head) !== undefined };
   } finally {
     await fh.close();
   }

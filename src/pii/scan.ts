@@ -8,7 +8,7 @@ import { PII_CATEGORIES } from '../contract/metrics.ts';
 import { compileAllowList, type AllowList } from './allowlist.ts';
 import type { ScanOptions, ScanResult } from './index.ts';
 import { resolveInputs } from './inputs.ts';
-import { isGzipFile, nextLineStart, scanStdin, scanUnit, type ReadUnit } from './reader.ts';
+import { nextLineStart, sniffFile, scanStdin, scanUnit, type ReadUnit } from './reader.ts';
 import { Tally, emptyCounts, type UnitResult } from './tally.ts';
 
 export const DEFAULT_MAX_FINDINGS = 1000;
@@ -71,14 +71,15 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
       continue;
     }
     let gz: boolean;
+    let utf16 = false;
     try {
-      gz = input.path.endsWith('.gz') || (input.size >= 2 && (await isGzipFile(input.path)));
+      ({ gz, utf16 } = input.size >= 2 ? await sniffFile(input.path) : { gz: false, utf16: false });
     } catch (err) {
       throw new UserError(`cannot read ${input.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
     }
     bytesTotal += input.size;
     const base = { path: input.path, display: input.path, gz };
-    if (!gz && jobs > 1 && input.size >= SPLIT_MIN_BYTES) {
+    if (!gz && !utf16 && jobs > 1 && input.size >= SPLIT_MIN_BYTES) {
       // Many ranges per thread, so a worker that starts late (or a busy core) evens out at the end.
       const parts = Math.min(jobs * 16, Math.ceil(input.size / (SPLIT_MIN_BYTES / 8)));
       let start = 0;
