@@ -364,7 +364,7 @@ export function decide(e: GateEvidence): Decision {
   sustained(
     'sustained_p95_latency',
     e.p95Series,
-    (v) => v * 1000 > lat.critical || (largestBound !== null && v === largestBound && largestBound * 1000 >= lat.critical),
+    (v) => round(v * 1000, 1) > lat.critical || (largestBound !== null && v === largestBound && largestBound * 1000 >= lat.critical),
     lat.sustainedMinutes,
     `no run > ${lat.sustainedMinutes} ${min} above ${lat.critical} ms`,
     (m, from) => `p95 latency was above ${lat.critical} ms for ${consecutive(m)} from ${iso(from)} (rollback after more than ${lat.sustainedMinutes}${scaled ? ' scaled minutes' : ''}).`,

@@ -29,7 +29,7 @@ const critical = canaryAlertGroup.alerts.filter((a) => a.severity === 'critical'
 const warning = canaryAlertGroup.alerts.filter((a) => a.severity === 'warning').map((a) => a.name);
 const ours = (alertname: string, alertstate: 'firing' | 'pending', severity = 'critical') => ({ alertname, alertstate, severity, ...TEAM_LABEL });
 
-type Draft = Omit<GateScenario, 'history'> & { name: string; minutes: number; instances: ScenarioHistory['instances']; alerts?: ScenarioHistory['alerts'] };
+type Draft = Omit<GateScenario, 'history'> & { name: string; minutes: number; instances: ScenarioHistory['instances']; alerts?: ScenarioHistory['alerts']; scrapeSeconds?: number };
 
 const drafts: Draft[] = [
   {
@@ -206,14 +206,219 @@ const drafts: Draft[] = [
     verdict: 'rollback',
     checks: { circuit_breaker_opens: 'critical' },
   },
+  // ---- probes of data the gate was not written against (QA) ----
+  {
+    // 15 s scrapes: the same 6-minute drop as sustained-drop still holds the 5m rate below 90% > 5 min
+    name: 'scrape-15s-sustained-drop',
+    minutes: 130,
+    scrapeSeconds: 15,
+    instances: allInstances(3, (m) => (m >= 40 && m < 46 ? { ...healthy(), successRatio: 0.3 } : healthy())),
+    checkpoint: '2h',
+    phase: 5,
+    atMinute: 120,
+    verdict: 'rollback',
+    checks: { success_rate: 'pass', sustained_success_rate: 'critical' },
+  },
+  {
+    name: 'scrape-30s-healthy',
+    minutes: 130,
+    scrapeSeconds: 30,
+    instances: allInstances(3, healthy),
+    checkpoint: '2h',
+    phase: 25,
+    atMinute: 120,
+    verdict: 'continue',
+    checks: { success_rate: 'pass', sustained_success_rate: 'pass', sustained_p95_latency: 'pass', deliveries: 'pass' },
+  },
+  {
+    // a 10-minute scrape outage mid-window is a hole, not a breach
+    name: 'scrape-outage',
+    minutes: 130,
+    instances: allInstances(3, (m) => (m >= 50 && m < 60 ? null : healthy())),
+    checkpoint: '2h',
+    phase: 5,
+    atMinute: 120,
+    verdict: 'continue',
+    checks: { sustained_success_rate: 'pass', success_rate: 'pass' },
+  },
+  {
+    // instance 006 joins at T+60m failing half its deliveries: 94.5% over the window, 5m rate 90.8%
+    name: 'canary-added-later',
+    minutes: 130,
+    instances: [...allInstances(5, healthy), { instance: 'webhook-sender-006', fromMinute: 60, minute: () => ({ ...healthy(), successRatio: 0.5 }) }],
+    checkpoint: '2h',
+    phase: 5,
+    atMinute: 120,
+    verdict: 'marginal',
+    checks: { success_rate: 'warn', sustained_success_rate: 'pass' },
+  },
+  {
+    // the stable track fails, is slow and storms its breakers: none of it is the canary's
+    name: 'stable-track-bad',
+    minutes: 40,
+    instances: [
+      ...allInstances(3, healthy),
+      ...instanceNames(3, 10).map((instance) => ({ instance, labels: { track: 'stable' }, minute: () => ({ deliveries: 1000, successRatio: 0.5, latency: latency.slow, cbOpens: 1 }) })),
+    ],
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'continue',
+  },
+  {
+    // region eu is healthy, us fails: the region selector decides
+    name: 'regions',
+    minutes: 40,
+    instances: [
+      ...instanceNames(5).map((instance) => ({ instance, labels: { region: 'eu' }, minute: healthy })),
+      ...instanceNames(3, 6).map((instance) => ({ instance, labels: { region: 'us' }, minute: () => ({ ...healthy(), successRatio: 0.5 }) })),
+    ],
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'rollback',
+    checks: { success_rate: 'critical' },
+  },
+  {
+    // Python-client buckets (le="5.0", the largest finite bound 5 s) with 10% of deliveries
+    // slower: histogram_quantile answers 5 s, the p95 is above it
+    name: 'p95-in-inf-bucket',
+    minutes: 40,
+    instances: allInstances(3, () => ({ ...healthy(), latency: { 0.5: 0.6, 1: 0.2, 2.5: 0.05, 5: 0.05 } })).map((i) => ({ ...i, buckets: [0.5, 1, 2.5, 5], leStyle: 'python' as const })),
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'rollback',
+    checks: { p95_latency: 'critical', sustained_p95_latency: 'critical' },
+  },
+  {
+    // another layout, le written two ways across instances: p95 ≈ 4.4 s
+    name: 'other-bucket-layout',
+    minutes: 40,
+    instances: instanceNames(2).map((instance, i) => ({
+      instance,
+      buckets: [0.5, 1, 2.5, 5, 10],
+      leStyle: i === 0 ? ('go' as const) : ('python' as const),
+      minute: () => ({ ...healthy(), latency: latency.slowish }),
+    })),
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'marginal',
+    checks: { p95_latency: 'warn', sustained_p95_latency: 'pass' },
+  },
+  {
+    name: 'success-exactly-95',
+    minutes: 40,
+    instances: allInstances(5, () => ({ ...healthy(), successRatio: 0.95 })),
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'continue',
+    checks: { success_rate: 'pass' },
+  },
+  {
+    name: 'success-exactly-90',
+    minutes: 40,
+    instances: allInstances(5, () => ({ ...healthy(), successRatio: 0.9 })),
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'marginal',
+    checks: { success_rate: 'warn', sustained_success_rate: 'pass' },
+  },
+  {
+    // 95% of deliveries at or under 2 s exactly: p95 = 2000 ms is not below the target
+    name: 'p95-exactly-2000',
+    minutes: 40,
+    instances: allInstances(5, () => ({ ...healthy(), latency: { 1: 0.9, 2: 0.05, 5: 0.05 } })),
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'marginal',
+    checks: { p95_latency: 'warn' },
+  },
+  {
+    // p95 = 5000 ms is not above the rollback threshold, and neither is any minute
+    name: 'p95-exactly-5000',
+    minutes: 40,
+    instances: allInstances(5, () => ({ ...healthy(), latency: { 1: 0.9, 5: 0.05, 10: 0.05 } })),
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'marginal',
+    checks: { p95_latency: 'warn', sustained_p95_latency: 'pass' },
+  },
+  {
+    // 10 opens in 30 minutes: far over the pro-rated target, not over the rollback
+    name: 'cb-exactly-10',
+    minutes: 40,
+    instances: instanceNames(5).map((instance, i) => ({ instance, minute: (m) => ({ ...healthy(), cbOpens: i < 2 && m >= 5 && m < 10 ? 1 : 0 }) })),
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'marginal',
+    checks: { circuit_breaker_opens: 'warn' },
+  },
+  {
+    // exactly --min-deliveries (100) deliveries
+    name: 'deliveries-exactly-min',
+    minutes: 40,
+    instances: allInstances(1, (m) => ({ deliveries: m <= 25 ? 4 : 0, successRatio: 1, latency: latency.fast })),
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'continue',
+    checks: { deliveries: 'pass' },
+  },
+  {
+    // our critical alert firing for one minute only, inside the window
+    name: 'alert-one-minute',
+    minutes: 130,
+    instances: allInstances(3, healthy),
+    alerts: [{ labels: ours(critical[0], 'firing'), from: 70, to: 70 }],
+    checkpoint: '2h',
+    phase: 5,
+    atMinute: 120,
+    verdict: 'marginal',
+    checks: { critical_alerts: 'warn' },
+  },
+  {
+    // firing before T+0 and after --at, pending inside: none of it is in the window
+    name: 'alerts-outside-window',
+    minutes: 130,
+    instances: allInstances(3, healthy),
+    alerts: [
+      { labels: ours(critical[0], 'firing'), from: -60, to: -10 },
+      { labels: ours(critical[1], 'pending'), from: 30, to: 40 },
+      { labels: ours(critical[2], 'firing'), from: 122, to: 128 },
+    ],
+    checkpoint: '2h',
+    phase: 5,
+    atMinute: 120,
+    verdict: 'continue',
+    checks: { critical_alerts: 'pass' },
+  },
+  {
+    // our alert whose team label a ruler dropped still counts (fail closed)
+    name: 'alert-without-team',
+    minutes: 130,
+    instances: allInstances(3, healthy),
+    alerts: [{ labels: { alertname: critical[0], alertstate: 'firing', severity: 'critical' }, from: 80, to: 90 }],
+    checkpoint: '2h',
+    phase: 5,
+    atMinute: 120,
+    verdict: 'marginal',
+    checks: { critical_alerts: 'warn' },
+  },
 ];
 
 /** The scenarios laid end to end in time, each after a gap. */
 export const gateScenarios: GateScenario[] = (() => {
   let t = HISTORY_BASE;
   return drafts.map((d) => {
-    const { name, minutes, instances, alerts, ...rest } = d;
-    const history: ScenarioHistory = { name, t0: t, minutes, instances, alerts };
+    const { name, minutes, instances, alerts, scrapeSeconds, ...rest } = d;
+    const history: ScenarioHistory = { name, t0: t, minutes, instances, alerts, scrapeSeconds };
     t += (minutes + GAP_MINUTES) * 60;
     return { history, ...rest };
   });

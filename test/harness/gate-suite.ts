@@ -189,6 +189,48 @@ export function defineGateSuite(kind: 'prometheus' | 'victoriametrics'): void {
       expect(JSON.parse(none.stdout).reasons.join(' ')).toMatch(/no logs given/);
     });
 
+    it('a custom --selector with extra labels or regex matchers picks the healthy slice', async () => {
+      const s = scenario('regions');
+      const base = gateArgs(s, server.url);
+      const eu = await slogate([...base, '--selector', '{job="webhook-sender",track="canary",region="eu"}']);
+      expect(JSON.parse(eu.stdout).verdict).toBe('continue');
+      expect(eu.code).toBe(0);
+      const regex = await slogate([...base, '--selector', '{job="webhook-sender",track="canary",instance=~"webhook-sender-00[1-5]"}']);
+      expect(JSON.parse(regex.stdout).verdict).toBe('continue');
+      expect(JSON.parse(regex.stdout).metrics.deliveries).toBeCloseTo(trueTotals(s.history, s.atMinute).deliveries * (5 / 8), -1);
+      const us = await slogate([...base, '--selector', '{job="webhook-sender",track="canary",region="us"}']);
+      expect(JSON.parse(us.stdout).verdict).toBe('rollback');
+    });
+
+    it('reads --start/--at with timezone offsets and fractional seconds as the same instants', async () => {
+      const s = scenario('marginal-success');
+      const offset = (t: number, h: number) => new Date((t + h * 3600) * 1000).toISOString().replace('.000Z', `+0${h}:00`).replace('Z', '');
+      const utc = JSON.parse((await slogate(gateArgs(s, server.url))).stdout);
+      const args = gateArgs(s, server.url);
+      args[args.indexOf('--start') + 1] = offset(s.history.t0, 1);
+      args[args.indexOf('--at') + 1] = offset(s.history.t0 + s.atMinute * 60, 2).replace('+02:00', '.500+02:00');
+      const r = await slogate(args);
+      const out = JSON.parse(r.stdout);
+      expect(out.window).toEqual(utc.window);
+      expect(out.metrics).toEqual(utc.metrics);
+      expect(r.code).toBe(4);
+    });
+
+    it('--min-deliveries one above the deliveries is inconclusive', async () => {
+      const s = scenario('deliveries-exactly-min');
+      const r = await slogate([...gateArgs(s, server.url), '--min-deliveries', '101']);
+      expect(r.code).toBe(3);
+      expect(JSON.parse(r.stdout).checks.find((c: { name: string }) => c.name === 'deliveries')).toMatchObject({ status: 'no_data', value: 100 });
+    });
+
+    it('says a p95 in the +Inf bucket is above the largest bucket, not at it', async () => {
+      const s = scenario('p95-in-inf-bucket');
+      const out = JSON.parse((await slogate(gateArgs(s, server.url))).stdout);
+      // histogram_quantile's answer is the largest finite bound
+      expect(out.metrics.p95_ms).toBe(5000);
+      expect(out.reasons.join(' ')).toMatch(/above 5000 ms, the latency histogram's largest finite bucket/);
+    });
+
     it('turns a query the backend rejects into a usage error with its message', async () => {
       const s = scenario('healthy-30m');
       const r = await slogate([...gateArgs(s, server.url), '--selector', '{job=~"("}']);

@@ -34,6 +34,12 @@ export interface InstanceSpec {
   labels?: Record<string, string>;
   /** Export the breaker counter at 0 from T0 (default), or only from its first open. */
   cbCounterFromStart?: boolean;
+  /** First minute the instance is scraped (default 0): a canary instance added later. */
+  fromMinute?: number;
+  /** Histogram bucket bounds (default: the contract's). */
+  buckets?: readonly number[];
+  /** How `le` is written: `2` (Go client, default) or `2.0` (Python client). */
+  leStyle?: 'go' | 'python';
 }
 
 export interface AlertSpec {
@@ -51,6 +57,8 @@ export interface ScenarioHistory {
   minutes: number;
   instances: InstanceSpec[];
   alerts?: AlertSpec[];
+  /** Scrape interval in seconds (default 60; 15 or 30 spread each minute's traffic evenly). */
+  scrapeSeconds?: number;
 }
 
 export interface Sample {
@@ -79,9 +87,25 @@ function split(n: number, shares: readonly number[]): number[] {
 
 /** Every sample of a scenario, series by series, in time order. */
 export function* scenarioSamples(s: ScenarioHistory): Generator<Sample> {
-  const bounds = [...DURATION_BUCKETS];
   const hist = metrics.deliveryDuration.name;
+  const perMinute = Math.max(1, Math.round(60 / (s.scrapeSeconds ?? 60)));
   for (const inst of s.instances) {
+    const bounds = [...(inst.buckets ?? DURATION_BUCKETS)];
+    const le = (b: number) => (inst.leStyle === 'python' && Number.isInteger(b) ? b.toFixed(1) : String(b));
+    // the previous scrape's value of each series, to spread a minute over sub-minute scrapes
+    const prev = new Map<string, number>();
+    function* scrape(m: number, minuteSamples: Sample[], reset: boolean): Generator<Sample> {
+      for (let k = 1; k <= perMinute; k++) {
+        for (const x of minuteSamples) {
+          const key = JSON.stringify(x.labels) + x.name;
+          const from = m === 0 || reset ? 0 : (prev.get(key) ?? 0);
+          const value = k === perMinute ? x.value : from + Math.round(((x.value - from) * k) / perMinute * 1000) / 1000;
+          if (m === 0 && k < perMinute) continue;
+          yield { ...x, t: x.t - 60 + (k * 60) / perMinute, value };
+        }
+      }
+      for (const x of minuteSamples) prev.set(JSON.stringify(x.labels) + x.name, x.value);
+    }
     const base = { job: SCRAPE_JOB, track: CANARY_TRACK, instance: inst.instance, scenario: s.name, ...inst.labels };
     let total = 0;
     let ok = 0;
@@ -91,10 +115,12 @@ export function* scenarioSamples(s: ScenarioHistory): Generator<Sample> {
     let sum = 0;
     let buckets = bounds.map(() => 0);
     let inf = 0;
-    for (let m = 0; m <= s.minutes; m++) {
+    const first = inst.fromMinute ?? 0;
+    for (let m = first; m <= s.minutes; m++) {
       const t = s.t0 + m * 60;
-      const traffic: MinuteTraffic | null = m === 0 ? { deliveries: 0, successRatio: 1, latency: latency.fast } : inst.minute(m);
+      const traffic: MinuteTraffic | null = m === first ? { deliveries: 0, successRatio: 1, latency: latency.fast } : inst.minute(m);
       if (traffic === null) continue;
+      const out: Sample[] = [];
       if (traffic.reset) {
         total = ok = cb = sum = inf = 0;
         buckets = bounds.map(() => 0);
@@ -116,18 +142,19 @@ export function* scenarioSamples(s: ScenarioHistory): Generator<Sample> {
         cb += traffic.cbOpens;
         cbSeen = true;
       }
-      yield { name: metrics.deliveryTotal.name, labels: base, t, value: total };
-      yield { name: metrics.deliverySuccessTotal.name, labels: base, t, value: ok };
+      out.push({ name: metrics.deliveryTotal.name, labels: base, t, value: total });
+      out.push({ name: metrics.deliverySuccessTotal.name, labels: base, t, value: ok });
       let cum = 0;
       for (let i = 0; i < bounds.length; i++) {
         cum += buckets[i];
-        yield { name: `${hist}_bucket`, labels: { ...base, le: String(bounds[i]) }, t, value: cum };
+        out.push({ name: `${hist}_bucket`, labels: { ...base, le: le(bounds[i]) }, t, value: cum });
       }
-      yield { name: `${hist}_bucket`, labels: { ...base, le: '+Inf' }, t, value: cum + inf };
-      yield { name: `${hist}_count`, labels: base, t, value: cum + inf };
-      yield { name: `${hist}_sum`, labels: base, t, value: Math.round(sum * 1000) / 1000 };
+      out.push({ name: `${hist}_bucket`, labels: { ...base, le: '+Inf' }, t, value: cum + inf });
+      out.push({ name: `${hist}_count`, labels: base, t, value: cum + inf });
+      out.push({ name: `${hist}_sum`, labels: base, t, value: Math.round(sum * 1000) / 1000 });
       // instrumented services export the breaker counter at 0 for their endpoint (see docs/gate.md)
-      if (cbSeen || cbFromStart) yield { name: metrics.circuitBreakerOpens.name, labels: { ...base, endpoint: CB_ENDPOINT }, t, value: cb };
+      if (cbSeen || cbFromStart) out.push({ name: metrics.circuitBreakerOpens.name, labels: { ...base, endpoint: CB_ENDPOINT }, t, value: cb });
+      yield* scrape(m, out, traffic.reset === true);
     }
   }
   for (const a of s.alerts ?? []) {
@@ -140,7 +167,7 @@ export function trueTotals(s: ScenarioHistory, minutes = s.minutes): { deliverie
   let deliveries = 0;
   let successes = 0;
   for (const inst of s.instances) {
-    for (let m = 1; m <= minutes; m++) {
+    for (let m = (inst.fromMinute ?? 0) + 1; m <= minutes; m++) {
       const tr = inst.minute(m);
       if (!tr) continue;
       deliveries += tr.deliveries;
