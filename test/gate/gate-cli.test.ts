@@ -15,6 +15,12 @@ describe('slogate gate: usage', () => {
     [['--start', 'yesterday'], /--start "yesterday" is not an RFC 3339 time/],
     [['--at', '2025-05-31T00:00:00Z'], /is not after --start/],
     [['--selector', 'job="x"'], /--selector must be label matchers in braces/],
+    [['--selector', '{job="x"} or up{job="y"}'], /--selector must be label matchers in braces.*only label matchers/],
+    [['--selector', '{job="x"}[5m]'], /--selector must be label matchers in braces/],
+    [['--selector', '{job="x"} offset 1h'], /--selector must be label matchers in braces/],
+    [['--selector', '{job}'], /not valid PromQL/],
+    [['--selector', '{job="x"'], /--selector must be label matchers in braces/],
+    [['--start', '2999-01-01T00:00:00Z', '--at', '2999-01-01T00:30:00Z'], /--at 2999-01-01T00:30:00Z ends the window at .* in the future/],
     [['--timeout', 'soon'], /--timeout "soon" is not a duration/],
     [['--checkpoint', '1h'], /Allowed choices are 30m, 2h, 24h, 48h/],
     [['--skip', 'alerts'], /Allowed choices are pii/],
@@ -29,6 +35,13 @@ describe('slogate gate: usage', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stdout).toBe('');
+  });
+
+  it('slogate metrics refuses a window that ends in the future', async () => {
+    const start = new Date(Date.now() - 3600_000).toISOString();
+    const r = await slogate(['metrics', '--prometheus', 'http://127.0.0.1:9', '--start', start, '--window', '0h-2h', '--output', '/tmp/never-written.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^slogate: --window 0h-2h ends the window at .* in the future/);
   });
 
   it('lists --time-scale in its help', async () => {
