@@ -1,5 +1,5 @@
 // `slogate lint`: the generate-time checks, run on files already in generated/.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -44,8 +44,13 @@ export interface LintOptions {
 }
 
 export async function lintGenerated(dir: string, opts: LintOptions = {}): Promise<string[]> {
+  // fail closed: a typo in the folder name must not read as "no problems"
+  const s = await stat(dir).catch(() => null);
+  if (!s) return [`${dir}: no such directory (run \`slogate generate\` first)`];
+  if (!s.isDirectory()) return [`${dir}: not a directory`];
   const problems: string[] = [];
   const ruleFiles = await filesIn(join(dir, 'prometheus'), /\.ya?ml$/);
+  if (!ruleFiles.length) problems.push(`${join(dir, 'prometheus')}: no rule files (run \`slogate generate\` first)`);
   const docs: [string, RuleDoc][] = [];
   for (const f of ruleFiles) {
     const doc = (await readYaml(f, problems)) as RuleDoc | undefined;

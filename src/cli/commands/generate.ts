@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { buildArtefacts, DefinitionError } from '../../generate/artefacts.ts';
 import { projectDefinitions } from '../../generate/definitions.ts';
-import { compareArtefacts, writeArtefacts } from '../../generate/output.ts';
+import { compareArtefacts, OutputError, writeArtefacts } from '../../generate/output.ts';
 import { lintGenerated } from '../../generate/lint.ts';
 import '../../generate/sources.ts';
 import { UserError } from '../errors.ts';
@@ -16,6 +16,16 @@ function build(forScale?: number) {
       for (const l of lines.slice(0, -1)) process.stderr.write(`slogate: ${l}\n`);
       throw new UserError(lines[lines.length - 1] ?? 'invalid definitions');
     }
+    throw e;
+  }
+}
+
+/** A folder that can't be read or written is one line, exit 1, not a stack trace. */
+async function onOutput<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof OutputError) throw new UserError(e.message, 1);
     throw e;
   }
 }
@@ -36,7 +46,7 @@ export function registerGenerate(program: Command): void {
     .action(async (opts: { check?: boolean; out: string; forScale?: number }) => {
       const artefacts = build(opts.forScale);
       if (opts.check) {
-        const drift = await compareArtefacts(opts.out, artefacts);
+        const drift = await onOutput(() => compareArtefacts(opts.out, artefacts));
         const lines = [
           ...drift.stale.map((p) => `stale: ${opts.out}/${p}`),
           ...drift.missing.map((p) => `missing: ${opts.out}/${p}`),
@@ -51,7 +61,7 @@ export function registerGenerate(program: Command): void {
         }
         return;
       }
-      await writeArtefacts(opts.out, artefacts);
+      await onOutput(() => writeArtefacts(opts.out, artefacts));
       process.stdout.write(`wrote ${artefacts.length} files to ${opts.out}/\n`);
     });
 }
