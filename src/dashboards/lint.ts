@@ -78,6 +78,14 @@ export function rateWindows(expr: string): { fn: string; window: string }[] {
   return out;
 }
 
+/** A metric name directly followed by "(": lezer did not know it as a function (`rat(x[5m])`). */
+function misspeltFunction(expr: string, metricNames: readonly string[]): string | undefined {
+  const names = new Set(metricNames);
+  const call = /\b([A-Za-z_]\w*)\s*\(/g;
+  for (let m = call.exec(expr); m; m = call.exec(expr)) if (names.has(m[1])) return m[1];
+  return undefined;
+}
+
 function gridPos(p: Json): GridPos | null {
   const g = p.gridPos;
   if (!isObj(g)) return null;
@@ -120,9 +128,17 @@ export function lintDashboard(doc: unknown, opts: LintOptions, label?: string): 
       report(where, 'promql-parse', 'empty expression');
       return;
     }
-    const info = analyzePromql(substituteMacros(expr));
-    for (const p of info.problems) report(where, 'promql-parse', `line ${p.line}, column ${p.column}: ${p.message}`);
-    for (const name of new Set(info.metricNames)) {
+    const text = substituteMacros(expr);
+    const info = analyzePromql(text);
+    // lezer recovers from a syntax error with a cascade of error nodes: the first one is the useful one
+    const first = info.problems[0];
+    if (first) {
+      const fn = misspeltFunction(text, info.metricNames);
+      report(where, 'promql-parse', `line ${first.line}, column ${first.column}: ${first.message}${fn ? ` (unknown function "${fn}")` : ''}`);
+    }
+    // names read from an error-recovered tree are guesses ("le" in "sum bye (le)"): only trust a clean parse
+    const parsed = !info.problems.some((p) => /syntax error|unexpected end/.test(p.message));
+    for (const name of parsed ? new Set(info.metricNames) : []) {
       if (!opts.known.has(name)) report(where, 'promql-known-series', `unknown series "${name}" (not in the metric contract nor a generated recording rule)`);
     }
     for (const { fn, window } of rateWindows(expr)) {

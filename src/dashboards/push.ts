@@ -126,8 +126,12 @@ export async function pushDashboard(d: LocalDashboard, opts: PushOptions, base =
     const url = typeof r.body.url === 'string' ? new URL(r.body.url.replace(/^\//, ''), base).toString() : '';
     return { uid: d.uid, status: 'imported', line: `imported ${d.uid} "${d.title}" (version ${String(r.body.version ?? '?')})${url ? ` ${url}` : ''}` };
   }
+  // Grafana 11+ answers 404 for an unknown folderUid; 9 and 10 answer 400 "folder not found"
+  const folderMissing = r.status === 404 || (r.status === 400 && /folder not found/i.test(msg));
+  if (folderMissing && opts.folderUid) {
+    throw new GrafanaFatal(`Grafana folder "${opts.folderUid}" not found (${r.status}): create it, or pass the uid of an existing folder with --folder-uid`);
+  }
   if (r.status === 404) {
-    if (opts.folderUid) throw new GrafanaFatal(`Grafana folder "${opts.folderUid}" not found (404): create it, or pass the uid of an existing folder with --folder-uid`);
     throw new GrafanaFatal(`Grafana answered 404 for POST api/dashboards/db at ${base.toString()}: is --grafana the Grafana root URL?`);
   }
   if (r.status === 412) {

@@ -112,6 +112,13 @@ describe('dashboards push', () => {
     expect(r.err.trim().split('\n')).toEqual(['slogate: Grafana folder "nope" not found (404): create it, or pass the uid of an existing folder with --folder-uid']);
   });
 
+  it('400 "folder not found" (Grafana 9 and 10): the same one line as 404', async () => {
+    nock(GRAFANA).post('/api/dashboards/db').once().reply(400, { message: 'folder not found' });
+    const r = await cli(['dashboards', 'push', '--grafana', GRAFANA, '--folder-uid', 'gone']);
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toEqual(['slogate: Grafana folder "gone" not found (400): create it, or pass the uid of an existing folder with --folder-uid']);
+  });
+
   it('412 version-mismatch on one dashboard: says how to resolve, pushes the others, exit 1', async () => {
     nock(GRAFANA)
       .post('/api/dashboards/db', (b) => b.dashboard.uid === uids[0])
