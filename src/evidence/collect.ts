@@ -12,7 +12,7 @@ import { fetchEvidenceData } from './fetch.ts';
 import { renderPanel, type GrafanaTarget } from './grafana.ts';
 import { bundleGroups, type HourlySnapshot, type Point } from './hourly.ts';
 import { checkpointLabel, EVIDENCE_DIRS, HOURS_PER_BUNDLE, layout } from './layout.ts';
-import { compareEntries, driftCount, hashFiles, MANIFEST_FORMAT, readManifest, type Manifest, ManifestError } from './manifest.ts';
+import { driftCount, hashFiles, MANIFEST_FORMAT, verifyEvidence, type Manifest, type ManifestDrift, ManifestError } from './manifest.ts';
 import { ownAlerts } from './queries.ts';
 import { toRfc3339, verdictWindow, type VerdictDoc } from './verdict.ts';
 
@@ -77,15 +77,15 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectResult>
 
   // an earlier checkpoint's evidence in the same folder must be intact before it is re-sealed
   let previous: Manifest | null = null;
+  let drift: ManifestDrift | null = null;
   try {
-    previous = await readManifest(dir);
+    ({ manifest: previous, drift } = await verifyEvidence(dir));
   } catch (err) {
-    if (!(err instanceof ManifestError) || !/no manifest/.test(err.message)) throw new EvidenceError(err instanceof Error ? err.message : String(err));
+    if (!(err instanceof ManifestError) || !/no manifest|no such evidence folder/.test(err.message)) throw new EvidenceError(err instanceof Error ? err.message : String(err));
   }
-  if (previous) {
-    const drift = compareEntries(previous.files, await hashFiles(dir));
+  if (previous && drift) {
     if (driftCount(drift)) {
-      const first = [...drift.changed.map((p) => `changed ${p}`), ...drift.missing.map((p) => `missing ${p}`), ...drift.extra.map((p) => `extra ${p}`)];
+      const first = [...drift.changed.map((p) => `changed ${p}`), ...drift.missing.map((p) => `missing ${p}`), ...drift.extra.map((p) => `extra ${p}`), ...drift.claims];
       throw new EvidenceError(`${dir} no longer matches its manifest (${first.slice(0, 3).join(', ')}${first.length > 3 ? ', …' : ''}); run \`slogate evidence verify ${dir}\` and collect into a new folder`);
     }
   }

@@ -1,8 +1,9 @@
 // manifest.json: every evidence file with its sha256, and the verdicts. Any later change
 // to a file, a missing file or an added one shows up in `slogate evidence verify`.
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { CHECKPOINT_MINUTES, type CheckpointName } from '../../slo/canary.ts';
 import { layout } from './layout.ts';
 
 export const MANIFEST_FORMAT = 'slogate-evidence/1';
@@ -28,6 +29,8 @@ export interface ManifestDrift {
   changed: string[];
   missing: string[];
   extra: string[];
+  /** manifest.json's own claims (verdict, checkpoint) that the sealed verdict files contradict. */
+  claims: string[];
 }
 
 export const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
@@ -65,7 +68,51 @@ export function compareEntries(recorded: readonly ManifestEntry[], current: read
     changed: recorded.filter((e) => now.has(e.path) && now.get(e.path) !== e.sha256).map((e) => e.path),
     missing: recorded.filter((e) => !now.has(e.path)).map((e) => e.path),
     extra: current.filter((e) => !was.has(e.path)).map((e) => e.path),
+    claims: [],
   };
+}
+
+/**
+ * The manifest's verdict fields are not hashed, so they are checked against the sealed
+ * verdict files: an edited "verdict" in manifest.json must not pass verify. `sealed` maps
+ * each checkpoint to the verdict its verdict_T+<cp>.json says (null: no such file).
+ */
+export function manifestClaimProblems(m: Manifest, sealed: Readonly<Record<string, string | null>>): string[] {
+  const out: string[] = [];
+  const verdicts = m.verdicts && typeof m.verdicts === 'object' ? m.verdicts : {};
+  for (const [cp, v] of Object.entries(verdicts)) {
+    const file = `verdict_T+${cp}.json`;
+    if (!(cp in sealed)) out.push(`manifest.json says T+${cp} was ${v}, but ${file} is not in the manifest`);
+    else if (sealed[cp] !== null && sealed[cp] !== v) out.push(`manifest.json says T+${cp} was ${v}, but ${file} says ${sealed[cp]}`);
+  }
+  for (const cp of Object.keys(sealed)) if (!(cp in verdicts)) out.push(`manifest.json has no verdict for T+${cp}, but ${`verdict_T+${cp}.json`} is sealed`);
+  if (!(m.checkpoint in verdicts)) out.push(`manifest.json's checkpoint T+${m.checkpoint} has no verdict`);
+  else if (verdicts[m.checkpoint] !== m.verdict) out.push(`manifest.json says the verdict is ${m.verdict}, but T+${m.checkpoint} was ${verdicts[m.checkpoint]}`);
+  else {
+    const latest = Object.keys(sealed).sort((a, b) => (CHECKPOINT_MINUTES[a as CheckpointName] ?? 0) - (CHECKPOINT_MINUTES[b as CheckpointName] ?? 0)).pop();
+    if (latest && latest !== m.checkpoint) out.push(`manifest.json says the latest checkpoint is T+${m.checkpoint}, but T+${latest} is sealed`);
+  }
+  return out;
+}
+
+/** The verdict each sealed verdict_T+<cp>.json records (null when unreadable or not sealed intact). */
+async function sealedVerdicts(dir: string, m: Manifest, current: readonly ManifestEntry[]): Promise<Record<string, string | null>> {
+  const now = new Map(current.map((e) => [e.path, e.sha256]));
+  const out: Record<string, string | null> = {};
+  for (const e of m.files) {
+    const cp = /^verdict_T\+(\w+)\.json$/.exec(e.path)?.[1];
+    if (!cp) continue;
+    out[cp] = null;
+    // a changed or missing verdict file is already reported as such
+    if (now.get(e.path) !== e.sha256) continue;
+    try {
+      const v = JSON.parse(await readFile(path.join(dir, e.path), 'utf8')) as { verdict?: unknown };
+      out[cp] = typeof v?.verdict === 'string' ? v.verdict : null;
+    } catch {
+      // unreadable: the hash matched, so it was sealed that way
+    }
+  }
+  return out;
 }
 
 export class ManifestError extends Error {}
@@ -76,7 +123,12 @@ export async function readManifest(dir: string): Promise<Manifest> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ManifestError(`${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no manifest (collect the evidence with slogate first)' : (err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      const isDir = await stat(dir).then((st) => st.isDirectory(), () => false);
+      throw new ManifestError(isDir ? `${file}: no manifest (collect the evidence with slogate first)` : `${dir}: no such evidence folder`);
+    }
+    throw new ManifestError(`${file}: ${(err as Error).message}`);
   }
   let doc: Manifest;
   try {
@@ -93,7 +145,9 @@ export async function readManifest(dir: string): Promise<Manifest> {
 export async function verifyEvidence(dir: string): Promise<{ manifest: Manifest; drift: ManifestDrift; files: number }> {
   const manifest = await readManifest(dir);
   const current = await hashFiles(dir);
-  return { manifest, drift: compareEntries(manifest.files, current), files: manifest.files.length };
+  const drift = compareEntries(manifest.files, current);
+  drift.claims = manifestClaimProblems(manifest, await sealedVerdicts(dir, manifest, current));
+  return { manifest, drift, files: manifest.files.length };
 }
 
-export const driftCount = (d: ManifestDrift) => d.changed.length + d.missing.length + d.extra.length;
+export const driftCount = (d: ManifestDrift) => d.changed.length + d.missing.length + d.extra.length + d.claims.length;

@@ -4,7 +4,7 @@
 import { CHECKPOINT_MINUTES, type CheckpointName } from '../../slo/canary.ts';
 
 // one definition of the verdict's parts: the gate's own types
-import type { Check, CheckStatus, GateMetrics, Verdict } from '../gate/decide.ts';
+import { checkpointRule, verdictOf, type Check, type CheckStatus, type GateMetrics, type Verdict } from '../gate/decide.ts';
 export type { CheckStatus, Verdict };
 export type VerdictCheck = Check;
 export type VerdictMetrics = GateMetrics;
@@ -62,7 +62,28 @@ export function verdictProblems(doc: unknown): string[] {
       if (!c || typeof c.name !== 'string' || !STATUSES.includes(c.status as CheckStatus)) p.push(`"checks[${i}]" needs a name and a status (${STATUSES.join('|')})`);
     });
   if (!Array.isArray(d.reasons) || d.reasons.some((r) => typeof r !== 'string')) p.push('"reasons" must be a list of strings');
-  return p;
+  if (p.length) return p;
+  return consistencyProblems(d as unknown as VerdictDoc);
+}
+
+// how far a verdict is from "go ahead"; a recorded verdict may be more careful than its checks, never less
+const SEVERITY: Record<Verdict, number> = { promote: 0, continue: 0, marginal: 1, inconclusive: 2, rollback: 3 };
+
+/** A hand-edited verdict (rollback turned into promote, a promote at T+30m) must not reach a report or an evidence folder. */
+function consistencyProblems(d: VerdictDoc): string[] {
+  const rule = checkpointRule(d.phase, d.checkpoint);
+  if ('error' in rule) return [`"phase"/"checkpoint": ${rule.error.replace(/--/g, "")}`];
+  const w = verdictWindow(d);
+  if (!(w.end > w.start)) return ['"window.end" must be after "window.start"'];
+  const expected = verdictOf(d.checks, rule.final, Array.isArray(d.skipped) ? d.skipped : []);
+  const goAhead = d.verdict === 'promote' || d.verdict === 'continue';
+  if ((goAhead && d.verdict !== expected) || SEVERITY[d.verdict] < SEVERITY[expected]) {
+    const bad = d.checks.filter((c) => c.status !== 'pass').map((c) => `${c.name} ${c.status}`);
+    return [`"verdict" is ${d.verdict}, but its checks at T+${d.checkpoint} of the ${d.phase}% phase make it ${expected}${bad.length ? ` (${bad.join(', ')})` : ''}`];
+  }
+  const next = d.verdict === 'promote' ? (rule.phase.next ?? d.phase) : d.verdict === 'rollback' ? 0 : d.phase;
+  if (d.next_phase !== next) return [`"next_phase" is ${d.next_phase}, but a ${d.verdict} at ${d.phase}% leads to ${next}`];
+  return [];
 }
 
 /** Window of a verdict in unix seconds. */

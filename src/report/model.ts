@@ -5,7 +5,7 @@ import { PII_CATEGORIES } from '../contract/metrics.ts';
 import { drawPanel, evidencePanels, type EvidencePanel } from '../charts/panels.ts';
 import { toUnix, type VerdictCheck, type VerdictDoc } from '../evidence/verdict.ts';
 import type { ReportSources } from './load.ts';
-import { instanceName, nextStep, type NextStep } from './next-step.ts';
+import { instanceName, nextStep, ROLLBACK_TO, type NextStep } from './next-step.ts';
 
 export interface ReportContext {
   operator: string;
@@ -24,6 +24,9 @@ const VERDICT_MARK: Record<VerdictDoc['verdict'], string> = { promote: '✅', co
 const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 export const fmtNumber = (v: number | null | undefined, digits = 2, unit = ''): string =>
   v === null || v === undefined || Number.isNaN(v) ? '—' : `${Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}${unit}`;
+
+/** A number from the verdict JSON exactly as recorded (the gate already rounded it): 94.9968 must not print as 95.00. */
+export const fmtExact = (v: number | null | undefined, unit = ''): string => (v === null || v === undefined || Number.isNaN(v) ? '—' : `${String(v)}${unit}`);
 
 function tPlus(t: number, start: number): string {
   const m = Math.round((t - start) / 60);
@@ -47,11 +50,11 @@ function gateRows(v: VerdictDoc) {
     return c ? STATUS[c.status] : '—';
   };
   return [
-    { gate: 'Success rate', value: fmtNumber(m.success_rate, 2, '%'), target: `≥ ${sr.target}%`, critical: `< ${sr.critical}% rolls back`, status: st('success_rate') },
-    { gate: 'P95 latency', value: fmtNumber(m.p95_ms, 0, ' ms'), target: `< ${lat.target} ms`, critical: `> ${lat.critical} ms rolls back`, status: st('p95_latency') },
-    { gate: 'Circuit breaker opens', value: fmtNumber(m.cb_opens, 0), target: `< ${cb.target}/day`, critical: `> ${cb.critical}/day rolls back`, status: st('circuit_breaker_opens') },
-    { gate: 'PII leaks', value: fmtNumber(m.pii_leaks, 0, ' lines'), target: `${canaryGates.piiLeaks.target}`, critical: 'any leak rolls back', status: st('pii_leaks') },
-    { gate: 'Critical alerts fired', value: fmtNumber(m.critical_alerts, 0), target: '0', critical: 'blocks promotion', status: st('critical_alerts') },
+    { gate: 'Success rate', value: fmtExact(m.success_rate, '%'), target: `≥ ${sr.target}%`, critical: `< ${sr.critical}% rolls back`, status: st('success_rate') },
+    { gate: 'P95 latency', value: fmtExact(m.p95_ms, ' ms'), target: `< ${lat.target} ms`, critical: `> ${lat.critical} ms rolls back`, status: st('p95_latency') },
+    { gate: 'Circuit breaker opens', value: fmtExact(m.cb_opens), target: `< ${cb.target}/day`, critical: `> ${cb.critical}/day rolls back`, status: st('circuit_breaker_opens') },
+    { gate: 'PII leaks', value: fmtExact(m.pii_leaks, ' lines'), target: `${canaryGates.piiLeaks.target}`, critical: 'any leak rolls back', status: st('pii_leaks') },
+    { gate: 'Critical alerts fired', value: fmtExact(m.critical_alerts), target: '0', critical: 'blocks promotion', status: st('critical_alerts') },
   ];
 }
 
@@ -96,8 +99,8 @@ function common(s: ReportSources, ctx: ReportContext) {
     reasons: v.reasons,
     skipped: v.skipped ?? [],
     gates: gateRows(v),
-    checks: v.checks.map((c) => ({ name: c.name, value: c.value === null ? '—' : fmtNumber(c.value), target: c.target, status: STATUS[c.status], detail: c.detail })),
-    deliveries: fmtNumber(v.metrics.deliveries, 0),
+    checks: v.checks.map((c) => ({ name: c.name, value: fmtExact(c.value), target: c.target, status: STATUS[c.status], detail: c.detail })),
+    deliveries: fmtExact(v.metrics.deliveries),
     evidence: ctx.evidenceLink,
   };
 }
@@ -202,7 +205,7 @@ export function rollbackView(s: ReportSources, ctx: ReportContext) {
   const log = s.rollbackLog.join('\n');
   const initiated = /ROLLBACK INITIATED/.test(log);
   const complete = /ROLLBACK COMPLETE/.test(log);
-  const instances = `${instanceName(phase.instances.from)} to ${instanceName(phase.instances.to)}`;
+  const instances = `${instanceName(1)} to ${instanceName(ROLLBACK_TO)}`;
   const traffic = ctx.trafficNow;
   const stopped = traffic !== undefined && traffic !== null && traffic < 0.01;
   const steps = [
@@ -228,7 +231,7 @@ export function rollbackView(s: ReportSources, ctx: ReportContext) {
     { when: `within 24 hours (by ${due(24)})`, items: ['Complete the RCA: timeline, root cause, corrective actions with owners and due dates, prevention', 'Update the runbook with lessons learned', 'Block future canaries until corrective actions are complete'] },
     { when: 'before the next canary', items: ['Verify all corrective actions completed', 'Add regression tests for the failure mode', 'Update guardrails if needed', 'Get sign-off from the Tech Lead'] },
   ];
-  const triggers = v.checks.filter((c) => c.status === 'critical' || c.status === 'fail').map((c) => ({ name: c.name, value: c.value === null ? '—' : fmtNumber(c.value), target: c.target, detail: c.detail }));
+  const triggers = v.checks.filter((c) => c.status === 'critical' || c.status === 'fail').map((c) => ({ name: c.name, value: fmtExact(c.value), target: c.target, detail: c.detail }));
   return {
     kind: 'rollback',
     title: `Webhook canary rollback report (${phaseLabel(v.phase)}, T+${v.checkpoint})`,
@@ -278,13 +281,13 @@ export function postmortemView(s: ReportSources, ctx: ReportContext) {
       summary:
         failed === null
           ? 'Delivery counts are not available.'
-          : `${fmtNumber(failed, 0)} of ${fmtNumber(deliveries, 0)} canary deliveries failed (${fmtNumber(100 - v.metrics.success_rate!, 2)}%) at ${v.phase}% of traffic`,
-      failed: fmtNumber(failed, 0),
-      deliveries: fmtNumber(deliveries, 0),
-      successRate: fmtNumber(v.metrics.success_rate, 2, '%'),
-      p95: fmtNumber(v.metrics.p95_ms, 0, ' ms'),
-      cbOpens: fmtNumber(v.metrics.cb_opens, 0),
-      piiLeaks: fmtNumber(v.metrics.pii_leaks, 0),
+          : `${fmtExact(failed)} of ${fmtExact(deliveries)} canary deliveries failed (success rate ${fmtExact(v.metrics.success_rate, '%')}) at ${v.phase}% of traffic`,
+      failed: fmtExact(failed),
+      deliveries: fmtExact(deliveries),
+      successRate: fmtExact(v.metrics.success_rate, '%'),
+      p95: fmtExact(v.metrics.p95_ms, ' ms'),
+      cbOpens: fmtExact(v.metrics.cb_opens),
+      piiLeaks: fmtExact(v.metrics.pii_leaks),
       worstHours: worstHours.map((h) => ({ label: h.label, successRate: fmtNumber(h.success_rate, 2, '%'), failed: fmtNumber(h.deliveries !== null && h.successes !== null ? h.deliveries - h.successes : null, 0) })),
     },
     timeline: tl,

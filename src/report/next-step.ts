@@ -32,81 +32,121 @@ function nextCheckpoint(p: CanaryPhase, cp: CheckpointName): CheckpointName | nu
   return p.checkpoints.find((c) => CHECKPOINT_MINUTES[c] > CHECKPOINT_MINUTES[cp]) ?? null;
 }
 
+/** The runbook's rollback loop covers every canary instance ({1..25}), whatever the phase. */
+export const ROLLBACK_TO = Math.max(...canaryPhases.filter((p) => p.finalCheckpoint).map((p) => p.instances.to));
+
+function promote(phase: CanaryPhase): NextStep {
+  const next = canaryPhases.find((p) => p.phase === phase.next)!;
+  const from = phase.instances.to + 1;
+  const n = phaseNumber(next);
+  const prerequisites = next.checkpoints.length
+    ? []
+    : [
+        `Prerequisites (runbook, Phase ${n} setup): ${phaseName(phase)} completed with all gates green for the full ${phase.durationHours}h; no rollbacks in any earlier phase; post-canary retrospective completed; runbook updated with lessons learned.`,
+      ];
+  return {
+    headline: `Promote: proceed to ${phaseName(next)} traffic.`,
+    actions: [
+      ...prerequisites,
+      `Generate a new webhook secret for the ${next.phase}% slice (keep it out of the evidence folder).`,
+      `Enable ${next.instances.to - phase.instances.to} additional instances: ${range(from, next.instances.to)}.`,
+      `Set the ${next.phase}% rate limits: ${next.rateLimit.qps} QPS, burst ${next.rateLimit.burst}, ${next.rateLimit.maxInflight} in flight.`,
+      next.checkpoints.length
+        ? `Record the Phase ${n} start time and schedule the ${next.checkpoints.map((c) => `T+${c}`).join(', ')} checkpoints of ${phaseName(next)} (evidence in evidence/canary/phase${n}/).`
+        : 'Move to daily monitoring: no more canary checkpoints.',
+    ],
+    commands: [
+      [
+        `for i in {${from}..${next.instances.to}}; do`,
+        `  instance=$(printf "${INSTANCE_NAME_PATTERN}" $i)`,
+        '  kubectl set env deployment/$instance NOTIFICATIONS_WEBHOOK_ENABLED=True WEBHOOK_SECRET="$NEW_SECRET"',
+        '  kubectl rollout status deployment/$instance',
+        'done',
+      ].join('\n'),
+      rateLimitCommand(next),
+      ...(next.checkpoints.length
+        ? [`date -u +"%Y-%m-%dT%H:%M:%SZ" > evidence/canary/phase${n}_start_time.txt\nmkdir -p evidence/canary/phase${n}/{hourly,6h,grafana,db,alerts,pii}`]
+        : []),
+    ],
+    messages: [{ channel: canaryChannels.ops, text: `✅ ${phaseName(phase)} COMPLETE - promoting to ${phaseName(next)}` }],
+  };
+}
+
+function rollback(phase: CanaryPhase, cp: CheckpointName, why?: string): NextStep {
+  const final = phase.finalCheckpoint === cp;
+  const ops = canaryChannels.ops;
+  const loop = (body: string) => [`for i in {1..${ROLLBACK_TO}}; do`, `  instance=$(printf "${INSTANCE_NAME_PATTERN}" $i)`, `  ${body}`, 'done'].join('\n');
+  return {
+    headline: `${why ? `${why} ` : ''}Roll back ${phaseName(phase)} to 0% now (rollback procedure, 15 minutes).`,
+    actions: [
+      `Step 1: record ROLLBACK INITIATED in evidence/canary/rollback_log.txt and disable the feature flag on ${range(1, ROLLBACK_TO)} (the ${phase.phase}% canary runs on ${range(phase.instances.from, phase.instances.to)}).`,
+      'Step 2: verify the rollout of every instance.',
+      'Step 3: after 5 minutes of draining, verify webhook traffic stops (delivery rate near 0).',
+      `Step 4: generate the rollback report: slogate report --kind rollback --evidence evidence/canary --rollback-time <time> --output reports/canary_ROLLBACK.md.`,
+      `Step 5: record ROLLBACK COMPLETE in rollback_log.txt; within 1 hour post in ${ops}, update the status page ("Webhook delivery canary halted") and notify stakeholders (PM, Tech Lead, On-call Manager).`,
+      `Open an incident in ${canaryChannels.incidents} (a rollback is SEV2); within 4 hours draft the post-mortem (slogate report --kind postmortem) and schedule the meeting.`,
+      'Block future canaries until the RCA is complete.',
+    ],
+    commands: [
+      `echo "$(date -u) - ROLLBACK INITIATED" >> evidence/canary/rollback_log.txt\n${loop('kubectl set env deployment/$instance NOTIFICATIONS_WEBHOOK_ENABLED=False')}`,
+      loop('kubectl rollout status deployment/$instance --timeout=60s'),
+      'echo "$(date -u) - ROLLBACK COMPLETE" >> evidence/canary/rollback_log.txt',
+    ],
+    messages: [
+      { channel: ops, text: final ? `❌ ${phaseName(phase)} FAILED - rolling back to 0%` : `❌ T+${cp} checkpoint FAIL - rolling back` },
+      { channel: ops, text: '❌ Webhook canary rolled back - [link to rollback report]' },
+    ],
+  };
+}
+
+function hold(phase: CanaryPhase, cp: CheckpointName, headline: string): NextStep {
+  return {
+    headline,
+    actions: ['Do not promote: a promotion needs the gate\'s promote verdict at the final checkpoint.', 'Run the gate again on this checkpoint and check the verdict file was not edited.', 'Escalate to the tech lead.'],
+    commands: [],
+    messages: [{ channel: canaryChannels.ops, text: `⏸️ T+${cp} checkpoint INCONCLUSIVE - holding at ${phase.phase}%` }],
+  };
+}
+
 export function nextStep(verdict: Verdict, phasePercent: number, cp: CheckpointName): NextStep {
   const phase = canaryPhases.find((p) => p.phase === phasePercent);
-  if (!phase) return { headline: `Phase ${phasePercent}% is not a canary phase: no runbook step applies.`, actions: [], commands: [], messages: [] };
+  if (!phase || !phase.finalCheckpoint) return { headline: `Phase ${phasePercent}% is not a canary phase: no runbook step applies.`, actions: [], commands: [], messages: [] };
   const label = `T+${cp}`;
   const ops = canaryChannels.ops;
   const after = nextCheckpoint(phase, cp);
+  const final = phase.finalCheckpoint === cp;
+  const finalLabel = `T+${phase.finalCheckpoint}`;
   switch (verdict) {
-    case 'promote': {
-      const next = canaryPhases.find((p) => p.phase === phase.next)!;
-      const from = phase.instances.to + 1;
-      return {
-        headline: `Promote: proceed to ${phaseName(next)} traffic.`,
-        actions: [
-          `Generate a new webhook secret for the ${next.phase}% slice.`,
-          `Enable ${next.instances.to - phase.instances.to} additional instances: ${range(from, next.instances.to)}.`,
-          `Set the ${next.phase}% rate limits: ${next.rateLimit.qps} QPS, burst ${next.rateLimit.burst}, ${next.rateLimit.maxInflight} in flight.`,
-          next.checkpoints.length
-            ? `Record the new start time and schedule the ${next.checkpoints.map((c) => `T+${c}`).join(', ')} checkpoints of ${phaseName(next)}.`
-            : 'Move to daily monitoring: no more canary checkpoints.',
-        ],
-        commands: [
-          [
-            `for i in {${from}..${next.instances.to}}; do`,
-            `  instance=$(printf "${INSTANCE_NAME_PATTERN}" $i)`,
-            '  kubectl set env deployment/$instance NOTIFICATIONS_WEBHOOK_ENABLED=True WEBHOOK_SECRET="$NEW_SECRET"',
-            '  kubectl rollout status deployment/$instance',
-            'done',
-          ].join('\n'),
-          rateLimitCommand(next),
-        ],
-        messages: [{ channel: ops, text: `✅ ${phaseName(phase)} COMPLETE - promoting to ${phaseName(next)}` }],
-      };
-    }
+    case 'promote':
+      // the runbook promotes only after the phase's full window; fail closed on anything else
+      if (!final) return hold(phase, cp, `Do not promote: ${phaseName(phase)} promotes only at ${finalLabel}, and this verdict is for ${label}. Hold at ${phase.phase}%${after ? ` and continue to T+${after}` : ''}.`);
+      return promote(phase);
     case 'continue':
+      if (final || !after) return hold(phase, cp, `${label} is the final checkpoint of ${phaseName(phase)}: the runbook's decision there is promote or roll back, not continue. Hold at ${phase.phase}%.`);
       return {
-        headline: after ? `Continue to T+${after}.` : `Hold at ${phase.phase}%.`,
-        actions: ['No action required.', ...(after ? [`Run the T+${after} gate at its checkpoint.`] : [])],
+        headline: `Continue to T+${after}.`,
+        actions: ['No action required.', `Run the T+${after} gate at its checkpoint.`],
         commands: [],
         messages: [{ channel: ops, text: `✅ ${label} checkpoint PASS - continuing` }],
       };
     case 'marginal':
+      // at the final checkpoint a missed target blocks promotion: the runbook rolls back
+      if (final || !after) return rollback(phase, cp, `${label} is the final checkpoint of ${phaseName(phase)} and a gate missed its target: PROMOTION BLOCKED.`);
       return {
-        headline: `Marginal: apply the guardrails now and continue${after ? ` to T+${after}` : ''} with increased monitoring.`,
+        headline:
+          cp === phase.checkpoints[0]
+            ? `Marginal: apply the guardrails now and continue to T+${after} with increased monitoring.`
+            : `Marginal: re-evaluate the guardrails and continue to T+${after} with caution.`,
         actions: [
           `Apply the sender rate smoothing for ${phase.phase}%: ${phase.rateLimit.qps} QPS, burst ${phase.rateLimit.burst}, ${phase.rateLimit.maxInflight} in flight.`,
           'Check the receiver DB pool (PgBouncer pool_mode=transaction, statement_timeout=5s).',
-          ...(after ? [`Run the T+${after} gate at its checkpoint.`] : []),
+          `Run the T+${after} gate at its checkpoint.`,
         ],
         commands: [rateLimitCommand(phase, ['WEBHOOK_BACKPRESSURE_SLEEP_MS=100'])],
         messages: [{ channel: ops, text: `⚠️ ${label} checkpoint MARGINAL - guardrails applied` }],
       };
-    case 'rollback': {
-      const final = phase.finalCheckpoint === cp;
-      return {
-        headline: `Roll back ${phaseName(phase)} to 0% now (rollback procedure, 15 minutes).`,
-        actions: [
-          `Disable the feature flag on ${range(phase.instances.from, phase.instances.to)}.`,
-          'Verify the rollout and that webhook traffic stops (rate of deliveries near 0).',
-          'Generate the rollback report: slogate report --kind rollback.',
-          `Open an incident in ${canaryChannels.incidents} (a rollback is SEV2) and schedule the post-mortem.`,
-          'Block future canaries until the RCA is complete.',
-        ],
-        commands: [
-          [
-            `for i in {${phase.instances.from}..${phase.instances.to}}; do`,
-            `  instance=$(printf "${INSTANCE_NAME_PATTERN}" $i)`,
-            '  kubectl set env deployment/$instance NOTIFICATIONS_WEBHOOK_ENABLED=False',
-            'done',
-          ].join('\n'),
-        ],
-        messages: [
-          { channel: ops, text: final ? `❌ ${phaseName(phase)} FAILED - rolling back to 0%` : `❌ ${label} checkpoint FAIL - rolling back` },
-        ],
-      };
-    }
+    case 'rollback':
+      return rollback(phase, cp);
     case 'inconclusive':
       return {
         headline: `Inconclusive: do not promote. Hold at ${phase.phase}% and collect the missing evidence.`,

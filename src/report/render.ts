@@ -30,7 +30,10 @@ function lineOf(err: unknown): { line?: number; message: string } {
     return { line: Number(parse[1]), message: `parse error${got ? `: unexpected ${got}` : ''}` };
   }
   const tail = / - (\d+):(\d+)$/.exec(msg);
-  return { line: e?.lineNumber ?? (tail ? Number(tail[1]) : undefined), message: msg.replace(/ - \d+:\d+$/, '').split('\n')[0] };
+  const first = msg.replace(/ - \d+:\d+$/, '').split('\n')[0];
+  // strict mode says `"x" not defined in [object Object]`: name the field, not the object
+  const undef = /^"([^"]+)" not defined in .*$/.exec(first);
+  return { line: e?.lineNumber ?? (tail ? Number(tail[1]) : undefined), message: undef ? `"${undef[1]}" is not a field of the report view (see src/report/model.ts)` : first };
 }
 
 export function compileTemplate(source: string, name: string, format: ReportFormat): (view: unknown) => string {
@@ -59,7 +62,8 @@ export async function loadTemplate(file: string, format: ReportFormat): Promise<
   try {
     source = await readFile(file, 'utf8');
   } catch (err) {
-    throw new TemplateError(`template ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new TemplateError(`template ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a template file' : (err as Error).message}`);
   }
   return compileTemplate(source, file, format);
 }

@@ -67,7 +67,7 @@ describe('manifest drift', () => {
     const a = { sha256: 'a'.repeat(64), bytes: 1 };
     const b = { sha256: 'b'.repeat(64), bytes: 1 };
     const d = compareEntries([{ path: 'x', ...a }, { path: 'y', ...a }, { path: 'z', ...a }], [{ path: 'x', ...a }, { path: 'y', ...b }, { path: 'w', ...a }]);
-    expect(d).toEqual({ changed: ['y'], missing: ['z'], extra: ['w'] });
+    expect(d).toEqual({ changed: ['y'], missing: ['z'], extra: ['w'], claims: [] });
   });
 });
 

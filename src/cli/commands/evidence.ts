@@ -122,8 +122,9 @@ export function registerEvidence(program: Command): void {
       for (const p of drift.changed) process.stderr.write(`slogate: changed: ${dir}/${p}\n`);
       for (const p of drift.missing) process.stderr.write(`slogate: missing: ${dir}/${p}\n`);
       for (const p of drift.extra) process.stderr.write(`slogate: extra: ${dir}/${p}\n`);
+      for (const c of drift.claims) process.stderr.write(`slogate: manifest: ${dir}/${c}\n`);
       if (driftCount(drift)) {
-        process.stderr.write(`slogate: ${dir} does not match its manifest (${driftCount(drift)} of ${r.files} files differ)\n`);
+        process.stderr.write(`slogate: ${dir} does not match its manifest (${driftCount(drift)} difference${driftCount(drift) === 1 ? '' : 's'} in ${r.files} files)\n`);
         process.exitCode = EVIDENCE_EXIT.incomplete;
       } else {
         process.stdout.write(`${dir}: ${r.files} files match manifest.json (verdict ${r.manifest.verdict}, ${Object.entries(r.manifest.verdicts).map(([c, v]) => `T+${c} ${v}`).join(', ')})\n`);
