@@ -32,6 +32,12 @@ export const serviceMetricDefs: readonly MetricDef[] = (Object.values(metrics) a
 
 export const TRACK_ENV = 'SLOGATE_TRACK';
 
+/** A count can't be negative or NaN; NaN would also make every `>` alert on it silently false. */
+function count(what: string, n: number): number {
+  if (!Number.isFinite(n) || n < 0) throw new RangeError(`${what} must be a finite number >= 0, got ${n}`);
+  return n;
+}
+
 export class DeliveryMetrics {
   readonly registry = new Registry();
   private readonly deliveryTotal: Counter;
@@ -92,20 +98,20 @@ export class DeliveryMetrics {
   }
 
   setQueueDepth(n: number): void {
-    this.queueDepth.set(n);
+    this.queueDepth.set(count('queue depth', n));
   }
 
   setDlqSize(n: number): void {
-    this.dlqSize.set(n);
+    this.dlqSize.set(count('DLQ size', n));
   }
 
   setInflight(n: number): void {
-    this.inflightDeliveries.set(n);
+    this.inflightDeliveries.set(count('in-flight deliveries', n));
   }
 
   /** Deliveries the token bucket held back (default one). */
   rateLimited(n = 1): void {
-    this.rateLimitedTotal.inc(n);
+    this.rateLimitedTotal.inc(count('rate-limited deliveries', n));
   }
 
   /** The Prometheus text exposition of this instance's metrics. */

@@ -119,7 +119,8 @@ export function applyScenarioPatch(current: Scenario, patch: unknown): { scenari
   }
   for (const [key, value] of entries) {
     if (key === 'preset') continue;
-    const rule = FIELD_RULES[key as keyof Scenario];
+    // own keys only: "constructor" or "__proto__" must not pass as fields
+    const rule = Object.hasOwn(FIELD_RULES, key) ? FIELD_RULES[key as keyof Scenario] : undefined;
     if (!rule) throw new ScenarioError(`unknown scenario field "${key}" (known: preset, ${SCENARIO_FIELDS.join(', ')})`);
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new ScenarioError(`${key} must be a number`);
     if (value < rule.min || value > rule.max) throw new ScenarioError(`${key} must be between ${rule.min} and ${rule.max}, got ${value}`);

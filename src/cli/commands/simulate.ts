@@ -69,6 +69,7 @@ Each instance serves GET /metrics, GET /scenario and POST /scenario, e.g.
       const port = number('port', opts.port, 0, 65535, true)!;
       const seed = number('seed', opts.seed, 0, 2 ** 32 - 1, true);
       const duration = number('duration', opts.duration, 0, 1e7);
+      if (opts.instance !== undefined && !opts.instance.trim()) throw new UserError('--instance must not be empty');
       if (opts.instance !== undefined && count > 1) {
         throw new UserError('--instance names a single instance; with --instances N the names follow ' + INSTANCE_NAME_PATTERN);
       }
@@ -111,7 +112,8 @@ Each instance serves GET /metrics, GET /scenario and POST /scenario, e.g.
       } catch (err) {
         await stopAll();
         const e = err as NodeJS.ErrnoException;
-        if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
+        // bind and name-resolution failures are the user's --host/--port, not a bug
+        if (['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EINVAL'].includes(e.code ?? '')) {
           throw new UserError(`cannot listen on ${opts.host}: ${e.code} (${e.message})`);
         }
         throw err;
