@@ -25,7 +25,7 @@ const RULE_TEXT: Record<(typeof LINT_RULES)[number], string> = {
   'grid-width': '`gridPos` is inside the 24-column grid (x + w ≤ 24)',
   'datasource-variable': 'the `datasource` variable exists, and every panel, target and annotation uses it',
   'target-refid': 'every target has an explicit, unique refId',
-  'promql-parse': 'every PromQL target parses (Grafana macros replaced first)',
+  'promql-parse': 'every PromQL target parses (Grafana macros replaced first); the first syntax error only, naming a misspelt function',
   'promql-known-series': 'every series is in the metric contract or a generated recording rule',
   'rate-interval': '`rate`/`irate`/`increase` use `$__rate_interval`, `$__range` in an instant `increase`, or a justified fixed window',
   'panel-unit': 'every panel has a unit',
@@ -112,7 +112,8 @@ slogate dashboards push --grafana https://grafana.example.com --folder-uid webho
 
 \`push\` lints the files first and refuses to push a dashboard that fails, then posts each one with
 \`overwrite: true\`. It exits 0 only when every dashboard was imported. Errors are one line: 401
-(token rejected), 403 (token lacks dashboards:write on the folder), 404 (folder not found), 412
+(token rejected), 403 (token lacks dashboards:write on the folder), 404 (folder not found; Grafana 9
+and 10 answer 400 "folder not found", handled the same), 412
 (version conflict or a same-titled dashboard in the folder, with how to resolve), connection
 refused. \`--dry-run\` reads each dashboard (\`GET /api/dashboards/uid/<uid>\`) and prints whether it
 would be created, updated (which fields and panel ids differ, folder moves) or is unchanged.
