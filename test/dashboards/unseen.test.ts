@@ -87,3 +87,43 @@ describe('a third SLO through buildArtefacts', () => {
     expect(dash(after, 'webhook-slo-overview').panels.filter((p) => p.type === 'row').map((p) => p.title)).toContain('Strict availability (99.9% over 28d)');
   });
 });
+
+describe('classic dashboard model shape (what /api/dashboards/db and file provisioning load)', () => {
+  const built = buildArtefacts(projectDefinitions).filter((a) => a.path.startsWith('grafana/dashboards/'));
+  type Obj = Record<string, unknown>;
+  const objects = (v: unknown, out: Obj[] = []): Obj[] => {
+    if (Array.isArray(v)) v.forEach((x) => objects(x, out));
+    else if (v && typeof v === 'object') {
+      out.push(v as Obj);
+      Object.values(v).forEach((x) => objects(x, out));
+    }
+    return out;
+  };
+
+  it.each(built.map((a) => [a.path, a.content]))('%s', (_path, content) => {
+    const d = JSON.parse(content) as Obj & { panels: Obj[]; templating: { list: Obj[] }; annotations: { list: Obj[] } };
+    // classic (not v2): numeric schemaVersion from the gridPos era, id null so any Grafana matches by uid
+    expect(d.schemaVersion).toBeTypeOf('number');
+    expect(d.schemaVersion as number).toBeGreaterThanOrEqual(36);
+    expect(d.id ?? null).toBeNull();
+    expect(d.editable).toBe(false);
+    expect(d).not.toHaveProperty('elements'); // a v2 field
+    for (const p of d.panels) {
+      const g = p.gridPos as Record<string, number>;
+      for (const k of ['x', 'y', 'w', 'h']) expect(Number.isInteger(g[k]), `${String(p.id)} gridPos.${k}`).toBe(true);
+      if (p.type === 'row') {
+        expect(p.collapsed).toBe(false);
+        expect(p.panels).toEqual([]); // an expanded row's panels follow it at top level
+        expect(g).toMatchObject({ x: 0, w: 24, h: 1 });
+      } else {
+        expect(p).not.toHaveProperty('collapsed');
+      }
+    }
+    const ds = d.templating.list.find((v) => v.name === 'datasource');
+    expect(ds).toMatchObject({ type: 'datasource', query: 'prometheus', label: 'Data source' });
+    for (const a of d.annotations.list) expect(a.datasource).toEqual(ds && { type: 'prometheus', uid: '${datasource}' });
+    const modes = objects(d).filter((o) => o.thresholds && typeof o.thresholds === 'object').map((o) => (o.thresholds as Obj).mode);
+    expect(modes.length).toBeGreaterThan(0);
+    expect(new Set(modes)).toEqual(new Set(['absolute']));
+  });
+});
