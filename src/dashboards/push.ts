@@ -60,8 +60,10 @@ interface Reply {
 }
 
 function oneLine(s: string, token: string): string {
-  const flat = s.replace(/\s+/g, ' ').trim();
-  const safe = token ? flat.split(token).join('[redacted]') : flat;
+  // redact before flattening whitespace, or a token with a space or newline in it would no longer match
+  let safe = s;
+  for (const t of new Set([token, token.trim()])) if (t) safe = safe.split(t).join('[redacted]');
+  safe = safe.replace(/\s+/g, ' ').trim();
   return safe.length > 200 ? `${safe.slice(0, 197)}...` : safe;
 }
 

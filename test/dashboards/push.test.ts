@@ -112,6 +112,16 @@ describe('dashboards push', () => {
     expect(r.err.trim().split('\n')).toEqual(['slogate: Grafana folder "nope" not found (404): create it, or pass the uid of an existing folder with --folder-uid']);
   });
 
+  it('a token with a tab in it is redacted even when Grafana echoes it back', async () => {
+    const odd = 'glsa_odd\ttoken_0123456789';
+    process.env.GRAFANA_TOKEN = odd;
+    nock(GRAFANA).post('/api/dashboards/db').once().reply(401, { message: `invalid API key ${odd}` });
+    const r = await cli(['dashboards', 'push', '--grafana', GRAFANA]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('invalid API key [redacted]');
+    expect(r.out + r.err).not.toMatch(/odd.token/);
+  });
+
   it('400 "folder not found" (Grafana 9 and 10): the same one line as 404', async () => {
     nock(GRAFANA).post('/api/dashboards/db').once().reply(400, { message: 'folder not found' });
     const r = await cli(['dashboards', 'push', '--grafana', GRAFANA, '--folder-uid', 'gone']);
