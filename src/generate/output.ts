@@ -67,6 +67,7 @@ export async function writeArtefacts(outDir: string, artefacts: readonly Artefac
     throw outputError(`cannot write ${outDir}`, e);
   });
   if (before && !before.isDirectory()) throw new OutputError(`cannot write ${outDir}: it is a file, not a directory`);
+  if (before) await refuseForeignEntries(outDir, artefacts);
   await mkdir(parent, { recursive: true }).catch((e) => {
     throw outputError(`cannot write ${outDir}: cannot create ${parent}`, e);
   });
@@ -89,6 +90,22 @@ export async function writeArtefacts(outDir: string, artefacts: readonly Artefac
     await swapIn(tmp, target, outDir);
   } finally {
     await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The swap replaces the whole folder, so it must hold nothing but earlier output: `--out .` in a
+ * repository would otherwise delete the repository. Stale files inside our own folders are fine (removed).
+ */
+async function refuseForeignEntries(outDir: string, artefacts: readonly Artefact[]): Promise<void> {
+  const ours = new Set(artefacts.map((a) => a.path.split('/')[0]));
+  const entries = await readdir(outDir).catch((e) => {
+    throw outputError(`cannot read ${outDir}`, e);
+  });
+  const foreign = entries.filter((e) => !ours.has(e)).sort();
+  if (foreign.length) {
+    const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? `, … (${foreign.length} in all)` : '');
+    throw new OutputError(`refusing to replace ${outDir}: it holds files slogate does not generate (${shown}); point --out at an empty folder or an earlier output`);
   }
 }
 

@@ -64,6 +64,34 @@ describe('generate output folder', () => {
     expect(under.stderr).toContain('ENOTDIR');
   });
 
+  it('refuses to replace a folder holding files it did not generate (`--out .` must not delete a repository)', async () => {
+    const dir = join(tmp, 'project');
+    await mkdir(join(dir, 'src'), { recursive: true });
+    await writeFile(join(dir, 'keep.txt'), 'precious\n');
+    const r = slogate(['generate', '--out', '.'], { cwd: dir });
+    expect(r.code).toBe(1);
+    oneLine(r.stderr);
+    expect(r.stderr).toBe('slogate: refusing to replace .: it holds files slogate does not generate (keep.txt, src); point --out at an empty folder or an earlier output\n');
+    expect(await readFile(join(dir, 'keep.txt'), 'utf8')).toBe('precious\n');
+    expect((await readdir(dir)).sort()).toEqual(['keep.txt', 'src']);
+  });
+
+  it('replaces an earlier output, removing stale files inside its own folders', async () => {
+    const out = join(tmp, 'earlier');
+    expect(slogate(['generate', '--out', out]).code).toBe(0);
+    await writeFile(join(out, 'prometheus', 'slo_removed-slo.yml'), 'groups: []\n');
+    expect(slogate(['generate', '--out', out]).code).toBe(0);
+    expect(await readdir(join(out, 'prometheus'))).not.toContain('slo_removed-slo.yml');
+    expect(slogate(['generate', '--check', '--out', out]).code).toBe(0);
+  });
+
+  it('writes into an existing empty folder', async () => {
+    const out = join(tmp, 'empty-out');
+    await mkdir(out);
+    expect(slogate(['generate', '--out', out]).code).toBe(0);
+    expect(slogate(['generate', '--check', '--out', out]).code).toBe(0);
+  });
+
   it('a read-only parent: one line, exit 1, nothing written', async () => {
     const ro = join(tmp, 'ro');
     await chmod(tmp, 0o755); // mkdtemp is 0700: let nobody in
