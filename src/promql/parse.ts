@@ -60,8 +60,10 @@ function args(body: SyntaxNode | null): SyntaxNode[] {
   return out;
 }
 
-function unwrapParens(n: SyntaxNode): SyntaxNode {
-  while (n.type.name === 'ParenExpr' && n.firstChild) n = n.firstChild;
+// `(x[5m])`, `x[5m] offset 1h` and `x[5m] @ t` are still range vectors
+const WRAPPERS = new Set(['ParenExpr', 'OffsetExpr', 'StepInvariantExpr']);
+function unwrapRange(n: SyntaxNode): SyntaxNode {
+  while (WRAPPERS.has(n.type.name) && n.firstChild) n = n.firstChild;
   return n;
 }
 
@@ -99,7 +101,7 @@ export function analyzePromql(expr: string): PromqlInfo {
         }
         const ri = RANGE_ARG[fn];
         if (ri !== undefined && a[ri]) {
-          const arg = unwrapParens(a[ri]);
+          const arg = unwrapRange(a[ri]);
           if (arg.type.name !== 'MatrixSelector' && arg.type.name !== 'SubqueryExpr') {
             problems.push(problem(expr, arg.from, `${fn}() expects a range vector such as metric[5m]`));
           }

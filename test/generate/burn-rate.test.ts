@@ -67,3 +67,13 @@ describe('durations', () => {
     expect(() => parseDuration('')).toThrow();
   });
 });
+
+describe('PromQL type checks', () => {
+  it('accepts range vectors with offset and @ modifiers, rejects instant vectors', async () => {
+    const { analyzePromql } = await import('../../src/promql/parse.ts');
+    expect(analyzePromql('rate(x[5m] offset 1h)').problems).toEqual([]);
+    expect(analyzePromql('rate(x[5m] @ 100)').problems).toEqual([]);
+    expect(analyzePromql('rate((x[5m]))').problems).toEqual([]);
+    expect(analyzePromql('rate(x offset 1h)').problems[0].message).toMatch(/expects a range vector/);
+  });
+});
