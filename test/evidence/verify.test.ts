@@ -1,25 +1,14 @@
 // `evidence verify` / `collect --verdict` on folders that were tampered with, and verdict
 // files that were hand-edited: no Prometheus needed, the CLI end to end.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slogateAsync } from '../harness/cli.ts';
 
-const exec = promisify(execFile);
-const BIN = path.resolve('bin/slogate');
 const FIX = path.resolve('test/report/fixtures');
 
-async function slogate(args: string[]) {
-  try {
-    const r = await exec(BIN, args);
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const slogate = (args: string[]) => slogateAsync(args);
 
 let work: string;
 const fixture = async (name: string) => JSON.parse(await readFile(path.join(FIX, name), 'utf8'));

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './cli.ts';
+import { ROOT } from '../harness/cli.ts';
 import { renderAlertsDoc, renderMetricsDoc } from '../../src/docs/reference.ts';
 import { projectDefinitions } from '../../src/generate/definitions.ts';
 import { metrics } from '../../src/index.ts';

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile, readdir, cp, mkdir } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { slogate, ROOT } from './cli.ts';
+import { slogate, ROOT } from '../harness/cli.ts';
 import { buildArtefacts, writeArtefacts } from '../../src/index.ts';
 import { projectDefinitions } from '../../src/generate/definitions.ts';
 

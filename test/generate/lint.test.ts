@@ -2,7 +2,7 @@ import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { slogate, ROOT } from './cli.ts';
+import { slogate, ROOT } from '../harness/cli.ts';
 
 let tmp: string;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'n
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { slogate, ROOT, BIN } from './cli.ts';
+import { slogate, ROOT, BIN } from '../harness/cli.ts';
 import { writeArtefacts } from '../../src/generate/output.ts';
 
 let tmp: string;

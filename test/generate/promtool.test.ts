@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './cli.ts';
+import { ROOT } from '../harness/cli.ts';
 
 function promtool(args: string[]) {
   const r = spawnSync('promtool', args, { cwd: ROOT, encoding: 'utf8' });

@@ -1,30 +1,19 @@
 // `slogate report` from recorded gate verdicts (issue 5's JSON): the numbers in the
 // reports are the verdict's, the next step is the runbook's for the phase, templates
 // can be replaced, and a broken one fails with its line.
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slogateAsync } from '../harness/cli.ts';
 import { canaryGates, canaryPhases } from '../../slo/canary.ts';
 import { PII_CATEGORIES } from '../../src/contract/metrics.ts';
 import { scanLogs } from '../../src/pii/index.ts';
 import { instanceName } from '../../src/report/next-step.ts';
 
-const exec = promisify(execFile);
-const BIN = path.resolve('bin/slogate');
 const FIX = path.resolve('test/report/fixtures');
 
-async function slogate(args: string[]) {
-  try {
-    const r = await exec(BIN, args);
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const slogate = (args: string[]) => slogateAsync(args);
 
 let work: string;
 const fixture = async (name: string) => JSON.parse(await readFile(path.join(FIX, name), 'utf8'));

@@ -20,3 +20,14 @@ export function slogate(args: string[], opts: { cwd?: string; env?: Record<strin
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** The same, without blocking the event loop (for tests that also serve HTTP). */
+export async function slogateAsync(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<Run> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) => {
+    execFile(BIN, args, { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env } }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
