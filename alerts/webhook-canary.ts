@@ -3,7 +3,7 @@
 import { metrics } from '../src/contract/metrics.ts';
 import { canaryMatchers, selector, serviceMatchers } from '../src/contract/selectors.ts';
 import { circuitBreakerOpens, deliveries, latencyQuantile, successRatio } from '../src/promql/query.ts';
-import type { AlertGroupDef } from '../src/rules/alert.ts';
+import type { AlertDef, AlertGroupDef } from '../src/rules/alert.ts';
 import { burnRateAlertExpr } from '../src/slo/rules.ts';
 import { canaryGates } from '../slo/canary.ts';
 import { availability } from '../slo/availability.ts';
@@ -19,17 +19,41 @@ const seconds = (ms: number) => String(ms / 1000);
 // A ratio over zero deliveries is no evidence of failure: require traffic explicitly.
 const withTraffic = (expr: string) => `(${expr})\nand\n${deliveries(canaryMatchers, '5m')} > 0`;
 
+// Alerts other modules refer to by name (dashboards, the demo).
+export const successRateCriticalAlert: AlertDef = {
+  name: 'WebhookCanarySuccessRateCritical',
+  severity: 'critical',
+  expr: withTraffic(`${successRatio(canaryMatchers, '5m')} < ${ratio(sr.critical)}`),
+  for: `${sr.sustainedMinutes}m`,
+  summary: `Canary webhook success rate is below ${sr.critical}%.`,
+  description: `Canary success rate over 5m is {{ $value | humanizePercentage }}, below the ${sr.critical}% rollback threshold for ${sr.sustainedMinutes}m. Roll the canary back.`,
+};
+
+export const queueBacklogAlert: AlertDef = {
+  name: 'WebhookQueueBacklog',
+  severity: 'warning',
+  expr: `${metrics.queueDepth.name}${selector(serviceMatchers)} > ${serviceAlertThresholds.queueDepth}`,
+  for: '5m',
+  summary: `Webhook delivery queue holds more than ${serviceAlertThresholds.queueDepth} jobs.`,
+  description: `Instance {{ $labels.instance }} has {{ $value | humanize }} pending delivery jobs (threshold ${serviceAlertThresholds.queueDepth}).`,
+};
+
+export const dlqGrowingAlert: AlertDef = {
+  name: 'WebhookDLQGrowing',
+  severity: 'warning',
+  expr:
+    `${metrics.dlqSize.name}${selector(serviceMatchers)} > ${serviceAlertThresholds.dlqSize}\n` +
+    `and\n` +
+    `delta(${metrics.dlqSize.name}${selector(serviceMatchers)}[15m]) > 0`,
+  for: '15m',
+  summary: `The webhook dead letter queue holds more than ${serviceAlertThresholds.dlqSize} entries and grows.`,
+  description: `Instance {{ $labels.instance }} has {{ $value | humanize }} entries in the dead letter queue, and it grew over the last 15m.`,
+};
+
 export const canaryAlertGroup: AlertGroupDef = {
   name: 'webhook_canary',
   alerts: [
-    {
-      name: 'WebhookCanarySuccessRateCritical',
-      severity: 'critical',
-      expr: withTraffic(`${successRatio(canaryMatchers, '5m')} < ${ratio(sr.critical)}`),
-      for: `${sr.sustainedMinutes}m`,
-      summary: `Canary webhook success rate is below ${sr.critical}%.`,
-      description: `Canary success rate over 5m is {{ $value | humanizePercentage }}, below the ${sr.critical}% rollback threshold for ${sr.sustainedMinutes}m. Roll the canary back.`,
-    },
+    successRateCriticalAlert,
     {
       name: 'WebhookCanaryLatencyP95Critical',
       severity: 'critical',
@@ -97,24 +121,7 @@ export const canaryAlertGroup: AlertGroupDef = {
       summary: 'The canary burns the availability error budget steadily.',
       description: `Canary error ratio over ${slowBurn.long} is {{ $value | humanizePercentage }}: ${slowBurn.budgetPercent}% of the ${availability.timeWindow} error budget would be gone within ${slowBurn.long}.`,
     },
-    {
-      name: 'WebhookQueueBacklog',
-      severity: 'warning',
-      expr: `${metrics.queueDepth.name}${selector(serviceMatchers)} > ${serviceAlertThresholds.queueDepth}`,
-      for: '5m',
-      summary: `Webhook delivery queue holds more than ${serviceAlertThresholds.queueDepth} jobs.`,
-      description: `Instance {{ $labels.instance }} has {{ $value | humanize }} pending delivery jobs (threshold ${serviceAlertThresholds.queueDepth}).`,
-    },
-    {
-      name: 'WebhookDLQGrowing',
-      severity: 'warning',
-      expr:
-        `${metrics.dlqSize.name}${selector(serviceMatchers)} > ${serviceAlertThresholds.dlqSize}\n` +
-        `and\n` +
-        `delta(${metrics.dlqSize.name}${selector(serviceMatchers)}[15m]) > 0`,
-      for: '15m',
-      summary: `The webhook dead letter queue holds more than ${serviceAlertThresholds.dlqSize} entries and grows.`,
-      description: `Instance {{ $labels.instance }} has {{ $value | humanize }} entries in the dead letter queue, and it grew over the last 15m.`,
-    },
+    queueBacklogAlert,
+    dlqGrowingAlert,
   ],
 };

@@ -8,11 +8,12 @@ import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/tabl
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { BarGaugeDisplayMode, BigValueColorMode, BigValueGraphMode, VizOrientation } from '@grafana/grafana-foundation-sdk/common';
 import { CIRCUIT_BREAKER_STATES, metrics } from '../src/contract/metrics.ts';
-import { regexLabel, selector } from '../src/contract/selectors.ts';
-import { circuitBreakerOpens, deliveries, latencyQuantile, successRatio, sumOf } from '../src/promql/query.ts';
+import { selector } from '../src/contract/selectors.ts';
+import { circuitBreakerOpens, deliveries, firingAlerts, latencyQuantile, successRatio, sumOf } from '../src/promql/query.ts';
 import type { Definitions } from '../src/generate/artefacts.ts';
 import { canaryGates, canaryPhases } from '../slo/canary.ts';
 import { serviceAlertThresholds } from '../alerts/thresholds.ts';
+import { canaryAlertGroup, dlqGrowingAlert, queueBacklogAlert } from '../alerts/webhook-canary.ts';
 import {
   GENERATED_TAGS,
   GREEN,
@@ -35,7 +36,8 @@ import { CANARY_DASHBOARD, canaryPanelIds as id, canarySloPanelIds } from './pan
 import { budgetRemainingPanel, burnRatePanel } from './slo-panels.ts';
 
 /** The alert group the dashboard lists and annotates. */
-export const CANARY_ALERT_GROUP = 'webhook_canary';
+/** The alert group the dashboard lists, by name (the definitions own it). */
+export const CANARY_ALERT_GROUP = canaryAlertGroup.name;
 
 const RATE = '$__rate_interval';
 /** The circuit-breaker gate counts opens per 24h (justified in JUSTIFIED_WINDOWS). */
@@ -50,8 +52,7 @@ const seconds = (ms: number) => ms / 1000;
 /** Firing alerts of the canary group, selected by alert name (ALERTS carries no group label). */
 export function firingAlertsSelector(defs: Definitions): string {
   const group = defs.alertGroups.find((g) => g.name === CANARY_ALERT_GROUP);
-  const names = (group?.alerts ?? []).map((a) => a.name).sort();
-  return `ALERTS${selector({ alertstate: 'firing', [regexLabel('alertname')]: names.join('|') })}`;
+  return firingAlerts((group?.alerts ?? []).map((a) => a.name).sort());
 }
 
 export function canaryDashboard(defs: Definitions): Dashboard {
@@ -296,7 +297,7 @@ export function canaryDashboard(defs: Definitions): Dashboard {
       id.queueDepth,
       'Queue depth',
       metrics.queueDepth.name,
-      `Pending delivery jobs per instance. Red above ${serviceAlertThresholds.queueDepth} (the WebhookQueueBacklog alert): the sender can't keep up; ` +
+      `Pending delivery jobs per instance. Red above ${serviceAlertThresholds.queueDepth} (the ${queueBacklogAlert.name} alert): the sender can't keep up; ` +
         `check the rate limiter and in-flight deliveries, and the receiver's latency.`,
       serviceAlertThresholds.queueDepth,
     ),
@@ -306,7 +307,7 @@ export function canaryDashboard(defs: Definitions): Dashboard {
       id.dlqSize,
       'Dead letter queue size',
       metrics.dlqSize.name,
-      `Entries in the dead letter queue per instance. Red above ${serviceAlertThresholds.dlqSize} (the WebhookDLQGrowing alert when it also grows): ` +
+      `Entries in the dead letter queue per instance. Red above ${serviceAlertThresholds.dlqSize} (the ${dlqGrowingAlert.name} alert when it also grows): ` +
         `deliveries are failing for good; find the endpoints, fix or pause them, and replay the DLQ after the fix.`,
       serviceAlertThresholds.dlqSize,
     ),

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canaryGates } from '../slo/canary.ts';
 import { instanceName } from '../src/cli/commands/simulate.ts';
-import { metrics } from '../src/contract/metrics.ts';
+import { CANARY_TRACK, metrics } from '../src/contract/metrics.ts';
+import { successRateCriticalAlert } from '../alerts/webhook-canary.ts';
 import { DEFAULT_CANARY_SELECTOR } from '../src/contract/selectors.ts';
 import { CHECKPOINT_EARLIEST_MINUTES } from '../src/gate/index.ts';
 import { presets } from '../src/simulator/scenario.ts';
@@ -32,7 +33,7 @@ const FOR_SCALE = 1 / 60;
 /** The T+30m checkpoint needs 25 runbook minutes of window: 25 s at the gate's --time-scale. */
 const SCALED_CHECKPOINT_MS = CHECKPOINT_EARLIEST_MINUTES['30m'] * 60 * FOR_SCALE * 1000;
 const MIN_DELIVERIES = 100;
-const WATCHED_ALERT = 'WebhookCanarySuccessRateCritical';
+const WATCHED_ALERT = successRateCriticalAlert.name;
 const hold = process.argv.includes('--hold');
 
 const t0 = Date.now();
@@ -129,7 +130,7 @@ async function main() {
 
   step('start two canary instances and the monitoring stack');
   for (let i = 1; i <= 2; i++) {
-    sims.push(await startSimulator({ instance: instanceName(i), track: 'canary', preset: 'healthy', seed: 100 + i, logFile: log }));
+    sims.push(await startSimulator({ instance: instanceName(i), track: CANARY_TRACK, preset: 'healthy', seed: 100 + i, logFile: log }));
   }
   for (const s of sims) say(`${s.instance} (track canary) simulates webhook deliveries at ${s.url}/metrics`);
   const healthyAt = Date.now();

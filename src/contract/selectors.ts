@@ -26,3 +26,19 @@ export function selector(matchers: Matchers, extra: Matchers = {}): string {
 }
 
 export const DEFAULT_CANARY_SELECTOR = selector(canaryMatchers);
+
+/**
+ * A selector as matchers, or as a `{...}` block of label matchers already checked
+ * (the gate's `--selector`, which may hold regex matchers).
+ */
+export type Selector = Matchers | string;
+
+/** Renders a selector, adding `extra` matchers to either form. */
+export function renderSelector(sel: Selector, extra: Matchers = {}): string {
+  if (typeof sel !== 'string') return selector(sel, extra);
+  const block = sel.trim();
+  const more = selector(extra).slice(1, -1);
+  if (!more) return block;
+  const inner = block.slice(1, -1).trim();
+  return `{${inner ? `${inner},` : ''}${more}}`;
+}

@@ -29,9 +29,9 @@ export function renderAlertsDoc(defs: Definitions): string {
   out.push('## No traffic\n');
   out.push(
     'A success ratio over zero deliveries is 0/0: no evidence of failure. The success-rate alerts ' +
-      'require `sum(rate(webhook_delivery_total[5m])) > 0` explicitly, and the latency and burn-rate alerts ' +
-      'compare NaN, which is never true. Missing series are not alerted on here; `WebhookSenderDown` ' +
-      '(`up == 0`) is the explicit alert for an instance that stops answering scrapes.\n',
+      `require \`sum(rate(${metrics.deliveryTotal.name}[5m])) > 0\` explicitly, and the latency and burn-rate alerts ` +
+      'compare NaN, which is never true. Missing series are not alerted on here; `up == 0` ' +
+      'is the explicit alert for an instance that stops answering scrapes.\n',
   );
   out.push('## Burn-rate thresholds\n');
   out.push('Factors are computed as `budget share × period / long window` (SRE workbook, table 5-8), never copied.\n');
@@ -64,8 +64,8 @@ export function renderMetricsDoc(): string {
     out.push(`| \`${m.name}\` | ${m.type} | ${labels} | ${buckets} | ${seriesOf(m)} | ${m.source} | ${m.help} |`);
   }
   out.push('\n## Derived signals\n');
-  out.push('- Success rate = `sum(rate(webhook_delivery_success_total[w])) / sum(rate(webhook_delivery_total[w]))`, summed across instances before dividing.');
-  out.push('- P95 latency = `histogram_quantile(0.95, sum by (le) (rate(webhook_delivery_duration_seconds_bucket[w])))`.');
+  out.push(`- Success rate = \`sum(rate(${metrics.deliverySuccessTotal.name}[w])) / sum(rate(${metrics.deliveryTotal.name}[w]))\`, summed across instances before dividing.`);
+  out.push(`- P95 latency = \`histogram_quantile(0.95, sum by (le) (rate(${metrics.deliveryDuration.name}_bucket[w])))\`.`);
   out.push('- The gate uses `increase` over its window instead of `rate`, so counter resets are handled and the totals are counts.');
   return out.join('\n') + '\n';
 }

@@ -2,7 +2,7 @@
 // written from the gate's verdict and Prometheus, closed with a sha256 manifest.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Matchers } from '../contract/selectors.ts';
+import type { Selector } from '../contract/selectors.ts';
 import type { RunbookSummary } from '../gate/output.ts';
 import type { PrometheusClient } from '../prometheus/client.ts';
 import { drawPanel, evidencePanels } from '../charts/panels.ts';
@@ -22,7 +22,8 @@ export interface CollectOptions {
   verdict: VerdictDoc;
   /** Where the metrics come from; null writes the verdict files only and says so. */
   prometheus: PrometheusClient | null;
-  matchers: Matchers;
+  /** The canary's series: matchers, or the gate's checked `--selector` string. */
+  selector: Selector;
   alertmanagerUrl?: string;
   grafana?: GrafanaTarget;
   /** Canary log files or globs: their PII is written redacted to pii/ by slogate's scanner. */
@@ -111,7 +112,7 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectResult>
 
   // metrics: hourly snapshots, bundles, chart series, alert history
   const data = o.prometheus
-    ? await fetchEvidenceData(o.prometheus, o.matchers, window, o.series)
+    ? await fetchEvidenceData(o.prometheus, o.selector, window, o.series)
     : { hourly: null, chart: null, fired: null, errors: ['no Prometheus given: hourly snapshots, charts and alert history not collected'] };
   incomplete.push(...data.errors);
 

@@ -1,7 +1,7 @@
 // Reads what the evidence needs from Prometheus: hourly totals (one range query per
 // metric), the chart series, the retry histogram and the ALERTS history. All queries
 // go out together; the client bounds concurrency, retries and the overall deadline.
-import type { Matchers } from '../contract/selectors.ts';
+import type { Selector } from '../contract/selectors.ts';
 import type { PrometheusClient, RangeSeries } from '../prometheus/client.ts';
 import type { ChartData } from '../charts/panels.ts';
 import { firedAlerts, type FiredAlert } from './alerts.ts';
@@ -53,7 +53,7 @@ export function attemptBars(samples: readonly { metric: Record<string, string>; 
 
 export async function fetchEvidenceData(
   client: PrometheusClient,
-  m: Matchers,
+  m: Selector,
   window: { start: number; end: number },
   /** The gate's per-minute series, when it already fetched them. */
   known?: { success_rate: readonly Point[]; p95_ms: readonly Point[] },

@@ -5,7 +5,6 @@ import { summaryFromResult, verdictJson } from '../gate/output.ts';
 import { PrometheusClient, authFromEnv } from '../prometheus/client.ts';
 import { collectEvidence, type CollectResult } from './collect.ts';
 import { grafanaTokenFromEnv } from './grafana.ts';
-import { parseSelector } from './queries.ts';
 import type { VerdictDoc } from './verdict.ts';
 
 export interface GateOutOptions {
@@ -27,7 +26,7 @@ export async function collectGateEvidence(outDir: string, result: GateResult, o:
       summary: summaryFromResult(result),
       series: result.series,
       prometheus: client,
-      matchers: parseSelector(result.selector),
+      selector: result.selector,
       alertmanagerUrl: o.alertmanager,
       grafana: o.grafana ? { url: o.grafana, token: grafanaTokenFromEnv() } : undefined,
       logs: o.logs,

@@ -4,7 +4,6 @@ export { collectEvidence, summaryOf, EvidenceError, type CollectOptions, type Co
 export { verifyEvidence, readManifest, driftCount, ManifestError, type Manifest, type ManifestDrift } from './manifest.ts';
 export { verdictProblems, verdictWindow, toUnix, toRfc3339, type VerdictDoc, type Verdict, type VerdictCheck } from './verdict.ts';
 export { layout, checkpointsByTime } from './layout.ts';
-export { parseSelector } from './queries.ts';
 export { grafanaTokenFromEnv, type GrafanaTarget } from './grafana.ts';
 export type { AlertsExport } from './alerts.ts';
 export type { HourlySnapshot } from './hourly.ts';

@@ -1,31 +1,13 @@
 // The PromQL behind the evidence, built from the metric contract and the canary's
 // label matchers. One range query per metric; the gate's window totals come from the gate.
 import { metrics, ATTEMPT_BUCKETS } from '../contract/metrics.ts';
-import { selector, type Matchers } from '../contract/selectors.ts';
-import { latencyQuantile, successRatio, sumOf } from '../promql/query.ts';
+import { regexLabel, type Selector } from '../contract/selectors.ts';
+import { firingAlerts, latencyQuantile, successRatio, sumOf } from '../promql/query.ts';
 import { alertGroups } from '../../alerts/index.ts';
-
-/** `{a="x",b="y"}` (equality matchers only, as `--selector` takes them) to matchers. */
-export function parseSelector(text: string): Matchers {
-  const s = text.trim();
-  if (!s.startsWith('{') || !s.endsWith('}')) throw new SyntaxError(`selector must look like {job="webhook-sender",track="canary"}, got ${s}`);
-  const out: Record<string, string> = {};
-  const body = s.slice(1, -1).trim();
-  const re = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(,|$)/y;
-  let pos = 0;
-  while (pos < body.length) {
-    re.lastIndex = pos;
-    const m = re.exec(body);
-    if (!m) throw new SyntaxError(`selector: cannot read the matcher at "${body.slice(pos)}" (only name="value" matchers are allowed)`);
-    out[m[1]] = m[2].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    pos = re.lastIndex;
-  }
-  return out;
-}
 
 export const HOURLY_RANGE = '1h';
 
-export const hourlyQueries = (m: Matchers) => ({
+export const hourlyQueries = (m: Selector) => ({
   deliveries: sumOf('increase', metrics.deliveryTotal.name, m, HOURLY_RANGE),
   successes: sumOf('increase', metrics.deliverySuccessTotal.name, m, HOURLY_RANGE),
   cbOpens: sumOf('increase', metrics.circuitBreakerOpens.name, m, HOURLY_RANGE),
@@ -33,14 +15,14 @@ export const hourlyQueries = (m: Matchers) => ({
 });
 
 /** The chart series: the runbook's `[5m]` rates at `step`. */
-export const chartQueries = (m: Matchers, stepSeconds: number) => ({
+export const chartQueries = (m: Selector, stepSeconds: number) => ({
   successRatePercent: `100 * (${successRatio(m, '5m')})`,
   p95Ms: `1000 * ${latencyQuantile(0.95, m, '5m')}`,
   cbOpensPerStep: sumOf('increase', metrics.circuitBreakerOpens.name, m, `${stepSeconds}s`),
 });
 
 /** Deliveries by attempt bucket over the whole window (instant query at the window's end). */
-export const attemptsQuery = (m: Matchers, windowSeconds: number) =>
+export const attemptsQuery = (m: Selector, windowSeconds: number) =>
   sumOf('increase', metrics.deliveryAttempts.name + '_bucket', m, `${Math.max(1, Math.round(windowSeconds))}s`, ['le']);
 
 export const ATTEMPT_BOUNDS = ATTEMPT_BUCKETS;
@@ -58,9 +40,5 @@ export function ownAlerts(): Map<string, string> {
  * fired between two evaluation points.
  */
 export function firingAlertsQuery(stepSeconds: number): string {
-  const names = [...ownAlerts().keys()].join('|');
-  return `max_over_time(ALERTS${selector({ alertstate: 'firing' })}[${stepSeconds - 1}s])`.replace(
-    '}',
-    `,alertname=~"${names}",severity=~"critical|warning"}`,
-  );
+  return `max_over_time(${firingAlerts([...ownAlerts().keys()], { [regexLabel('severity')]: 'critical|warning' })}[${stepSeconds - 1}s])`;
 }

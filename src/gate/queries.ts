@@ -1,14 +1,14 @@
 // The PromQL the gate sends, built from the metric contract and the canary's selector.
-// The selector is a label-matcher string (`{job="webhook-sender",track="canary"}`) because
-// `--selector` may carry regex matchers that the Matchers record cannot.
+// `--selector` is passed as a checked `{...}` string (it may carry regex matchers, which the
+// Matchers record cannot), straight to the shared query builders.
 import { parser } from '@prometheus-io/lezer-promql';
 import { metrics } from '../contract/metrics.ts';
+import { DEFAULT_CANARY_SELECTOR, regexLabel } from '../contract/selectors.ts';
+import { circuitBreakerOpens, deliveries, firingAlerts, latencyQuantile, successRatio, sumOf } from '../promql/query.ts';
 import { TEAM_LABEL, type AlertDef } from '../rules/alert.ts';
 import { DEFAULT_TIME_SCALE, LATENCY_QUANTILE, scaledTimes } from './decide.ts';
 
 const DURATION_BUCKET = `${metrics.deliveryDuration.name}_bucket`;
-
-const sumIncrease = (metric: string, sel: string, window: string) => `sum(increase(${metric}${sel}[${window}]))`;
 
 export interface GateQueries {
   deliveries: string;
@@ -24,11 +24,6 @@ export interface GateQueries {
   p95Series: string;
 }
 
-/** Regex alternation of alert names (names are CamelCase identifiers; escape anyway). */
-function nameAlternation(names: readonly string[]): string {
-  return names.map((n) => n.replace(/[\\.^$|?*+()[\]{}]/g, (c) => `\\\\${c}`)).join('|');
-}
-
 /**
  * `ALERTS` samples exist while an alert is pending or firing; `max_over_time` over the
  * window keeps each firing series that existed at any time in it, and `count by
@@ -38,10 +33,8 @@ function nameAlternation(names: readonly string[]): string {
  */
 export function criticalAlertsQuery(alerts: readonly AlertDef[], window: string): string {
   const names = alerts.filter((a) => a.severity === 'critical').map((a) => a.name);
-  const team = Object.entries(TEAM_LABEL)
-    .map(([k, v]) => `${k}=~"${v}|"`)
-    .join(',');
-  return `count by (alertname) (max_over_time(ALERTS{alertname=~"${nameAlternation(names)}",alertstate="firing",severity="critical",${team}}[${window}]))`;
+  const team = Object.fromEntries(Object.entries(TEAM_LABEL).map(([k, v]) => [regexLabel(k), `${v}|`]));
+  return `count by (alertname) (max_over_time(${firingAlerts(names, { severity: 'critical', ...team })}[${window}]))`;
 }
 
 /**
@@ -53,18 +46,16 @@ export function gateQueries(sel: string, windowSeconds: number, alerts: readonly
   const w = `${Math.round(windowSeconds)}s`;
   const times = scaledTimes(timeScale);
   const r = times.seriesRateWindow;
-  const ok = metrics.deliverySuccessTotal.name;
-  const all = metrics.deliveryTotal.name;
   return {
-    deliveries: sumIncrease(all, sel, w),
-    successes: sumIncrease(ok, sel, w),
-    p95: `histogram_quantile(${LATENCY_QUANTILE}, sum by (le) (increase(${DURATION_BUCKET}${sel}[${w}])))`,
-    latencyBuckets: `sum by (le) (increase(${DURATION_BUCKET}${sel}[${w}]))`,
-    cbOpens: sumIncrease(metrics.circuitBreakerOpens.name, sel, w),
-    cbOpens24h: sumIncrease(metrics.circuitBreakerOpens.name, sel, times.day),
+    deliveries: deliveries(sel, w, 'increase'),
+    successes: sumOf('increase', metrics.deliverySuccessTotal.name, sel, w),
+    p95: latencyQuantile(LATENCY_QUANTILE, sel, w, 'increase'),
+    latencyBuckets: sumOf('increase', DURATION_BUCKET, sel, w, ['le']),
+    cbOpens: circuitBreakerOpens(sel, w),
+    cbOpens24h: circuitBreakerOpens(sel, times.day),
     criticalAlerts: criticalAlertsQuery(alerts, w),
-    successRateSeries: `100 * sum(rate(${ok}${sel}[${r}])) / sum(rate(${all}${sel}[${r}]))`,
-    p95Series: `histogram_quantile(${LATENCY_QUANTILE}, sum by (le) (rate(${DURATION_BUCKET}${sel}[${r}])))`,
+    successRateSeries: `100 * ${successRatio(sel, r)}`,
+    p95Series: latencyQuantile(LATENCY_QUANTILE, sel, r),
   };
 }
 
@@ -75,7 +66,7 @@ export function gateQueries(sel: string, windowSeconds: number, alerts: readonly
  */
 export function checkSelector(sel: string): string | null {
   const s = sel.trim();
-  const bad = (why: string) => `--selector must be label matchers in braces, e.g. {job="webhook-sender",track="canary"}: ${why}; got ${JSON.stringify(sel)}`;
+  const bad = (why: string) => `--selector must be label matchers in braces, e.g. ${DEFAULT_CANARY_SELECTOR}: ${why}; got ${JSON.stringify(sel)}`;
   if (!/^\{.*\}$/s.test(s)) return bad('no {...}');
   const expr = `x${s}`;
   const tree = parser.parse(expr);

@@ -3,7 +3,7 @@
 import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
 import type { CheckpointName } from '../../slo/canary.ts';
 import { DEFAULT_CANARY_SELECTOR } from '../contract/selectors.ts';
-import { canaryGates } from '../../slo/canary.ts';
+import { canaryGates, canaryPhases } from '../../slo/canary.ts';
 import type { AlertDef } from '../rules/alert.ts';
 import { TEAM_LABEL } from '../rules/alert.ts';
 import { PrometheusClient, PrometheusError, authFromEnv, redactUrl, type InstantSample, type PrometheusAuth, type RangeSeries } from '../prometheus/client.ts';
@@ -64,7 +64,7 @@ export class GateConfigError extends Error {}
 const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
 export async function runGate(opts: GateOptions): Promise<GateResult> {
-  const phase = opts.phase ?? 5;
+  const phase = opts.phase ?? canaryPhases[0].phase;
   const end = Math.floor(opts.at ?? Date.now() / 1000);
   const start = Math.floor(opts.start);
   const g = await gatherEvidence({ ...opts, start, end, series: true });

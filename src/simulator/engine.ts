@@ -1,6 +1,7 @@
 // The simulated delivery service as a pure state machine on a simulated clock: given a
 // seed, a scenario and a number of fixed steps, it produces the same deliveries every time.
 // The server (server.ts) drives it from a timer and publishes what it produces.
+import { SCRAPE_JOB } from '../contract/metrics.ts';
 import type { CircuitState } from '../instrument/index.ts';
 import { plantLeak, type PlantedLeak } from './pii.ts';
 import { Random } from './random.ts';
@@ -218,7 +219,7 @@ export function deliveryLogLine(d: Delivery, ctx: LogContext): string {
     ts: new Date(d.completedAtMs).toISOString(),
     level: d.outcome === 'success' ? 'info' : 'warn',
     msg: d.outcome === 'success' ? 'webhook delivered' : 'webhook delivery failed, moved to DLQ',
-    service: 'webhook-sender',
+    service: SCRAPE_JOB,
     instance: ctx.instance,
     track: ctx.track,
     delivery_id: d.id,

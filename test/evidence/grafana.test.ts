@@ -50,7 +50,7 @@ describe('Grafana panel renders', () => {
       .times(4)
       .reply(200, PNG, { 'Content-Type': 'image/png' });
     const dir = path.join(work, 'ok');
-    const r = await collectEvidence({ outDir: dir, verdict, prometheus: null, matchers: canaryMatchers, grafana: { url: GRAFANA, token: TOKEN }, skipPii: true });
+    const r = await collectEvidence({ outDir: dir, verdict, prometheus: null, selector: canaryMatchers, grafana: { url: GRAFANA, token: TOKEN }, skipPii: true });
     expect(scope.isDone()).toBe(true);
     expect(seen.sort((a, b) => Number(a) - Number(b))).toEqual(['1', '2', '10', '11']);
     expect(Object.values(canaryPanelIds)).toEqual(expect.arrayContaining(evidencePanels.map((p) => p.id)));
@@ -63,7 +63,7 @@ describe('Grafana panel renders', () => {
   it('records a rejected token without printing it, and writes no PNG', async () => {
     nock(GRAFANA).get(/\/render\/d-solo\//).times(4).reply(401, { message: `invalid token ${TOKEN.slice(0, 4)}` });
     const dir = path.join(work, 'denied');
-    const r = await collectEvidence({ outDir: dir, verdict, prometheus: null, matchers: canaryMatchers, grafana: { url: GRAFANA, token: TOKEN }, skipPii: true });
+    const r = await collectEvidence({ outDir: dir, verdict, prometheus: null, selector: canaryMatchers, grafana: { url: GRAFANA, token: TOKEN }, skipPii: true });
     expect(r.panels).toBe('none');
     const line = r.incomplete.find((l) => /Grafana/.test(l))!;
     expect(line).toMatch(/HTTP 401 \(check GRAFANA_TOKEN\)/);
@@ -74,7 +74,7 @@ describe('Grafana panel renders', () => {
 
   it('refuses a 200 answer that is not a PNG (a login page)', async () => {
     nock(GRAFANA).get(/\/render\/d-solo\//).times(4).reply(200, '<html>login</html>', { 'Content-Type': 'text/html' });
-    const r = await collectEvidence({ outDir: path.join(work, 'html'), verdict, prometheus: null, matchers: canaryMatchers, grafana: { url: GRAFANA, token: TOKEN }, skipPii: true });
+    const r = await collectEvidence({ outDir: path.join(work, 'html'), verdict, prometheus: null, selector: canaryMatchers, grafana: { url: GRAFANA, token: TOKEN }, skipPii: true });
     expect(r.incomplete.join('\n')).toMatch(/did not answer a PNG image/);
   });
 });

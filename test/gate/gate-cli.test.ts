@@ -1,5 +1,8 @@
 // The command line contract without a backend: usage errors exit 2 in one line, and a
 // Prometheus that is down makes the gate inconclusive (exit 3), never green.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../harness/tsdb-servers.ts';
 import { slogate } from '../harness/gate-suite.ts';
@@ -69,6 +72,21 @@ describe('slogate gate: Prometheus down', () => {
       expect.arrayContaining(['deliveries', 'success_rate', 'p95_latency', 'circuit_breaker_opens', 'critical_alerts']),
     );
     expect(r.stdout + r.stderr).not.toMatch(/tok-abc-123|pw-xyz/);
+  });
+
+  it('--out with a regex --selector still seals the verdict (no crash, exit 3)', async () => {
+    const port = await freePort();
+    const out = await mkdtemp(join(tmpdir(), 'slogate-gate-out-'));
+    try {
+      const sel = '{job="webhook-sender",instance=~"webhook-sender-00[1-5]"}';
+      const r = await slogate([...base, '--prometheus', `http://127.0.0.1:${port}`, '--skip', 'pii', '--selector', sel, '--out', out, '--deadline', '3s']);
+      expect(r.code).toBe(3);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+      const verdict = JSON.parse(await readFile(join(out, 'verdict_T+30m.json'), 'utf8'));
+      expect(verdict.verdict).toBe('inconclusive');
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 
   it('slogate metrics refuses to write a summary with holes (exit 3)', async () => {

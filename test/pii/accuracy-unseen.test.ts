@@ -1,16 +1,14 @@
 // Precision and recall per category on a second corpus, written independently of the scanner:
 // access logs, syslog, Kubernetes/JSON with escaped JSON, stack traces, SQL, URLs, Rails params,
 // and the decoys that live next to PII in real logs (UAs, trace ids, CIDRs, netmasks, IBANs, ...).
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PII_CATEGORIES, type PiiCategory } from '../../src/contract/metrics.ts';
-import { emptyPrediction, loadLabelled, score } from './ground-truth.ts';
+import { PII_CATEGORIES } from '../../src/contract/metrics.ts';
+import { loadLabelled, scoreSlogate } from './ground-truth.ts';
 
-const SLOGATE = fileURLToPath(new URL('../../bin/slogate', import.meta.url));
 const UNSEEN = fileURLToPath(new URL('./fixtures/unseen.tsv', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'slogate-pii-unseen-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,16 +27,12 @@ describe('accuracy on the unseen-log corpus (fixtures/unseen.tsv)', () => {
     for (const eol of ['\n', '\r\n']) {
       const corpus = join(dir, eol === '\n' ? 'unseen.log' : 'unseen-crlf.log');
       writeFileSync(corpus, truth.text.split('\n').join(eol));
-      const r = spawnSync(SLOGATE, ['pii-scan', corpus, '--json', '--max-findings', '100000'], { encoding: 'utf8' });
+      const r = scoreSlogate(corpus, truth);
       expect(r.status, r.stderr).toBe(1);
-      const json = JSON.parse(r.stdout) as { findings: { line: number; category: PiiCategory }[]; lines: number };
-      expect(json.lines).toBe(truth.labels.length);
-      const pred = emptyPrediction();
-      for (const f of json.findings) pred[f.category].add(f.line);
-      const s = score(truth, pred);
-      const lines = truth.text.split('\n');
+      expect(r.lines).toBe(truth.labels.length);
+      const s = r.scores;
       for (const c of PII_CATEGORIES) {
-        const detail = `${c}${eol === '\n' ? '' : ' (CRLF)'}: missed ${s[c].fnLines.map((l) => lines[l - 1]).join(' | ')}; false ${s[c].fpLines.map((l) => lines[l - 1]).join(' | ')}`;
+        const detail = `${r.explain(c)}${eol === '\n' ? '' : ' (CRLF)'}`;
         expect(s[c].recall, detail).toBe(1);
         expect(s[c].precision, detail).toBeGreaterThanOrEqual(0.98);
       }

@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PII_CATEGORIES, type PiiCategory } from '../../src/contract/metrics.ts';
 import { RUNBOOK_PATTERNS } from '../../bench/pii-patterns.ts';
-import { emptyPrediction, loadLabelled, score, type Score } from './ground-truth.ts';
+import { emptyPrediction, loadLabelled, score, scoreSlogate, type Score } from './ground-truth.ts';
 
-const SLOGATE = new URL('../../bin/slogate', import.meta.url).pathname;
 const truth = loadLabelled();
 let dir: string;
 let corpus: string;
@@ -40,17 +39,13 @@ describe('accuracy on labelled fixtures', () => {
   let ours: Record<PiiCategory, Score>;
 
   it('slogate finds every labelled leak (recall 100%) with precision >= 98% per category', () => {
-    const r = spawnSync(SLOGATE, ['pii-scan', corpus, '--json', '--max-findings', '100000'], { encoding: 'utf8' });
+    const r = scoreSlogate(corpus, truth);
     expect(r.status, r.stderr).toBe(1);
-    const json = JSON.parse(r.stdout) as { findings: { line: number; category: PiiCategory }[]; lines: number };
-    expect(json.lines).toBe(truth.labels.length);
-    const pred = emptyPrediction();
-    for (const f of json.findings) pred[f.category].add(f.line);
-    ours = score(truth, pred);
-    const lines = truth.text.split('\n');
+    expect(r.lines).toBe(truth.labels.length);
+    ours = r.scores;
     for (const c of PII_CATEGORIES) {
       const s = ours[c];
-      const detail = `${c}: missed ${s.fnLines.map((l) => lines[l - 1]).join(' | ')}; false ${s.fpLines.map((l) => lines[l - 1]).join(' | ')}`;
+      const detail = r.explain(c);
       expect(s.recall, detail).toBe(1);
       expect(s.precision, detail).toBeGreaterThanOrEqual(0.98);
       expect(s.tp, `${c} needs positives in the fixtures`).toBeGreaterThanOrEqual(10);

@@ -1,4 +1,5 @@
 // Loads the labelled fixture corpus and scores line-level predictions against it.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PII_CATEGORIES, type PiiCategory } from '../../src/contract/metrics.ts';
@@ -68,4 +69,18 @@ export function score(truth: Labelled, predicted: Record<PiiCategory, Set<number
 
 export function emptyPrediction(): Record<PiiCategory, Set<number>> {
   return Object.fromEntries(PII_CATEGORIES.map((c) => [c, new Set<number>()])) as Record<PiiCategory, Set<number>>;
+}
+
+/** Runs `slogate pii-scan --json` on a corpus file and scores its findings against the labels. */
+export function scoreSlogate(corpus: string, truth: Labelled): { status: number | null; stderr: string; lines: number; scores: Record<PiiCategory, Score>; explain: (c: PiiCategory) => string } {
+  const bin = fileURLToPath(new URL('../../bin/slogate', import.meta.url));
+  const r = spawnSync(bin, ['pii-scan', corpus, '--json', '--max-findings', '100000'], { encoding: 'utf8' });
+  const json = JSON.parse(r.stdout || '{"findings":[],"lines":0}') as { findings: { line: number; category: PiiCategory }[]; lines: number };
+  const pred = emptyPrediction();
+  for (const f of json.findings) pred[f.category].add(f.line);
+  const scores = score(truth, pred);
+  const text = truth.text.split('\n');
+  const explain = (c: PiiCategory) =>
+    `${c}: missed ${scores[c].fnLines.map((l) => text[l - 1]).join(' | ')}; false ${scores[c].fpLines.map((l) => text[l - 1]).join(' | ')}`;
+  return { status: r.status, stderr: r.stderr, lines: json.lines, scores, explain };
 }

@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runGate, summaryFromResult, verdictJson } from '../../gate/index.ts';
 import { PrometheusClient, PrometheusError, authFromEnv } from '../../prometheus/client.ts';
-import { collectEvidence, driftCount, EvidenceError, grafanaTokenFromEnv, ManifestError, parseSelector, verdictProblems, verifyEvidence, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
+import { collectEvidence, driftCount, EvidenceError, grafanaTokenFromEnv, ManifestError, verdictProblems, verifyEvidence, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
 import { UserError } from '../errors.ts';
-import { addGateRunOptions, asUserError, durationMs, gateOptionsFromFlags, type GateRunFlags } from './gate.ts';
+import { addGateRunOptions, asUserError, durationMs, gateOptionsFromFlags, selectorFlag, type GateRunFlags } from './gate.ts';
 
 interface CollectFlags extends GateRunFlags {
   out: string;
@@ -29,14 +29,6 @@ async function readVerdict(file: string): Promise<VerdictDoc> {
   return doc as VerdictDoc;
 }
 
-function matchersOf(selector: string) {
-  try {
-    return parseSelector(selector);
-  } catch (err) {
-    throw new UserError(`--selector: ${(err as Error).message}`);
-  }
-}
-
 /** Prints what was written and what is missing; sets the exit code. */
 export function reportCollected(r: CollectResult, out: NodeJS.WritableStream = process.stderr): void {
   for (const line of r.incomplete) out.write(`slogate: evidence incomplete: ${line}\n`);
@@ -54,7 +46,7 @@ export function registerEvidence(program: Command): void {
     .option('--grafana <url>', 'render the four panels with Grafana (token from GRAFANA_TOKEN); default: draw them as SVG');
   addGateRunOptions(collect, false)
     .action(async (flags: CollectFlags) => {
-      const matchers = matchersOf(flags.selector);
+      const selector = selectorFlag(flags.selector);
       let verdict: VerdictDoc;
       let summary: unknown;
       let series: { success_rate: [number, number][]; p95_ms: [number, number][] } | undefined;
@@ -90,7 +82,7 @@ export function registerEvidence(program: Command): void {
           summary,
           series,
           prometheus: client,
-          matchers,
+          selector,
           alertmanagerUrl: flags.alertmanager,
           grafana: flags.grafana ? { url: flags.grafana, token: grafanaTokenFromEnv() } : undefined,
           logs: flags.logs,

@@ -1,6 +1,6 @@
 // `slogate gate`: one checkpoint of the canary runbook as a command with an exit code.
 import { Command, Option } from 'commander';
-import { CHECKPOINT_MINUTES, canaryGates, type CheckpointName } from '../../../slo/canary.ts';
+import { CHECKPOINT_MINUTES, canaryGates, canaryPhases, type CheckpointName } from '../../../slo/canary.ts';
 import { DEFAULT_CANARY_SELECTOR } from '../../contract/selectors.ts';
 import { GATE_EXIT, GateConfigError, checkSelector, checkTimeScale, checkpointRule, parseInstant, runGate, verdictJson, verdictTable, type GateOptions, type PhaseNumber } from '../../gate/index.ts';
 import { PrometheusError } from '../../prometheus/client.ts';
@@ -48,6 +48,13 @@ export function notInTheFuture(flag: string, text: string, end: number, now = Ma
     const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
     throw new UserError(`${flag} ${text} ends the window at ${iso(end)}, in the future (now ${iso(now)}): wait for the checkpoint`, GATE_EXIT.usage);
   }
+}
+
+/** A `--selector` checked as one `{...}` block of label matchers; anything else is a usage error. */
+export function selectorFlag(text: string): string {
+  const problem = checkSelector(text);
+  if (problem) throw new UserError(problem, GATE_EXIT.usage);
+  return text;
 }
 
 /** Turns configuration errors from the gate's libraries into one-line usage errors. */
@@ -100,7 +107,7 @@ export function addGateRunOptions(cmd: Command, required: boolean): Command {
   }
   return cmd
     .option('--at <rfc3339>', 'end of the window (default: now)')
-    .option('--phase <percent>', 'traffic share of the canary: 5, 25 or 100', '5')
+    .option('--phase <percent>', `traffic share of the canary: ${canaryPhases.map((p) => p.phase).join(', ')}`, String(canaryPhases[0].phase))
     .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR)
     .option('--logs <path-or-glob...>', 'canary logs to scan for PII')
     .addOption(new Option('--skip <evidence...>', 'decide without this evidence (recorded in the output)').choices(['pii']))
@@ -122,8 +129,6 @@ export function gateOptionsFromFlags(flags: GateRunFlags): GateOptions {
   const phase = positiveInt('--phase', flags.phase, 0);
   const rule = checkpointRule(phase, flags.checkpoint);
   if ('error' in rule) throw new UserError(rule.error, GATE_EXIT.usage);
-  const selErr = checkSelector(flags.selector);
-  if (selErr) throw new UserError(selErr, GATE_EXIT.usage);
   const now = Math.floor(Date.now() / 1000);
   const end = at ?? now;
   if (end <= start) throw new UserError(`--at ${flags.at ?? 'now'} is not after --start ${flags.start}`, GATE_EXIT.usage);
@@ -134,7 +139,7 @@ export function gateOptionsFromFlags(flags: GateRunFlags): GateOptions {
     at: end,
     checkpoint: flags.checkpoint as CheckpointName,
     phase: phase as PhaseNumber,
-    selector: flags.selector,
+    selector: selectorFlag(flags.selector),
     logs: flags.logs,
     skip: flags.skip,
     minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries, 0),

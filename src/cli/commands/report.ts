@@ -7,10 +7,9 @@ import { CHECKPOINT_MINUTES, type CheckpointName } from '../../../slo/canary.ts'
 import { DEFAULT_CANARY_SELECTOR } from '../../contract/selectors.ts';
 import { deliveries } from '../../promql/query.ts';
 import { PrometheusClient, authFromEnv } from '../../prometheus/client.ts';
-import { parseSelector } from '../../evidence/index.ts';
 import { loadSources, renderReport, REPORT_FORMATS, REPORT_KINDS, ReportInputError, TemplateError, type ReportContext, type ReportFormat, type ReportKind } from '../../report/index.ts';
 import { UserError } from '../errors.ts';
-import { instant } from './gate.ts';
+import { instant, selectorFlag } from './gate.ts';
 
 interface ReportFlags {
   kind: ReportKind;
@@ -36,9 +35,10 @@ function operatorName(): string {
 
 /** Canary deliveries per second now (rollback step 3: "traffic stops"); null when unknown. No series is unknown too: a wrong selector must not read as "stopped". */
 async function trafficNow(url: string, selector: string): Promise<number | null> {
+  const sel = selectorFlag(selector);
   const client = new PrometheusClient({ url, auth: authFromEnv(), deadlineMs: 20_000 });
   try {
-    const r = await client.query(deliveries(parseSelector(selector), '1m'), Date.now() / 1000);
+    const r = await client.query(deliveries(sel, '1m'), Date.now() / 1000);
     return r.length && Number.isFinite(r[0].value) ? r[0].value : null;
   } catch (err) {
     process.stderr.write(`slogate: warning: could not measure the delivery rate: ${(err as Error).message}\n`);
