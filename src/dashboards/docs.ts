@@ -117,6 +117,9 @@ and 10 answer 400 "folder not found", handled the same), 412
 (version conflict or a same-titled dashboard in the folder, with how to resolve), connection
 refused. \`--dry-run\` reads each dashboard (\`GET /api/dashboards/uid/<uid>\`) and prints whether it
 would be created, updated (which fields and panel ids differ, folder moves) or is unchanged.
+\`--dir DIR\` reads the dashboards from \`DIR/grafana/dashboards/\` (default \`generated\`). Exit codes: 0 every
+dashboard imported (or checked, with \`--dry-run\`); 1 a dashboard failed lint or import, or Grafana refused
+(401, 403, 404, connection); 2 usage error, such as \`GRAFANA_TOKEN\` unset.
 
 ## Lint
 
