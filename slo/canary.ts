@@ -80,6 +80,18 @@ export const CHECKPOINT_MINUTES: Readonly<Record<CheckpointName, number>> = {
   '48h': 2880,
 };
 
+/**
+ * How early each checkpoint may be taken, in minutes after T+0: the runbook's checkpoint
+ * timelines (T+30m: from T+25m, T+2h: from T+1h55m, T+24h: from T+23h50m; T+48h by the
+ * same 10 minutes). A shorter window is not the evidence the checkpoint asks for.
+ */
+export const CHECKPOINT_EARLIEST_MINUTES: Readonly<Record<CheckpointName, number>> = {
+  '30m': 25,
+  '2h': 115,
+  '24h': 1430,
+  '48h': 2870,
+};
+
 /** The instance naming scheme of the runbook (webhook-sender-001 …). */
 export const INSTANCE_NAME_PATTERN = 'webhook-sender-%03d';
 

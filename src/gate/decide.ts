@@ -1,6 +1,6 @@
 // The gate's decision: plain numbers and series in, a verdict out. No I/O here, so
 // every checkpoint x phase x status combination is tested as a table.
-import { canaryGates, canaryPhases, CHECKPOINT_MINUTES, type CanaryPhase, type CheckpointName } from '../../slo/canary.ts';
+import { canaryGates, canaryPhases, CHECKPOINT_EARLIEST_MINUTES, CHECKPOINT_MINUTES, type CanaryPhase, type CheckpointName } from '../../slo/canary.ts';
 
 export type Verdict = 'promote' | 'continue' | 'marginal' | 'rollback' | 'inconclusive';
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'critical' | 'no_data';
@@ -16,17 +16,7 @@ export const GATE_EXIT = {
   marginal: 4,
 } as const satisfies Record<Verdict | 'usage', number>;
 
-/**
- * How early a checkpoint may be taken, in minutes after T+0: the runbook's checkpoint
- * timelines (T+30m: from T+25m, T+2h: from T+1h55m, T+24h: from T+23h50m; T+48h by the
- * same 10 minutes). A shorter window is not the evidence the checkpoint asks for.
- */
-export const CHECKPOINT_EARLIEST_MINUTES: Readonly<Record<CheckpointName, number>> = {
-  '30m': CHECKPOINT_MINUTES['30m'] - 5,
-  '2h': CHECKPOINT_MINUTES['2h'] - 5,
-  '24h': CHECKPOINT_MINUTES['24h'] - 10,
-  '48h': CHECKPOINT_MINUTES['48h'] - 10,
-};
+export { CHECKPOINT_EARLIEST_MINUTES };
 
 /** The step of the sustained-breach series, in seconds (the runbook's `step=60s`). */
 export const SERIES_STEP_SECONDS = 60;
