@@ -50,6 +50,7 @@ export class DeliveryMetrics {
   private readonly dlqSize: Gauge;
   private readonly inflightDeliveries: Gauge;
   private readonly rateLimitedTotal: Counter;
+  private readonly rateLimitQps: Gauge;
 
   constructor(options: DeliveryMetricsOptions = {}) {
     const env = options.env ?? process.env;
@@ -75,6 +76,7 @@ export class DeliveryMetrics {
     this.dlqSize = gauge(metrics.dlqSize);
     this.inflightDeliveries = gauge(metrics.inflightDeliveries);
     this.rateLimitedTotal = counter(metrics.rateLimitedTotal);
+    this.rateLimitQps = gauge(metrics.rateLimitQps);
   }
 
   /** A delivery reached its final outcome: delivered, or failed after its last retry. */
@@ -112,6 +114,11 @@ export class DeliveryMetrics {
   /** Deliveries the token bucket held back (default one). */
   rateLimited(n = 1): void {
     this.rateLimitedTotal.inc(count('rate-limited deliveries', n));
+  }
+
+  /** The token bucket's configured refill rate (deliveries per second), so alerts can compare traffic with it. */
+  setRateLimit(qps: number): void {
+    this.rateLimitQps.set(count('rate limit', qps));
   }
 
   /** The Prometheus text exposition of this instance's metrics. */
