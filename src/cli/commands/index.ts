@@ -17,6 +17,7 @@ export const commandLoaders: Readonly<Record<string, Loader>> = {
   evidence: async () => (await import('./evidence.ts')).registerEvidence,
   report: async () => (await import('./report.ts')).registerReport,
   preflight: async () => (await import('./preflight.ts')).registerPreflight,
+  canary: async () => (await import('./canary.ts')).registerCanary,
 };
 
 /** The registrars needed for these arguments: one command's, or all of them for help and typos. */
