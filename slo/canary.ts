@@ -104,6 +104,12 @@ export const CHECKPOINT_LATEST_MINUTES: Readonly<Record<CheckpointName, number>>
   '48h': 2910,
 };
 
+/**
+ * Rollback step 3: in-flight deliveries get this long to drain before the canary's delivery
+ * rate must read 0 (the runbook waits 5 minutes, and gives the step until minute 10).
+ */
+export const rollbackDrain = { expectedMinutes: 5, deadlineMinutes: 10, rateWindow: '1m' } as const;
+
 /** The instance naming scheme of the runbook (webhook-sender-001 …). */
 export const INSTANCE_NAME_PATTERN = 'webhook-sender-%03d';
 

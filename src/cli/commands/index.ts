@@ -18,6 +18,7 @@ export const commandLoaders: Readonly<Record<string, Loader>> = {
   report: async () => (await import('./report.ts')).registerReport,
   preflight: async () => (await import('./preflight.ts')).registerPreflight,
   canary: async () => (await import('./canary.ts')).registerCanary,
+  rollback: async () => (await import('./rollback.ts')).registerRollback,
 };
 
 /** The registrars needed for these arguments: one command's, or all of them for help and typos. */
