@@ -34,7 +34,8 @@ const groupText = (g: Record<string, string>) => (Object.keys(g).length ? ` {${O
 function hoursText(h: number | null): string {
   if (h === null) return 'not burning';
   if (h === 0) return 'gone';
-  return h >= 48 ? `${h.toFixed(0)} h, ${(h / 24).toFixed(1)} d` : `${h.toFixed(1)} h`;
+  // float noise (89.9999… h) must not round a 3.75 d down
+  return h >= 48 ? `${h.toFixed(0)} h, ${(Math.round((h / 24) * 10 + 1e-6) / 10).toFixed(1)} d` : `${h.toFixed(1)} h`;
 }
 
 export function sloStatusText(groups: readonly SloGroupStatus[]): string {
