@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PII_CATEGORIES } from '../contract/metrics.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../contract/errors.ts';
 import type { ScanResult } from './index.ts';
 
 /** The `--json` / summary shape: the result without the evidence lines. */

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../contract/errors.ts';
 import { PII_CATEGORIES } from '../contract/metrics.ts';
 import { compileAllowList, type AllowList } from './allowlist.ts';
 import type { ScanOptions, ScanResult } from './index.ts';
