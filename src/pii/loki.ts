@@ -7,7 +7,7 @@ import { UserError } from '../contract/errors.ts';
 import { PII_CATEGORIES } from '../contract/metrics.ts';
 import { compileAllowList, type AllowList } from './allowlist.ts';
 import { NEEDLES } from './detect.ts';
-import type { ScanResult } from './index.ts';
+import type { ScanResult } from './types.ts';
 import { fingerprintKey } from './scan.ts';
 import { Tally, emptyCounts } from './tally.ts';
 
