@@ -1,7 +1,7 @@
 // The pre-flight checklist as named checks. Each evaluator is a pure function from what
 // was fetched to a pass / fail / skipped result with a reason; run.ts does the fetching.
+import type { Matchers } from '../contract/selectors.ts';
 import type { AlertDef } from '../rules/alert.ts';
-import { TEAM_LABEL } from '../rules/alert.ts';
 import { routeAlert, type AlertmanagerRouting } from './routing.ts';
 import { MIN_SECRET_LENGTH, secretFingerprint, secretProblem } from './secret.ts';
 
@@ -11,7 +11,7 @@ export type PreflightStatus = 'pass' | 'fail' | 'skipped';
 export const PREFLIGHT_CHECKS = {
   secret: 'webhook secret from the environment',
   prometheus: 'Prometheus reachable',
-  'canary-rules': 'webhook_canary rules loaded as generated, healthy, evaluated',
+  'alert-rules': "the runbook's alert groups (webhook_canary …) loaded as generated, healthy, evaluated",
   'slo-rules': 'SLO recording rules loaded and producing series',
   alertmanager: "Alertmanager routes the canary's critical alerts to a receiver",
   grafana: 'Grafana dashboard answers',
@@ -63,24 +63,24 @@ export function secretCheck(secret: string | undefined, envName: string): Outcom
 // ---- Alertmanager ------------------------------------------------------------------
 
 /** Labels every firing instance of the alert carries for certain: its name and its rule labels. */
-export function alertStaticLabels(a: AlertDef): Record<string, string> {
-  return { alertname: a.name, ...(a.labels ?? {}), ...TEAM_LABEL, severity: a.severity };
+export function alertStaticLabels(a: AlertDef, ownerLabels: Matchers): Record<string, string> {
+  return { alertname: a.name, ...(a.labels ?? {}), ...ownerLabels, severity: a.severity };
 }
 
-export function routingCheck(cfg: AlertmanagerRouting, alerts: readonly AlertDef[]): Outcome {
+export function routingCheck(cfg: AlertmanagerRouting, alerts: readonly AlertDef[], ownerLabels: Matchers): Outcome {
   const critical = alerts.filter((a) => a.severity === 'critical');
-  if (!critical.length) return fail('no critical alert is defined for the canary, so none can be routed');
+  if (!critical.length) return fail('the runbook defines no critical alert, so none can be routed');
   const bad: string[] = [];
   const reached = new Set<string>();
   for (const a of critical) {
-    const r = routeAlert(cfg, alertStaticLabels(a));
+    const r = routeAlert(cfg, alertStaticLabels(a, ownerLabels));
     r.delivered.forEach((x) => reached.add(x));
     if (!r.delivered.length) {
       bad.push(`${a.name} ends at ${r.routes.join(', ')} → receiver ${r.dropped.map((d) => `"${d}"`).join(', ')}, which ${cfg.receivers.has(r.dropped[0] ?? '') ? 'has no integrations: the notification is dropped' : 'is not defined'}`);
     }
   }
-  if (bad.length) return fail(`${bad.length} of ${critical.length} critical canary alerts reach no receiver that notifies anyone`, bad);
-  return pass(`all ${critical.length} critical canary alerts reach ${[...reached].map((r) => `"${r}"`).join(', ')}`);
+  if (bad.length) return fail(`${bad.length} of ${critical.length} critical alerts reach no receiver that notifies anyone`, bad);
+  return pass(`all ${critical.length} critical alerts reach ${[...reached].map((r) => `"${r}"`).join(', ')}`);
 }
 
 // ---- canary scrape targets ----------------------------------------------------------

@@ -114,13 +114,21 @@ export function stalenessProblem(loaded: LoadedRuleGroup, now: Date, intervals: 
   return null;
 }
 
-export function canaryRulesCheck(gen: GeneratedGroup, groups: readonly LoadedRuleGroup[], now: Date, staleIntervals: number): Outcome {
-  const loaded = groups.find((g) => g.name === gen.name);
-  const diff = ruleGroupDifferences(gen, loaded);
-  if (!loaded) return fail(diff[0]);
-  const problems = [...diff, ...ruleHealthProblems(loaded)];
-  const stale = stalenessProblem(loaded, now, staleIntervals);
-  if (stale) problems.push(stale);
-  if (problems.length) return fail(`${gen.name} as loaded is not what was generated, or not healthy (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
-  return pass(`${gen.rules.length} rules of ${gen.name} loaded exactly as generated, all healthy, evaluated ${Math.round((now.getTime() - Date.parse(loaded.lastEvaluation!)) / 1000)} s ago`);
+/** Every generated group loaded exactly, healthy and fresh. */
+export function alertRulesCheck(gens: readonly GeneratedGroup[], groups: readonly LoadedRuleGroup[], now: Date, staleIntervals: number): Outcome {
+  const problems: string[] = [];
+  const fresh: string[] = [];
+  for (const gen of gens) {
+    const loaded = groups.find((g) => g.name === gen.name);
+    const diff = ruleGroupDifferences(gen, loaded);
+    problems.push(...diff);
+    if (!loaded) continue;
+    problems.push(...ruleHealthProblems(loaded));
+    const stale = stalenessProblem(loaded, now, staleIntervals);
+    if (stale) problems.push(stale);
+    else fresh.push(`${gen.name} ${Math.round((now.getTime() - Date.parse(loaded.lastEvaluation!)) / 1000)} s ago`);
+  }
+  if (problems.length) return fail(`the loaded alert rules are not the generated ones, or not healthy (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
+  const count = gens.map((g) => `${g.rules.length} of ${g.name}`).join(', ');
+  return pass(`${count} loaded exactly as generated, all healthy, evaluated ${fresh.join(', ')}`);
 }

@@ -5,20 +5,13 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
-import { canaryPhases } from '../../slo/canary.ts';
-import { slos } from '../../slo/index.ts';
-import { burnRatePolicy } from '../../slo/policy.ts';
+import { instanceName, type Runbook } from '../contract/runbook.ts';
 import { renderSelector } from '../contract/selectors.ts';
 import { EVIDENCE_DIRS, layout } from '../evidence/layout.ts';
 import { toRfc3339 } from '../evidence/verdict.ts';
-import { DASHBOARD_UID } from '../charts/panels.ts';
 import { gateQueries, type GateQueries } from '../gate/queries.ts';
 import { PrometheusClient, type PrometheusAuth } from '../prometheus/client.ts';
-import { metrics } from '../contract/metrics.ts';
-import { instanceName } from '../report/next-step.ts';
 import { sloRecordingGroups } from '../slo/rules.ts';
-import { CHECKPOINT_MINUTES } from '../../slo/canary.ts';
 import {
   CHECK_IDS,
   PREFLIGHT_CHECKS,
@@ -42,9 +35,12 @@ import {
   type UpSample,
 } from './checks.ts';
 import { parseAlertmanagerConfig, RoutingConfigError } from './routing.ts';
-import { canaryRulesCheck, type LoadedRuleGroup } from './rules-check.ts';
+import { alertRulesCheck, type GeneratedGroup, type LoadedRuleGroup } from './rules-check.ts';
 
 export interface PreflightOptions {
+  runbook: Runbook;
+  /** The phase (percent) about to start: its instances and first checkpoint. */
+  phase: number;
   prometheus: string;
   auth?: PrometheusAuth;
   alertmanager?: string;
@@ -53,7 +49,7 @@ export interface PreflightOptions {
   /** The secret's value (from the environment) and the variable's name for messages. */
   secret: string | undefined;
   secretEnv: string;
-  /** The generated/ folder whose webhook_canary rules must be loaded. */
+  /** The generated/ folder whose alert rule files must be loaded. */
   generatedDir: string;
   evidenceDir: string;
   /** The canary's `{...}` selector, checked. */
@@ -79,10 +75,10 @@ export interface PreflightResult {
 }
 
 /** The runbook's instance names for a phase (webhook-sender-001 … -005 at 5%). */
-export function phaseInstances(phase: number): string[] {
-  const p = canaryPhases.find((x) => x.phase === phase);
+export function phaseInstances(rb: Runbook, phase: number): string[] {
+  const p = rb.phases.find((x) => x.phase === phase);
   if (!p) return [];
-  return Array.from({ length: p.instances.to - p.instances.from + 1 }, (_, i) => instanceName(p.instances.from + i));
+  return Array.from({ length: p.instances.to - p.instances.from + 1 }, (_, i) => instanceName(rb.service.instancePattern, p.instances.from + i));
 }
 
 export const mkdirHint = (dir: string) => `mkdir -p ${dir}/{${EVIDENCE_DIRS.join(',')}}`;
@@ -116,6 +112,8 @@ async function fetchJson(url: string, headers: Record<string, string>, timeoutMs
 }
 
 export async function runPreflight(o: PreflightOptions): Promise<PreflightResult> {
+  const rb = o.runbook;
+  const allAlerts = rb.alertGroups.flatMap((g) => g.alerts);
   const now = o.now ?? (() => new Date());
   const timeoutMs = o.timeoutMs ?? 10_000;
   const results = new Map<CheckId, Outcome>();
@@ -144,11 +142,11 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
     const tasks: Promise<void>[] = [];
     const sel = o.selector;
 
-    // 3. the canary's alert rules, as generated
+    // 3. the runbook's alert rules (webhook_canary among them), as generated
     tasks.push(
       (async () => {
-        if (promDown) return set('canary-rules', skipped(promDown));
-        set('canary-rules', await canaryRulesOutcome(o, rules!.groups, now()));
+        if (promDown) return set('alert-rules', skipped(promDown));
+        set('alert-rules', await alertRulesOutcome(o, rules!.groups, now()));
       })(),
     );
 
@@ -156,9 +154,9 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
     tasks.push(
       (async () => {
         if (promDown) return set('slo-rules', skipped(promDown));
-        const expected: SloExpectation[] = slos.map((slo) => ({
+        const expected: SloExpectation[] = rb.slos.map((slo) => ({
           slo: slo.name,
-          groups: sloRecordingGroups(slo, burnRatePolicy).map((g) => ({ name: g.name, records: g.rules.map((r) => r.record) })),
+          groups: sloRecordingGroups(slo, rb.burnRatePolicy, rb.windows.sliWindows).map((g) => ({ name: g.name, records: g.rules.map((r) => r.record) })),
         }));
         const loaded: LoadedRecording[] = rules!.groups.flatMap((g) =>
           (g.rules ?? []).filter((r) => r.type === 'recording').map((r) => ({ group: g.name, record: r.name, health: r.health ?? 'unknown', lastError: r.lastError || undefined })),
@@ -180,11 +178,13 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
       })(),
     );
 
-    // 5. the gate's T+30m queries
+    // 5. the queries the gate runs at the phase's first checkpoint (T+30m at 5%)
     tasks.push(
       (async () => {
         if (promDown) return set('gate-queries', skipped(promDown));
-        const q = gateQueries(sel, CHECKPOINT_MINUTES['30m'] * 60, canaryAlertGroup.alerts);
+        const first = rb.phases.find((p) => p.phase === o.phase)?.checkpoints[0];
+        if (!first) return set('gate-queries', skipped(`the ${o.phase}% phase has no checkpoints`));
+        const q = gateQueries(rb, sel, rb.checkpoints[first].minutes * 60, allAlerts);
         const t = now().getTime() / 1000;
         const probes: QueryProbe[] = await Promise.all(
           (Object.entries(q) as [keyof GateQueries, string][]).map(async ([name, expr]) => {
@@ -206,7 +206,7 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
         if (promDown) return set('canary-targets', skipped(promDown));
         const upSel = renderSelector(sel);
         try {
-          const r = await client.query(`${metrics.up.name}${upSel}`, now().getTime() / 1000);
+          const r = await client.query(`${rb.metrics.up.name}${upSel}`, now().getTime() / 1000);
           const up: UpSample[] = r.map((s) => ({ instance: s.metric.instance ?? '', value: s.value }));
           set('canary-targets', targetsCheck(up, o.expectedInstances, upSel));
         } catch (err) {
@@ -224,7 +224,7 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
           const r = await fetchJson(`${base}/api/v2/status`, {}, timeoutMs);
           const original = (r.body as { config?: { original?: unknown } } | null)?.config?.original;
           if (r.status !== 200 || typeof original !== 'string') return set('alertmanager', fail(`${base}/api/v2/status answered HTTP ${r.status} without Alertmanager's config`));
-          set('alertmanager', routingCheck(parseAlertmanagerConfig(original), canaryAlertGroup.alerts));
+          set('alertmanager', routingCheck(parseAlertmanagerConfig(original), allAlerts, rb.ownerLabels));
         } catch (err) {
           set('alertmanager', fail(err instanceof RoutingConfigError ? `Alertmanager's configuration: ${err.message}` : errText(err)));
         }
@@ -237,8 +237,9 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
         if (!o.grafana) return set('grafana', fail('no --grafana URL given (or --skip grafana)'));
         const base = o.grafana.replace(/\/+$/, '');
         try {
-          const r = await fetchJson(`${base}/api/dashboards/uid/${DASHBOARD_UID}`, o.grafanaToken ? { Authorization: `Bearer ${o.grafanaToken}` } : {}, timeoutMs);
-          const out = grafanaCheck(DASHBOARD_UID, r.status, r.body);
+          const uid = rb.dashboardPolicy.evidence.uid;
+          const r = await fetchJson(`${base}/api/dashboards/uid/${encodeURIComponent(uid)}`, o.grafanaToken ? { Authorization: `Bearer ${o.grafanaToken}` } : {}, timeoutMs);
+          const out = grafanaCheck(uid, r.status, r.body);
           set('grafana', !o.grafanaToken && out.status === 'fail' ? { ...out, reason: `${out.reason} (no GRAFANA_TOKEN in the environment)` } : out);
         } catch (err) {
           set('grafana', fail(errText(err)));
@@ -287,16 +288,19 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
   return { ok: preflightPassed(checks), checks, secretFingerprint: secret.fingerprint ?? null, startTime };
 }
 
-async function canaryRulesOutcome(o: PreflightOptions, groups: readonly LoadedRuleGroup[], now: Date): Promise<Outcome> {
-  const file = path.join(o.generatedDir, 'prometheus', `${canaryAlertGroup.name}_alerts.yml`);
-  let generated: unknown;
-  try {
-    generated = parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    return fail(`cannot read the generated rules ${file}: ${(err as NodeJS.ErrnoException).code ?? errText(err)} (run slogate generate)`);
+async function alertRulesOutcome(o: PreflightOptions, groups: readonly LoadedRuleGroup[], now: Date): Promise<Outcome> {
+  const gens: GeneratedGroup[] = [];
+  for (const g of o.runbook.alertGroups) {
+    const file = path.join(o.generatedDir, 'prometheus', `${g.name}_alerts.yml`);
+    let generated: unknown;
+    try {
+      generated = parse(await readFile(file, 'utf8'));
+    } catch (err) {
+      return fail(`cannot read the generated rules ${file}: ${(err as NodeJS.ErrnoException).code ?? errText(err)} (run slogate generate)`);
+    }
+    const group = ((generated as { groups?: GeneratedGroup[] })?.groups ?? []).find((x) => x.name === g.name);
+    if (!group || !Array.isArray(group.rules)) return fail(`${file} has no group ${g.name} (run slogate generate)`);
+    gens.push(group);
   }
-  const group = ((generated as { groups?: { name: string }[] })?.groups ?? []).find((g) => g.name === canaryAlertGroup.name);
-  if (!group) return fail(`${file} has no group ${canaryAlertGroup.name}`);
-  return canaryRulesCheck(group as never, groups, now, o.staleIntervals ?? 3);
+  return alertRulesCheck(gens, groups, now, o.staleIntervals ?? 3);
 }
-

@@ -1,7 +1,6 @@
 // Rollback step 3: poll the canary's delivery rate per instance until every instance reads
 // 0 (or the limit), or until the deadline. Records start, zero and result in the journal,
 // and returns the drain timeline for the evidence folder and the rollback report.
-import { metrics } from '../contract/metrics.ts';
 import { toRfc3339 } from '../evidence/verdict.ts';
 import { PrometheusClient, type PrometheusAuth } from '../prometheus/client.ts';
 import { sumOf } from '../promql/query.ts';
@@ -18,6 +17,8 @@ export interface VerifyOptions {
   intervalMs: number;
   /** Rate window, e.g. `1m` (the runbook's). */
   rateWindow: string;
+  /** The delivery counter (the runbook's `deliveryTotal`). */
+  deliveryMetric: string;
   /** Deliveries per second per instance that still count as stopped. */
   maxRate: number;
   journal?: RollbackJournal;
@@ -45,12 +46,12 @@ export interface DrainTimeline {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-export function drainQuery(selector: string, rateWindow: string): string {
-  return sumOf('rate', metrics.deliveryTotal.name, selector, rateWindow, ['instance']);
+export function drainQuery(metric: string, selector: string, rateWindow: string): string {
+  return sumOf('rate', metric, selector, rateWindow, ['instance']);
 }
 
 export async function verifyDrain(o: VerifyOptions): Promise<{ outcome: DrainOutcome; timeline: DrainTimeline }> {
-  const query = drainQuery(o.selector, o.rateWindow);
+  const query = drainQuery(o.deliveryMetric, o.selector, o.rateWindow);
   const startMs = Date.now();
   const endMs = startMs + o.deadlineMs;
   const started = startMs / 1000;

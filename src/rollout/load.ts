@@ -1,7 +1,7 @@
 // Reads what `canary status` needs from an evidence folder: T+0 and the recorded verdicts.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { canaryPhases, type CheckpointName } from '../../slo/canary.ts';
+import type { CheckpointName, Runbook } from '../contract/runbook.ts';
 import { layout } from '../evidence/layout.ts';
 import { toUnix, verdictProblems, verdictWindow, type VerdictDoc } from '../evidence/verdict.ts';
 import type { RecordedVerdict } from './status.ts';
@@ -29,18 +29,18 @@ async function readIfThere(file: string): Promise<string | null> {
 }
 
 /** `phase2` → 25: the runbook keeps later phases in evidence/canary/phaseN/. */
-function phaseFromDirName(dir: string): number | null {
+function phaseFromDirName(rb: Runbook, dir: string): number | null {
   const m = /^phase(\d+)$/.exec(path.basename(path.resolve(dir)));
-  return m ? (canaryPhases[Number(m[1]) - 1]?.phase ?? null) : null;
+  return m ? (rb.phases[Number(m[1]) - 1]?.phase ?? null) : null;
 }
 
-export async function loadRolloutEvidence(dir: string): Promise<RolloutEvidence> {
+export async function loadRolloutEvidence(rb: Runbook, dir: string): Promise<RolloutEvidence> {
   let startFile = path.join(dir, layout.startTime);
   let text = await readIfThere(startFile).catch((err) => {
     if (err instanceof RolloutInputError && /EISDIR/.test(err.message)) return null;
     throw err;
   });
-  const named = phaseFromDirName(dir);
+  const named = phaseFromDirName(rb, dir);
   if (text === null && named !== null) {
     // the runbook's Phase 2 setup writes evidence/canary/phase2_start_time.txt next to the folder
     const alt = path.join(path.dirname(path.resolve(dir)), `${path.basename(path.resolve(dir))}_start_time.txt`);
@@ -55,7 +55,7 @@ export async function loadRolloutEvidence(dir: string): Promise<RolloutEvidence>
   }
   const recorded = new Map<CheckpointName, RecordedVerdict>();
   const phases = new Set<number>();
-  const all = [...new Set(canaryPhases.flatMap((p) => p.checkpoints))];
+  const all = [...new Set(rb.phases.flatMap((p) => p.checkpoints))];
   for (const cp of all) {
     const file = path.join(dir, layout.verdict(cp));
     const raw = await readIfThere(file);
@@ -67,7 +67,7 @@ export async function loadRolloutEvidence(dir: string): Promise<RolloutEvidence>
       recorded.set(cp, { problem: `${layout.verdict(cp)} is not JSON` });
       continue;
     }
-    const problems = verdictProblems(doc);
+    const problems = verdictProblems(doc, rb);
     if (problems.length) {
       recorded.set(cp, { problem: `${layout.verdict(cp)}: ${problems[0]}` });
       continue;

@@ -1,14 +1,7 @@
 // Where a rollout stands, from T+0, the verdicts recorded in the evidence folder and the
 // clock. Pure: every answer (what is due, what was missed, the next command) is a function
 // of those three, so it is tested without waiting for any clock.
-import {
-  canaryPhases,
-  CHECKPOINT_EARLIEST_MINUTES,
-  CHECKPOINT_LATEST_MINUTES,
-  CHECKPOINT_MINUTES,
-  type CanaryPhase,
-  type CheckpointName,
-} from '../../slo/canary.ts';
+import type { CanaryPhase, CheckpointName, Runbook } from '../contract/runbook.ts';
 import type { Verdict } from '../gate/decide.ts';
 import { toRfc3339 } from '../evidence/verdict.ts';
 
@@ -62,6 +55,7 @@ export interface RolloutStatus {
 }
 
 export interface StatusInput {
+  runbook: Runbook;
   phase: number;
   /** Unix seconds; null when start_time.txt is not there. */
   t0: number | null;
@@ -85,18 +79,18 @@ export function humanDuration(seconds: number): string {
   return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
 }
 
-export function phaseOf(percent: number): CanaryPhase | undefined {
-  return canaryPhases.find((p) => p.phase === percent);
+export function phaseOf(rb: Runbook, percent: number): CanaryPhase | undefined {
+  return rb.phases.find((p) => p.phase === percent);
 }
-
-const phaseName = (p: CanaryPhase) => `Phase ${canaryPhases.indexOf(p) + 1} (${p.phase}%)`;
 
 function gateCommand(s: StatusInput, cp: CheckpointName): string {
   return `slogate gate --prometheus "$PROMETHEUS_URL" --start ${toRfc3339(s.t0!)} --checkpoint ${cp} --phase ${s.phase} --out ${s.evidenceDir}`;
 }
 
 export function rolloutStatus(s: StatusInput): RolloutStatus {
-  const phase = phaseOf(s.phase);
+  const rb = s.runbook;
+  const phaseName = (p: CanaryPhase) => `Phase ${rb.phases.indexOf(p) + 1} (${p.phase}%)`;
+  const phase = phaseOf(rb, s.phase);
   if (!phase) throw new RangeError(`no phase ${s.phase}%`);
   const base = { phase: s.phase, phase_name: phaseName(phase), now: toRfc3339(s.now) };
   if (!phase.checkpoints.length) {
@@ -128,10 +122,11 @@ export function rolloutStatus(s: StatusInput): RolloutStatus {
   const t0 = s.t0;
   const at = (min: number) => t0 + min * 60;
   const checkpoints: CheckpointStatus[] = phase.checkpoints.map((cp) => {
-    const earliest = at(CHECKPOINT_EARLIEST_MINUTES[cp]);
-    const latest = at(CHECKPOINT_LATEST_MINUTES[cp]);
+    const times = rb.checkpoints[cp];
+    const earliest = at(times.earliestMinutes);
+    const latest = at(times.latestMinutes);
     const rec = s.recorded.get(cp);
-    const common = { checkpoint: cp, label: `T+${cp}`, nominal: toRfc3339(at(CHECKPOINT_MINUTES[cp])), earliest: toRfc3339(earliest), latest: toRfc3339(latest) };
+    const common = { checkpoint: cp, label: `T+${cp}`, nominal: toRfc3339(at(times.minutes)), earliest: toRfc3339(earliest), latest: toRfc3339(latest) };
     if (rec && 'problem' in rec) return { ...common, state: 'unreadable', verdict: null, verdict_at: null, outside_window: false, problem: rec.problem };
     const windowState: CheckpointState = s.now < earliest ? 'upcoming' : s.now <= latest ? 'open' : 'missed';
     if (rec && settles(rec.verdict)) {
@@ -160,8 +155,8 @@ export function rolloutStatus(s: StatusInput): RolloutStatus {
   }
   const final = checkpoints.find((c) => c.checkpoint === phase.finalCheckpoint)!;
   if (final.verdict === 'promote') {
-    const next = phaseOf(phase.next ?? -1);
-    const nextDir = next ? `${s.evidenceDir.replace(/\/phase\d+\/?$/, '')}/phase${canaryPhases.indexOf(next) + 1}` : s.evidenceDir;
+    const next = phaseOf(rb, phase.next ?? -1);
+    const nextDir = next ? `${s.evidenceDir.replace(/\/phase\d+\/?$/, '')}/phase${rb.phases.indexOf(next) + 1}` : s.evidenceDir;
     return status(
       'phase-complete',
       `${phaseName(phase)} is complete: ${final.label} promoted${next ? ` to ${next.phase}%` : ''}.`,

@@ -13,9 +13,9 @@ const keyOf = (slo: SloDef, labels: Record<string, string>) => JSON.stringify(sl
 const groupOf = (slo: SloDef, labels: Record<string, string>) => Object.fromEntries(slo.groupBy.filter((l) => labels[l] !== undefined).map((l) => [l, labels[l]]));
 
 /** Every group of one SLO, judged at `time` (unix seconds). */
-export async function fetchSloStatus(client: PrometheusClient, slo: SloDef, policy: readonly BurnRateWindow[], time: number): Promise<SloGroupStatus[]> {
+export async function fetchSloStatus(client: PrometheusClient, slo: SloDef, policy: readonly BurnRateWindow[], sliWindows: readonly string[], time: number): Promise<SloGroupStatus[]> {
   const sel = selector({ slo: slo.name });
-  const windows = [...new Set(policy.flatMap((p) => [p.long, p.short]))].filter((w) => recordedWindows(policy).includes(w));
+  const windows = [...new Set(policy.flatMap((p) => [p.long, p.short]))].filter((w) => recordedWindows(policy, sliWindows).includes(w));
   const [remaining, period, alerts, ...burns] = await Promise.all([
     client.query(`${BUDGET_REMAINING_RECORD}${sel}`, time),
     client.query(`${sliErrorRecord(slo.timeWindow)}${sel}`, time),

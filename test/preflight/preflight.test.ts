@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
-import { DASHBOARD_UID } from '../../src/charts/panels.ts';
+import { runbook } from '../../runbooks/webhook-delivery/index.ts';
+import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alert-groups.ts';
 import { main } from '../../src/cli/main.ts';
 import { EVIDENCE_DIRS } from '../../src/evidence/layout.ts';
 import { slogateAsync } from '../harness/cli.ts';
@@ -23,6 +23,7 @@ const GRAFANA = 'http://grafana.test:3000';
 const GRAFANA_TOKEN = 'glsa_preflight_token_never_printed_0123';
 const CANARY = ['webhook-sender-001', 'webhook-sender-002'];
 const RENAMED_TRACK = 'canary-renamed';
+const DASHBOARD_UID = runbook.dashboardPolicy.evidence.uid;
 const CANARY_FILE = `${canaryAlertGroup.name}_alerts.yml`;
 
 let live: CanaryStack;
@@ -131,11 +132,11 @@ describe('slogate preflight on a healthy canary', () => {
       expect(failed.map((c) => `${c.id}: ${c.reason} ${c.details?.join('; ') ?? ''}`)).toEqual([]);
       expect(r.code).toBe(0);
       expect(r.json.ok).toBe(true);
-      expect(r.json.checks.map((c) => c.id)).toEqual(['secret', 'prometheus', 'canary-rules', 'slo-rules', 'alertmanager', 'grafana', 'gate-queries', 'canary-targets', 'evidence', 'start-time']);
+      expect(r.json.checks.map((c) => c.id)).toEqual(['secret', 'prometheus', 'alert-rules', 'slo-rules', 'alertmanager', 'grafana', 'gate-queries', 'canary-targets', 'evidence', 'start-time']);
       expect(r.json.secret_fingerprint).toBe(FINGERPRINT);
       expect(r.out + r.err).not.toContain(SECRET);
       expect(r.out + r.err).not.toContain(GRAFANA_TOKEN);
-      expect(r.json.checks.find((c) => c.id === 'canary-rules')!.reason).toMatch(/^12 rules of webhook_canary loaded exactly as generated/);
+      expect(r.json.checks.find((c) => c.id === 'alert-rules')!.reason).toMatch(/^12 of webhook_canary, 4 of webhook_service loaded exactly as generated, all healthy/);
       const written = readFileSync(join(dir, 'start_time.txt'), 'utf8');
       expect(written).toBe(`${r.json.start_time}\n`);
       expect(written).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n$/);
@@ -175,7 +176,7 @@ describe('slogate preflight fails on what the checklist is for', () => {
     expect(r.stdout + r.stderr).not.toContain(weak);
     expect(r.stdout).not.toContain(createHash('sha256').update(weak).digest('hex'));
     // the other checks still ran
-    expect(r.check('canary-rules').status).toBe('pass');
+    expect(r.check('alert-rules').status).toBe('pass');
   }, 30_000);
 
   it('a placeholder secret and a missing one fail with their own reasons', async () => {
@@ -202,7 +203,7 @@ describe('slogate preflight fails on what the checklist is for', () => {
     const r = await preflight(args);
     expect(r.code).toBe(1);
     const am = r.check('alertmanager');
-    expect(am.reason).toMatch(/^6 of 6 critical canary alerts reach no receiver/);
+    expect(am.reason).toMatch(/^6 of 6 critical alerts reach no receiver/);
     expect(am.details![0]).toMatch(/ends at route → receiver "null", which has no integrations/);
   }, 30_000);
 
@@ -226,8 +227,8 @@ describe('slogate preflight fails on what the checklist is for', () => {
     const r = await preflight(args);
     expect(r.code).toBe(1);
     expect(r.check('prometheus').status).toBe('fail');
-    for (const id of ['canary-rules', 'slo-rules', 'gate-queries', 'canary-targets']) expect(r.check(id)).toMatchObject({ status: 'skipped', required: true });
-    expect(r.check('start-time').reason).toMatch(/^not written: prometheus, canary-rules/);
+    for (const id of ['alert-rules', 'slo-rules', 'gate-queries', 'canary-targets']) expect(r.check(id)).toMatchObject({ status: 'skipped', required: true });
+    expect(r.check('start-time').reason).toMatch(/^not written: prometheus, alert-rules/);
     expect(existsSync(join(tmp, 'no-prom', 'start_time.txt'))).toBe(false);
   }, 30_000);
 
@@ -263,7 +264,7 @@ describe('slogate preflight on loaded rules that are not the generated ones', ()
     try {
       const r = await preflight(baseArgs(evidenceDir('missing-rule')));
       expect(r.code).toBe(1);
-      expect(r.check('canary-rules').details).toEqual(['WebhookCanaryPIILeak: missing from the loaded group']);
+      expect(r.check('alert-rules').details).toEqual(['WebhookCanaryPIILeak: missing from the loaded group']);
     } finally {
       await restore();
     }
@@ -278,7 +279,7 @@ describe('slogate preflight on loaded rules that are not the generated ones', ()
     try {
       const r = await preflight(baseArgs(evidenceDir('threshold')));
       expect(r.code).toBe(1);
-      const d = r.check('canary-rules').details!;
+      const d = r.check('alert-rules').details!;
       expect(d).toHaveLength(1);
       expect(d[0]).toMatch(/^WebhookCanarySuccessRateCritical: expression differs from the generated one \(loaded: .*< 0\.8/);
     } finally {
@@ -296,7 +297,7 @@ describe('slogate preflight on loaded rules that are not the generated ones', ()
     try {
       const r = await preflight(baseArgs(evidenceDir('eval-error')));
       expect(r.code).toBe(1);
-      const d = r.check('canary-rules').details!;
+      const d = r.check('alert-rules').details!;
       expect(d.some((x) => /^WebhookSenderDown: health err: .+/.test(x))).toBe(true);
     } finally {
       await restore();

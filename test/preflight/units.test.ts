@@ -2,7 +2,7 @@
 // comparison as Prometheus reformats it, staleness, Grafana's answer shapes.
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
+import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alert-groups.ts';
 import { grafanaCheck, preflightPassed, targetsCheck, type CheckResult } from '../../src/preflight/checks.ts';
 import { matchRoutes, parseAlertmanagerConfig, parseMatchers, routeAlert } from '../../src/preflight/routing.ts';
 import { canonicalPromql, ruleGroupDifferences, stalenessProblem, STALE_FLOOR_SECONDS } from '../../src/preflight/rules-check.ts';

@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { timelineSvg } from '../../src/charts/timeline.ts';
 import { rolloutStatus, statusNeedsAction, humanDuration, type RecordedVerdict } from '../../src/rollout/status.ts';
-import type { CheckpointName } from '../../slo/canary.ts';
+import type { CheckpointName } from '../../src/contract/runbook.ts';
+import { runbook } from '../../runbooks/webhook-delivery/index.ts';
 import { slogate } from '../harness/cli.ts';
 
 const T0 = Date.parse('2026-01-05T08:00:00Z') / 1000;
 const min = (m: number) => T0 + m * 60;
 const status = (nowMin: number, rec: [CheckpointName, RecordedVerdict][] = [], phase = 5, t0: number | null = T0) =>
-  rolloutStatus({ phase, t0, now: min(nowMin), recorded: new Map(rec), evidenceDir: 'evidence/canary' });
+  rolloutStatus({ runbook, phase, t0, now: min(nowMin), recorded: new Map(rec), evidenceDir: 'evidence/canary' });
 
 describe('rollout status (pure)', () => {
   it('before T+0: not started, the next command is preflight --start-now', () => {

@@ -3,16 +3,17 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { canaryPhases } from '../../../slo/canary.ts';
 import { timelineSvg } from '../../charts/timeline.ts';
 import { RolloutInputError, loadRolloutEvidence } from '../../rollout/load.ts';
 import { hhmm, rolloutStatus, statusNeedsAction, type RolloutStatus } from '../../rollout/status.ts';
 import { UserError } from '../errors.ts';
+import { loadRunbook } from '../runbook.ts';
 import { instant } from './gate.ts';
 
 export const CANARY_STATUS_EXIT = { onTrack: 0, actionNeeded: 1, usage: 2 } as const;
 
 interface StatusFlags {
+  runbook?: string;
   evidence: string;
   phase?: string;
   at?: string;
@@ -40,27 +41,29 @@ export function registerCanary(program: Command): void {
     .command('status')
     .description('phase, T+0, checkpoint windows, recorded verdicts, what is due or missed, and the next command')
     .requiredOption('--evidence <dir>', 'the evidence folder of this phase (start_time.txt, verdict_T+*.json)')
-    .option('--phase <percent>', `phase (default: from the folder's name or verdicts, else ${canaryPhases[0].phase})`)
+    .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
+    .option('--phase <percent>', "phase (default: from the folder's name or verdicts, else the runbook's first)")
     .option('--at <rfc3339>', 'judge at this time instead of now')
     .option('--json', 'print the status as JSON')
     .option('--svg <file>', 'also write the rollout timeline as SVG')
     .action(async (flags: StatusFlags) => {
+      const rb = await loadRunbook(flags.runbook);
       const dir = flags.evidence;
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`--evidence ${dir}: no such folder`, CANARY_STATUS_EXIT.usage);
       let phase: number | undefined;
       if (flags.phase !== undefined) {
         phase = Number(flags.phase);
-        if (!canaryPhases.some((p) => p.phase === phase)) throw new UserError(`--phase ${JSON.stringify(flags.phase)} is not a phase: use ${canaryPhases.map((p) => p.phase).join(', ')}`, CANARY_STATUS_EXIT.usage);
+        if (!rb.phases.some((p) => p.phase === phase)) throw new UserError(`--phase ${JSON.stringify(flags.phase)} is not a phase of the runbook: use ${rb.phases.map((p) => p.phase).join(', ')}`, CANARY_STATUS_EXIT.usage);
       }
       const now = flags.at ? instant('--at', flags.at) : Math.floor(Date.now() / 1000);
       let ev;
       try {
-        ev = await loadRolloutEvidence(dir);
+        ev = await loadRolloutEvidence(rb, dir);
       } catch (err) {
         if (err instanceof RolloutInputError) throw new UserError(err.message, CANARY_STATUS_EXIT.usage);
         throw err;
       }
-      const s = rolloutStatus({ phase: phase ?? ev.phase ?? canaryPhases[0].phase, t0: ev.t0, now, recorded: ev.recorded, evidenceDir: dir });
+      const s = rolloutStatus({ runbook: rb, phase: phase ?? ev.phase ?? rb.phases[0].phase, t0: ev.t0, now, recorded: ev.recorded, evidenceDir: dir });
       if (flags.svg) {
         await mkdir(path.dirname(flags.svg), { recursive: true });
         await writeFile(flags.svg, timelineSvg(s));

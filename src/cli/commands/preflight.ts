@@ -1,26 +1,28 @@
 // `slogate preflight`: the runbook's pre-flight checklist as named checks; exit 0 only
 // when every required one passes, `--start-now` records T+0 once they do.
 import { Command, Option } from 'commander';
-import { DEFAULT_CANARY_SELECTOR } from '../../contract/selectors.ts';
+import { canaryMatchersOf } from '../../contract/runbook.ts';
+import { selector as renderMatchers } from '../../contract/selectors.ts';
 import { grafanaTokenFromEnv } from '../../evidence/grafana.ts';
 import { authFromEnv, PrometheusError } from '../../prometheus/client.ts';
 import { CHECK_IDS, type CheckId, type CheckResult } from '../../preflight/checks.ts';
 import { phaseInstances, runPreflight, type PreflightResult } from '../../preflight/run.ts';
 import { SECRET_ENV } from '../../preflight/secret.ts';
-import { canaryPhases } from '../../../slo/canary.ts';
 import { UserError } from '../errors.ts';
+import { loadRunbook } from '../runbook.ts';
 import { durationMs, selectorFlag } from './gate.ts';
 
 export const PREFLIGHT_EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 interface PreflightFlags {
+  runbook?: string;
   prometheus: string;
   alertmanager?: string;
   grafana?: string;
   evidence: string;
   generated: string;
-  selector: string;
-  phase: string;
+  selector?: string;
+  phase?: string;
   instances?: string;
   secretEnv: string;
   skip?: CheckId[];
@@ -56,8 +58,9 @@ export function registerPreflight(program: Command): void {
     .option('--grafana <url>', 'Grafana serving the canary dashboard (token: GRAFANA_TOKEN or GRAFANA_API_KEY)')
     .option('--evidence <dir>', 'evidence folder of this canary', 'evidence/canary')
     .option('--generated <dir>', 'generated output the loaded rules must match', 'generated')
-    .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR)
-    .option('--phase <percent>', `rollout phase whose instances must be up (${canaryPhases.map((p) => p.phase).join(', ')})`, '5')
+    .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
+    .option('--selector <matchers>', "label matchers for the canary's series (default: the runbook's job on its canary track)")
+    .option('--phase <percent>', "the phase about to start: its instances must be up, its first checkpoint's queries answer (default: the first)")
     .option('--instances <names>', "comma-separated instance names that must be up instead of the phase's, or 'any' for every matching target")
     .option('--secret-env <name>', 'environment variable holding the webhook secret', SECRET_ENV)
     .addOption(new Option('--skip <check...>', 'checks that may fail without failing the checklist').choices(CHECK_IDS.filter((c) => c !== 'start-time')))
@@ -65,13 +68,14 @@ export function registerPreflight(program: Command): void {
     .option('--json', 'print the checklist as JSON')
     .option('--timeout <duration>', 'timeout of each HTTP request', '10s')
     .action(async (flags: PreflightFlags) => {
-      const selector = selectorFlag(flags.selector);
-      const phase = Number(flags.phase);
-      if (!canaryPhases.some((p) => p.phase === phase)) {
-        throw new UserError(`--phase ${JSON.stringify(flags.phase)} is not a phase: use ${canaryPhases.map((p) => p.phase).join(', ')}`, PREFLIGHT_EXIT.usage);
+      const rb = await loadRunbook(flags.runbook);
+      const selector = selectorFlag(flags.selector ?? renderMatchers(canaryMatchersOf(rb)));
+      const phase = flags.phase === undefined ? rb.phases[0].phase : Number(flags.phase);
+      if (!rb.phases.some((p) => p.phase === phase)) {
+        throw new UserError(`--phase ${JSON.stringify(flags.phase)} is not a phase of the runbook: use ${rb.phases.map((p) => p.phase).join(', ')}`, PREFLIGHT_EXIT.usage);
       }
       let expected: string[];
-      if (flags.instances === undefined) expected = phaseInstances(phase);
+      if (flags.instances === undefined) expected = phaseInstances(rb, phase);
       else if (flags.instances.trim() === 'any') expected = [];
       else {
         expected = flags.instances.split(',').map((s) => s.trim());
@@ -96,6 +100,8 @@ export function registerPreflight(program: Command): void {
         throw err;
       }
       const result = await runPreflight({
+        runbook: rb,
+        phase,
         prometheus: flags.prometheus,
         auth,
         alertmanager: flags.alertmanager,

@@ -3,25 +3,27 @@ import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { rollbackDrain } from '../../../slo/canary.ts';
-import { DEFAULT_CANARY_SELECTOR } from '../../contract/selectors.ts';
+import { canaryMatchersOf } from '../../contract/runbook.ts';
+import { selector as renderMatchers } from '../../contract/selectors.ts';
 import { authFromEnv, PrometheusError } from '../../prometheus/client.ts';
 import { parseDuration } from '../../promql/duration.ts';
 import { DRAIN_FILE } from '../../rollback/index.ts';
 import { rollbackLogJournal } from '../../rollback/journal.ts';
 import { verifyDrain } from '../../rollback/verify.ts';
 import { UserError } from '../errors.ts';
+import { loadRunbook } from '../runbook.ts';
 import { durationMs, selectorFlag } from './gate.ts';
 
 export const ROLLBACK_EXIT = { drained: 0, flowing: 1, usage: 2, unknown: 3 } as const;
 
 interface VerifyFlags {
+  runbook?: string;
   prometheus: string;
   evidence?: string;
-  selector: string;
-  deadline: string;
+  selector?: string;
+  deadline?: string;
   interval: string;
-  rateWindow: string;
+  rateWindow?: string;
   maxRate: string;
   json?: boolean;
   timeout: string;
@@ -34,19 +36,24 @@ export function registerRollback(program: Command): void {
     .description("step 3: poll the canary's delivery rate until it is 0 on every instance, or the deadline passes")
     .requiredOption('--prometheus <url>', 'Prometheus-compatible query API')
     .option('--evidence <dir>', 'evidence folder: entries go to rollback_log.txt, the drain timeline to rollback_drain.json')
-    .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR)
-    .option('--deadline <duration>', "give up after this (the runbook's step 3 ends at minute 10)", `${rollbackDrain.deadlineMinutes}m`)
+    .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
+    .option('--selector <matchers>', "label matchers for the canary's series (default: the runbook's job on its canary track)")
+    .option('--deadline <duration>', "give up after this (default: the runbook's drain deadline; the webhook runbook's step 3 ends at minute 10)")
     .option('--interval <duration>', 'time between polls', '15s')
-    .option('--rate-window <duration>', 'rate() window of the delivery counter', rollbackDrain.rateWindow)
+    .option('--rate-window <duration>', "rate() window of the delivery counter (default: the runbook's)")
     .option('--max-rate <deliveries/s>', 'per-instance rate that still counts as stopped', '0')
     .option('--json', 'print the result and the drain timeline as JSON')
     .option('--timeout <duration>', 'timeout of each HTTP request', '10s')
     .action(async (flags: VerifyFlags) => {
-      const selector = selectorFlag(flags.selector);
-      const deadlineMs = durationMs('--deadline', flags.deadline);
+      const rb = await loadRunbook(flags.runbook);
+      const selector = selectorFlag(flags.selector ?? renderMatchers(canaryMatchersOf(rb)));
+      const deadline = flags.deadline ?? (rb.rollback ? `${rb.rollback.deadlineMinutes}m` : undefined);
+      const rateWindow = flags.rateWindow ?? rb.rollback?.rateWindow;
+      if (!deadline || !rateWindow) throw new UserError('the runbook sets no rollback drain policy: give --deadline and --rate-window', ROLLBACK_EXIT.usage);
+      const deadlineMs = durationMs('--deadline', deadline);
       const intervalMs = durationMs('--interval', flags.interval);
-      durationMs('--rate-window', flags.rateWindow);
-      if (parseDuration(flags.rateWindow) < 1) throw new UserError(`--rate-window ${flags.rateWindow} is shorter than a second`, ROLLBACK_EXIT.usage);
+      durationMs('--rate-window', rateWindow);
+      if (parseDuration(rateWindow) < 1) throw new UserError(`--rate-window ${rateWindow} is shorter than a second`, ROLLBACK_EXIT.usage);
       const maxRate = Number(flags.maxRate);
       if (flags.maxRate.trim() === '' || !Number.isFinite(maxRate) || maxRate < 0) throw new UserError(`--max-rate ${JSON.stringify(flags.maxRate)} is not a rate >= 0`, ROLLBACK_EXIT.usage);
       if (flags.evidence && !(existsSync(flags.evidence) && statSync(flags.evidence).isDirectory())) throw new UserError(`--evidence ${flags.evidence}: no such folder`, ROLLBACK_EXIT.usage);
@@ -69,7 +76,8 @@ export function registerRollback(program: Command): void {
         selector,
         deadlineMs,
         intervalMs,
-        rateWindow: flags.rateWindow,
+        rateWindow,
+        deliveryMetric: rb.metrics.deliveryTotal.name,
         maxRate,
         timeoutMs: durationMs('--timeout', flags.timeout),
         journal: flags.evidence ? rollbackLogJournal(flags.evidence) : undefined,

@@ -3,14 +3,14 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { slos } from '../../../slo/index.ts';
-import { burnRatePolicy } from '../../../slo/policy.ts';
+import type { SloDef } from '../../slo/types.ts';
 import { lineChart } from '../../charts/svg.ts';
 import { toRfc3339 } from '../../evidence/verdict.ts';
 import { authFromEnv, PrometheusClient, PrometheusError } from '../../prometheus/client.ts';
 import { fetchBurnDown, fetchSloStatus } from '../../slo/status-query.ts';
 import { sloVerdict, type SloGroupStatus } from '../../slo/status.ts';
 import { UserError } from '../errors.ts';
+import { loadRunbook } from '../runbook.ts';
 import { durationMs, instant } from './gate.ts';
 
 export const SLO_STATUS_EXIT = { ok: 0, breach: 1, usage: 2, unknown: 3 } as const;
@@ -19,6 +19,7 @@ export const SLO_STATUS_FILE = 'slo/slo_status.json';
 export const burnDownFile = (slo: string, group: Record<string, string>) => `slo/${[slo, ...Object.values(group)].join('_')}_burndown.svg`;
 
 interface SloFlags {
+  runbook?: string;
   prometheus: string;
   slo?: string[];
   at?: string;
@@ -61,15 +62,17 @@ export function registerSlo(program: Command): void {
     .command('status')
     .description('per SLO: objective, achieved, budget left (percent, time at the current burn), burn per policy window, firing alerts')
     .requiredOption('--prometheus <url>', 'Prometheus with the generated SLO recording rules loaded')
-    .option('--slo <name...>', `only these SLOs (${slos.map((s) => s.name).join(', ')})`)
+    .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
+    .option('--slo <name...>', "only these of the runbook's SLOs")
     .option('--at <rfc3339>', 'evaluate at this time instead of now')
     .option('--json', 'print the status as JSON')
     .option('--out <dir>', `also write ${SLO_STATUS_FILE} and a budget burn-down SVG per SLO into this (evidence) folder`)
     .option('--timeout <duration>', 'timeout of each HTTP request', '10s')
     .action(async (flags: SloFlags) => {
-      const chosen = flags.slo?.length ? flags.slo.map((n) => slos.find((s) => s.name === n) ?? n) : slos;
-      const unknown = chosen.filter((s) => typeof s === 'string');
-      if (unknown.length) throw new UserError(`--slo ${unknown.join(', ')}: no such SLO (known: ${slos.map((s) => s.name).join(', ')})`, SLO_STATUS_EXIT.usage);
+      const rb = await loadRunbook(flags.runbook);
+      const unknown = (flags.slo ?? []).filter((n) => !rb.slos.some((s) => s.name === n));
+      if (unknown.length) throw new UserError(`--slo ${unknown.join(', ')}: no such SLO (known: ${rb.slos.map((s) => s.name).join(', ')})`, SLO_STATUS_EXIT.usage);
+      const chosen: readonly SloDef[] = flags.slo?.length ? rb.slos.filter((s) => flags.slo!.includes(s.name)) : rb.slos;
       if (flags.out && existsSync(flags.out) && !statSync(flags.out).isDirectory()) throw new UserError(`--out ${flags.out} is a file, not a folder`, SLO_STATUS_EXIT.usage);
       const time = flags.at ? instant('--at', flags.at) : Date.now() / 1000;
       let client: PrometheusClient;
@@ -82,7 +85,7 @@ export function registerSlo(program: Command): void {
       try {
         let groups: SloGroupStatus[];
         try {
-          groups = (await Promise.all((chosen as typeof slos[number][]).map((s) => fetchSloStatus(client, s, burnRatePolicy, time)))).flat();
+          groups = (await Promise.all(chosen.map((s) => fetchSloStatus(client, s, rb.burnRatePolicy, rb.windows.sliWindows, time)))).flat();
         } catch (err) {
           if (err instanceof PrometheusError && err.kind === 'bad_request' && !err.status) throw new UserError(err.message, SLO_STATUS_EXIT.usage);
           throw new UserError(`cannot read the SLO records: ${(err as Error).message}`, SLO_STATUS_EXIT.unknown);
@@ -92,7 +95,7 @@ export function registerSlo(program: Command): void {
         if (flags.out) {
           await mkdir(path.join(flags.out, path.dirname(SLO_STATUS_FILE)), { recursive: true });
           await writeFile(path.join(flags.out, SLO_STATUS_FILE), JSON.stringify(doc, null, 2) + '\n');
-          for (const s of chosen as typeof slos[number][]) {
+          for (const s of chosen) {
             const downs = await fetchBurnDown(client, s, time).catch((err: Error) => {
               process.stderr.write(`slogate: warning: no burn-down chart for ${s.name}: ${err.message}\n`);
               return [];

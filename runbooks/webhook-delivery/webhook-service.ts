@@ -1,12 +1,12 @@
 // Service alerts of seeds 002 and 003 that the canary's 12 do not cover, in their own
 // group `webhook_service`. They watch every instance of the service (both tracks), each
-// against a threshold in thresholds.ts or against the instance's own previous day.
-// Queue backlog and DLQ growth are already two of the canary's 12 (alerts/webhook-canary.ts)
+// against a threshold in service-thresholds.ts or against the instance's own previous day.
+// Queue backlog and DLQ growth are already two of the canary's 12 (alerts.ts)
 // and service-wide there, so they are not repeated here: two rules with one meaning would page twice.
-import { CIRCUIT_BREAKER_STATES, metrics } from '../src/contract/metrics.ts';
-import { selector, serviceMatchers } from '../src/contract/selectors.ts';
-import type { AlertDef, AlertGroupDef } from '../src/rules/alert.ts';
-import { serviceAlertThresholds as t } from './thresholds.ts';
+import { CIRCUIT_BREAKER_STATES, metrics } from '../../src/contract/metrics.ts';
+import { selector, serviceMatchers } from '../../src/contract/selectors.ts';
+import type { AlertDef, AlertGroupDef } from '../../src/rules/alert.ts';
+import { serviceAlertThresholds as t } from './service-thresholds.ts';
 
 const sel = selector(serviceMatchers);
 const byInstance = 'sum by (instance, track)';

@@ -1,6 +1,6 @@
-import { canaryAlertGroup } from './webhook-canary.ts';
+import { canaryAlertGroup } from './alerts.ts';
 import { serviceAlertGroup } from './webhook-service.ts';
-import type { AlertGroupDef } from '../src/rules/alert.ts';
+import type { AlertGroupDef } from '../../src/rules/alert.ts';
 
 export const alertGroups: readonly AlertGroupDef[] = [canaryAlertGroup, serviceAlertGroup];
 export { canaryAlertGroup, serviceAlertGroup };
