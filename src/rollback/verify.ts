@@ -4,6 +4,7 @@
 import { toRfc3339 } from '../evidence/verdict.ts';
 import { PrometheusClient, type PrometheusAuth } from '../prometheus/client.ts';
 import { sumOf } from '../promql/query.ts';
+import { lineChart } from '../charts/svg.ts';
 import { describeSample, drainOutcome, isDrained, totalRate, type DrainOutcome, type DrainSample } from './drain.ts';
 import type { RollbackJournal } from './journal.ts';
 
@@ -107,4 +108,10 @@ export async function verifyDrain(o: VerifyOptions): Promise<{ outcome: DrainOut
       samples: samples.map((s) => ({ t: toRfc3339(s.t), total: totalRate(s), per_instance: s.perInstance, ...(s.error ? { error: s.error } : {}) })),
     },
   };
+}
+
+/** The drain as a picture: the canary's total delivery rate at each poll. */
+export function drainChartSvg(t: DrainTimeline): string {
+  const points = t.samples.map((x) => [Date.parse(x.t) / 1000, x.total ?? Number.NaN] as [number, number]);
+  return lineChart({ title: `Canary delivery rate while draining (${t.result})`, unit: 'deliveries/s', points, yMin: 0, width: 900, height: 360 });
 }

@@ -115,3 +115,7 @@ export function sloVerdict(groups: readonly SloGroupStatus[]): SloVerdict {
 
 /** The budget as a ratio, for messages ("1% of requests may fail"). */
 export const budgetText = (slo: SloDef) => decimal(errorBudget(slo));
+
+/** Where `slo status --out` writes into an evidence folder; the report reads them. */
+export const SLO_STATUS_FILE = 'slo/slo_status.json';
+export const burnDownFile = (slo: string, group: Record<string, string>) => `slo/${[slo, ...Object.values(group)].join('_')}_burndown.svg`;

@@ -1,7 +1,7 @@
 // `slogate rollback verify` against a real Prometheus scraping simulated instances every
 // second: traffic that stops in the middle of the verification, traffic that never stops,
 // a Prometheus that is not there and a selector that matches nothing.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,7 @@ describe('slogate rollback verify', () => {
     expect(log[1]).toMatch(/ - DRAIN NOT VERIFIED: still sending at the deadline: webhook-sender-00/);
     const drain = JSON.parse(readFileSync(join(d, 'rollback_drain.json'), 'utf8'));
     expect(drain).toMatchObject({ result: 'flowing', drained_at: null, deadline_seconds: 5 });
+    expect(readFileSync(join(d, 'rollback_drain.svg'), 'utf8')).toContain('Canary delivery rate while draining (flowing)');
     expect(drain.still_sending.map((s: { instance: string }) => s.instance).sort()).toEqual(CANARY);
     expect(drain.samples.every((s: { total: number }) => s.total > 0)).toBe(true);
   }, 60_000);
@@ -78,6 +79,16 @@ describe('slogate rollback verify', () => {
     const log = readFileSync(join(d, 'rollback_log.txt'), 'utf8').trim().split('\n');
     expect(log.map((l) => l.replace(/^\S+ - /, '').replace(/:.*/, ''))).toEqual(['DRAIN VERIFY STARTED', 'TRAFFIC AT ZERO', 'DRAIN VERIFIED']);
     expect(r.stderr).toMatch(/traffic stopped on all 2 instances/);
+    // rollback step 4: the rollback report carries the drain timeline
+    writeFileSync(join(d, 'start_time.txt'), '2025-09-01T06:00:00Z\n');
+    copyFileSync('test/report/fixtures/verdict_T+24h_rollback.json', join(d, 'verdict_T+24h.json'));
+    const report = await slogateAsync(['report', '--kind', 'rollback', '--evidence', d]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toContain(`## Traffic drain (step 3)\n\n\`slogate rollback verify\`: **drained**. Started ${drain.started}, traffic at 0 at ${drain.drained_at} (${drain.drain_seconds} s)`);
+    expect(report.stdout).toContain(`| ${drain.samples.at(-1).t} | 0/s | 2 |`);
+    expect(report.stdout).toContain('![Canary delivery rate while draining](');
+    expect(report.stdout).toMatch(/- \[x\] \*\*Step 3\*\* \(5-10 min\): Verify webhook traffic stops\. _slogate rollback verify: traffic reached 0 at /);
+    expect(report.stdout).toMatch(/\| T\+[^|]+ \| TRAFFIC AT ZERO: every canary instance/);
     // the stable track kept delivering all along
     expect(Number((await instantQuery(live.stack.prometheusUrl, 'sum(rate(webhook_delivery_total{track="stable"}[5s]))'))[0].value[1])).toBeGreaterThan(0);
   }, 90_000);

@@ -2,7 +2,7 @@
 // (promtool tsdb create-blocks-from openmetrics) and evaluating the generated SLO rules on
 // it. Every expected number is worked out by hand from the history below.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -132,6 +132,21 @@ describe('slogate slo status on backfilled history', () => {
       expect(existsSync(svg), svg).toBe(true);
       expect(readFileSync(svg, 'utf8')).toContain('error budget left over 30d');
     }
+    // the checkpoint report gets an SLO section with the burn-down charts, and the rollout timeline
+    writeFileSync(join(out, 'start_time.txt'), '2025-09-01T06:00:00Z\n');
+    copyFileSync('test/report/fixtures/verdict_T+30m_marginal.json', join(out, 'verdict_T+30m.json'));
+    const md = join(out, 'report.md');
+    const rep = await slogateAsync(['report', '--evidence', out, '--output', md]);
+    expect(rep.code, rep.stderr).toBe(0);
+    const text = readFileSync(md, 'utf8');
+    expect(text).toContain('## SLOs');
+    expect(text).toMatch(/\| webhook-delivery-availability \| track=canary \| 99% \| 99\.250% \| 25\.0% \| 90\.0 h \| 2\.00x \(1h\) \| none \| {2}\|/);
+    expect(text).toMatch(/\| webhook-delivery-latency \| track=stable \| 95% \| 80\.000% \| -300\.0% \| exhausted \|.*\| ❌ \|/);
+    expect(text).toContain('![webhook-delivery-availability_canary budget burn-down](');
+    expect(text).toMatch(/\| T\+30m \| 2025-09-01T06:25:00Z \| 2025-09-01T06:35:00Z \| marginal \|/);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<figure class="chart" id="rollout-timeline"><svg');
+    expect((html.match(/error budget burn-down<\/figcaption>/g) ?? []).length).toBe(4);
   }, 60_000);
 
   it('a Prometheus without the SLO records cannot tell: exit 3; one that is down: exit 3', async () => {

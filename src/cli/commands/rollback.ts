@@ -7,7 +7,7 @@ import { canaryMatchersOf } from '../../contract/runbook.ts';
 import { selector as renderMatchers } from '../../contract/selectors.ts';
 import { authFromEnv, PrometheusError } from '../../prometheus/client.ts';
 import { parseDuration } from '../../promql/duration.ts';
-import { DRAIN_FILE } from '../../rollback/index.ts';
+import { DRAIN_CHART_FILE, DRAIN_FILE, drainChartSvg } from '../../rollback/index.ts';
 import { rollbackLogJournal } from '../../rollback/journal.ts';
 import { verifyDrain } from '../../rollback/verify.ts';
 import { UserError } from '../errors.ts';
@@ -83,7 +83,10 @@ export function registerRollback(program: Command): void {
         journal: flags.evidence ? rollbackLogJournal(flags.evidence) : undefined,
         onSample: (s, line) => process.stderr.write(`${new Date(s.t * 1000).toISOString().slice(11, 19)} +${Math.round((s.t * 1000 - t0) / 1000)}s  ${line}\n`),
       });
-      if (flags.evidence) await writeFile(path.join(flags.evidence, DRAIN_FILE), JSON.stringify(timeline, null, 2) + '\n');
+      if (flags.evidence) {
+        await writeFile(path.join(flags.evidence, DRAIN_FILE), JSON.stringify(timeline, null, 2) + '\n');
+        await writeFile(path.join(flags.evidence, DRAIN_CHART_FILE), drainChartSvg(timeline));
+      }
       if (flags.json) process.stdout.write(JSON.stringify(timeline, null, 2) + '\n');
       else if (outcome.result === 'drained') process.stdout.write(`drained: canary traffic reached 0 at ${timeline.drained_at}, ${timeline.drain_seconds} s after the verification started\n`);
       else if (outcome.result === 'flowing') process.stdout.write(`NOT drained after ${timeline.deadline_seconds} s: still sending: ${outcome.sending.map((x) => `${x.instance} ${x.rate.toFixed(2)}/s`).join(', ')}\n`);

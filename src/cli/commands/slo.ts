@@ -8,15 +8,12 @@ import { lineChart } from '../../charts/svg.ts';
 import { toRfc3339 } from '../../evidence/verdict.ts';
 import { authFromEnv, PrometheusClient, PrometheusError } from '../../prometheus/client.ts';
 import { fetchBurnDown, fetchSloStatus } from '../../slo/status-query.ts';
-import { sloVerdict, type SloGroupStatus } from '../../slo/status.ts';
+import { burnDownFile, SLO_STATUS_FILE, sloVerdict, type SloGroupStatus } from '../../slo/status.ts';
 import { UserError } from '../errors.ts';
 import { loadRunbook } from '../runbook.ts';
 import { durationMs, instant } from './gate.ts';
 
 export const SLO_STATUS_EXIT = { ok: 0, breach: 1, usage: 2, unknown: 3 } as const;
-/** Files `--out` writes into an evidence folder; the report reads them. */
-export const SLO_STATUS_FILE = 'slo/slo_status.json';
-export const burnDownFile = (slo: string, group: Record<string, string>) => `slo/${[slo, ...Object.values(group)].join('_')}_burndown.svg`;
 
 interface SloFlags {
   runbook?: string;
