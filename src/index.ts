@@ -10,3 +10,21 @@ export type { AlertDef, AlertGroupDef, Severity } from './rules/alert.ts';
 export { buildArtefacts, DefinitionError, type Artefact, type Definitions } from './generate/artefacts.ts';
 export { writeArtefacts, compareArtefacts } from './generate/output.ts';
 export { lintGenerated } from './generate/lint.ts';
+export {
+  compareRuleGroup,
+  checkLoadedGroup,
+  fetchLoadedRuleGroups,
+  parseRulesResponse,
+  expectedAlertGroup,
+  expectedGroupsFromRuleFile,
+  normalizeExpr,
+  describeProblem,
+  describeReport,
+  type ExpectedGroup,
+  type ExpectedRule,
+  type LoadedGroup,
+  type LoadedRule,
+  type RuleGroupProblem,
+  type RuleGroupReport,
+  type CompareOptions,
+} from './rules/loaded.ts';
