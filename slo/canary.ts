@@ -92,6 +92,18 @@ export const CHECKPOINT_EARLIEST_MINUTES: Readonly<Record<CheckpointName, number
   '48h': 2870,
 };
 
+/**
+ * How late each checkpoint may be taken, in minutes after T+0: T+30m until T+35m, T+2h
+ * until T+2h10m, T+24h until T+24h30m, and T+48h by the same 30 minutes. A longer window
+ * is not that checkpoint's evidence any more: the checkpoint was missed.
+ */
+export const CHECKPOINT_LATEST_MINUTES: Readonly<Record<CheckpointName, number>> = {
+  '30m': 35,
+  '2h': 130,
+  '24h': 1470,
+  '48h': 2910,
+};
+
 /** The instance naming scheme of the runbook (webhook-sender-001 …). */
 export const INSTANCE_NAME_PATTERN = 'webhook-sender-%03d';
 

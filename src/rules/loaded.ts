@@ -281,6 +281,38 @@ export function describeReport(r: RuleGroupReport): string[] {
   return r.problems.map((p) => describeProblem(r.group, p));
 }
 
+/**
+ * Where a rule group's recorded evaluations leave the window uncovered. `points` is a range
+ * query over the window at `stepSeconds`: in `timestamp` mode each value is the group's
+ * last evaluation time (Prometheus's `prometheus_rule_group_last_evaluation_timestamp_seconds`),
+ * covered while it is at most `limitSeconds` old; in `count` mode each value counts the
+ * evaluations of the last `limitSeconds` (vmalert's `vmalert_iteration_total`), covered while
+ * above 0. A step without a point is uncovered. Pure.
+ */
+export function evaluationGaps(
+  points: readonly (readonly [number, number])[],
+  window: { start: number; end: number },
+  stepSeconds: number,
+  limitSeconds: number,
+  mode: 'timestamp' | 'count',
+): { from: number; to: number }[] {
+  const at = new Map<number, number>();
+  for (const [t, v] of points) at.set(Math.round(t), v);
+  const gaps: { from: number; to: number }[] = [];
+  let open: { from: number; to: number } | null = null;
+  for (let t = window.start; t <= window.end + 1e-6; t += stepSeconds) {
+    const v = at.get(Math.round(t));
+    const covered = v !== undefined && !Number.isNaN(v) && (mode === 'timestamp' ? t - v <= limitSeconds : v > 0);
+    if (covered) {
+      if (open) gaps.push(open);
+      open = null;
+    } else if (open) open.to = Math.min(window.end, t);
+    else open = { from: Math.max(window.start, mode === 'timestamp' && v !== undefined && !Number.isNaN(v) ? v : t - stepSeconds), to: Math.min(window.end, t) };
+  }
+  if (open) gaps.push(open);
+  return gaps.map((g) => ({ from: Math.max(window.start, g.from), to: g.to }));
+}
+
 // ---- the thin shell: /api/v1/rules (Prometheus, Thanos Query, Mimir's ruler, vmalert) ----
 
 /** Fetches and parses the loaded rule groups. Throws PrometheusError on a malformed answer. */

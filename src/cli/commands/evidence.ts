@@ -5,6 +5,7 @@ import { runGate, summaryFromResult, verdictJson } from '../../gate/index.ts';
 import { PrometheusClient, PrometheusError, authFromEnv } from '../../prometheus/client.ts';
 import { collectEvidence, driftCount, EvidenceError, grafanaTokenFromEnv, ManifestError, verdictProblems, verifyEvidence, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
 import { UserError } from '../errors.ts';
+import { canarySelector } from '../../gate/index.ts';
 import { addGateRunOptions, asUserError, durationMs, gateOptionsFromFlags, selectorFlag, type GateRunFlags } from './gate.ts';
 
 interface CollectFlags extends GateRunFlags {
@@ -46,7 +47,7 @@ export function registerEvidence(program: Command): void {
     .option('--grafana <url>', 'render the four panels with Grafana (token from GRAFANA_TOKEN); default: draw them as SVG');
   addGateRunOptions(collect, false)
     .action(async (flags: CollectFlags) => {
-      const selector = selectorFlag(flags.selector);
+      const selector = canarySelector(flags.selector === undefined ? undefined : selectorFlag(flags.selector)).selector;
       let verdict: VerdictDoc;
       let summary: unknown;
       let series: { success_rate: [number, number][]; p95_ms: [number, number][] } | undefined;

@@ -71,7 +71,8 @@ export interface GateRunFlags {
   checkpoint?: string;
   at?: string;
   phase: string;
-  selector: string;
+  selector?: string;
+  rulesUrl?: string;
   logs?: string[];
   skip?: string[];
   minDeliveries: string;
@@ -108,7 +109,8 @@ export function addGateRunOptions(cmd: Command, required: boolean): Command {
   return cmd
     .option('--at <rfc3339>', 'end of the window (default: now)')
     .option('--phase <percent>', `traffic share of the canary: ${canaryPhases.map((p) => p.phase).join(', ')}`, String(canaryPhases[0].phase))
-    .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR)
+    .option('--selector <matchers>', `label matchers added to the canary's ${DEFAULT_CANARY_SELECTOR} (naming job or track replaces that one)`)
+    .option('--rules-url <url>', 'where /api/v1/rules is served, if not by --prometheus (a ruler, vmalert, Mimir)')
     .option('--logs <path-or-glob...>', 'canary logs to scan for PII')
     .addOption(new Option('--skip <evidence...>', 'decide without this evidence (recorded in the output)').choices(['pii']))
     .option('--min-deliveries <n>', 'fewer deliveries in the window is inconclusive', String(canaryGates.minDeliveries))
@@ -139,7 +141,8 @@ export function gateOptionsFromFlags(flags: GateRunFlags): GateOptions {
     at: end,
     checkpoint: flags.checkpoint as CheckpointName,
     phase: phase as PhaseNumber,
-    selector: selectorFlag(flags.selector),
+    ...(flags.selector !== undefined ? { selector: selectorFlag(flags.selector) } : {}),
+    ...(flags.rulesUrl !== undefined ? { rulesUrl: flags.rulesUrl } : {}),
     logs: flags.logs,
     skip: flags.skip,
     minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries, 0),
@@ -170,6 +173,7 @@ export function registerGate(program: Command): void {
         });
         for (const line of ev.incomplete) process.stderr.write(`slogate: evidence incomplete: ${line}\n`);
       }
+      if (result.selector_warning) process.stderr.write(`slogate: warning: ${result.selector_warning}\n`);
       process.stdout.write(flags.json ? JSON.stringify(verdictJson(result)) + '\n' : verdictTable(result));
       process.exitCode = GATE_EXIT[result.verdict];
     });

@@ -12,7 +12,7 @@ interface MetricsFlags {
   start: string;
   window: string;
   output: string;
-  selector: string;
+  selector?: string;
   logs?: string[];
   timeout: string;
   deadline: string;
@@ -27,7 +27,7 @@ export function registerMetrics(program: Command): void {
     .requiredOption('--start <rfc3339>', "the canary's T+0")
     .requiredOption('--window <window>', 'from T+0 (30m, 2h, 24h) or an hour of the canary (Nh-Mh, e.g. 3h-4h)')
     .requiredOption('--output <file>', 'where to write the summary JSON')
-    .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR)
+    .option('--selector <matchers>', `label matchers added to the canary's ${DEFAULT_CANARY_SELECTOR} (naming job or track replaces that one)`)
     .option('--logs <path-or-glob...>', 'canary logs to scan for PII (pii_leaks is null without)')
     .option('--timeout <duration>', 'timeout of each HTTP request', '10s')
     .option('--deadline <duration>', 'give up after this', '60s')
@@ -37,7 +37,7 @@ export function registerMetrics(program: Command): void {
       const w = parseSummaryWindow(flags.window);
       if (!w) throw new UserError(`--window ${JSON.stringify(flags.window)} is not a window: use 30m, 2h, 24h or Nh-Mh such as 3h-4h`, GATE_EXIT.usage);
       notInTheFuture('--window', flags.window, t0 + w.to);
-      const selErr = checkSelector(flags.selector);
+      const selErr = flags.selector === undefined ? null : checkSelector(flags.selector);
       if (selErr) throw new UserError(selErr, GATE_EXIT.usage);
       const g = await gatherEvidence({
         prometheus: flags.prometheus,
@@ -47,6 +47,7 @@ export function registerMetrics(program: Command): void {
         logs: flags.logs,
         skip: flags.logs?.length ? [] : ['pii'],
         series: false,
+        rules: false,
         timeoutMs: durationMs('--timeout', flags.timeout),
         deadlineMs: durationMs('--deadline', flags.deadline),
         concurrency: positiveInt('--concurrency', flags.concurrency),
