@@ -1,10 +1,9 @@
 // The gate's decision: plain numbers and series in, a verdict out. No I/O here, so
 // every checkpoint x phase x status combination is tested as a table.
-import { canaryPhases, CHECKPOINT_EARLIEST_MINUTES, CHECKPOINT_LATEST_MINUTES, CHECKPOINT_MINUTES, type CanaryPhase, type CheckpointName } from '../../slo/canary.ts';
+import type { CanaryPhase, CheckpointName, GateThresholds, Runbook } from '../contract/runbook.ts';
 import { defaultChecks, type Check, type CheckContext, type GateCheck } from './checks/index.ts';
 import { DEFAULT_TIME_SCALE, scaledTimes, type GateEvidence, type GateMetrics, type PhaseNumber, type Verdict } from './evidence.ts';
 import { fmt, round, showScale } from './format.ts';
-import { defaultThresholds, type GateThresholds } from './policy.ts';
 
 export type { Check, CheckName, GateCheck } from './checks/index.ts';
 export * from './evidence.ts';
@@ -20,7 +19,6 @@ export const GATE_EXIT = {
   marginal: 4,
 } as const satisfies Record<Verdict | 'usage', number>;
 
-export { CHECKPOINT_EARLIEST_MINUTES, CHECKPOINT_LATEST_MINUTES };
 
 export interface Decision {
   verdict: Verdict;
@@ -42,11 +40,11 @@ export interface Decision {
 }
 
 /** The phase's definition, or a sentence saying why the pair is not a runbook checkpoint. */
-export function checkpointRule(phase: number, checkpoint: string): { phase: CanaryPhase; final: boolean } | { error: string } {
-  const p = canaryPhases.find((x) => x.phase === phase);
-  if (!p) return { error: `--phase ${phase} is not a canary phase (use ${canaryPhases.map((x) => x.phase).join(', ')})` };
-  if (!(checkpoint in CHECKPOINT_MINUTES)) return { error: `--checkpoint ${checkpoint} is not a checkpoint (use ${Object.keys(CHECKPOINT_MINUTES).join(', ')})` };
-  if (!p.checkpoints.includes(checkpoint as CheckpointName)) {
+export function checkpointRule(rb: Runbook, phase: number, checkpoint: string): { phase: CanaryPhase; final: boolean } | { error: string } {
+  const p = rb.phases.find((x) => x.phase === phase);
+  if (!p) return { error: `--phase ${phase} is not a canary phase (use ${rb.phases.map((x) => x.phase).join(', ')})` };
+  if (!Object.hasOwn(rb.checkpoints, checkpoint)) return { error: `--checkpoint ${checkpoint} is not a checkpoint (use ${Object.keys(rb.checkpoints).join(', ')})` };
+  if (!p.checkpoints.includes(checkpoint)) {
     return {
       error: p.checkpoints.length
         ? `phase ${phase} has no ${checkpoint} checkpoint (its checkpoints: ${p.checkpoints.join(', ')})`
@@ -60,12 +58,12 @@ export function checkpointRule(phase: number, checkpoint: string): { phase: Cana
  * The verdict from a list of checks. Pure: the evidence and the rules in, the decision
  * out. `checks` defaults to the runbook's list; a runbook may pass its own.
  */
-export function decide(e: GateEvidence, opts: DecideOptions = {}): Decision {
-  const rule = checkpointRule(e.phase, e.checkpoint);
+export function decide(e: GateEvidence, rb: Runbook, opts: DecideOptions = {}): Decision {
+  const rule = checkpointRule(rb, e.phase, e.checkpoint);
   if ('error' in rule) throw new RangeError(rule.error);
   const final = rule.final;
   const scale = e.timeScale ?? DEFAULT_TIME_SCALE;
-  const times = scaledTimes(scale);
+  const times = scaledTimes(rb.windows, scale);
   const scaled = scale !== 1;
   // Under a time scale every minute below is a scaled minute: a real minute divided by the
   // factor (at 1/60 a real second stands for a runbook minute). Rounding absorbs 0.0166667 ~ 1/60.
@@ -76,7 +74,8 @@ export function decide(e: GateEvidence, opts: DecideOptions = {}): Decision {
     evidence: e,
     checkpoint: e.checkpoint,
     final,
-    thresholds: opts.thresholds ?? defaultThresholds,
+    runbook: rb,
+    thresholds: opts.thresholds ?? rb.gates,
     // a missed target is a rollback at the final checkpoint and a warning before it
     missStatus: final ? 'fail' : 'warn',
     windowMinutes: toScaled((e.window.end - e.window.start) / 60),
@@ -129,7 +128,7 @@ export function decide(e: GateEvidence, opts: DecideOptions = {}): Decision {
 }
 
 export interface DecideOptions {
-  /** The checks to run (default: the runbook's list). */
+  /** The checks to run (default: the built-in list). */
   checks?: readonly GateCheck[];
   /** The numbers they are built from (default: the runbook's gates). */
   thresholds?: GateThresholds;

@@ -1,26 +1,18 @@
 // The gate's evidence as plain data, and the primitives checks read it with. No I/O,
 // no decision: the checks (src/gate/checks/) and decide() build on this.
-import type { CanaryPhase, CheckpointName } from '../../slo/canary.ts';
+import type { CheckpointName, RunbookWindows } from '../contract/runbook.ts';
+import { parseDuration } from '../promql/duration.ts';
 import type { RuleGroupReport } from '../rules/loaded.ts';
 
 export type Verdict = 'promote' | 'continue' | 'marginal' | 'rollback' | 'inconclusive';
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'critical' | 'no_data';
-export type PhaseNumber = CanaryPhase['phase'];
+export type PhaseNumber = number;
 
-/** The step of the sustained-breach series, in seconds (the runbook's `step=60s`). */
-export const SERIES_STEP_SECONDS = 60;
-/** The rate window of the sustained-breach series (the runbook's `[5m]`). */
-export const SERIES_RATE_WINDOW = '5m';
-const SERIES_RATE_WINDOW_SECONDS = 300;
 /**
  * The shortest rate window a time-scaled series uses: `rate()` needs two samples in its
  * window, and a few more keep a 1 s scrape interval from making it jumpy.
  */
 export const MIN_SCALED_RATE_WINDOW_SECONDS = 4;
-const DAY_MINUTES = 1440;
-const DAY_SECONDS = DAY_MINUTES * 60;
-/** The step of the worst-24h circuit-breaker range query (48h windows). */
-const CB_24H_STEP_SECONDS = 300;
 
 /**
  * `--time-scale`: every time constant of the decision is multiplied by this factor, so a
@@ -36,24 +28,26 @@ export function checkTimeScale(scale: number): string | null {
 
 /**
  * The time constants of the decision at a time scale. PromQL durations are whole seconds;
- * at scale 1 they are exactly the runbook's (`5m`, `24h`, 60 s steps).
+ * at scale 1 they are exactly the runbook's (its rate window, its circuit-breaker day, its step).
  */
-export function scaledTimes(scale = DEFAULT_TIME_SCALE) {
+export function scaledTimes(windows: RunbookWindows, scale = DEFAULT_TIME_SCALE) {
   const err = checkTimeScale(scale);
   if (err) throw new RangeError(err);
   const unscaled = scale === 1;
+  const rateSeconds = parseDuration(windows.rate);
+  const daySeconds = parseDuration(windows.circuitBreakerDay);
   const seconds = (s: number, min: number) => Math.max(min, Math.round(s * scale));
   return {
     scale,
     /** Step of the sustained series, in seconds (60 s, at least 1 s). */
-    seriesStepSeconds: unscaled ? SERIES_STEP_SECONDS : seconds(SERIES_STEP_SECONDS, 1),
+    seriesStepSeconds: unscaled ? windows.seriesStepSeconds : seconds(windows.seriesStepSeconds, 1),
     /** Rate window of the sustained series (`5m`, at least a few seconds). */
-    seriesRateWindow: unscaled ? SERIES_RATE_WINDOW : `${seconds(SERIES_RATE_WINDOW_SECONDS, MIN_SCALED_RATE_WINDOW_SECONDS)}s`,
+    seriesRateWindow: unscaled ? windows.rate : `${seconds(rateSeconds, MIN_SCALED_RATE_WINDOW_SECONDS)}s`,
     /** The sliding 24h of a 48h window's circuit breaker check. */
-    day: unscaled ? '24h' : `${seconds(DAY_SECONDS, 1)}s`,
-    daySeconds: unscaled ? DAY_SECONDS : seconds(DAY_SECONDS, 1),
-    /** Step of the worst-24h range query. */
-    cb24hStepSeconds: unscaled ? CB_24H_STEP_SECONDS : seconds(CB_24H_STEP_SECONDS, 1),
+    day: unscaled ? windows.circuitBreakerDay : `${seconds(daySeconds, 1)}s`,
+    daySeconds: unscaled ? daySeconds : seconds(daySeconds, 1),
+    /** The runbook's day in unscaled minutes (pro-rating of the breaker target). */
+    dayMinutes: daySeconds / 60,
   };
 }
 
@@ -110,19 +104,22 @@ export type RuleCoverage =
   | { recorded: true; source: string; gaps: readonly { from: number; to: number }[] }
   | { recorded: false; why: string };
 
-export interface RulesEvidence {
+/** One alert rule group of the runbook as the backend runs it. */
+export interface RuleGroupEvidence {
   report: RuleGroupReport;
   coverage: RuleCoverage;
 }
 
-/** The quantile the latency gate reads. */
-export const LATENCY_QUANTILE = 0.95;
+/** Every alert rule group of the runbook. */
+export interface RulesEvidence {
+  groups: readonly RuleGroupEvidence[];
+}
 
 /**
  * The largest finite bucket bound (seconds) when the quantile lies above it (in the `+Inf`
  * bucket), or null. Buckets with the same bound (`le="2"` and `le="2.0"`) are merged.
  */
-export function quantileAboveLargestBound(buckets: readonly (readonly [number, number])[], q = LATENCY_QUANTILE): number | null {
+export function quantileAboveLargestBound(buckets: readonly (readonly [number, number])[], q: number): number | null {
   const byBound = new Map<number, number>();
   for (const [le, count] of buckets) if (!Number.isNaN(le) && !Number.isNaN(count)) byBound.set(le, (byBound.get(le) ?? 0) + count);
   const total = byBound.get(Infinity);
@@ -144,13 +141,13 @@ export interface GateMetrics {
 }
 
 /** Longest run of consecutive points (no gaps) for which `bad` holds, in minutes (each point standing for its step). */
-export function longestRunMinutes(points: readonly Point[], bad: (v: number) => boolean, stepSeconds = SERIES_STEP_SECONDS): { minutes: number; from: number | null } {
+export function longestRunMinutes(points: readonly Point[], bad: (v: number) => boolean, stepSeconds: number): { minutes: number; from: number | null } {
   const r = longestRun(points, bad, stepSeconds);
   return { minutes: (r.points * stepSeconds) / 60, from: r.from };
 }
 
 /** Longest run of consecutive points (no gaps) for which `bad` holds: how many, and the first one's time. */
-export function longestRun(points: readonly Point[], bad: (v: number) => boolean, stepSeconds = SERIES_STEP_SECONDS): { points: number; from: number | null } {
+export function longestRun(points: readonly Point[], bad: (v: number) => boolean, stepSeconds: number): { points: number; from: number | null } {
   let best = 0;
   let bestFrom: number | null = null;
   let run = 0;

@@ -1,8 +1,6 @@
 // Public API of the gate: `slogate gate`, `slogate metrics` and the evidence bundle call this.
 export {
   GATE_EXIT,
-  CHECKPOINT_EARLIEST_MINUTES,
-  SERIES_STEP_SECONDS,
   DEFAULT_TIME_SCALE,
   MIN_SCALED_RATE_WINDOW_SECONDS,
   checkTimeScale,
@@ -18,9 +16,9 @@ export {
   type GateCheck,
   type DecideOptions,
   type RulesEvidence,
+  type RuleGroupEvidence,
   type RuleCoverage,
   longestRun,
-  CHECKPOINT_LATEST_MINUTES,
   type CheckStatus,
   type Decision,
   type GateEvidence,
@@ -32,7 +30,6 @@ export {
 } from './decide.ts';
 export { gateQueries, criticalAlertsQuery, checkSelector, canarySelector, matcherLabels, CB_LOOKBACK_SECONDS, type GateQueries, type CanarySelector } from './queries.ts';
 export { defaultChecks, sustainedCheck, BUILTIN_CHECK_NAMES, type BuiltinCheckName, type CheckContext, type CheckOutcome, type CheckQueryContext } from './checks/index.ts';
-export { defaultThresholds, type GateThresholds } from './policy.ts';
 export { counterEvents, countEvents } from './counters.ts';
 export { runGate, gatherEvidence, GateConfigError, type GateOptions, type GateResult, type GatherOptions, type WindowEvidence } from './run.ts';
 export { verdictJson, verdictTable, summaryFromResult, summaryFromEvidence, writeGateFiles, type RunbookSummary } from './output.ts';

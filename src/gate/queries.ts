@@ -2,13 +2,12 @@
 // `--selector` is passed as a checked `{...}` string (it may carry regex matchers, which the
 // Matchers record cannot), straight to the shared query builders.
 import { parser } from '@prometheus-io/lezer-promql';
-import { metrics } from '../contract/metrics.ts';
+import type { Runbook } from '../contract/runbook.ts';
 import { canaryMatchers, DEFAULT_CANARY_SELECTOR, regexLabel, selector, type Matchers } from '../contract/selectors.ts';
 import { deliveries, firingAlerts, latencyQuantile, successRatio, sumOf } from '../promql/query.ts';
-import { TEAM_LABEL, type AlertDef } from '../rules/alert.ts';
-import { DEFAULT_TIME_SCALE, LATENCY_QUANTILE, scaledTimes } from './evidence.ts';
+import type { AlertDef } from '../rules/alert.ts';
+import { DEFAULT_TIME_SCALE, scaledTimes } from './evidence.ts';
 
-const DURATION_BUCKET = `${metrics.deliveryDuration.name}_bucket`;
 /**
  * How far before the window the breaker counters are read: a series with a sample in it
  * existed at the start (Prometheus's default lookback); one without was born in the window.
@@ -39,9 +38,9 @@ export interface GateQueries {
  * still counts (`team=~"platform|"`: a ruler or relabelling may drop it; failing closed);
  * another team's alert of the same name does not.
  */
-export function criticalAlertsQuery(alerts: readonly AlertDef[], window: string): string {
+export function criticalAlertsQuery(alerts: readonly AlertDef[], window: string, ownerLabels: Runbook['ownerLabels']): string {
   const names = alerts.filter((a) => a.severity === 'critical').map((a) => a.name);
-  const team = Object.fromEntries(Object.entries(TEAM_LABEL).map(([k, v]) => [regexLabel(k), `${v}|`]));
+  const team = Object.fromEntries(Object.entries(ownerLabels).map(([k, v]) => [regexLabel(k), `${v}|`]));
   return `count by (alertname) (max_over_time(${firingAlerts(names, { severity: 'critical', ...team })}[${window}]))`;
 }
 
@@ -50,9 +49,12 @@ export function criticalAlertsQuery(alerts: readonly AlertDef[], window: string)
  * A time scale shrinks the sustained series' rate window and the sliding 24h; totals over
  * the window need no scaling.
  */
-export function gateQueries(sel: string, windowSeconds: number, alerts: readonly AlertDef[], timeScale = DEFAULT_TIME_SCALE, group = 'webhook_canary', evaluationLimitSeconds = 300): GateQueries {
+export function gateQueries(rb: Runbook, sel: string, windowSeconds: number, alerts: readonly AlertDef[], timeScale = DEFAULT_TIME_SCALE, group = rb.alertGroups[0]?.name ?? '', evaluationLimitSeconds = 300): GateQueries {
   const w = `${Math.round(windowSeconds)}s`;
-  const times = scaledTimes(timeScale);
+  const times = scaledTimes(rb.windows, timeScale);
+  const metrics = rb.metrics;
+  const LATENCY_QUANTILE = rb.windows.latencyQuantile;
+  const DURATION_BUCKET = `${metrics.deliveryDuration.name}_bucket`;
   const r = times.seriesRateWindow;
   const groupRe = group.replace(/[\\.^$|?*+()[\]{}]/g, (c) => `\\${c}`).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   return {
@@ -61,7 +63,7 @@ export function gateQueries(sel: string, windowSeconds: number, alerts: readonly
     p95: latencyQuantile(LATENCY_QUANTILE, sel, w, 'increase'),
     latencyBuckets: sumOf('increase', DURATION_BUCKET, sel, w, ['le']),
     cbOpens: `${metrics.circuitBreakerOpens.name}${sel}[${Math.round(windowSeconds) + CB_LOOKBACK_SECONDS}s]`,
-    criticalAlerts: criticalAlertsQuery(alerts, w),
+    criticalAlerts: criticalAlertsQuery(alerts, w, rb.ownerLabels),
     // rule_group is "<file>;<group>"
     ruleEvaluations: `max(prometheus_rule_group_last_evaluation_timestamp_seconds{rule_group=~".*;${groupRe}"})`,
     ruleIterations: `sum(increase(vmalert_iteration_total{group="${group.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"}[${Math.max(1, Math.round(evaluationLimitSeconds))}s]))`,

@@ -1,18 +1,17 @@
 // The gate's shell: query Prometheus (concurrently, bounded), scan the logs, then hand
 // plain numbers to decide(). Nothing here makes a decision.
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
-import type { CheckpointName } from '../../slo/canary.ts';
-import { canaryGates, canaryPhases } from '../../slo/canary.ts';
+import { canaryMatchersOf, type CheckpointName, type Runbook } from '../contract/runbook.ts';
 import type { AlertDef, AlertGroupDef } from '../rules/alert.ts';
-import { TEAM_LABEL } from '../rules/alert.ts';
 import { compareRuleGroup, evaluationGaps, expectedAlertGroup, fetchLoadedRuleGroups, type RuleGroupReport } from '../rules/loaded.ts';
 import { PrometheusClient, PrometheusError, authFromEnv, redactUrl, type InstantSample, type PrometheusAuth, type RangeSeries } from '../prometheus/client.ts';
 import { counterEvents, countEvents } from './counters.ts';
-import { checkTimeScale, decide, DEFAULT_TIME_SCALE, measured, missing, scaledTimes, type Decision, type GateEvidence, type Measured, type PhaseNumber, type Point, type RuleCoverage, type RulesEvidence } from './decide.ts';
+import { checkTimeScale, decide, DEFAULT_TIME_SCALE, measured, missing, scaledTimes, type Decision, type GateEvidence, type Measured, type PhaseNumber, type Point, type RuleCoverage, type RuleGroupEvidence } from './decide.ts';
 import { canarySelector, gateQueries, type GateQueries } from './queries.ts';
 import type { GateCheck } from './checks/index.ts';
 
 export interface GateOptions {
+  /** The runbook whose thresholds, checkpoints, alerts and metrics apply. */
+  runbook: Runbook;
   prometheus: string;
   /** T+0, unix seconds. */
   start: number;
@@ -37,10 +36,8 @@ export interface GateOptions {
   backoffMs?: number;
   /** Credentials; default from PROMETHEUS_TOKEN / PROMETHEUS_USER / PROMETHEUS_PASSWORD / PROMETHEUS_CA. */
   auth?: PrometheusAuth;
-  /** Alert definitions whose critical names count (default: the alert group's). */
+  /** Alert definitions whose critical names count (default: every alert of the runbook). */
   alerts?: readonly AlertDef[];
-  /** The alert group that must be loaded as generated (default: webhook_canary). */
-  alertGroup?: AlertGroupDef;
   /** The checks to run (default: the runbook's list); their own queries are gathered too. */
   checks?: readonly GateCheck[];
   /** Where `/api/v1/rules` is served (default: the Prometheus URL): a ruler, vmalert, Mimir's ruler. */
@@ -58,8 +55,8 @@ export interface GateResult extends Decision {
   /** Set when --selector no longer pins the canary track. */
   selector_warning?: string;
   source: string;
-  /** The alert rule group as the backend runs it (null when it could not be read). */
-  rules: RuleGroupReport | null;
+  /** The alert rule groups as the backend runs them (null when they could not be read). */
+  rules: RuleGroupReport[] | null;
   /** The per-minute series the sustained checks used, for charts (no re-query needed). */
   series: { success_rate: Point[]; p95_ms: Point[] };
   /** Names of our critical alerts that fired in the window. */
@@ -76,7 +73,8 @@ export class GateConfigError extends Error {}
 const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
 export async function runGate(opts: GateOptions): Promise<GateResult> {
-  const phase = opts.phase ?? canaryPhases[0].phase;
+  const rb = opts.runbook;
+  const phase = opts.phase ?? rb.phases[0].phase;
   const end = Math.floor(opts.at ?? Date.now() / 1000);
   const start = Math.floor(opts.start);
   const g = await gatherEvidence({ ...opts, start, end, series: true });
@@ -84,17 +82,17 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
     ...g.evidence,
     checkpoint: opts.checkpoint,
     phase,
-    minDeliveries: opts.minDeliveries ?? canaryGates.minDeliveries,
+    minDeliveries: opts.minDeliveries ?? rb.gates.minDeliveries,
     ...(opts.timeScale !== undefined && opts.timeScale !== DEFAULT_TIME_SCALE ? { timeScale: opts.timeScale } : {}),
   };
-  const decision = decide(evidence, opts.checks ? { checks: opts.checks } : {});
+  const decision = decide(evidence, rb, opts.checks ? { checks: opts.checks } : {});
   return {
     ...decision,
     window: { start: iso(start), end: iso(end) },
     selector: g.selector,
     ...(g.selectorWarning ? { selector_warning: g.selectorWarning } : {}),
     source: redactUrl(opts.prometheus),
-    rules: g.evidence.rules.ok ? g.evidence.rules.value.report : null,
+    rules: g.evidence.rules.ok ? g.evidence.rules.value.groups.map((x) => x.report) : null,
     series: g.series,
     fired_alerts: evidence.criticalAlerts.ok ? [...new Set(evidence.criticalAlerts.value)].sort() : [],
     ...(g.piiScan ? { pii_scan: g.piiScan } : {}),
@@ -126,7 +124,8 @@ export type GatherOptions = Omit<GateOptions, 'checkpoint' | 'phase' | 'minDeliv
 
 /** Queries one window (concurrently, bounded by the client) and scans the logs. Decides nothing. */
 export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvidence> {
-  const chosen = canarySelector(opts.selector);
+  const rb = opts.runbook;
+  const chosen = canarySelector(opts.selector, canaryMatchersOf(rb));
   const sel = chosen.selector;
   const { start, end } = opts;
   const windowSeconds = end - start;
@@ -134,9 +133,8 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
   const scale = opts.timeScale ?? DEFAULT_TIME_SCALE;
   const scaleErr = checkTimeScale(scale);
   if (scaleErr) throw new GateConfigError(scaleErr);
-  const times = scaledTimes(scale);
-  const group = opts.alertGroup ?? canaryAlertGroup;
-  const alertDefs = opts.alerts ?? group.alerts;
+  const times = scaledTimes(rb.windows, scale);
+  const alertDefs = opts.alerts ?? rb.alertGroups.flatMap((g) => g.alerts);
   const clientOpts = {
     auth: opts.auth ?? authFromEnv(),
     timeoutMs: opts.timeoutMs,
@@ -151,8 +149,11 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
   const skip = Promise.resolve(undefined);
   try {
     // the rule group first: its interval sets how old an evaluation may be
-    const rules = opts.rules === false ? Promise.resolve({ ok: false as const, error: new Error('not checked') }) : settle(rulesEvidence(rulesClient, client, group, { start, end }, scale, times.seriesStepSeconds));
-    const q = gateQueries(sel, windowSeconds, alertDefs, scale, group.name);
+    const rules =
+      opts.rules === false
+        ? Promise.resolve({ ok: false as const, error: new Error('not checked') })
+        : settle(Promise.all(rb.alertGroups.map((group) => ruleGroupEvidence(rb, rulesClient, client, group, { start, end }, scale, times.seriesStepSeconds))).then((groups) => ({ groups })));
+    const q = gateQueries(rb, sel, windowSeconds, alertDefs, scale);
     const instant = (expr: string) => settle(client.query(expr, end));
     // the checks' own queries, by key
     const extraQueries = Object.entries(Object.assign({}, ...(opts.checks ?? []).map((c) => c.queries?.({ selector: sel, window: `${Math.round(windowSeconds)}s` }) ?? {})) as Record<string, string>);
@@ -220,13 +221,14 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
  * own metrics show it evaluated throughout the window (Prometheus scraping itself, or a
  * scraped vmalert). Neither recorded: said, not held against the verdict.
  */
-async function rulesEvidence(rulesClient: PrometheusClient, client: PrometheusClient, group: AlertGroupDef, window: { start: number; end: number }, scale: number, stepSeconds: number): Promise<RulesEvidence> {
+async function ruleGroupEvidence(rb: Runbook, rulesClient: PrometheusClient, client: PrometheusClient, group: AlertGroupDef, window: { start: number; end: number }, scale: number, stepSeconds: number): Promise<RuleGroupEvidence> {
+  // one fetch per gate would do; groups are few, and each compare is against the same answer
   const loaded = await fetchLoadedRuleGroups(rulesClient);
-  const report = compareRuleGroup(expectedAlertGroup(group, { forScale: scale }), loaded, { now: Date.now() / 1000 });
+  const report = compareRuleGroup(expectedAlertGroup(group, { ownerLabels: rb.ownerLabels, forScale: scale }), loaded, { now: Date.now() / 1000 });
   const interval = report.intervalSeconds ?? 60;
   // three missed evaluations, plus two steps for the scrape that records them
   const limit = 3 * interval + 2 * stepSeconds;
-  const q = gateQueries('{}', window.end - window.start, [], scale, group.name, limit);
+  const q = gateQueries(rb, '{}', window.end - window.start, [], scale, group.name, limit);
   const [prom, vm] = await Promise.all([
     settle(client.queryRange(q.ruleEvaluations, window.start, window.end, stepSeconds)),
     settle(client.queryRange(q.ruleIterations, window.start, window.end, stepSeconds)),
@@ -316,7 +318,7 @@ async function activeAlertmanagerAlerts(url: string, names: ReadonlySet<string>,
   try {
     const doc = await am.getJson('api/v2/alerts?active=true');
     if (!Array.isArray(doc)) throw new PrometheusError('malformed', `${am.displayUrl}/api/v2/alerts did not answer a list of alerts`);
-    const team = Object.entries(TEAM_LABEL);
+    const team = Object.entries(opts.runbook.ownerLabels);
     return (doc as { labels?: Record<string, string> }[])
       .filter((a) => a.labels && names.has(a.labels.alertname) && a.labels.severity === 'critical' && team.every(([k, v]) => a.labels![k] === v || a.labels![k] === undefined || a.labels![k] === ''))
       .map((a) => a.labels!.alertname);

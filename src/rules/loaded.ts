@@ -86,12 +86,12 @@ export interface CompareOptions {
 }
 
 /** The generated form of an alert group, as the comparison needs it (annotations do not matter). */
-export function expectedAlertGroup(def: AlertGroupDef, opts: { forScale?: number } = {}): ExpectedGroup {
+export function expectedAlertGroup(def: AlertGroupDef, opts: { ownerLabels: Readonly<Record<string, string>>; forScale?: number }): ExpectedGroup {
   return {
     name: def.name,
     ...(def.interval ? { intervalSeconds: parseDuration(def.interval) } : {}),
     rules: def.alerts.map((a) => {
-      const r = renderAlert(a, { runbookBaseUrl: '', forScale: opts.forScale }) as { alert: string; expr: string; for?: string; labels: Record<string, string> };
+      const r = renderAlert(a, { runbookBaseUrl: '', ownerLabels: opts.ownerLabels, forScale: opts.forScale }) as { alert: string; expr: string; for?: string; labels: Record<string, string> };
       return { type: 'alerting' as const, name: r.alert, expr: r.expr, forSeconds: r.for ? parseDuration(r.for) : 0, labels: r.labels };
     }),
   };

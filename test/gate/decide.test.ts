@@ -1,21 +1,21 @@
 // The decision core, table-driven: every runbook checkpoint of every phase against
 // every kind of evidence, plus precedence, pro-rating, sustained runs and bad input.
 import { describe, expect, it } from 'vitest';
-import { canaryGates, canaryPhases, CHECKPOINT_MINUTES, type CheckpointName } from '../../slo/canary.ts';
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
+import { canaryGates, canaryPhases } from '../../runbooks/webhook-delivery/rollout.ts';
+import type { CheckpointName } from '../../src/contract/runbook.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
+import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alerts.ts';
 import { DEFAULT_CANARY_SELECTOR } from '../../src/contract/selectors.ts';
 import {
   GATE_EXIT,
-  CHECKPOINT_EARLIEST_MINUTES,
-  CHECKPOINT_LATEST_MINUTES,
-  checkpointRule,
-  decide,
-  gateQueries,
-  longestRunMinutes,
+  checkpointRule as checkpointRuleOf,
+  decide as decideWith,
+  gateQueries as gateQueriesOf,
+  longestRunMinutes as longestRun,
   measured,
   MIN_SCALED_RATE_WINDOW_SECONDS,
   missing,
-  scaledTimes,
+  scaledTimes as scaledTimesOf,
   verdictJson,
   verdictTable,
   type CheckStatus,
@@ -25,12 +25,24 @@ import {
   type PhaseNumber,
   type Point,
   type RulesEvidence,
+  type RuleGroupEvidence,
   type GateCheck,
   BUILTIN_CHECK_NAMES,
   defaultChecks,
-  defaultThresholds,
+  type DecideOptions,
   type Verdict,
 } from '../../src/gate/index.ts';
+
+// The flagship runbook supplies every threshold and window the engine reads.
+const decide = (e: GateEvidence, opts?: DecideOptions) => decideWith(e, flagship, opts);
+const defaultThresholds = flagship.gates;
+const checkpointRule = (phase: number, cp: string) => checkpointRuleOf(flagship, phase, cp);
+const scaledTimes = (scale?: number) => scaledTimesOf(flagship.windows, scale);
+const longestRunMinutes = (points: readonly Point[], bad: (v: number) => boolean, step = flagship.windows.seriesStepSeconds) => longestRun(points, bad, step);
+const gateQueries = (sel: string, windowSeconds: number, alerts: Parameters<typeof gateQueriesOf>[3], scale?: number) => gateQueriesOf(flagship, sel, windowSeconds, alerts, scale);
+const CHECKPOINT_MINUTES = Object.fromEntries(Object.entries(flagship.checkpoints).map(([c, t]) => [c, t.minutes])) as Record<CheckpointName, number>;
+const CHECKPOINT_EARLIEST_MINUTES = Object.fromEntries(Object.entries(flagship.checkpoints).map(([c, t]) => [c, t.earliestMinutes])) as Record<CheckpointName, number>;
+const CHECKPOINT_LATEST_MINUTES = Object.fromEntries(Object.entries(flagship.checkpoints).map(([c, t]) => [c, t.latestMinutes])) as Record<CheckpointName, number>;
 
 const T0 = Date.UTC(2025, 10, 13, 9) / 1000;
 const sr = canaryGates.successRate;
@@ -62,10 +74,12 @@ function green(phase: PhaseNumber, checkpoint: CheckpointName, minutes = CHECKPO
 }
 
 /** The alert group loaded as generated, evaluated throughout the window. */
-const healthyRules: RulesEvidence = {
+const healthyGroup: RuleGroupEvidence = {
   report: { group: 'webhook_canary', ok: true, intervalSeconds: 60, lastEvaluation: T0, problems: [] },
   coverage: { recorded: true, source: 'prometheus_rule_group_last_evaluation_timestamp_seconds', gaps: [] },
 };
+const healthyRules: RulesEvidence = { groups: [healthyGroup] };
+const rulesWith = (g: Partial<RuleGroupEvidence>): Measured<RulesEvidence> => measured({ groups: [{ ...healthyGroup, ...g }] });
 
 /** A series that is fine except for `n` consecutive minutes at `bad` starting at minute 10. */
 function seriesWithRun(minutes: number, ok: number, bad: number, n: number): Point[] {
@@ -161,14 +175,14 @@ const kinds: Kind[] = [
   // issue 11 (4): "none fired" passed even when the rules never ran
   {
     name: 'no alert fired but the rule group is not loaded',
-    change: () => ({ rules: measured({ ...healthyRules, report: { ...healthyRules.report, ok: false, problems: [{ kind: 'group_missing', group: 'webhook_canary', loadedGroups: [] }] } }) }),
+    change: () => ({ rules: rulesWith({ report: { ...healthyGroup.report, ok: false, problems: [{ kind: 'group_missing', group: 'webhook_canary', loadedGroups: [] }] } }) }),
     intermediate: 'inconclusive',
     final: 'inconclusive',
     check: { name: 'critical_alerts', intermediate: 'no_data', final: 'no_data' },
   },
   {
     name: 'no alert fired but the group stopped evaluating inside the window',
-    change: (e) => ({ rules: measured({ ...healthyRules, coverage: { ...healthyRules.coverage, recorded: true, source: 'x', gaps: [{ from: e.window.start + 600, to: e.window.start + 1200 }] } as RulesEvidence['coverage'] }) }),
+    change: (e) => ({ rules: rulesWith({ coverage: { recorded: true, source: 'x', gaps: [{ from: e.window.start + 600, to: e.window.start + 1200 }] } }) }),
     intermediate: 'inconclusive',
     final: 'inconclusive',
     check: { name: 'rules_health', intermediate: 'no_data', final: 'no_data' },
@@ -354,8 +368,8 @@ describe('decide: --time-scale', () => {
   const withRun = (s: Measured<readonly Point[]>, bad: number, n: number) => measured(s.ok ? s.value.map(([t, v], i) => [t, i >= 10 && i < 10 + n ? bad : v] as Point) : []);
 
   it('keeps the runbook constants at 1 and shrinks them, in whole seconds, below it', () => {
-    expect(scaledTimes()).toEqual({ scale: 1, seriesStepSeconds: 60, seriesRateWindow: '5m', day: '24h', daySeconds: 86400, cb24hStepSeconds: 300 });
-    expect(scaledTimes(SCALE)).toEqual({ scale: SCALE, seriesStepSeconds: 1, seriesRateWindow: '5s', day: '1440s', daySeconds: 1440, cb24hStepSeconds: 5 });
+    expect(scaledTimes()).toEqual({ scale: 1, seriesStepSeconds: 60, seriesRateWindow: '5m', day: '24h', daySeconds: 86400, dayMinutes: 1440 });
+    expect(scaledTimes(SCALE)).toEqual({ scale: SCALE, seriesStepSeconds: 1, seriesRateWindow: '5s', day: '1440s', daySeconds: 1440, dayMinutes: 1440 });
     expect(scaledTimes(0.1)).toMatchObject({ seriesStepSeconds: 6, seriesRateWindow: '30s' });
     // a rate needs samples in its window, and a step is at least a second
     expect(scaledTimes(0.001)).toMatchObject({ seriesStepSeconds: 1, seriesRateWindow: `${MIN_SCALED_RATE_WINDOW_SECONDS}s`, daySeconds: 86 });
@@ -535,7 +549,7 @@ describe('decide: issue 11 cases', () => {
 
   // (4) rule evaluations not recorded by the backend: said in the reasons, not held against the verdict
   it('says when the backend does not record rule evaluations over the window', () => {
-    const d = decide({ ...green(5, '24h'), rules: measured({ ...healthyRules, coverage: { recorded: false, why: 'no prometheus_rule_group_last_evaluation_timestamp_seconds' } }) });
+    const d = decide({ ...green(5, '24h'), rules: rulesWith({ coverage: { recorded: false, why: 'no prometheus_rule_group_last_evaluation_timestamp_seconds' } }) });
     expect(d.verdict).toBe('promote');
     expect(d.notes).toHaveLength(1);
     expect(d.reasons).toEqual(d.notes);
@@ -545,7 +559,7 @@ describe('decide: issue 11 cases', () => {
   it('names the group and the difference when the rules were changed', () => {
     const d = decide({
       ...green(5, '2h'),
-      rules: measured({ ...healthyRules, report: { ...healthyRules.report, ok: false, problems: [{ kind: 'rule_changed', rule: 'WebhookCanarySuccessRateCritical', field: 'for', expected: '300s', loaded: '600s' }] } }),
+      rules: rulesWith({ report: { ...healthyGroup.report, ok: false, problems: [{ kind: 'rule_changed', rule: 'WebhookCanarySuccessRateCritical', field: 'for', expected: '300s', loaded: '600s' }] } }),
     });
     expect(d.verdict).toBe('inconclusive');
     expect(d.reasons.join('\n')).toMatch(/rule group webhook_canary: WebhookCanarySuccessRateCritical differs in for \(generated 300s, loaded 600s\)/);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canaryGates } from '../../slo/canary.ts';
+import { canaryGates } from '../../runbooks/webhook-delivery/rollout.ts';
 import { ROOT } from '../harness/cli.ts';
 import { slogate } from '../harness/gate-suite.ts';
 import { instanceNames, latency, scenarioSamples, type ScenarioHistory } from '../harness/history.ts';

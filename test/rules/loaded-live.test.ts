@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
+import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alerts.ts';
+import { runbook } from '../../runbooks/webhook-delivery/index.ts';
 import { PrometheusClient } from '../../src/prometheus/client.ts';
 import { checkLoadedGroup, describeReport, expectedAlertGroup } from '../../src/rules/loaded.ts';
 import { ROOT } from '../harness/cli.ts';
@@ -32,7 +33,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const expected = expectedAlertGroup(canaryAlertGroup);
+const expected = expectedAlertGroup(canaryAlertGroup, { ownerLabels: runbook.ownerLabels });
 
 for (const kind of ['prometheus', 'victoriametrics'] as const) {
   describe(`loaded rules on a real ${kind}`, () => {

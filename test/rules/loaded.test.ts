@@ -1,10 +1,11 @@
 // The loaded-rules comparison as a pure function: every kind of difference is named.
 import { describe, expect, it } from 'vitest';
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
+import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alerts.ts';
+import { runbook } from '../../runbooks/webhook-delivery/index.ts';
 import { compareRuleGroup, describeReport, expectedAlertGroup, normalizeExpr, parseRulesResponse, type LoadedGroup } from '../../src/rules/loaded.ts';
 
 const NOW = 1_800_000_000;
-const expected = expectedAlertGroup(canaryAlertGroup);
+const expected = expectedAlertGroup(canaryAlertGroup, { ownerLabels: runbook.ownerLabels });
 
 /** The group as a faithful Prometheus would report it (its own print of each expression). */
 function faithful(over: Partial<LoadedGroup> = {}): LoadedGroup {
@@ -84,7 +85,7 @@ describe('compareRuleGroup', () => {
   });
 
   it('scales the expected for with the time scale', () => {
-    const scaled = expectedAlertGroup(canaryAlertGroup, { forScale: 1 / 60 });
+    const scaled = expectedAlertGroup(canaryAlertGroup, { ownerLabels: runbook.ownerLabels, forScale: 1 / 60 });
     expect(scaled.rules.find((r) => r.name === 'WebhookCanarySuccessRateCritical')!.forSeconds).toBe(5);
   });
 });

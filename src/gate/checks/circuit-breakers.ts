@@ -4,13 +4,13 @@ import { fmt, showScale } from '../format.ts';
 import { measured } from '../evidence.ts';
 import type { GateCheck } from './types.ts';
 
-const DAY_MINUTES = 1440;
 
 export const circuitBreakerCheck: GateCheck = {
   name: 'circuit_breaker_opens',
   doc: 'Breaker opens stay below the daily target pro-rated to the window, and at most the daily limit in any 24h.',
   evaluate(ctx) {
     const { evidence: e, windowMinutes, scaled, times, words } = ctx;
+    const DAY_MINUTES = times.dayMinutes;
     const cb = ctx.thresholds.circuitBreakerOpensPerDay;
     const allowed = (cb.target * windowMinutes) / DAY_MINUTES;
     const day = scaled ? 'scaled day' : 'day';

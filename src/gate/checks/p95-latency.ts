@@ -15,7 +15,7 @@ export const p95LatencyCheck: GateCheck = {
     const v = e.p95Seconds.value * 1000;
     const value = round(v, 1);
     const metrics = { p95_ms: value };
-    const aboveS = e.latencyBuckets?.ok ? quantileAboveLargestBound(e.latencyBuckets.value) : null;
+    const aboveS = e.latencyBuckets?.ok ? quantileAboveLargestBound(e.latencyBuckets.value, ctx.runbook.windows.latencyQuantile) : null;
     const above = aboveS === null ? null : aboveS * 1000;
     if (ctx.traffic.low) return { value, status: 'no_data', target, detail: `p95 latency ${fmt(v, 0)} ms is ${ctx.traffic.note}.`, metrics };
     if (above !== null) {

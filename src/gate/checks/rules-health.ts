@@ -8,14 +8,17 @@ import type { CheckContext, GateCheck } from './types.ts';
 export function rulesProblems(ctx: CheckContext): string[] {
   const r = ctx.evidence.rules;
   if (!r.ok) return [`the loaded rules could not be read: ${r.reason}`];
-  const out = describeReport(r.value.report);
-  const c = r.value.coverage;
-  if (c.recorded && c.gaps.length) {
-    const g = c.gaps[0];
-    const minutes = c.gaps.reduce((s, x) => s + (x.to - x.from), 0) / 60;
-    out.push(
-      `rule group ${r.value.report.group} was not evaluated from ${iso(g.from)} to ${iso(g.to)}${c.gaps.length > 1 ? ` and ${c.gaps.length - 1} more gap${c.gaps.length > 2 ? 's' : ''}` : ''} (${fmt(ctx.toScaled(minutes), 1)} ${ctx.words.minutes} of the window, per ${c.source})`,
-    );
+  if (r.value.groups.length === 0) return ['the runbook defines no alert rule group, so no alert could have fired'];
+  const out: string[] = [];
+  for (const { report, coverage: c } of r.value.groups) {
+    out.push(...describeReport(report));
+    if (c.recorded && c.gaps.length) {
+      const g = c.gaps[0];
+      const minutes = c.gaps.reduce((s, x) => s + (x.to - x.from), 0) / 60;
+      out.push(
+        `rule group ${report.group} was not evaluated from ${iso(g.from)} to ${iso(g.to)}${c.gaps.length > 1 ? ` and ${c.gaps.length - 1} more gap${c.gaps.length > 2 ? 's' : ''}` : ''} (${fmt(ctx.toScaled(minutes), 1)} ${ctx.words.minutes} of the window, per ${c.source})`,
+      );
+    }
   }
   return out;
 }
@@ -28,12 +31,19 @@ export const rulesHealthCheck: GateCheck = {
     const problems = rulesProblems(ctx);
     const target = 'loaded as generated, evaluating';
     if (!r.ok) return { value: null, status: 'no_data', target, detail: `Rules: ${problems[0]}.` };
-    const group = r.value.report.group;
+    const groups = r.value.groups.map((g) => g.report.group).join(', ');
     if (problems.length) {
-      return { value: problems.length, status: 'no_data', target, detail: `${problems.length} problem${problems.length > 1 ? 's' : ''} with rule group ${group}`, reason: `Alert rules: ${problems.join('; ')}.` };
+      return { value: problems.length, status: 'no_data', target, detail: `${problems.length} problem${problems.length > 1 ? 's' : ''} with rule group ${groups}`, reason: `Alert rules: ${problems.join('; ')}.` };
     }
-    const c = r.value.coverage;
-    const notes = c.recorded ? [] : [`Rule group ${group} is loaded and evaluating now, but its evaluations over the window are not recorded (${c.why}): see docs/gate.md to scrape the ruler's own metrics.`];
-    return { value: 0, status: 'pass', target, detail: c.recorded ? `${group} evaluated throughout the window (${c.source})` : `${group} loaded and evaluating`, notes };
+    const notes: string[] = [];
+    const details: string[] = [];
+    for (const { report, coverage: c } of r.value.groups) {
+      if (c.recorded) details.push(`${report.group} evaluated throughout the window (${c.source})`);
+      else {
+        details.push(`${report.group} loaded and evaluating`);
+        notes.push(`Rule group ${report.group} is loaded and evaluating now, but its evaluations over the window are not recorded (${c.why}): see docs/gate.md to scrape the ruler's own metrics.`);
+      }
+    }
+    return { value: 0, status: 'pass', target, detail: details.join('; '), notes };
   },
 };

@@ -1,7 +1,6 @@
 // What a gate check is: a small named unit that turns the window's evidence into one
 // status. The verdict is computed from the statuses alone (src/gate/verdict.ts).
-import type { CheckpointName } from '../../../slo/canary.ts';
-import type { GateThresholds } from '../policy.ts';
+import type { CheckpointName, GateThresholds, Runbook } from '../../contract/runbook.ts';
 import type { CheckStatus, GateEvidence, GateMetrics, scaledTimes } from '../evidence.ts';
 
 /** The checks slogate ships, in the order the verdict lists them. */
@@ -56,6 +55,9 @@ export interface CheckContext {
   readonly checkpoint: CheckpointName;
   /** The phase's final checkpoint: promote or rollback, never continue. */
   readonly final: boolean;
+  /** The runbook whose rules apply (checkpoint times, windows). */
+  readonly runbook: Runbook;
+  /** The numbers the checks are built from: the runbook's gates, or a caller's. */
   readonly thresholds: GateThresholds;
   /** A missed target: `fail` at the final checkpoint (a rollback), `warn` before it. */
   readonly missStatus: CheckStatus;

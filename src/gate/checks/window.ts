@@ -1,5 +1,4 @@
 // The window must be the checkpoint's: not shorter than its earliest time, not past its latest.
-import { CHECKPOINT_EARLIEST_MINUTES, CHECKPOINT_LATEST_MINUTES } from '../../../slo/canary.ts';
 import { fmt, iso, round } from '../format.ts';
 import type { GateCheck } from './types.ts';
 
@@ -8,8 +7,7 @@ export const windowCheck: GateCheck = {
   doc: "The window runs from T+0 to a time inside the checkpoint's earliest..latest range.",
   evaluate(ctx) {
     const { evidence: e, windowMinutes: m, words } = ctx;
-    const earliest = CHECKPOINT_EARLIEST_MINUTES[ctx.checkpoint];
-    const latest = CHECKPOINT_LATEST_MINUTES[ctx.checkpoint];
+    const { earliestMinutes: earliest, latestMinutes: latest } = ctx.runbook.checkpoints[ctx.checkpoint];
     const target = `${earliest}..${latest} ${words.min}`;
     const value = round(m, 2);
     const scaledWord = ctx.scaled ? ' scaled minutes' : '';
