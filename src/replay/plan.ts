@@ -227,25 +227,41 @@ export function driftTouches(d: Drift, e: Pick<EventRow, 'campaign_id' | 'lead_i
 
 const driftId = (d: Drift) => `${d.entity}\u0000${d.id}\u0000${d.field}\u0000${JSON.stringify(d.local ?? null)}`;
 
+/** The record an event writes to: its lead, or its campaign for campaign-level events. */
+export const targetOf = (e: Pick<EventRow, 'campaign_id' | 'lead_id'>) => (e.lead_id ? `lead:${e.lead_id}` : `campaign:${e.campaign_id ?? ''}`);
+
+/** The newest event of each target (created_at, then key): the one whose replay decides the target's state. */
+export function latestPerTarget(events: readonly EventRow[]): Map<string, EventRow> {
+  const out = new Map<string, EventRow>();
+  for (const e of events) {
+    const t = targetOf(e);
+    const cur = out.get(t);
+    if (!cur || byTime(cur, e) < 0) out.set(t, e);
+  }
+  return out;
+}
+
 export interface Unchanged {
   event_key: string;
   drift: Drift;
 }
 
 /**
- * Replayed events whose target records did not move: drift on an event's lead or campaign
- * that the reconciliation dry run reports before and, unchanged (same local value), after.
+ * Replayed events that left their target as it was. Only an event that is its target's newest
+ * one decides that target's state (an older one is rightly a no-op), so for each such event:
+ * the target had drift before the batch and the reconciliation dry run reports the very same
+ * drift (same records, same local values) after it.
  */
-export function unchangedTargets(replayed: readonly EventRow[], driftBefore: readonly Drift[], driftAfter: readonly Drift[]): Unchanged[] {
-  const was = new Set(driftBefore.map(driftId));
+export function unchangedTargets(replayed: readonly EventRow[], scopeEvents: readonly EventRow[], driftBefore: readonly Drift[], driftAfter: readonly Drift[]): Unchanged[] {
+  const latest = latestPerTarget(scopeEvents);
   const out: Unchanged[] = [];
   for (const e of replayed) {
-    for (const d of driftAfter) {
-      if (driftTouches(d, e) && was.has(driftId(d))) {
-        out.push({ event_key: e.event_key, drift: d });
-        break;
-      }
-    }
+    if (latest.get(targetOf(e))?.event_key !== e.event_key) continue;
+    const was = driftBefore.filter((d) => driftTouches(d, e)).map(driftId).sort();
+    if (!was.length) continue;
+    const now = driftAfter.filter((d) => driftTouches(d, e));
+    const nowIds = now.map(driftId).sort();
+    if (nowIds.length === was.length && nowIds.every((id, i) => id === was[i])) out.push({ event_key: e.event_key, drift: now[0] });
   }
   return out;
 }
