@@ -29,6 +29,8 @@ export interface ReferenceServerOptions {
   faults?: Faults;
   host?: string;
   port?: number;
+  /** Called as each request arrives, before any delay (tests use it to interrupt a client mid-call). */
+  onRequest?: (method: string, path: string) => void;
 }
 
 export interface ReferenceServer {
@@ -240,6 +242,7 @@ export async function startReferenceServer(opts: ReferenceServerOptions): Promis
       res.end(text);
     };
     try {
+      opts.onRequest?.(req.method ?? '', url.pathname);
       if (state.faults.delayMs) await sleep(state.faults.delayMs);
       if (req.headers.authorization !== `Bearer ${opts.token}`) return send(401, { error: 'invalid or missing super-admin token' });
       const rl = state.faults.rateLimit;
