@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { replay as replayConfig } from '../../../runbooks/webhook-delivery/replay.ts';
 import type { ReplayConfig } from '../../contract/replay.ts';
 import { ApiError, RecoveryApi } from '../../replay/api.ts';
 import { batchSizeProblem, scopeProblem, windowProblem, type Drift, type EventRow, type ReplayCommand, type Scope } from '../../replay/plan.ts';
@@ -11,8 +10,10 @@ import { IncidentRecord, RecordError, scrub } from '../../replay/record.ts';
 import { REPLAY_EXIT, ReplayRun, runReconcile, type ReplayRequest, type RunContext, type RunResult } from '../../replay/run.ts';
 import { NodeTransport, TransportError } from '../../replay/transport.ts';
 import { UserError } from '../errors.ts';
+import { loadRunbook } from '../runbook.ts';
 
 interface CommonFlags {
+  runbook?: string;
   url?: string;
   incident?: string;
   requestId?: string;
@@ -29,7 +30,20 @@ interface BatchFlags extends CommonFlags {
   iHaveVerifiedASingleReplay?: boolean;
 }
 
-const config: ReplayConfig = replayConfig;
+// The runbook's replay settings, set by `configure` at the start of each action (commands
+// are registered before any runbook is loaded, so help texts name the settings, not values).
+let config: ReplayConfig;
+
+async function configure(flag: string | undefined): Promise<ReplayConfig> {
+  const rb = await loadRunbook(flag);
+  if (!rb.replay) throw new UserError(`the runbook${rb.source ? ` ${rb.source}` : ''} has no replay settings (runbook.replay)`);
+  config = rb.replay;
+  return config;
+}
+
+const PROVIDER_ARG = "provider slug (one of the runbook's replay.providers: smartlead, heyreach in the flagship)";
+const BATCH_HELP = 'events per batch (default: replay.batch.defaultSize, 50 in the flagship; at most replay.batch.maxSize)';
+const RUNBOOK_HELP = 'runbook module with the replay settings (default: package.json "slogate.runbook", else the webhook-delivery runbook)';
 
 /** A request id as the runbook makes one: incident-<unix seconds>-<random>. */
 export function newRequestId(now = Date.now()): string {
@@ -85,7 +99,8 @@ function readKeysFile(file: string): string[] {
 
 function addCommon(cmd: Command, scoped: boolean): Command {
   cmd
-    .option('--url <url>', `API base URL (default $${config.baseUrlEnv})`)
+    .option('--runbook <path>', RUNBOOK_HELP)
+    .option('--url <url>', 'API base URL (default: the variable the runbook names, SLOGATE_REPLAY_URL in the flagship)')
     .option('--request-id <id>', 'X-Request-ID sent on every call of this run (default: incident-<unix>-<random>)')
     .option('--json', 'print the result as JSON on stdout')
     // a token given as a flag would land in shell history and process lists: refuse it without echoing it
@@ -216,7 +231,7 @@ export function registerReplay(program: Command): void {
     .addHelpText(
       'after',
       `
-The token comes from $${config.tokenEnv} only. Providers: ${config.providers.join(', ')}.
+The token comes from the environment only (SLOGATE_REPLAY_TOKEN in the flagship runbook).
 Exit codes: 0 done, 1 reconciliation dry run found drift, 2 bad input or token refused,
 3 a batch did not verify or the API failed (rerun resumes), 4 escalated (bundle written),
 5 refused: widen before a verified single replay, 130 interrupted (record sealed; rerun resumes).`,
@@ -227,11 +242,12 @@ Exit codes: 0 done, 1 reconciliation dry run found drift, 2 bad input or token r
     events
       .command('list')
       .description('list events of a provider: event_key, event_type, status, replay_count, last_error, created_at')
-      .argument('<provider>', `provider slug (${config.providers.join(', ')})`)
+      .argument('<provider>', PROVIDER_ARG)
       .option('--event-type <type>', 'only this event_type')
       .option('--limit <n>', 'at most this many events (newest first)', '100'),
     true,
   ).action(async (provider: string, f: CommonFlags & { eventType?: string; limit: string }) => {
+    await configure(f.runbook);
     const scope = scopeOf('list', provider, f);
     const limit = /^\d+$/.test(f.limit) ? Number(f.limit) : Number.NaN;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UserError(`--limit must be an integer from 1 to 100000, got '${f.limit}'`);
@@ -255,27 +271,31 @@ Exit codes: 0 done, 1 reconciliation dry run found drift, 2 bad input or token r
       replay
         .command('one')
         .description('replay a single event and verify it: the step that allows keys and window replays in its scope')
-        .argument('<provider>', `provider slug (${config.providers.join(', ')})`)
+        .argument('<provider>', PROVIDER_ARG)
         .argument('<key>', 'event_key')
         .option('--dry-run', 'show what would be replayed; change nothing'),
       false,
     ),
-  ).action((provider: string, key: string, f: BatchFlags) => runBatches('one', (scope) => ({ kind: 'one', scope, key, dryRun: !!f.dryRun }), provider, f));
+  ).action(async (provider: string, key: string, f: BatchFlags) => {
+    await configure(f.runbook);
+    return runBatches('one', (scope) => ({ kind: 'one', scope, key, dryRun: !!f.dryRun }), provider, f);
+  });
 
   addIncident(
     addCommon(
       replay
         .command('keys')
         .description('replay explicit event keys in verified batches (needs a verified single replay in the scope)')
-        .argument('<provider>', `provider slug (${config.providers.join(', ')})`)
+        .argument('<provider>', PROVIDER_ARG)
         .argument('[keys...]', 'event keys')
         .option('--keys-file <file>', 'event keys, one a line (# comments)')
-        .option('--batch-size <n>', `events per batch (default ${config.batch.defaultSize}, at most ${config.batch.maxSize})`)
+        .option('--batch-size <n>', BATCH_HELP)
         .option('--dry-run', 'show the plan (keys per batch); change nothing')
         .option('--i-have-verified-a-single-replay', 'widen without a verified single replay recorded in this incident'),
       true,
     ),
-  ).action((provider: string, keys: string[], f: BatchFlags & { keysFile?: string }) => {
+  ).action(async (provider: string, keys: string[], f: BatchFlags & { keysFile?: string }) => {
+    await configure(f.runbook);
     const all = [...keys, ...(f.keysFile ? readKeysFile(f.keysFile) : [])];
     if (!all.length) throw new UserError('give event keys as arguments or with --keys-file');
     const size = batchSizeOf(f.batchSize);
@@ -287,15 +307,16 @@ Exit codes: 0 done, 1 reconciliation dry run found drift, 2 bad input or token r
       replay
         .command('window')
         .description('replay the events of a time window in verified batches (needs --org or --company and a verified single replay)')
-        .argument('<provider>', `provider slug (${config.providers.join(', ')})`)
+        .argument('<provider>', PROVIDER_ARG)
         .requiredOption('--from <time>', 'window start, ISO-8601 (inclusive)')
         .requiredOption('--to <time>', 'window end, ISO-8601 (exclusive)')
-        .option('--batch-size <n>', `events per batch (default ${config.batch.defaultSize}, at most ${config.batch.maxSize})`)
+        .option('--batch-size <n>', BATCH_HELP)
         .option('--dry-run', 'show the plan (keys per batch); change nothing')
         .option('--i-have-verified-a-single-replay', 'widen without a verified single replay recorded in this incident'),
       true,
     ),
-  ).action((provider: string, f: BatchFlags & { from: string; to: string }) => {
+  ).action(async (provider: string, f: BatchFlags & { from: string; to: string }) => {
+    await configure(f.runbook);
     const problem = windowProblem({ from: f.from, to: f.to });
     if (problem) throw new UserError(problem);
     const size = batchSizeOf(f.batchSize);
@@ -307,11 +328,12 @@ Exit codes: 0 done, 1 reconciliation dry run found drift, 2 bad input or token r
       replay
         .command('reconcile')
         .description('campaigns/leads reconciliation: a dry run by default (exit 1 on drift); --apply fixes and re-checks')
-        .argument('<provider>', `provider slug (${config.providers.join(', ')})`)
+        .argument('<provider>', PROVIDER_ARG)
         .option('--apply', 'apply the reconciliation (dry_run false), then check that no drift is left'),
       true,
     ),
   ).action(async (provider: string, f: CommonFlags & { apply?: boolean }) => {
+    await configure(f.runbook);
     const scope = scopeOf('reconcile', provider, f);
     const s = await session(f, f.apply ? 'reconcile --apply' : 'reconcile', scope, !f.apply, true);
     try {
@@ -332,8 +354,9 @@ Exit codes: 0 done, 1 reconciliation dry run found drift, 2 bad input or token r
     .option('--db <file>', 'SQLite file (default: in memory)')
     .option('--events <n>', 'events per seeded scope', '200')
     .option('--faults <file>', 'JSON file of faults to start with (docs/webhook-api.md)')
-    .action(async (f: { port: string; host: string; db?: string; events: string; faults?: string }) => {
+    .option('--runbook <path>', RUNBOOK_HELP)
+    .action(async (f: { port: string; host: string; db?: string; events: string; faults?: string; runbook?: string }) => {
       const { serveReference } = await import('./replay-serve.ts');
-      await serveReference(f, config);
+      await serveReference(f, await configure(f.runbook));
     });
 }
