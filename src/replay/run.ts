@@ -364,44 +364,76 @@ export function logSnippets(files: readonly string[], ids: readonly string[]): s
 
 export type ReconcileRequest = { scope: Scope; apply: boolean };
 
-/** Reconciliation: the dry run reports drift (exit 1 when any); --apply fixes it and checks with a second dry run. */
+class ReconcileEscalation extends Error {}
+
+/**
+ * Reconciliation: the dry run reports drift (exit 1 when any); --apply fixes it and checks with a
+ * second dry run. A dry run answered with 5xx (the provider fetch behind it failed) is tried again;
+ * at the escalation count of such answers the run escalates. An apply is never retried.
+ */
 export async function runReconcile(ctx: RunContext, req: ReconcileRequest): Promise<RunResult & { drift: Drift[] }> {
   const t0 = performance.now();
+  const limit = ctx.config.escalation.providerErrors;
+  let providerErrors = 0;
+  const q = { provider: req.scope.provider, org: req.scope.org, company: req.scope.company };
+  const call = async (dryRun: boolean) => {
+    for (;;) {
+      try {
+        return await ctx.api.reconcile({ ...q, dryRun });
+      } catch (err) {
+        if (!(err instanceof ApiError && err.kind === 'server' && (err.status ?? 0) >= 500)) return translate(err);
+        providerErrors++;
+        if (providerErrors >= limit) throw new ReconcileEscalation(`${providerErrors} reconciliation answers ${err.status} in a row (escalation at ${limit}): the provider fetch keeps failing`);
+        if (!dryRun || ctx.signal.aborted) return translate(err);
+        ctx.progress(`reconciliation answered ${err.status}; trying the dry run again (${providerErrors} of ${limit})`);
+        await new Promise((r) => setTimeout(r, 250 * providerErrors));
+      }
+    }
+  };
+  const bundle = (reason: string, detail: string, drift: Drift[]) =>
+    ctx.record.writeEscalation({
+      reason,
+      detail,
+      request_id: ctx.record.info.request_id,
+      run: ctx.record.runId,
+      scope: req.scope,
+      provider_errors: providerErrors,
+      affected: {
+        org_ids: req.scope.org ? [req.scope.org] : [],
+        company_ids: req.scope.company ? [req.scope.company] : [],
+        campaign_ids: [...new Set(drift.map((d) => d.campaign_id).filter(Boolean))].sort(),
+        lead_ids: [...new Set(drift.map((d) => d.lead_id).filter(Boolean))].sort(),
+      },
+      drift,
+      endpoint_responses: ctx.record.callLines().map((c) => ({ endpoint: c.endpoint, method: c.method, path: c.path, status: c.status, response: c.response })),
+      log_snippets: logSnippets(ctx.logs ?? [], [...(req.scope.org ? [req.scope.org] : []), ...(req.scope.company ? [req.scope.company] : []), ...drift.flatMap((d) => [d.campaign_id ?? '', d.lead_id ?? ''])]),
+    });
   let result: RunResult & { drift: Drift[] };
   try {
-    const first = await guarded(ctx.api.reconcile({ provider: req.scope.provider, org: req.scope.org, company: req.scope.company, dryRun: !req.apply }));
+    const first = await call(!req.apply);
     if (!req.apply) {
       const n = first.drift.length;
       result = n
         ? { exit: REPLAY_EXIT.drift, outcome: 'drift', message: `reconciliation dry run: ${n} record${n === 1 ? '' : 's'} differ from the provider in ${scopeLabel(req.scope)}; nothing was changed (--apply fixes them)`, summary: { drift: n }, drift: first.drift }
         : { exit: REPLAY_EXIT.ok, outcome: 'no_drift', message: `reconciliation dry run: no drift in ${scopeLabel(req.scope)}`, summary: { drift: 0 }, drift: [] };
     } else {
-      const after = await guarded(ctx.api.reconcile({ provider: req.scope.provider, org: req.scope.org, company: req.scope.company, dryRun: true }));
+      const after = await call(true);
       if (after.drift.length) {
-        const file = await ctx.record.writeEscalation({
-          reason: 'mismatch_persists',
-          detail: `${after.drift.length} records still differ after reconciliation`,
-          request_id: ctx.record.info.request_id,
-          run: ctx.record.runId,
-          scope: req.scope,
-          affected: {
-            campaign_ids: [...new Set(after.drift.map((d) => d.campaign_id).filter(Boolean))].sort(),
-            lead_ids: [...new Set(after.drift.map((d) => d.lead_id).filter(Boolean))].sort(),
-          },
-          drift: after.drift,
-          endpoint_responses: ctx.record.callLines().map((c) => ({ endpoint: c.endpoint, status: c.status, response: c.response })),
-          log_snippets: logSnippets(ctx.logs ?? [], after.drift.flatMap((d) => [d.campaign_id ?? '', d.lead_id ?? ''])),
-        });
-        result = { exit: REPLAY_EXIT.escalated, outcome: 'escalated', message: `escalate: reconciliation fixed ${first.fixed} but ${after.drift.length} records still differ; bundle: ${file}`, summary: { fixed: first.fixed, drift: after.drift.length, escalation: file }, drift: after.drift };
+        const file = await bundle('mismatch_persists', `${after.drift.length} records still differ after reconciliation`, after.drift);
+        result = { exit: REPLAY_EXIT.escalated, outcome: 'escalated', message: `escalate: reconciliation reported ${first.fixed} fixed but ${after.drift.length} records still differ; bundle: ${file}`, summary: { fixed: first.fixed, drift: after.drift.length, escalation: file }, drift: after.drift };
       } else {
         result = { exit: REPLAY_EXIT.ok, outcome: 'done', message: `reconciliation applied: ${first.fixed} record${first.fixed === 1 ? '' : 's'} fixed, no drift left in ${scopeLabel(req.scope)}`, summary: { fixed: first.fixed, drift: 0 }, drift: first.drift };
       }
     }
   } catch (err) {
-    if (!(err instanceof Stop)) throw err;
-    result = { summary: {}, drift: [], ...err.result };
+    if (err instanceof ReconcileEscalation) {
+      const file = await bundle('reconcile_errors', err.message, []);
+      result = { exit: REPLAY_EXIT.escalated, outcome: 'escalated', message: `escalate: ${err.message}; bundle: ${file}`, summary: { escalation: file, reason: 'reconcile_errors' }, drift: [] };
+    } else if (err instanceof Stop) {
+      result = { summary: {}, drift: [], ...err.result };
+    } else throw err;
   }
-  result.summary = { ...result.summary, request_id: ctx.record.info.request_id, run: ctx.record.runId, outcome: result.outcome, elapsed_ms: Math.round(performance.now() - t0) };
+  result.summary = { ...result.summary, request_id: ctx.record.info.request_id, run: ctx.record.runId, outcome: result.outcome, provider_errors: providerErrors, elapsed_ms: Math.round(performance.now() - t0) };
   await ctx.record.finish(result.outcome, result.exit, { message: result.message, summary: result.summary });
   return result;
 }

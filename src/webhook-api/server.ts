@@ -19,6 +19,10 @@ export interface Faults {
   rateLimit?: { every: number; retryAfterSeconds: number };
   /** Largest page the events listing returns, whatever `limit` asks. */
   maxPageSize?: number;
+  /** Reconciliation answers this status (5xx: the provider fetch behind it fails). */
+  reconcileFailStatus?: number;
+  /** Applied reconciliation reports what it fixed but leaves the records as they were. */
+  reconcileNoop?: boolean;
 }
 
 export interface ReferenceServerOptions {
@@ -226,7 +230,8 @@ export async function startReferenceServer(opts: ReferenceServerOptions): Promis
       if (!org && !company) throw new HttpProblem(400, 'org_id or company_id is required');
       if (body.dry_run !== undefined && typeof body.dry_run !== 'boolean') throw new HttpProblem(400, 'dry_run must be a boolean');
       const dryRun = body.dry_run !== false;
-      const drift = dryRun ? store.drift({ provider: prov, org, company }) : store.fixDrift({ provider: prov, org, company });
+      if (state.faults.reconcileFailStatus) throw new HttpProblem(state.faults.reconcileFailStatus, `provider fetch failed while reconciling (${state.faults.reconcileFailStatus})`);
+      const drift = dryRun || state.faults.reconcileNoop ? store.drift({ provider: prov, org, company }) : store.fixDrift({ provider: prov, org, company });
       return [200, { provider_slug: prov, org_id: org ?? null, company_id: company ?? null, dry_run: dryRun, drift, fixed: dryRun ? 0 : drift.length }];
     }
     throw new HttpProblem(404, `no route ${req.method} ${p}`);

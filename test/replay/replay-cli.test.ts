@@ -160,6 +160,42 @@ describe('slogate replay against the reference API', () => {
     expect(b.affected.campaign_ids.length).toBeGreaterThan(0);
   });
 
+  it('escalates on sustained reconciliation errors and on drift left after --apply; a failed single replay stops at exit 3', async () => {
+    api = await startApi({ reconcileFailStatus: 502, failKeys: { [key(2)]: 503 } });
+    const inc = path.join(api.dir, 'incident');
+    const one = await cli(['replay', 'one', 'smartlead', key(2), '--incident', inc], api.env);
+    // the dry run taken before the replay fails, so nothing is replayed
+    expect(one.code).toBe(3);
+    expect(one.stderr).toMatch(/reconciliation \(dry run\) failed: 502/);
+    expect(api.store.requests().some((r) => r.method === 'POST' && r.path.startsWith('/api/webhooks/replay'))).toBe(false);
+
+    const dry = await cli(['replay', 'reconcile', 'smartlead', ...SCOPE_FLAGS, '--incident', inc], api.env);
+    expect(dry.code, dry.stderr).toBe(4);
+    expect(dry.stderr).toMatch(/escalate: 3 reconciliation answers 502 in a row \(escalation at 3\)/);
+    expect(api.store.requests().filter((r) => r.path === config.endpoints.reconcile && r.status === 502).length).toBeGreaterThanOrEqual(3);
+    const bundles = () => readdirSync(path.join(inc, 'escalation')).map((f) => JSON.parse(readFileSync(path.join(inc, 'escalation', f), 'utf8')));
+    expect(bundles().map((b) => b.reason)).toEqual(['reconcile_errors']);
+    expect(bundles()[0].affected).toMatchObject({ org_ids: ['org-1'], company_ids: ['co-1'] });
+
+    api.server.faults = { reconcileNoop: true, failKeys: { [key(2)]: 503 } };
+    const single = await cli(['replay', 'one', 'smartlead', key(2), '--incident', inc], api.env);
+    expect(single.code).toBe(3);
+    expect(single.stderr).toMatch(/batch 1 not verified, stopped before widening: replay failed \(503\): provider responded 503/);
+    expect(journal(inc).some((e) => e.type === 'single_verified')).toBe(false);
+
+    const apply = await cli(['replay', 'reconcile', 'smartlead', ...SCOPE_FLAGS, '--apply', '--incident', inc], api.env);
+    expect(apply.code, apply.stderr).toBe(4);
+    expect(apply.stderr).toMatch(/escalate: reconciliation reported \d+ fixed but \d+ records still differ/);
+    const persisted = bundles().find((b) => b.reason === 'mismatch_persists');
+    expect(persisted.affected.campaign_ids.length).toBeGreaterThan(0);
+    expect(persisted.drift.length).toBe(api.store.drift(SCOPE).length);
+
+    const listed = await cli(['replay', 'events', 'list', 'smartlead', '--limit', '3', '--incident', inc], api.env);
+    expect(listed.code).toBe(0);
+    expect(journal(inc).at(-1)).toMatchObject({ type: 'end', outcome: 'listed', exit: 0 });
+    expect((await cli(['evidence', 'verify', inc], {})).code).toBe(0);
+  });
+
   it('a dry run shows keys per batch and changes nothing', async () => {
     api = await startApi();
     const inc = path.join(api.dir, 'incident');

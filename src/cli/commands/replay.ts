@@ -244,22 +244,28 @@ Exit codes: 0 done, 1 reconciliation dry run found drift, 2 bad input or token r
       .description('list events of a provider: event_key, event_type, status, replay_count, last_error, created_at')
       .argument('<provider>', PROVIDER_ARG)
       .option('--event-type <type>', 'only this event_type')
-      .option('--limit <n>', 'at most this many events (newest first)', '100'),
+      .option('--limit <n>', 'at most this many events (newest first)', '100')
+      .option('--incident <dir>', 'also write this listing into the incident record'),
     true,
   ).action(async (provider: string, f: CommonFlags & { eventType?: string; limit: string }) => {
     await configure(f.runbook);
     const scope = scopeOf('list', provider, f);
     const limit = /^\d+$/.test(f.limit) ? Number(f.limit) : Number.NaN;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new UserError(`--limit must be an integer from 1 to 100000, got '${f.limit}'`);
-    const s = await session(f, 'events list', scope, true, false);
+    const s = await session(f, 'events list', scope, true, true);
+    const finish = async (outcome: string, exit: number, details: Record<string, unknown>) => s.record?.finish(outcome, exit, details);
     try {
       const rows = await s.api.listEvents({ provider: scope.provider, org: scope.org, company: scope.company, eventType: f.eventType, limit });
       if (f.json) process.stdout.write(JSON.stringify(rows.map((r) => ({ ...r, last_error: r.last_error ? scrub(r.last_error, [s.token]) : null })), null, 2) + '\n');
       else process.stdout.write(table(rows, s.token));
+      await finish('listed', 0, { events: rows.length, event_type: f.eventType, limit });
       process.stderr.write(`slogate: ${rows.length} event${rows.length === 1 ? '' : 's'} (request id ${s.requestId})\n`);
     } catch (err) {
-      if (err instanceof ApiError) throw new UserError(err.message, err.kind === 'auth' ? 2 : REPLAY_EXIT.unverified);
-      if (err instanceof TransportError) throw new UserError(err.message, REPLAY_EXIT.unverified);
+      const exit = err instanceof ApiError && err.kind === 'auth' ? REPLAY_EXIT.usage : REPLAY_EXIT.unverified;
+      if (err instanceof ApiError || err instanceof TransportError) {
+        await finish(err instanceof ApiError && err.kind === 'auth' ? 'auth_refused' : 'api_error', exit, { message: scrub(err.message, [s.token]) });
+        throw new UserError(scrub(err.message, [s.token]), exit);
+      }
       throw err;
     } finally {
       s.dispose();
