@@ -8,7 +8,7 @@
 //
 // Lines are written synchronously, so an interrupt between two of them leaves whole lines;
 // the folder is sealed at the end of every run, interrupted ones included.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compareEntries, hashFiles, MANIFEST_FORMAT, readManifest, driftCount, type IncidentManifest } from '../evidence/manifest.ts';
@@ -112,6 +112,48 @@ export interface RunInfo {
   dry_run: boolean;
 }
 
+/** `<dir>.lock` beside the folder (inside it, the lock would be sealed into the manifest). */
+export const lockPath = (dir: string) => `${path.resolve(dir)}.lock`;
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Takes the incident's lock, or says which live process holds it. A dead holder's lock is taken over. */
+export function takeLock(dir: string): () => void {
+  const file = lockPath(dir);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+  } catch (err) {
+    throw new RecordError(`cannot use incident folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return () => {
+        try {
+          if (readFileSync(file, 'utf8').trim() === String(process.pid)) unlinkSync(file);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new RecordError(`cannot lock incident folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && alive(pid)) throw new RecordError(`incident folder ${dir} is in use by process ${pid} (${file}); wait for that run to end`);
+      unlinkSync(file);
+    }
+  }
+  throw new RecordError(`cannot lock incident folder ${dir}`);
+}
+
 /** One run's handle on the incident folder. */
 export class IncidentRecord {
   readonly runId: string;
@@ -123,6 +165,7 @@ export class IncidentRecord {
   private readonly journalFile: string;
   private readonly callsFile: string;
   private calls = 0;
+  private unlock: () => void = () => {};
 
   private constructor(
     readonly dir: string,
@@ -144,6 +187,23 @@ export class IncidentRecord {
 
   /** Opens (or creates) the incident folder and starts a run in it. */
   static async open(dir: string, info: RunInfo, secrets: readonly string[]): Promise<IncidentRecord> {
+    const unlock = takeLock(dir);
+    try {
+      const rec = await IncidentRecord.openLocked(dir, info, secrets);
+      rec.unlock = unlock;
+      return rec;
+    } catch (err) {
+      unlock();
+      throw err;
+    }
+  }
+
+  /** Lets go of the folder's lock (also done by finish). */
+  release(): void {
+    this.unlock();
+  }
+
+  private static async openLocked(dir: string, info: RunInfo, secrets: readonly string[]): Promise<IncidentRecord> {
     try {
       if (existsSync(dir) && !readdirSync(dir, { withFileTypes: true }).length) {
         // an empty folder is a new incident
@@ -240,6 +300,7 @@ export class IncidentRecord {
     await writeFile(path.join(this.runDir, 'run.json'), this.scrub(JSON.stringify(run, null, 2)) + '\n');
     this.journal({ type: 'end', run: this.runId, outcome, exit, at: ended.toISOString() });
     await this.seal(outcome);
+    this.release();
   }
 
   async seal(outcome: string): Promise<void> {

@@ -161,6 +161,7 @@ async function session(f: CommonFlags, command: string, scope: Scope, dryRun: bo
       process.stderr.write('slogate: interrupted: finishing the call in flight, then recording and sealing the incident (Ctrl-C again to leave now)\n');
       controller.abort();
     } else {
+      record?.release();
       process.exit(REPLAY_EXIT.interrupted);
     }
   };
@@ -175,6 +176,7 @@ async function session(f: CommonFlags, command: string, scope: Scope, dryRun: bo
     dispose() {
       process.off('SIGINT', onSigint);
       transport.close();
+      record?.release();
     },
   };
 }
