@@ -68,6 +68,18 @@ export function scaledTimes(scale = DEFAULT_TIME_SCALE) {
   };
 }
 
+/**
+ * The thresholds decide() judges by: the runbook's by default; the backtest passes a copy
+ * with one changed (`--set successRate.target=94`) to show which verdicts move.
+ */
+export interface GateThresholds {
+  readonly successRate: { readonly target: number; readonly critical: number; readonly sustainedMinutes: number };
+  readonly p95LatencyMs: { readonly target: number; readonly critical: number; readonly sustainedMinutes: number };
+  readonly circuitBreakerOpensPerDay: { readonly target: number; readonly critical: number };
+  readonly piiLeaks: { readonly target: number; readonly critical: number };
+  readonly minDeliveries: number;
+}
+
 /** A measurement, or why it is missing. */
 export type Measured<T> = { ok: true; value: T } | { ok: false; reason: string };
 export const measured = <T>(value: T): Measured<T> => ({ ok: true, value });
@@ -212,7 +224,7 @@ const isNumber = (v: number) => !Number.isNaN(v);
 /** A time scale for people: 1/60 reads 0.0166667. */
 export const showScale = (scale: number) => String(Number(scale.toPrecision(6)));
 
-export function decide(e: GateEvidence): Decision {
+export function decide(e: GateEvidence, gates: GateThresholds = canaryGates): Decision {
   const rule = checkpointRule(e.phase, e.checkpoint);
   if ('error' in rule) throw new RangeError(rule.error);
   const final = rule.final;
@@ -236,9 +248,9 @@ export function decide(e: GateEvidence): Decision {
     checks.push(c);
     if (c.status !== 'pass') reasons.push(reason ?? c.detail);
   };
-  const sr = canaryGates.successRate;
-  const lat = canaryGates.p95LatencyMs;
-  const cb = canaryGates.circuitBreakerOpensPerDay;
+  const sr = gates.successRate;
+  const lat = gates.p95LatencyMs;
+  const cb = gates.circuitBreakerOpensPerDay;
 
   // window: the checkpoint's evidence needs (almost) the checkpoint's duration
   const earliest = CHECKPOINT_EARLIEST_MINUTES[e.checkpoint];
@@ -429,7 +441,7 @@ export function decide(e: GateEvidence): Decision {
   let pii: number | null = null;
   const skipped: string[] = [];
   {
-    const target = `${canaryGates.piiLeaks.target} lines`;
+    const target = `${gates.piiLeaks.target} lines`;
     if (e.piiLeaks === 'skipped') {
       skipped.push('pii');
       checks.push({ name: 'pii_leaks', value: null, status: 'no_data', target, detail: 'skipped (--skip pii)' });
@@ -438,7 +450,7 @@ export function decide(e: GateEvidence): Decision {
       add({ name: 'pii_leaks', value: null, status: 'no_data', target, detail: `PII scan: ${e.piiLeaks.reason}.` });
     } else {
       pii = e.piiLeaks.value;
-      if (pii > canaryGates.piiLeaks.critical) add({ name: 'pii_leaks', value: pii, status: 'critical', target, detail: `${pii} log lines contain personal data (any leak is a rollback).` });
+      if (pii > gates.piiLeaks.critical) add({ name: 'pii_leaks', value: pii, status: 'critical', target, detail: `${pii} log lines contain personal data (any leak is a rollback).` });
       else add({ name: 'pii_leaks', value: pii, status: 'pass', target, detail: 'no PII in the logs' });
     }
   }
