@@ -5,6 +5,7 @@
 // ratios, and whether the two timelines agree point by point.
 import { decidePoint, runBacktest, summarize, type BacktestPoint } from '../src/backtest/index.ts';
 import { gatherEvidence } from '../src/gate/index.ts';
+import { runbook } from '../runbooks/webhook-delivery/index.ts';
 import { BACKTEST_T0, HOUR, backtestHistory } from '../test/harness/backtest-history.ts';
 import { scenarioSamples } from '../test/harness/history.ts';
 import { startPrometheus } from '../test/harness/tsdb-servers.ts';
@@ -27,7 +28,7 @@ console.log(`history: ${INSTANCES} instances x ${history.minutes} minutes (${DAY
 
 const from = BACKTEST_T0 + 24 * HOUR;
 const to = from + DAYS * 24 * HOUR;
-const common = { prometheus: server.url, from, to, every: HOUR, checkpoint: '24h' as const, phase: 5 as const, concurrency: CONCURRENCY };
+const common = { runbook, prometheus: server.url, from, to, every: HOUR, checkpoint: '24h' as const, phase: 5 as const, concurrency: CONCURRENCY };
 
 try {
   // warm the page cache once, so neither side pays for the first read of the blocks
@@ -41,9 +42,9 @@ try {
   let naiveRequests = 0;
   const naive: BacktestPoint[] = [];
   for (let t = from; t <= to; t += HOUR) {
-    const g = await gatherEvidence({ prometheus: server.url, start: t - 24 * HOUR, end: t, skip: ['pii'], series: true, concurrency: CONCURRENCY });
+    const g = await gatherEvidence({ runbook, prometheus: server.url, start: t - 24 * HOUR, end: t, skip: ['pii'], series: true, concurrency: CONCURRENCY });
     naiveRequests += g.httpRequests;
-    naive.push(decidePoint({ ...g.evidence, checkpoint: '24h', phase: 5, minDeliveries: 100 }));
+    naive.push(decidePoint({ ...g.evidence, checkpoint: '24h', phase: 5, minDeliveries: runbook.gates.minDeliveries }, runbook));
   }
   const naiveMs = performance.now() - t2;
 

@@ -2,8 +2,8 @@
 // timeline read back as counts, flips, runs and deciding checks. Every point is judged by
 // decide() itself, on the evidence the gate would have gathered for a canary that started
 // one checkpoint-length before it.
-import { canaryGates, CHECKPOINT_MINUTES, type CheckpointName } from '../../slo/canary.ts';
-import { checkpointRule, decide, measured, missing, scaledTimes, verdictOf, type Check, type CheckStatus, type GateEvidence, type GateThresholds, type Measured, type PhaseNumber, type Point, type Verdict } from '../gate/decide.ts';
+import type { CheckpointName, GateThresholds, Runbook } from '../contract/runbook.ts';
+import { checkpointRule, decide, measured, missing, scaledTimes, verdictOf, type Check, type CheckStatus, type GateEvidence, type Measured, type PhaseNumber, type Point, type Verdict } from '../gate/decide.ts';
 import type { WindowEvidence } from '../gate/run.ts';
 import type { Fetched, RangeData } from './range.ts';
 
@@ -32,10 +32,10 @@ export interface BacktestPoint {
 }
 
 export interface BacktestSettings {
+  runbook: Runbook;
   checkpoint: CheckpointName;
   phase: PhaseNumber;
   minDeliveries?: number;
-  gates?: GateThresholds;
 }
 
 function at<T>(f: Fetched<Map<number, T>>, t: number, noSeries: string): Measured<T> {
@@ -59,7 +59,7 @@ function slice(points: readonly Point[], start: number, end: number): Point[] {
 }
 
 /** The evidence the gate would have had for the window ending at `t` (PII skipped: no logs). */
-export function windowEvidenceAt(d: RangeData, t: number): WindowEvidence {
+export function windowEvidenceAt(d: RangeData, t: number, rb: Runbook): WindowEvidence {
   const start = t - d.windowSeconds;
   const noSeries = `no series match ${d.selector} in the window`;
   const deliveries = at(d.deliveries, t, noSeries);
@@ -68,7 +68,7 @@ export function windowEvidenceAt(d: RangeData, t: number): WindowEvidence {
     const s = slice(f.value, start, t);
     return s.length ? measured(s) : missing(noSeries);
   };
-  const times = scaledTimes(1);
+  const times = scaledTimes(rb.windows, 1);
   let cbOpensMax24h: Measured<number> | undefined;
   if (d.cbOpens24h) {
     if (!d.cbOpens24h.ok) cbOpensMax24h = missing(d.cbOpens24h.reason);
@@ -118,10 +118,10 @@ export function decidingCheck(verdict: Verdict, checks: readonly Check[], final:
 }
 
 /** One gate decision on a point's evidence; the verdict is the metric checks' alone. */
-export function decidePoint(evidence: GateEvidence, gates: GateThresholds = canaryGates): BacktestPoint {
-  const rule = checkpointRule(evidence.phase, evidence.checkpoint);
+export function decidePoint(evidence: GateEvidence, rb: Runbook): BacktestPoint {
+  const rule = checkpointRule(rb, evidence.phase, evidence.checkpoint);
   if ('error' in rule) throw new RangeError(rule.error);
-  const d = decide(evidence, gates);
+  const d = decide(evidence, rb);
   // the PII check is left out of the verdict, and said to be not backtested, never passed
   const metricChecks = d.checks.filter((c) => c.name !== 'pii_leaks');
   const verdict = verdictOf(metricChecks, rule.final);
@@ -151,9 +151,9 @@ export function evaluationTimes(from: number, to: number, every: number): number
 
 /** Decides every point of the range. */
 export function backtestTimeline(d: RangeData, s: BacktestSettings): BacktestPoint[] {
-  const gates = s.gates ?? canaryGates;
+  const rb = s.runbook;
   return evaluationTimes(d.from, d.to, d.every).map((t) =>
-    decidePoint({ ...windowEvidenceAt(d, t), checkpoint: s.checkpoint, phase: s.phase, minDeliveries: s.minDeliveries ?? gates.minDeliveries }, gates),
+    decidePoint({ ...windowEvidenceAt(d, t, rb), checkpoint: s.checkpoint, phase: s.phase, minDeliveries: s.minDeliveries ?? rb.gates.minDeliveries }, rb),
   );
 }
 
@@ -232,10 +232,16 @@ export function changedVerdicts(before: readonly BacktestPoint[], after: readonl
 }
 
 /** The checkpoint's window length in seconds. */
-export const checkpointSeconds = (c: CheckpointName) => CHECKPOINT_MINUTES[c] * 60;
+export const checkpointSeconds = (rb: Runbook, c: CheckpointName) => rb.checkpoints[c].minutes * 60;
+
+/** The runbook with one gate threshold changed (`successRate.target=94`), or why it can't be. */
+export function withThreshold(rb: Runbook, assignment: string): Runbook | { error: string } {
+  const gates = withGateThreshold(rb.gates, assignment);
+  return 'error' in gates ? gates : { ...rb, gates };
+}
 
 /** Sets the numeric threshold at a dotted path (`successRate.target`), or says why it can't. */
-export function withThreshold(gates: GateThresholds, assignment: string): GateThresholds | { error: string } {
+export function withGateThreshold(gates: GateThresholds, assignment: string): GateThresholds | { error: string } {
   const m = /^([A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*)=(.+)$/.exec(assignment.trim());
   if (!m) return { error: `--set ${JSON.stringify(assignment)} must be PATH=NUMBER, such as successRate.target=94` };
   const [, path, raw] = m;

@@ -1,6 +1,6 @@
 // Public API of the backtest: what would the gate have said at every point of a range?
-import { canaryGates, type CheckpointName } from '../../slo/canary.ts';
-import type { GateThresholds, PhaseNumber } from '../gate/decide.ts';
+import type { CheckpointName, Runbook } from '../contract/runbook.ts';
+import type { PhaseNumber } from '../gate/decide.ts';
 import { redactUrl } from '../prometheus/client.ts';
 import { backtestTimeline, changedVerdicts, checkpointSeconds, summarize, withThreshold } from './evaluate.ts';
 import { iso, type BacktestReport } from './output.ts';
@@ -14,7 +14,6 @@ export interface BacktestOptions extends Omit<RangeFetchOptions, 'windowSeconds'
   checkpoint: CheckpointName;
   phase: PhaseNumber;
   minDeliveries?: number;
-  gates?: GateThresholds;
   /** `successRate.target=94`: rerun with this one threshold changed. */
   set?: string;
 }
@@ -24,16 +23,16 @@ export class BacktestSetError extends Error {}
 
 /** Fetches the range once and decides every point (twice with `set`, from the same data). */
 export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
-  const gates = o.gates ?? canaryGates;
-  let changed: GateThresholds | undefined;
+  const rb = o.runbook;
+  let changed: Runbook | undefined;
   if (o.set !== undefined) {
-    const r = withThreshold(gates, o.set);
+    const r = withThreshold(rb, o.set);
     if ('error' in r) throw new BacktestSetError(r.error);
     changed = r;
   }
-  const windowSeconds = checkpointSeconds(o.checkpoint);
+  const windowSeconds = checkpointSeconds(rb, o.checkpoint);
   const data = await fetchRangeData({ ...o, windowSeconds });
-  const settings = { checkpoint: o.checkpoint, phase: o.phase, minDeliveries: o.minDeliveries, gates };
+  const settings = { runbook: rb, checkpoint: o.checkpoint, phase: o.phase, minDeliveries: o.minDeliveries };
   const points = backtestTimeline(data, settings);
   const report: BacktestReport = {
     source: redactUrl(o.prometheus),
@@ -50,8 +49,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     points,
   };
   if (changed) {
-    const minDeliveries = o.set!.trim().startsWith('minDeliveries=') ? changed.minDeliveries : o.minDeliveries;
-    const after = backtestTimeline(data, { ...settings, gates: changed, minDeliveries });
+    const minDeliveries = o.set!.trim().startsWith('minDeliveries=') ? changed.gates.minDeliveries : o.minDeliveries;
+    const after = backtestTimeline(data, { ...settings, runbook: changed, minDeliveries });
     report.sensitivity = { set: o.set!, summary: summarize(after), changed: changedVerdicts(points, after) };
   }
   return report;

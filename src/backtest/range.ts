@@ -3,8 +3,8 @@
 // gate's own instant expressions evaluated by query_range at every backtest point; the
 // per-minute series and the sliding-24h breaker counts are fetched once over
 // [from - window, to] and sliced per point. Nothing here decides.
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
-import { DEFAULT_CANARY_SELECTOR } from '../contract/selectors.ts';
+import { canaryMatchersOf, type Runbook } from '../contract/runbook.ts';
+import { selector } from '../contract/selectors.ts';
 import { GateConfigError } from '../gate/run.ts';
 import { gateQueries, type GateQueries } from '../gate/queries.ts';
 import { scaledTimes, type Point } from '../gate/decide.ts';
@@ -15,6 +15,8 @@ import type { AlertDef } from '../rules/alert.ts';
 export const MAX_POINTS_PER_QUERY = 11_000;
 
 export interface RangeFetchOptions {
+  /** The runbook whose queries (metrics, windows, alerts) the gate sends. */
+  runbook: Runbook;
   prometheus: string;
   /** First and last evaluation time, unix seconds. */
   from: number;
@@ -140,11 +142,12 @@ const mapped = <A, B>(f: Fetched<A>, fn: (a: A) => B): Fetched<B> => (f.ok ? { o
 
 /** Fetches everything the backtest needs: a fixed number of requests whatever the number of points. */
 export async function fetchRangeData(opts: RangeFetchOptions): Promise<RangeData> {
-  const sel = (opts.selector ?? DEFAULT_CANARY_SELECTOR).trim();
+  const rb = opts.runbook;
+  const sel = (opts.selector ?? selector(canaryMatchersOf(rb))).trim();
   const { from, to, every, windowSeconds } = opts;
   if (!(to >= from)) throw new GateConfigError('--to must not be before --from');
-  const times = scaledTimes(1);
-  const q = gateQueries(sel, windowSeconds, opts.alerts ?? canaryAlertGroup.alerts);
+  const times = scaledTimes(rb.windows, 1);
+  const q = gateQueries(rb, sel, windowSeconds, opts.alerts ?? rb.alertGroups.flatMap((g) => g.alerts));
   const client = new PrometheusClient({
     url: opts.prometheus,
     auth: opts.auth ?? authFromEnv(),

@@ -1,10 +1,11 @@
 // The gate's decision: plain numbers and series in, a verdict out. No I/O here, so
 // every checkpoint x phase x status combination is tested as a table.
-import { canaryGates, canaryPhases, CHECKPOINT_EARLIEST_MINUTES, CHECKPOINT_MINUTES, type CanaryPhase, type CheckpointName } from '../../slo/canary.ts';
+import { parseDuration } from '../promql/duration.ts';
+import type { CanaryPhase, CheckpointName, Runbook, RunbookWindows } from '../contract/runbook.ts';
 
 export type Verdict = 'promote' | 'continue' | 'marginal' | 'rollback' | 'inconclusive';
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'critical' | 'no_data';
-export type PhaseNumber = CanaryPhase['phase'];
+export type PhaseNumber = number;
 
 /** Exit codes of `slogate gate`: pipelines branch on these. */
 export const GATE_EXIT = {
@@ -16,20 +17,11 @@ export const GATE_EXIT = {
   marginal: 4,
 } as const satisfies Record<Verdict | 'usage', number>;
 
-export { CHECKPOINT_EARLIEST_MINUTES };
-
-/** The step of the sustained-breach series, in seconds (the runbook's `step=60s`). */
-export const SERIES_STEP_SECONDS = 60;
-/** The rate window of the sustained-breach series (the runbook's `[5m]`). */
-export const SERIES_RATE_WINDOW = '5m';
-const SERIES_RATE_WINDOW_SECONDS = 300;
 /**
  * The shortest rate window a time-scaled series uses: `rate()` needs two samples in its
  * window, and a few more keep a 1 s scrape interval from making it jumpy.
  */
 export const MIN_SCALED_RATE_WINDOW_SECONDS = 4;
-const DAY_MINUTES = 1440;
-const DAY_SECONDS = DAY_MINUTES * 60;
 /** The step of the worst-24h circuit-breaker range query (48h windows). */
 const CB_24H_STEP_SECONDS = 300;
 
@@ -47,37 +39,28 @@ export function checkTimeScale(scale: number): string | null {
 
 /**
  * The time constants of the decision at a time scale. PromQL durations are whole seconds;
- * at scale 1 they are exactly the runbook's (`5m`, `24h`, 60 s steps).
+ * at scale 1 they are exactly the runbook's (its rate window, its circuit-breaker day, its step).
  */
-export function scaledTimes(scale = DEFAULT_TIME_SCALE) {
+export function scaledTimes(windows: RunbookWindows, scale = DEFAULT_TIME_SCALE) {
   const err = checkTimeScale(scale);
   if (err) throw new RangeError(err);
   const unscaled = scale === 1;
+  const SERIES_STEP_SECONDS = windows.seriesStepSeconds;
+  const SERIES_RATE_WINDOW_SECONDS = parseDuration(windows.rate);
+  const DAY_SECONDS = parseDuration(windows.circuitBreakerDay);
   const seconds = (s: number, min: number) => Math.max(min, Math.round(s * scale));
   return {
     scale,
     /** Step of the sustained series, in seconds (60 s, at least 1 s). */
     seriesStepSeconds: unscaled ? SERIES_STEP_SECONDS : seconds(SERIES_STEP_SECONDS, 1),
     /** Rate window of the sustained series (`5m`, at least a few seconds). */
-    seriesRateWindow: unscaled ? SERIES_RATE_WINDOW : `${seconds(SERIES_RATE_WINDOW_SECONDS, MIN_SCALED_RATE_WINDOW_SECONDS)}s`,
+    seriesRateWindow: unscaled ? windows.rate : `${seconds(SERIES_RATE_WINDOW_SECONDS, MIN_SCALED_RATE_WINDOW_SECONDS)}s`,
     /** The sliding 24h of a 48h window's circuit breaker check. */
-    day: unscaled ? '24h' : `${seconds(DAY_SECONDS, 1)}s`,
+    day: unscaled ? windows.circuitBreakerDay : `${seconds(DAY_SECONDS, 1)}s`,
     daySeconds: unscaled ? DAY_SECONDS : seconds(DAY_SECONDS, 1),
     /** Step of the worst-24h range query. */
     cb24hStepSeconds: unscaled ? CB_24H_STEP_SECONDS : seconds(CB_24H_STEP_SECONDS, 1),
   };
-}
-
-/**
- * The thresholds decide() judges by: the runbook's by default; the backtest passes a copy
- * with one changed (`--set successRate.target=94`) to show which verdicts move.
- */
-export interface GateThresholds {
-  readonly successRate: { readonly target: number; readonly critical: number; readonly sustainedMinutes: number };
-  readonly p95LatencyMs: { readonly target: number; readonly critical: number; readonly sustainedMinutes: number };
-  readonly circuitBreakerOpensPerDay: { readonly target: number; readonly critical: number };
-  readonly piiLeaks: { readonly target: number; readonly critical: number };
-  readonly minDeliveries: number;
 }
 
 /** A measurement, or why it is missing. */
@@ -122,14 +105,11 @@ export interface GateEvidence {
   latencyBuckets?: Measured<readonly (readonly [number, number])[]>;
 }
 
-/** The quantile the latency gate reads. */
-export const LATENCY_QUANTILE = 0.95;
-
 /**
  * The largest finite bucket bound (seconds) when the quantile lies above it (in the `+Inf`
  * bucket), or null. Buckets with the same bound (`le="2"` and `le="2.0"`) are merged.
  */
-export function quantileAboveLargestBound(buckets: readonly (readonly [number, number])[], q = LATENCY_QUANTILE): number | null {
+export function quantileAboveLargestBound(buckets: readonly (readonly [number, number])[], q: number): number | null {
   const byBound = new Map<number, number>();
   for (const [le, count] of buckets) if (!Number.isNaN(le) && !Number.isNaN(count)) byBound.set(le, (byBound.get(le) ?? 0) + count);
   const total = byBound.get(Infinity);
@@ -175,10 +155,10 @@ export interface Decision {
 }
 
 /** The phase's definition, or a sentence saying why the pair is not a runbook checkpoint. */
-export function checkpointRule(phase: number, checkpoint: string): { phase: CanaryPhase; final: boolean } | { error: string } {
-  const p = canaryPhases.find((x) => x.phase === phase);
-  if (!p) return { error: `--phase ${phase} is not a canary phase (use ${canaryPhases.map((x) => x.phase).join(', ')})` };
-  if (!(checkpoint in CHECKPOINT_MINUTES)) return { error: `--checkpoint ${checkpoint} is not a checkpoint (use ${Object.keys(CHECKPOINT_MINUTES).join(', ')})` };
+export function checkpointRule(rb: Runbook, phase: number, checkpoint: string): { phase: CanaryPhase; final: boolean } | { error: string } {
+  const p = rb.phases.find((x) => x.phase === phase);
+  if (!p) return { error: `--phase ${phase} is not a canary phase (use ${rb.phases.map((x) => x.phase).join(', ')})` };
+  if (!Object.hasOwn(rb.checkpoints, checkpoint)) return { error: `--checkpoint ${checkpoint} is not a checkpoint (use ${Object.keys(rb.checkpoints).join(', ')})` };
   if (!p.checkpoints.includes(checkpoint as CheckpointName)) {
     return {
       error: p.checkpoints.length
@@ -190,7 +170,7 @@ export function checkpointRule(phase: number, checkpoint: string): { phase: Cana
 }
 
 /** Longest run of consecutive points (no gaps) for which `bad` holds, in minutes. */
-export function longestRunMinutes(points: readonly Point[], bad: (v: number) => boolean, stepSeconds = SERIES_STEP_SECONDS): { minutes: number; from: number | null } {
+export function longestRunMinutes(points: readonly Point[], bad: (v: number) => boolean, stepSeconds: number): { minutes: number; from: number | null } {
   let best = 0;
   let bestFrom: number | null = null;
   let run = 0;
@@ -224,12 +204,13 @@ const isNumber = (v: number) => !Number.isNaN(v);
 /** A time scale for people: 1/60 reads 0.0166667. */
 export const showScale = (scale: number) => String(Number(scale.toPrecision(6)));
 
-export function decide(e: GateEvidence, gates: GateThresholds = canaryGates): Decision {
-  const rule = checkpointRule(e.phase, e.checkpoint);
+export function decide(e: GateEvidence, rb: Runbook): Decision {
+  const rule = checkpointRule(rb, e.phase, e.checkpoint);
   if ('error' in rule) throw new RangeError(rule.error);
   const final = rule.final;
   const scale = e.timeScale ?? DEFAULT_TIME_SCALE;
-  const times = scaledTimes(scale);
+  const times = scaledTimes(rb.windows, scale);
+  const DAY_MINUTES = parseDuration(rb.windows.circuitBreakerDay) / 60;
   const scaled = scale !== 1;
   const realMinutes = (e.window.end - e.window.start) / 60;
   // Under a time scale every minute below is a scaled minute: a real minute divided by the
@@ -248,12 +229,12 @@ export function decide(e: GateEvidence, gates: GateThresholds = canaryGates): De
     checks.push(c);
     if (c.status !== 'pass') reasons.push(reason ?? c.detail);
   };
-  const sr = gates.successRate;
-  const lat = gates.p95LatencyMs;
-  const cb = gates.circuitBreakerOpensPerDay;
+  const sr = rb.gates.successRate;
+  const lat = rb.gates.p95LatencyMs;
+  const cb = rb.gates.circuitBreakerOpensPerDay;
 
   // window: the checkpoint's evidence needs (almost) the checkpoint's duration
-  const earliest = CHECKPOINT_EARLIEST_MINUTES[e.checkpoint];
+  const earliest = rb.checkpoints[e.checkpoint].earliestMinutes;
   const windowOk = windowMinutes >= earliest;
   add({
     name: 'window',
@@ -329,7 +310,7 @@ export function decide(e: GateEvidence, gates: GateThresholds = canaryGates): De
       p95Ms = v;
       // judge the value as shown: 1999.9999999997 from interpolation is the 2000 ms it prints
       const shown = round(v, 1);
-      const aboveS = e.latencyBuckets?.ok ? quantileAboveLargestBound(e.latencyBuckets.value) : null;
+      const aboveS = e.latencyBuckets?.ok ? quantileAboveLargestBound(e.latencyBuckets.value, rb.windows.latencyQuantile) : null;
       const above = aboveS === null ? null : aboveS * 1000;
       if (lowTraffic) add({ name: 'p95_latency', value: round(v, 1), status: 'no_data', target, detail: `p95 latency ${fmt(v, 0)} ms is ${lowTrafficNote}.` });
       else if (above !== null) {
@@ -441,7 +422,7 @@ export function decide(e: GateEvidence, gates: GateThresholds = canaryGates): De
   let pii: number | null = null;
   const skipped: string[] = [];
   {
-    const target = `${gates.piiLeaks.target} lines`;
+    const target = `${rb.gates.piiLeaks.target} lines`;
     if (e.piiLeaks === 'skipped') {
       skipped.push('pii');
       checks.push({ name: 'pii_leaks', value: null, status: 'no_data', target, detail: 'skipped (--skip pii)' });
@@ -450,7 +431,7 @@ export function decide(e: GateEvidence, gates: GateThresholds = canaryGates): De
       add({ name: 'pii_leaks', value: null, status: 'no_data', target, detail: `PII scan: ${e.piiLeaks.reason}.` });
     } else {
       pii = e.piiLeaks.value;
-      if (pii > gates.piiLeaks.critical) add({ name: 'pii_leaks', value: pii, status: 'critical', target, detail: `${pii} log lines contain personal data (any leak is a rollback).` });
+      if (pii > rb.gates.piiLeaks.critical) add({ name: 'pii_leaks', value: pii, status: 'critical', target, detail: `${pii} log lines contain personal data (any leak is a rollback).` });
       else add({ name: 'pii_leaks', value: pii, status: 'pass', target, detail: 'no PII in the logs' });
     }
   }

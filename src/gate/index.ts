@@ -1,8 +1,6 @@
 // Public API of the gate: `slogate gate`, `slogate metrics` and the evidence bundle call this.
 export {
   GATE_EXIT,
-  CHECKPOINT_EARLIEST_MINUTES,
-  SERIES_STEP_SECONDS,
   DEFAULT_TIME_SCALE,
   MIN_SCALED_RATE_WINDOW_SECONDS,
   checkTimeScale,

@@ -2,13 +2,11 @@
 // `--selector` is passed as a checked `{...}` string (it may carry regex matchers, which the
 // Matchers record cannot), straight to the shared query builders.
 import { parser } from '@prometheus-io/lezer-promql';
-import { metrics } from '../contract/metrics.ts';
+import type { Runbook } from '../contract/runbook.ts';
 import { DEFAULT_CANARY_SELECTOR, regexLabel } from '../contract/selectors.ts';
 import { circuitBreakerOpens, deliveries, firingAlerts, latencyQuantile, successRatio, sumOf } from '../promql/query.ts';
-import { TEAM_LABEL, type AlertDef } from '../rules/alert.ts';
-import { DEFAULT_TIME_SCALE, LATENCY_QUANTILE, scaledTimes } from './decide.ts';
-
-const DURATION_BUCKET = `${metrics.deliveryDuration.name}_bucket`;
+import type { AlertDef } from '../rules/alert.ts';
+import { DEFAULT_TIME_SCALE, scaledTimes } from './decide.ts';
 
 export interface GateQueries {
   deliveries: string;
@@ -31,9 +29,9 @@ export interface GateQueries {
  * still counts (`team=~"platform|"`: a ruler or relabelling may drop it; failing closed);
  * another team's alert of the same name does not.
  */
-export function criticalAlertsQuery(alerts: readonly AlertDef[], window: string): string {
+export function criticalAlertsQuery(alerts: readonly AlertDef[], window: string, ownerLabels: Runbook['ownerLabels']): string {
   const names = alerts.filter((a) => a.severity === 'critical').map((a) => a.name);
-  const team = Object.fromEntries(Object.entries(TEAM_LABEL).map(([k, v]) => [regexLabel(k), `${v}|`]));
+  const team = Object.fromEntries(Object.entries(ownerLabels).map(([k, v]) => [regexLabel(k), `${v}|`]));
   return `count by (alertname) (max_over_time(${firingAlerts(names, { severity: 'critical', ...team })}[${window}]))`;
 }
 
@@ -42,20 +40,23 @@ export function criticalAlertsQuery(alerts: readonly AlertDef[], window: string)
  * A time scale shrinks the sustained series' rate window and the sliding 24h; totals over
  * the window need no scaling.
  */
-export function gateQueries(sel: string, windowSeconds: number, alerts: readonly AlertDef[], timeScale = DEFAULT_TIME_SCALE): GateQueries {
+export function gateQueries(rb: Runbook, sel: string, windowSeconds: number, alerts: readonly AlertDef[], timeScale = DEFAULT_TIME_SCALE): GateQueries {
   const w = `${Math.round(windowSeconds)}s`;
-  const times = scaledTimes(timeScale);
+  const times = scaledTimes(rb.windows, timeScale);
+  const metrics = rb.metrics;
+  const q = rb.windows.latencyQuantile;
+  const DURATION_BUCKET = `${metrics.deliveryDuration.name}_bucket`;
   const r = times.seriesRateWindow;
   return {
     deliveries: deliveries(sel, w, 'increase'),
     successes: sumOf('increase', metrics.deliverySuccessTotal.name, sel, w),
-    p95: latencyQuantile(LATENCY_QUANTILE, sel, w, 'increase'),
+    p95: latencyQuantile(q, sel, w, 'increase'),
     latencyBuckets: sumOf('increase', DURATION_BUCKET, sel, w, ['le']),
     cbOpens: circuitBreakerOpens(sel, w),
     cbOpens24h: circuitBreakerOpens(sel, times.day),
-    criticalAlerts: criticalAlertsQuery(alerts, w),
+    criticalAlerts: criticalAlertsQuery(alerts, w, rb.ownerLabels),
     successRateSeries: `100 * ${successRatio(sel, r)}`,
-    p95Series: latencyQuantile(LATENCY_QUANTILE, sel, r),
+    p95Series: latencyQuantile(q, sel, r),
   };
 }
 

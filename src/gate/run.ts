@@ -1,16 +1,15 @@
 // The gate's shell: query Prometheus (concurrently, bounded), scan the logs, then hand
 // plain numbers to decide(). Nothing here makes a decision.
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
-import type { CheckpointName } from '../../slo/canary.ts';
-import { DEFAULT_CANARY_SELECTOR } from '../contract/selectors.ts';
-import { canaryGates, canaryPhases } from '../../slo/canary.ts';
+import { canaryMatchersOf, type CheckpointName, type Runbook } from '../contract/runbook.ts';
+import { selector } from '../contract/selectors.ts';
 import type { AlertDef } from '../rules/alert.ts';
-import { TEAM_LABEL } from '../rules/alert.ts';
 import { PrometheusClient, PrometheusError, authFromEnv, redactUrl, type InstantSample, type PrometheusAuth, type RangeSeries } from '../prometheus/client.ts';
 import { checkTimeScale, decide, DEFAULT_TIME_SCALE, measured, missing, scaledTimes, type Decision, type GateEvidence, type Measured, type PhaseNumber, type Point } from './decide.ts';
 import { gateQueries, type GateQueries } from './queries.ts';
 
 export interface GateOptions {
+  /** The runbook whose thresholds, checkpoints, alerts and metrics apply. */
+  runbook: Runbook;
   prometheus: string;
   /** T+0, unix seconds. */
   start: number;
@@ -35,7 +34,7 @@ export interface GateOptions {
   backoffMs?: number;
   /** Credentials; default from PROMETHEUS_TOKEN / PROMETHEUS_USER / PROMETHEUS_PASSWORD / PROMETHEUS_CA. */
   auth?: PrometheusAuth;
-  /** Alert definitions whose critical names count (default: the webhook_canary group). */
+  /** Alert definitions whose critical names count (default: every alert of the runbook). */
   alerts?: readonly AlertDef[];
   /**
    * Multiplies every time constant of the decision (default 1, the runbook's): for
@@ -64,7 +63,8 @@ export class GateConfigError extends Error {}
 const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
 export async function runGate(opts: GateOptions): Promise<GateResult> {
-  const phase = opts.phase ?? canaryPhases[0].phase;
+  const rb = opts.runbook;
+  const phase = opts.phase ?? rb.phases[0].phase;
   const end = Math.floor(opts.at ?? Date.now() / 1000);
   const start = Math.floor(opts.start);
   const g = await gatherEvidence({ ...opts, start, end, series: true });
@@ -72,10 +72,10 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
     ...g.evidence,
     checkpoint: opts.checkpoint,
     phase,
-    minDeliveries: opts.minDeliveries ?? canaryGates.minDeliveries,
+    minDeliveries: opts.minDeliveries ?? rb.gates.minDeliveries,
     ...(opts.timeScale !== undefined && opts.timeScale !== DEFAULT_TIME_SCALE ? { timeScale: opts.timeScale } : {}),
   };
-  const decision = decide(evidence);
+  const decision = decide(evidence, rb);
   return {
     ...decision,
     window: { start: iso(start), end: iso(end) },
@@ -109,16 +109,17 @@ export type GatherOptions = Omit<GateOptions, 'checkpoint' | 'phase' | 'minDeliv
 
 /** Queries one window (concurrently, bounded by the client) and scans the logs. Decides nothing. */
 export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvidence> {
-  const sel = (opts.selector ?? DEFAULT_CANARY_SELECTOR).trim();
+  const rb = opts.runbook;
+  const sel = (opts.selector ?? selector(canaryMatchersOf(rb))).trim();
   const { start, end } = opts;
   const windowSeconds = end - start;
   if (windowSeconds <= 0) throw new GateConfigError(`the window is empty: its end ${iso(end)} is not after its start ${iso(start)}`);
   const scale = opts.timeScale ?? DEFAULT_TIME_SCALE;
   const scaleErr = checkTimeScale(scale);
   if (scaleErr) throw new GateConfigError(scaleErr);
-  const times = scaledTimes(scale);
-  const alertDefs = opts.alerts ?? canaryAlertGroup.alerts;
-  const q = gateQueries(sel, windowSeconds, alertDefs, scale);
+  const times = scaledTimes(rb.windows, scale);
+  const alertDefs = opts.alerts ?? rb.alertGroups.flatMap((g) => g.alerts);
+  const q = gateQueries(rb, sel, windowSeconds, alertDefs, scale);
   const client = new PrometheusClient({
     url: opts.prometheus,
     auth: opts.auth ?? authFromEnv(),
@@ -251,7 +252,7 @@ async function activeAlertmanagerAlerts(url: string, names: ReadonlySet<string>,
   try {
     const doc = await am.getJson('api/v2/alerts?active=true');
     if (!Array.isArray(doc)) throw new PrometheusError('malformed', `${am.displayUrl}/api/v2/alerts did not answer a list of alerts`);
-    const team = Object.entries(TEAM_LABEL);
+    const team = Object.entries(opts.runbook.ownerLabels);
     return (doc as { labels?: Record<string, string> }[])
       .filter((a) => a.labels && names.has(a.labels.alertname) && a.labels.severity === 'critical' && team.every(([k, v]) => a.labels![k] === v || a.labels![k] === undefined || a.labels![k] === ''))
       .map((a) => a.labels!.alertname);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBacktest, type BacktestReport } from '../../src/backtest/index.ts';
 import { runGate } from '../../src/gate/index.ts';
+import { runbook } from '../../runbooks/webhook-delivery/index.ts';
 import { BACKTEST_T0 as T0, HOUR, backtestHistory } from '../harness/backtest-history.ts';
 import { slogateAsync } from '../harness/cli.ts';
 import { scenarioSamples } from '../harness/history.ts';
@@ -23,7 +24,7 @@ describe('slogate backtest against a real Prometheus', () => {
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'slogate-backtest-'));
     server = await startPrometheus(scenarioSamples(backtestHistory()));
-    twoHour = await runBacktest({ prometheus: server.url, from: h(3), to: h(95), every: HOUR, checkpoint: '2h', phase: 5 });
+    twoHour = await runBacktest({ runbook, prometheus: server.url, from: h(3), to: h(95), every: HOUR, checkpoint: '2h', phase: 5 });
   });
   afterAll(async () => {
     await server?.stop();
@@ -70,7 +71,7 @@ describe('slogate backtest against a real Prometheus', () => {
 
   it('every point agrees with the gate run on its own window', async () => {
     for (const t of [h(10), h(11), h(13), h(48), h(49), h(73), h(74)]) {
-      const g = await runGate({ prometheus: server.url, start: t - 2 * HOUR, at: t, checkpoint: '2h', phase: 5, skip: ['pii'] });
+      const g = await runGate({ runbook, prometheus: server.url, start: t - 2 * HOUR, at: t, checkpoint: '2h', phase: 5, skip: ['pii'] });
       const p = twoHour.points.find((x) => x.at === t)!;
       expect(p.verdict, iso(t)).toBe(g.verdict);
       const gateChecks = Object.fromEntries(g.checks.filter((c) => c.name !== 'pii_leaks').map((c) => [c.name, [c.status, c.value]]));
@@ -79,8 +80,8 @@ describe('slogate backtest against a real Prometheus', () => {
     }
   });
 
-  it('T+24h final checkpoint every 2h: promote and rollback runs where the bad hour and the slow third of a day fall', async () => {
-    const r = await runBacktest({ prometheus: server.url, from: h(25), to: h(95), every: 2 * HOUR, checkpoint: '24h', phase: 5 });
+  it('T+24h final checkpoint every 2h: promote and rollback runs where the bad hour and the slow day fall', async () => {
+    const r = await runBacktest({ runbook, prometheus: server.url, from: h(25), to: h(95), every: 2 * HOUR, checkpoint: '24h', phase: 5 });
     const rb = r.points.filter((p) => p.verdict === 'rollback').map((p) => (p.at - T0) / HOUR);
     // bad hour (10h, 11h]: every 24h window ending up to 34h. Slow day: its deliveries above 1 s
     // sit in the (2 s, 5 s] bucket, so the p95 is >= 2 s once they pass 5% of the window:

@@ -1,6 +1,6 @@
 // The backtest's pure core: timeline summary, deciding checks, threshold assignment.
 import { describe, expect, it } from 'vitest';
-import { canaryGates } from '../../slo/canary.ts';
+import { runbook } from '../../runbooks/webhook-delivery/index.ts';
 import { changedVerdicts, decidingCheck, evaluationTimes, summarize, thresholdPaths, withThreshold, type BacktestPoint } from '../../src/backtest/index.ts';
 import type { Check, Verdict } from '../../src/gate/index.ts';
 
@@ -40,18 +40,18 @@ describe('decidingCheck', () => {
 
 describe('withThreshold (--set)', () => {
   it('changes one number and leaves the runbook alone', () => {
-    const g = withThreshold(canaryGates, 'successRate.target=94');
+    const g = withThreshold(runbook, 'successRate.target=94');
     expect('error' in g).toBe(false);
-    expect((g as typeof canaryGates).successRate.target).toBe(94);
-    expect(canaryGates.successRate.target).toBe(95);
-    expect((withThreshold(canaryGates, 'minDeliveries=10') as typeof canaryGates).minDeliveries).toBe(10);
+    expect((g as typeof runbook).gates.successRate.target).toBe(94);
+    expect(runbook.gates.successRate.target).toBe(95);
+    expect((withThreshold(runbook, 'minDeliveries=10') as typeof runbook).gates.minDeliveries).toBe(10);
   });
   it('refuses unknown paths, units and non-numbers', () => {
-    expect(withThreshold(canaryGates, 'successRate.unit=5')).toMatchObject({ error: /no such threshold/ });
-    expect(withThreshold(canaryGates, 'constructor.x=5')).toMatchObject({ error: /no such threshold/ });
-    expect(withThreshold(canaryGates, 'p95LatencyMs.target=fast')).toMatchObject({ error: /not a number/ });
-    expect(withThreshold(canaryGates, 'target')).toMatchObject({ error: /PATH=NUMBER/ });
-    expect(thresholdPaths(canaryGates)).toContain('circuitBreakerOpensPerDay.critical');
+    expect(withThreshold(runbook, 'successRate.unit=5')).toMatchObject({ error: /no such threshold/ });
+    expect(withThreshold(runbook, 'constructor.x=5')).toMatchObject({ error: /no such threshold/ });
+    expect(withThreshold(runbook, 'p95LatencyMs.target=fast')).toMatchObject({ error: /not a number/ });
+    expect(withThreshold(runbook, 'target')).toMatchObject({ error: /PATH=NUMBER/ });
+    expect(thresholdPaths(runbook.gates)).toContain('circuitBreakerOpensPerDay.critical');
   });
 });
 

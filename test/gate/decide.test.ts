@@ -1,20 +1,21 @@
 // The decision core, table-driven: every runbook checkpoint of every phase against
 // every kind of evidence, plus precedence, pro-rating, sustained runs and bad input.
 import { describe, expect, it } from 'vitest';
-import { canaryGates, canaryPhases, CHECKPOINT_MINUTES, type CheckpointName } from '../../slo/canary.ts';
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
+import { canaryGates, canaryPhases } from '../../runbooks/webhook-delivery/rollout.ts';
+import type { CheckpointName } from '../../src/contract/runbook.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
+import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alerts.ts';
 import { DEFAULT_CANARY_SELECTOR } from '../../src/contract/selectors.ts';
 import {
   GATE_EXIT,
-  CHECKPOINT_EARLIEST_MINUTES,
-  checkpointRule,
-  decide,
-  gateQueries,
-  longestRunMinutes,
+  checkpointRule as checkpointRuleOf,
+  decide as decideWith,
+  gateQueries as gateQueriesOf,
+  longestRunMinutes as longestRun,
   measured,
   MIN_SCALED_RATE_WINDOW_SECONDS,
   missing,
-  scaledTimes,
+  scaledTimes as scaledTimesOf,
   verdictJson,
   verdictTable,
   type CheckStatus,
@@ -25,6 +26,15 @@ import {
   type Point,
   type Verdict,
 } from '../../src/gate/index.ts';
+
+// The flagship runbook supplies every threshold and window the engine reads.
+const decide = (e: GateEvidence) => decideWith(e, flagship);
+const checkpointRule = (phase: number, cp: string) => checkpointRuleOf(flagship, phase, cp);
+const scaledTimes = (scale?: number) => scaledTimesOf(flagship.windows, scale);
+const longestRunMinutes = (points: readonly Point[], bad: (v: number) => boolean, step = flagship.windows.seriesStepSeconds) => longestRun(points, bad, step);
+const gateQueries = (sel: string, windowSeconds: number, alerts: Parameters<typeof gateQueriesOf>[3], scale?: number) => gateQueriesOf(flagship, sel, windowSeconds, alerts, scale);
+const CHECKPOINT_MINUTES = Object.fromEntries(Object.entries(flagship.checkpoints).map(([c, t]) => [c, t.minutes])) as Record<CheckpointName, number>;
+const CHECKPOINT_EARLIEST_MINUTES = Object.fromEntries(Object.entries(flagship.checkpoints).map(([c, t]) => [c, t.earliestMinutes])) as Record<CheckpointName, number>;
 
 const T0 = Date.UTC(2025, 10, 13, 9) / 1000;
 const sr = canaryGates.successRate;

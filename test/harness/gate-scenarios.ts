@@ -1,9 +1,9 @@
 // The gate's integration scenarios: each one a canary history in its own time slot (so
 // one server holds them all), the gate flags to run against it and what must come out.
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
-import { TEAM_LABEL } from '../../src/rules/alert.ts';
+import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alerts.ts';
 import { instanceNames, latency, scenarioSamples, type MinuteTraffic, type Sample, type ScenarioHistory } from './history.ts';
 import type { CheckStatus, Verdict } from '../../src/gate/index.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
 
 /** Slots start here: a fixed past date keeps runs reproducible. */
 export const HISTORY_BASE = Date.UTC(2025, 5, 2) / 1000;
@@ -27,7 +27,7 @@ const allInstances = (n: number, minute: (m: number) => MinuteTraffic | null) =>
 
 const critical = canaryAlertGroup.alerts.filter((a) => a.severity === 'critical').map((a) => a.name);
 const warning = canaryAlertGroup.alerts.filter((a) => a.severity === 'warning').map((a) => a.name);
-const ours = (alertname: string, alertstate: 'firing' | 'pending', severity = 'critical') => ({ alertname, alertstate, severity, ...TEAM_LABEL });
+const ours = (alertname: string, alertstate: 'firing' | 'pending', severity = 'critical') => ({ alertname, alertstate, severity, ...flagship.ownerLabels });
 
 type Draft = Omit<GateScenario, 'history'> & { name: string; minutes: number; instances: ScenarioHistory['instances']; alerts?: ScenarioHistory['alerts']; scrapeSeconds?: number };
 

@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
+import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alerts.ts';
 import { GATE_EXIT, runGate, verdictJson } from '../../src/gate/index.ts';
 import { allScenarioSamples, gateArgs, gateScenarios, iso, scenario } from './gate-scenarios.ts';
 import { trueTotals } from './history.ts';
 import { startPrometheus, startVictoriaMetrics, type TsdbServer } from './tsdb-servers.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
 
 const run = promisify(execFile);
 const SLOGATE = join(import.meta.dirname, '../../bin/slogate');
@@ -53,6 +54,7 @@ export function defineGateSuite(kind: 'prometheus' | 'victoriametrics'): void {
       for (const s of gateScenarios) {
         it(`${s.history.name}: ${s.verdict} at T+${s.checkpoint} (phase ${s.phase})`, async () => {
           const r = await runGate({
+            runbook: flagship,
             prometheus: server.url,
             start: s.history.t0,
             at: s.history.t0 + s.atMinute * 60,

@@ -1,12 +1,13 @@
 // `slogate backtest`: what the gate would have said at every point of a past range.
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { CHECKPOINT_MINUTES, canaryGates, canaryPhases, type CheckpointName } from '../../../slo/canary.ts';
-import { DEFAULT_CANARY_SELECTOR } from '../../contract/selectors.ts';
+import { canaryMatchersOf, type CheckpointName } from '../../contract/runbook.ts';
+import { selector } from '../../contract/selectors.ts';
 import { BacktestSetError, backtestSvg, backtestTable, runBacktest } from '../../backtest/index.ts';
 import { checkpointRule, GATE_EXIT, type PhaseNumber } from '../../gate/index.ts';
 import { parseDuration } from '../../promql/duration.ts';
 import { UserError } from '../errors.ts';
+import { loadRunbook } from '../runbook.ts';
 import { asUserError, durationMs, instant, notInTheFuture, positiveInt, selectorFlag } from './gate.ts';
 
 interface BacktestFlags {
@@ -15,9 +16,10 @@ interface BacktestFlags {
   to: string;
   every: string;
   checkpoint: string;
-  phase: string;
-  selector: string;
-  minDeliveries: string;
+  phase?: string;
+  selector?: string;
+  minDeliveries?: string;
+  runbook?: string;
   set?: string;
   json?: boolean;
   svg?: string;
@@ -49,10 +51,11 @@ export function registerBacktest(program: Command): void {
     .requiredOption('--from <rfc3339>', 'first checkpoint time evaluated')
     .requiredOption('--to <rfc3339>', 'last checkpoint time evaluated')
     .option('--every <duration>', 'time between evaluated points (whole minutes)', '1h')
-    .addOption(new Option('--checkpoint <name>', 'the checkpoint each point is judged as (a canary started that long before)').choices(Object.keys(CHECKPOINT_MINUTES)).default('24h'))
-    .option('--phase <percent>', `traffic share: ${canaryPhases.map((p) => p.phase).join(', ')}`, String(canaryPhases[0].phase))
-    .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR)
-    .option('--min-deliveries <n>', 'fewer deliveries in a window is inconclusive', String(canaryGates.minDeliveries))
+    .option('--checkpoint <name>', "the checkpoint each point is judged as, as if a canary started that long before (default: the first phase's final one)")
+    .option('--phase <percent>', "traffic share: one of the runbook's phases (default: the first)")
+    .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
+    .option('--selector <matchers>', "label matchers for the canary's series (default: the runbook's job on its canary track)")
+    .option('--min-deliveries <n>', "fewer deliveries in a window is inconclusive (default: the runbook's)")
     .option('--set <path=value>', 'rerun with one threshold changed (e.g. successRate.target=94) and list the verdicts that change')
     .option('--json', 'print the backtest as one JSON object')
     .option('--svg <file>', 'write the verdict timeline chart here')
@@ -67,18 +70,21 @@ export function registerBacktest(program: Command): void {
       const every = everySeconds(flags.every);
       const points = Math.floor((to - from) / every) + 1;
       if (points > MAX_POINTS) throw new UserError(`--from .. --to every ${flags.every} is ${points} points, more than ${MAX_POINTS}: use a larger --every`, GATE_EXIT.usage);
-      const phase = positiveInt('--phase', flags.phase, 0);
-      const rule = checkpointRule(phase, flags.checkpoint);
+      const rb = await loadRunbook(flags.runbook);
+      const phase = positiveInt('--phase', flags.phase ?? String(rb.phases[0].phase), 0);
+      const checkpoint = flags.checkpoint ?? rb.phases.find((p) => p.phase === phase)?.finalCheckpoint ?? '';
+      const rule = checkpointRule(rb, phase, checkpoint);
       if ('error' in rule) throw new UserError(rule.error, GATE_EXIT.usage);
       const report = await runBacktest({
+        runbook: rb,
         prometheus: flags.prometheus,
         from,
         to,
         every,
-        checkpoint: flags.checkpoint as CheckpointName,
+        checkpoint: checkpoint as CheckpointName,
         phase: phase as PhaseNumber,
-        selector: selectorFlag(flags.selector),
-        minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries, 0),
+        selector: selectorFlag(flags.selector ?? selector(canaryMatchersOf(rb))),
+        minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries ?? String(rb.gates.minDeliveries), 0),
         set: flags.set,
         timeoutMs: durationMs('--timeout', flags.timeout),
         deadlineMs: durationMs('--deadline', flags.deadline),

@@ -6,16 +6,17 @@ import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat'
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { BarGaugeDisplayMode, BigValueColorMode, BigValueGraphMode, VizOrientation } from '@grafana/grafana-foundation-sdk/common';
 import { ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
-import { selector, type Matchers } from '../src/contract/selectors.ts';
-import { div, rational } from '../src/promql/decimal.ts';
-import { parseDuration } from '../src/promql/duration.ts';
-import { burnFactor, decimal, SLI_WINDOWS } from '../src/slo/burn-rate.ts';
-import { BUDGET_REMAINING_RECORD, OBJECTIVE_RECORD, burnRateRecord, sliErrorRecord } from '../src/slo/rules.ts';
-import type { BurnRateWindow, SloDef } from '../src/slo/types.ts';
-import { GREEN, RED, datasourceRef, lastValue, legendList, promTarget, thresholdLines, thresholdSteps } from './common.ts';
+import { selector, type Matchers } from '../../src/contract/selectors.ts';
+import { div, rational } from '../../src/promql/decimal.ts';
+import { parseDuration } from '../../src/promql/duration.ts';
+import { burnFactor, decimal } from '../../src/slo/burn-rate.ts';
+import { canaryWindows } from './rollout.ts';
+import { BUDGET_REMAINING_RECORD, OBJECTIVE_RECORD, burnRateRecord, sliErrorRecord } from '../../src/slo/rules.ts';
+import type { BurnRateWindow, SloDef } from '../../src/slo/types.ts';
+import { GREEN, RED, datasourceRef, lastValue, legendList, promTarget, thresholdLines, thresholdSteps } from './dashboard-common.ts';
 
 /** The SLI window drawn "over time": the shortest one every SLO records. */
-export const SLI_PLOT_WINDOW = SLI_WINDOWS[0];
+export const SLI_PLOT_WINDOW = canaryWindows.sliWindows[0];
 
 const refId = (i: number): string => String.fromCharCode(65 + i);
 

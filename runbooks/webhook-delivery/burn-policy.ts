@@ -1,6 +1,6 @@
 // Multiwindow, multi-burn-rate alerting policy (Google SRE workbook, table 5-8).
 // Factors (14.4, 6, 1) are computed from these rows and the SLO period.
-import type { BurnRateWindow } from '../src/slo/types.ts';
+import type { BurnRateWindow } from '../../src/slo/types.ts';
 
 /** 2% of a 30-day budget in 1 hour: page. */
 export const fastBurn: BurnRateWindow = { severity: 'critical', budgetPercent: 2, long: '1h', short: '5m' };
