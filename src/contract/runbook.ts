@@ -63,6 +63,25 @@ export interface GateThresholds {
   readonly minDeliveries: number;
 }
 
+/**
+ * How the canary is compared with its baseline (`canary_vs_baseline`): a Mann-Whitney test
+ * of the two per-minute series, classified as Kayenta's classifier does.
+ */
+export interface BaselinePolicy {
+  /** The baseline's label matchers, `{...}`; unset: compare only when `--baseline` is given. */
+  readonly selector?: string;
+  /** Confidence of the shift's interval (Kayenta: 0.98). */
+  readonly confidence: number;
+  /** The interval must clear this share of |shift| to count (Kayenta: 0.25). */
+  readonly tolerance: number;
+  /** Mean ratio canary/baseline of the success rate at or below which a significant drop counts. */
+  readonly successRateAllowedDecrease: number;
+  /** Mean ratio canary/baseline of the p95 at or above which a significant rise counts. */
+  readonly p95AllowedIncrease: number;
+  /** Fewer minutes with traffic on either side is no evidence (fail closed). */
+  readonly minMinutes: number;
+}
+
 /** The time policy every engine shares: one place for `5m`, `0.95`, `24h`. */
 export interface RunbookWindows {
   /** Rate window of alerts and of the sustained-breach series (`5m`). */
@@ -126,6 +145,8 @@ export interface Runbook {
   readonly phases: readonly CanaryPhase[];
   readonly checkpoints: Readonly<Record<CheckpointName, CheckpointTimes>>;
   readonly gates: GateThresholds;
+  /** Canary vs baseline comparison; absent: the gate never compares. */
+  readonly baseline?: BaselinePolicy;
   readonly windows: RunbookWindows;
   /** The PII scan's policy (categories, allowlist, what counts as a leak). Optional for now. */
   readonly pii?: unknown;

@@ -2,6 +2,7 @@
 // every checkpoint x phase x status combination is tested as a table.
 import { parseDuration } from '../promql/duration.ts';
 import type { CanaryPhase, CheckpointName, Runbook, RunbookWindows } from '../contract/runbook.ts';
+import { canaryVsBaseline, sharedDependencyNote, type BaselineEvidence, type BaselineReport } from './baseline.ts';
 
 export type Verdict = 'promote' | 'continue' | 'marginal' | 'rollback' | 'inconclusive';
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'critical' | 'no_data';
@@ -103,6 +104,8 @@ export interface GateEvidence {
    * lies in the `+Inf` bucket; with the buckets the gate knows the p95 is *above* it.
    */
   latencyBuckets?: Measured<readonly (readonly [number, number])[]>;
+  /** The baseline over the same window (`--baseline`): adds the `canary_vs_baseline` check. */
+  baseline?: BaselineEvidence;
 }
 
 /**
@@ -152,6 +155,8 @@ export interface Decision {
   skipped: string[];
   /** The time scale the rules ran at (1: the runbook's own times). */
   time_scale: number;
+  /** The canary-vs-baseline comparison, when a baseline was given. */
+  baseline?: BaselineReport;
 }
 
 /** The phase's definition, or a sentence saying why the pair is not a runbook checkpoint. */
@@ -450,6 +455,33 @@ export function decide(e: GateEvidence, rb: Runbook): Decision {
     }
   }
 
+  // canary vs baseline: one more check, and a pointer at shared dependencies
+  let baseline: BaselineReport | undefined;
+  if (e.baseline) {
+    if (!rb.baseline) throw new RangeError('the runbook has no baseline policy: it cannot compare the canary with a baseline');
+    const b = canaryVsBaseline({
+      canarySuccessRate: e.successRateSeries,
+      canaryP95: e.p95Series,
+      baseline: e.baseline,
+      policy: rb.baseline,
+      missStatus,
+      stepMinutes: rb.windows.seriesStepSeconds / 60,
+      minutesWord,
+    });
+    baseline = b.report;
+    const bs = e.baseline;
+    const run = (series: readonly Point[], bad: (v: number) => boolean) => toScaled(longestRunMinutes(series, bad, times.seriesStepSeconds).minutes);
+    // the runbook's verdict stands; the reason says where to look
+    for (const c of checks) {
+      const note = sharedDependencyNote(c, bs, rb.gates, run);
+      if (!note) continue;
+      const at = reasons.indexOf(c.detail);
+      c.detail = `${c.detail} ${note}`;
+      if (at >= 0) reasons[at] = c.detail;
+    }
+    add({ name: 'canary_vs_baseline', ...b.row });
+  }
+
   const verdict = verdictOf(checks, final, skipped);
   const next_phase = verdict === 'promote' ? (rule.phase.next ?? e.phase) : verdict === 'rollback' ? 0 : e.phase;
   return {
@@ -470,6 +502,7 @@ export function decide(e: GateEvidence, rb: Runbook): Decision {
     reasons,
     skipped,
     time_scale: scale,
+    ...(baseline ? { baseline } : {}),
   };
 }
 

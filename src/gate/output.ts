@@ -21,6 +21,7 @@ export function verdictJson(r: GateResult) {
     skipped: r.skipped,
     selector: r.selector,
     fired_alerts: r.fired_alerts,
+    ...(r.baseline ? { baseline: r.baseline } : {}),
     ...(r.time_scale !== 1 ? { time_scale: r.time_scale } : {}),
   };
 }

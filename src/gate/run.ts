@@ -18,6 +18,8 @@ export interface GateOptions {
   checkpoint: CheckpointName;
   phase?: PhaseNumber;
   selector?: string;
+  /** The baseline's label matchers (`{track="stable"}`): adds the canary_vs_baseline check. */
+  baseline?: string;
   /** Log files or globs for the PII scan. */
   logs?: readonly string[];
   /** Evidence deliberately not gathered: only 'pii' for now. */
@@ -49,6 +51,8 @@ export interface GateResult extends Decision {
   source: string;
   /** The per-minute series the sustained checks used, for charts (no re-query needed). */
   series: { success_rate: Point[]; p95_ms: Point[] };
+  /** The baseline's per-minute series over the same window, when one was compared. */
+  baseline_series?: { selector: string; success_rate: Point[]; p95_ms: Point[] };
   /** Names of our critical alerts that fired in the window. */
   fired_alerts: string[];
   /** The PII scan's counts, when one ran. */
@@ -82,6 +86,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
     selector: g.selector,
     source: redactUrl(opts.prometheus),
     series: g.series,
+    ...(g.baselineSeries ? { baseline_series: g.baselineSeries } : {}),
     fired_alerts: evidence.criticalAlerts.ok ? [...new Set(evidence.criticalAlerts.value)].sort() : [],
     ...(g.piiScan ? { pii_scan: g.piiScan } : {}),
     queries: g.queries,
@@ -95,6 +100,7 @@ export interface GatheredEvidence {
   evidence: WindowEvidence;
   selector: string;
   series: GateResult['series'];
+  baselineSeries?: GateResult['baseline_series'];
   piiScan?: GateResult['pii_scan'];
   queries: GateQueries;
   httpRequests: number;
@@ -120,6 +126,8 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
   const times = scaledTimes(rb.windows, scale);
   const alertDefs = opts.alerts ?? rb.alertGroups.flatMap((g) => g.alerts);
   const q = gateQueries(rb, sel, windowSeconds, alertDefs, scale);
+  const baseSel = opts.baseline?.trim();
+  const bq = baseSel ? gateQueries(rb, baseSel, windowSeconds, alertDefs, scale) : undefined;
   const client = new PrometheusClient({
     url: opts.prometheus,
     auth: opts.auth ?? authFromEnv(),
@@ -135,7 +143,16 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
     const instant = (expr: string) => settle(client.query(expr, end));
     const longWindow = windowSeconds > times.daySeconds;
     // everything at once; the client bounds how many are in flight
-    const [deliveries, successes, p95, buckets, cb, cb24, alerts, srSeries, p95Series, amAlerts, pii] = await Promise.all([
+    const baselineFetch = bq
+      ? Promise.all([
+          instant(bq.deliveries),
+          instant(bq.successes),
+          instant(bq.p95),
+          settle(client.queryRange(bq.successRateSeries, start, end, times.seriesStepSeconds)),
+          settle(client.queryRange(bq.p95Series, start, end, times.seriesStepSeconds)),
+        ])
+      : skip;
+    const [deliveries, successes, p95, buckets, cb, cb24, alerts, srSeries, p95Series, amAlerts, pii, base] = await Promise.all([
       instant(q.deliveries),
       instant(q.successes),
       instant(q.p95),
@@ -147,9 +164,10 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
       opts.series ? settle(client.queryRange(q.p95Series, start, end, times.seriesStepSeconds)) : skip,
       opts.alertmanager ? settle(activeAlertmanagerAlerts(opts.alertmanager, criticalNames, opts)) : skip,
       piiEvidence(opts),
+      baselineFetch,
     ]);
 
-    for (const r of [deliveries, successes, p95, buckets, cb, cb24, alerts, srSeries, p95Series]) {
+    for (const r of [deliveries, successes, p95, buckets, cb, cb24, alerts, srSeries, p95Series, ...(base ?? [])]) {
       if (r && !r.ok && r.error instanceof PrometheusError && r.error.kind === 'bad_request') throw new GateConfigError(r.error.message);
     }
 
@@ -170,6 +188,18 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
       successRateSeries: srSeries ? series(srSeries, noSeries) : notFetched,
       p95Series: p95Series ? series(p95Series, noSeries) : notFetched,
     };
+    if (base && baseSel) {
+      const [bd, bs, bp, bsr, bp95] = base;
+      const none = `no series match ${baseSel} in the window`;
+      evidence.baseline = {
+        selector: baseSel,
+        deliveries: scalar(bd, none),
+        successes: scalar(bs, none),
+        p95Seconds: scalar(bp, none),
+        successRateSeries: series(bsr, none),
+        p95Series: series(bp95, none),
+      };
+    }
     return {
       evidence,
       selector: sel,
@@ -177,6 +207,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
         success_rate: srSeries ? firstSeries(srSeries) : [],
         p95_ms: p95Series ? firstSeries(p95Series).map(([t, v]) => [t, v * 1000] as Point) : [],
       },
+      ...(base && baseSel ? { baselineSeries: { selector: baseSel, success_rate: firstSeries(base[3]), p95_ms: firstSeries(base[4]).map(([t, v]) => [t, v * 1000] as Point) } } : {}),
       piiScan: pii.scan,
       queries: q,
       httpRequests: client.requests,

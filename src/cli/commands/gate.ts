@@ -77,6 +77,7 @@ export interface GateRunFlags {
   skip?: string[];
   minDeliveries?: string;
   runbook?: string;
+  baseline?: string;
   alertmanager?: string;
   timeout: string;
   deadline: string;
@@ -112,6 +113,7 @@ export function addGateRunOptions(cmd: Command, required: boolean): Command {
     .option('--at <rfc3339>', 'end of the window (default: now)')
     .option('--phase <percent>', "traffic share of the canary: one of the runbook's phases (default: the first)")
     .option('--selector <matchers>', "label matchers for the canary's series (default: the runbook's job on its canary track)")
+    .option('--baseline <matchers>', "compare the canary with this baseline, e.g. '{track=\"stable\"}' (default: the runbook's baseline selector, if any)")
     .option('--logs <path-or-glob...>', 'canary logs to scan for PII')
     .addOption(new Option('--skip <evidence...>', 'decide without this evidence (recorded in the output)').choices(['pii']))
     .option('--min-deliveries <n>', "fewer deliveries in the window is inconclusive (default: the runbook's)")
@@ -120,6 +122,19 @@ export function addGateRunOptions(cmd: Command, required: boolean): Command {
     .option('--deadline <duration>', 'the whole gate answers within this', '60s')
     .option('--concurrency <n>', 'queries in flight at once', '4')
     .option('--time-scale <factor>', "multiply the rules' time constants by this (0 < factor <= 1) for rehearsals, demos and e2e tests; never in production", '1');
+}
+
+/** `--baseline`, or the runbook's baseline selector; the runbook must say how to compare. */
+function baselineOption(flags: GateRunFlags, rb: Runbook): { baseline?: string } {
+  const sel = flags.baseline ?? rb.baseline?.selector;
+  if (sel === undefined) return {};
+  if (!rb.baseline) throw new UserError(`--baseline: the runbook ${rb.source ?? ''} has no baseline policy (confidence, tolerance, effect sizes)`.replace('  ', ' '), GATE_EXIT.usage);
+  const problem = checkSelector(sel);
+  if (problem) throw new UserError(problem.replace('--selector', '--baseline'), GATE_EXIT.usage);
+  const canary = (flags.selector ?? renderMatchers(canaryMatchersOf(rb))).trim();
+  // the canary's own series would compare it with itself
+  if (sel.trim() === canary) throw new UserError(`--baseline ${sel} selects the canary's own series`, GATE_EXIT.usage);
+  return { baseline: sel.trim() };
 }
 
 /** Validates the flags of a gate run into library options; every mistake is a one-line usage error. */
@@ -144,6 +159,7 @@ export function gateOptionsFromFlags(flags: GateRunFlags, rb: Runbook): GateOpti
     checkpoint: flags.checkpoint as CheckpointName,
     phase: phase as PhaseNumber,
     selector: selectorFlag(flags.selector ?? renderMatchers(canaryMatchersOf(rb))),
+    ...baselineOption(flags, rb),
     logs: flags.logs,
     skip: flags.skip,
     minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries ?? String(rb.gates.minDeliveries), 0),
