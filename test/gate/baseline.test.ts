@@ -6,9 +6,14 @@ import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
 import { canaryBaseline, canaryGates } from '../../runbooks/webhook-delivery/rollout.ts';
 import { decide, measured, missing, verdictJson, type GateEvidence, type GateResult, type Point } from '../../src/gate/index.ts';
 import type { BaselineEvidence } from '../../src/gate/baseline.ts';
+import type { RulesEvidence } from '../../src/gate/evidence.ts';
 
 const T0 = Date.UTC(2025, 10, 13, 9) / 1000;
 const BASE = '{job="webhook-sender",track="stable"}';
+/** The alert group loaded as generated, evaluated throughout the window. */
+const healthyRules: RulesEvidence = {
+  groups: [{ report: { group: 'webhook_canary', ok: true, intervalSeconds: 60, lastEvaluation: T0, problems: [] }, coverage: { recorded: true, source: 'prometheus_rule_group_last_evaluation_timestamp_seconds', gaps: [] } }],
+};
 
 /** A per-minute series with a little deterministic spread around `mid`. */
 function series(minutes: number, mid: number, spread: number): Point[] {
@@ -29,6 +34,7 @@ function canary(minutes: number, sr: number, p95: number, over: Partial<GateEvid
     piiLeaks: measured(0),
     successRateSeries: measured(series(minutes, sr, 0.8)),
     p95Series: measured(series(minutes, p95, p95 * 0.2)),
+    rules: measured(healthyRules),
     ...over,
   };
 }
@@ -116,7 +122,7 @@ describe('canary_vs_baseline', () => {
   it('without a baseline there is no such check; with one the JSON carries the comparison', () => {
     expect(decide(canary(120, 99.4, 0.4), flagship).checks.some((c) => c.name === 'canary_vs_baseline')).toBe(false);
     const d = decide({ ...canary(120, 99.4, 0.4), baseline: baseline(120, 99.5, 0.4) }, flagship);
-    const json = verdictJson({ ...d, window: { start: '', end: '' }, selector: '', source: '', series: { success_rate: [], p95_ms: [] }, fired_alerts: [], queries: {} as GateResult['queries'], http_requests: 0 });
+    const json = verdictJson({ ...d, window: { start: '', end: '' }, selector: '', source: '', series: { success_rate: [], p95_ms: [] }, fired_alerts: [], queries: {} as GateResult['queries'], http_requests: 0, rules: null });
     expect(json.baseline).toMatchObject({ selector: BASE, confidence: 0.98, tolerance: 0.25, min_minutes: 20, success_rate: 99.5 });
   });
 
