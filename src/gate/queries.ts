@@ -48,15 +48,15 @@ export function gateQueries(rb: Runbook, sel: string, windowSeconds: number, ale
   const DURATION_BUCKET = `${metrics.deliveryDuration.name}_bucket`;
   const r = times.seriesRateWindow;
   return {
-    deliveries: deliveries(sel, w, 'increase'),
+    deliveries: deliveries(metrics, sel, w, 'increase'),
     successes: sumOf('increase', metrics.deliverySuccessTotal.name, sel, w),
-    p95: latencyQuantile(q, sel, w, 'increase'),
+    p95: latencyQuantile(metrics, q, sel, w, 'increase'),
     latencyBuckets: sumOf('increase', DURATION_BUCKET, sel, w, ['le']),
-    cbOpens: circuitBreakerOpens(sel, w),
-    cbOpens24h: circuitBreakerOpens(sel, times.day),
+    cbOpens: circuitBreakerOpens(metrics, sel, w),
+    cbOpens24h: circuitBreakerOpens(metrics, sel, times.day),
     criticalAlerts: criticalAlertsQuery(alerts, w, rb.ownerLabels),
-    successRateSeries: `100 * ${successRatio(sel, r)}`,
-    p95Series: latencyQuantile(q, sel, r),
+    successRateSeries: `100 * ${successRatio(metrics, sel, r)}`,
+    p95Series: latencyQuantile(metrics, q, sel, r),
   };
 }
 
