@@ -9,6 +9,7 @@ import { canaryGates, canaryWindows as w } from './rollout.ts';
 import { availability } from './slo-availability.ts';
 import { fastBurn, slowBurn } from './burn-policy.ts';
 import { serviceAlertThresholds } from './service-thresholds.ts';
+import { sustainedFor } from '../../src/contract/sustained.ts';
 
 const sr = canaryGates.successRate;
 const p95 = canaryGates.p95LatencyMs;
@@ -24,7 +25,8 @@ export const successRateCriticalAlert: AlertDef = {
   name: 'WebhookCanarySuccessRateCritical',
   severity: 'critical',
   expr: withTraffic(`${successRatio(metrics, canaryMatchers, w.rate)} < ${ratio(sr.critical)}`),
-  for: `${sr.sustainedMinutes}m`,
+  // the gate's sustained check reads the same rule (src/contract/sustained.ts): the alert fires when the gate says rollback
+  for: sustainedFor(sr.sustainedMinutes),
   summary: `Canary webhook success rate is below ${sr.critical}%.`,
   description: `Canary success rate over ${w.rate} is {{ $value | humanizePercentage }}, below the ${sr.critical}% rollback threshold for ${sr.sustainedMinutes}m. Roll the canary back.`,
 };
@@ -58,7 +60,7 @@ export const canaryAlertGroup: AlertGroupDef = {
       name: 'WebhookCanaryLatencyP95Critical',
       severity: 'critical',
       expr: `${latencyQuantile(metrics, w.latencyQuantile, canaryMatchers, w.rate)} > ${seconds(p95.critical)}`,
-      for: `${p95.sustainedMinutes}m`,
+      for: sustainedFor(p95.sustainedMinutes),
       summary: `Canary p95 delivery latency is above ${seconds(p95.critical)} s.`,
       description: `Canary p95 delivery latency over ${w.rate} is {{ $value | humanizeDuration }}, above the ${seconds(p95.critical)} s rollback threshold. Roll the canary back.`,
     },

@@ -42,6 +42,8 @@ export type QueryMetrics = Pick<MetricContract, 'deliveryTotal' | 'deliverySucce
 // instrumentation module (src/instrument) publishes.
 export const SCRAPE_JOB = 'webhook-sender';
 export const CANARY_TRACK = 'canary';
+/** The track of the instances still running the current release: the canary's baseline. */
+export const STABLE_TRACK = 'stable';
 /** Labels every series of the service carries. */
 export const SCRAPE_LABELS = ['job', 'instance', 'track'] as const;
 

@@ -1,6 +1,7 @@
 // The shape of a runbook: everything slogate knows about one service's rollout, as one
 // typed value. The library's engines receive a Runbook and never import one; the CLI,
 // tests and scripts load a runbook module (runbooks/<service>/index.ts) and pass it down.
+import type { ReplayConfig } from './replay.ts';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MetricContract } from './metrics.ts';
 import type { Matchers } from './selectors.ts';
@@ -128,6 +129,8 @@ export interface Runbook {
   readonly windows: RunbookWindows;
   /** The PII scan's policy (categories, allowlist, what counts as a leak). Optional for now. */
   readonly pii?: unknown;
+  /** Incident recovery (`slogate replay`): providers, endpoints, batch sizes, escalation. */
+  readonly replay?: ReplayConfig;
 }
 
 /** Identity, for type checking a runbook module's export: `export default defineRunbook({...})`. */

@@ -1,7 +1,6 @@
 // `slogate gate`: one checkpoint of the canary runbook as a command with an exit code.
 import { Command, Option } from 'commander';
-import { canaryMatchersOf, type CheckpointName, type Runbook } from '../../contract/runbook.ts';
-import { selector as renderMatchers } from '../../contract/selectors.ts';
+import type { CheckpointName, Runbook } from '../../contract/runbook.ts';
 import { GATE_EXIT, GateConfigError, checkSelector, checkTimeScale, checkpointRule, parseInstant, runGate, verdictJson, verdictTable, type GateOptions, type PhaseNumber } from '../../gate/index.ts';
 import { PrometheusError } from '../../prometheus/client.ts';
 import { parseDuration } from '../../promql/duration.ts';
@@ -73,6 +72,7 @@ export interface GateRunFlags {
   at?: string;
   phase?: string;
   selector?: string;
+  rulesUrl?: string;
   logs?: string[];
   skip?: string[];
   minDeliveries?: string;
@@ -111,7 +111,8 @@ export function addGateRunOptions(cmd: Command, required: boolean): Command {
     .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
     .option('--at <rfc3339>', 'end of the window (default: now)')
     .option('--phase <percent>', "traffic share of the canary: one of the runbook's phases (default: the first)")
-    .option('--selector <matchers>', "label matchers for the canary's series (default: the runbook's job on its canary track)")
+    .option('--selector <matchers>', "label matchers added to the runbook's job and canary track matchers (naming job or track replaces that one)")
+    .option('--rules-url <url>', 'where /api/v1/rules is served, if not by --prometheus (a ruler, vmalert, Mimir)')
     .option('--logs <path-or-glob...>', 'canary logs to scan for PII')
     .addOption(new Option('--skip <evidence...>', 'decide without this evidence (recorded in the output)').choices(['pii']))
     .option('--min-deliveries <n>', "fewer deliveries in the window is inconclusive (default: the runbook's)")
@@ -143,7 +144,8 @@ export function gateOptionsFromFlags(flags: GateRunFlags, rb: Runbook): GateOpti
     at: end,
     checkpoint: flags.checkpoint as CheckpointName,
     phase: phase as PhaseNumber,
-    selector: selectorFlag(flags.selector ?? renderMatchers(canaryMatchersOf(rb))),
+    ...(flags.selector !== undefined ? { selector: selectorFlag(flags.selector) } : {}),
+    ...(flags.rulesUrl !== undefined ? { rulesUrl: flags.rulesUrl } : {}),
     logs: flags.logs,
     skip: flags.skip,
     minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries ?? String(rb.gates.minDeliveries), 0),
@@ -174,6 +176,7 @@ export function registerGate(program: Command): void {
         });
         for (const line of ev.incomplete) process.stderr.write(`slogate: evidence incomplete: ${line}\n`);
       }
+      if (result.selector_warning) process.stderr.write(`slogate: warning: ${result.selector_warning}\n`);
       process.stdout.write(flags.json ? JSON.stringify(verdictJson(result)) + '\n' : verdictTable(result));
       process.exitCode = GATE_EXIT[result.verdict];
     });
