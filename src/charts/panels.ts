@@ -17,7 +17,7 @@ export interface EvidencePanel {
 
 /** The four evidence panels of the runbook's evidence dashboard. */
 export function evidencePanels(rb: Runbook): readonly EvidencePanel[] {
-  const ids = rb.dashboardPolicy.evidence.panels;
+  const ids = rb.dashboardPolicy.evidence?.panels ?? { successRate: 0, p95Latency: 0, retryHistogram: 0, circuitBreakerOpens: 0 };
   const w = rb.windows;
   const q = `p${Math.round(w.latencyQuantile * 100)}`;
   return [

@@ -3,7 +3,7 @@
 // tests and scripts load a runbook module (runbooks/<service>/index.ts) and pass it down.
 import type { ReplayConfig } from './replay.ts';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { MetricDef, metrics } from './metrics.ts';
+import type { MetricContract } from './metrics.ts';
 import type { Matchers } from './selectors.ts';
 import type { AlertGroupDef } from '../rules/alert.ts';
 import type { BurnRateWindow, SloDef } from '../slo/types.ts';
@@ -11,8 +11,7 @@ import type { BurnRateWindow, SloDef } from '../slo/types.ts';
 /** A checkpoint's name as operators say it: `30m`, `2h`, `24h`. */
 export type CheckpointName = string;
 
-/** The roles the engines query, each with the service's own metric. */
-export type MetricContract = { readonly [K in keyof typeof metrics]: MetricDef };
+export type { MetricContract };
 
 export interface RateLimit {
   readonly qps: number;
@@ -110,8 +109,8 @@ export interface DashboardPolicy {
   readonly justifiedWindows: Readonly<Record<string, string>>;
   /** Panels that must exist, by dashboard uid: id -> what it shows. */
   readonly requiredPanels: Readonly<Record<string, Readonly<Record<number, string>>>>;
-  /** The dashboard whose panels are the evidence images, and the ids of those panels. */
-  readonly evidence: {
+  /** The dashboard whose panels Grafana renders as evidence images, and their ids (none: SVG charts only). */
+  readonly evidence?: {
     readonly uid: string;
     readonly title: string;
     readonly panels: { readonly successRate: number; readonly p95Latency: number; readonly retryHistogram: number; readonly circuitBreakerOpens: number };

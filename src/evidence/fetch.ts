@@ -70,6 +70,8 @@ export async function fetchEvidenceData(
     }
   };
   const hq = hourlyQueries(rb, m);
+  // a runbook without an attempts histogram draws an empty retry chart
+  const attemptsExpr = attemptsQuery(rb, m, window.end - window.start);
   const steps = hourlySteps(window);
   const step = chartStep(window);
   const cq = chartQueries(rb, m, step);
@@ -84,7 +86,7 @@ export async function fetchEvidenceData(
     known && step === 60 ? [{ metric: {}, points: [...known.success_rate] }] : guard('success rate series', range(cq.successRatePercent)),
     known && step === 60 ? [{ metric: {}, points: [...known.p95_ms] }] : guard('p95 series', range(cq.p95Ms)),
     guard('circuit breaker series', range(cq.cbOpensPerStep)),
-    guard('retry histogram', client.query(attemptsQuery(rb, m, window.end - window.start), window.end)),
+    attemptsExpr === null ? [] : guard('retry histogram', client.query(attemptsExpr, window.end)),
     guard('ALERTS history', range(firingAlertsQuery(rb, step))),
   ]);
 
