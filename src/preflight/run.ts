@@ -84,7 +84,11 @@ export function phaseInstances(rb: Runbook, phase: number): string[] {
 export const mkdirHint = (dir: string) => `mkdir -p ${dir}/{${EVIDENCE_DIRS.join(',')}}`;
 
 /** Gate queries that are empty in a healthy canary: breaker counters appear on first open, no alert fires. */
-const MAY_BE_EMPTY: ReadonlySet<keyof GateQueries> = new Set(['cbOpens', 'cbOpens24h', 'criticalAlerts']);
+const MAY_BE_EMPTY: ReadonlySet<keyof GateQueries> = new Set(['cbOpens', 'criticalAlerts']);
+/** The gate's rules-health queries: about the ruler, not the canary's series (the alert-rules check covers them). */
+const NOT_PROBED: ReadonlySet<keyof GateQueries> = new Set(['ruleEvaluations', 'ruleIterations']);
+/** Queries that are a range selector (raw samples), not an instant vector. */
+const RAW: ReadonlySet<keyof GateQueries> = new Set(['cbOpens']);
 
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -187,9 +191,9 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
         const q = gateQueries(rb, sel, rb.checkpoints[first].minutes * 60, allAlerts);
         const t = now().getTime() / 1000;
         const probes: QueryProbe[] = await Promise.all(
-          (Object.entries(q) as [keyof GateQueries, string][]).map(async ([name, expr]) => {
+          (Object.entries(q) as [keyof GateQueries, string][]).filter(([name]) => !NOT_PROBED.has(name)).map(async ([name, expr]) => {
             try {
-              const r = await client.query(expr, t);
+              const r = RAW.has(name) ? await client.queryRaw(expr, t) : await client.query(expr, t);
               return { name, expr, mayBeEmpty: MAY_BE_EMPTY.has(name), result: { series: r.length } };
             } catch (err) {
               return { name, expr, mayBeEmpty: MAY_BE_EMPTY.has(name), result: { error: errText(err) } };
@@ -206,7 +210,8 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
         if (promDown) return set('canary-targets', skipped(promDown));
         const upSel = renderSelector(sel);
         try {
-          const r = await client.query(`${rb.metrics.up.name}${upSel}`, now().getTime() / 1000);
+          // `up` is Prometheus's own series, whatever the service's contract names
+          const r = await client.query(`${rb.metrics.up?.name ?? 'up'}${upSel}`, now().getTime() / 1000);
           const up: UpSample[] = r.map((s) => ({ instance: s.metric.instance ?? '', value: s.value }));
           set('canary-targets', targetsCheck(up, o.expectedInstances, upSel));
         } catch (err) {
@@ -237,7 +242,8 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
         if (!o.grafana) return set('grafana', fail('no --grafana URL given (or --skip grafana)'));
         const base = o.grafana.replace(/\/+$/, '');
         try {
-          const uid = rb.dashboardPolicy.evidence.uid;
+          const uid = rb.dashboardPolicy.evidence?.uid;
+          if (!uid) return set('grafana', fail('the runbook names no evidence dashboard to check (dashboardPolicy.evidence)'));
           const r = await fetchJson(`${base}/api/dashboards/uid/${encodeURIComponent(uid)}`, o.grafanaToken ? { Authorization: `Bearer ${o.grafanaToken}` } : {}, timeoutMs);
           const out = grafanaCheck(uid, r.status, r.body);
           set('grafana', !o.grafanaToken && out.status === 'fail' ? { ...out, reason: `${out.reason} (no GRAFANA_TOKEN in the environment)` } : out);

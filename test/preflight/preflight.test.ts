@@ -23,7 +23,7 @@ const GRAFANA = 'http://grafana.test:3000';
 const GRAFANA_TOKEN = 'glsa_preflight_token_never_printed_0123';
 const CANARY = ['webhook-sender-001', 'webhook-sender-002'];
 const RENAMED_TRACK = 'canary-renamed';
-const DASHBOARD_UID = runbook.dashboardPolicy.evidence.uid;
+const DASHBOARD_UID = runbook.dashboardPolicy.evidence!.uid;
 const CANARY_FILE = `${canaryAlertGroup.name}_alerts.yml`;
 
 let live: CanaryStack;
