@@ -35,7 +35,8 @@ import {
   type UpSample,
 } from './checks.ts';
 import { parseAlertmanagerConfig, RoutingConfigError } from './routing.ts';
-import { alertRulesCheck, type GeneratedGroup, type LoadedRuleGroup } from './rules-check.ts';
+import { alertRulesCheck, generatedGroups, parseRulesResponse, type LoadedGroup } from './rules-check.ts';
+import type { ExpectedGroup } from '../rules/loaded.ts';
 
 export interface PreflightOptions {
   runbook: Runbook;
@@ -92,8 +93,10 @@ const RAW: ReadonlySet<keyof GateQueries> = new Set(['cbOpens']);
 
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-interface RulesApi {
-  groups: LoadedRuleGroup[];
+/** The raw /api/v1/rules groups, for the recording rules' health. */
+interface RawRuleGroup {
+  name: string;
+  rules?: { type?: string; name: string; health?: string; lastError?: string }[];
 }
 
 async function fetchJson(url: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; body: unknown }> {
@@ -132,12 +135,12 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
   const client = new PrometheusClient({ url: o.prometheus, auth: o.auth, timeoutMs, deadlineMs: o.deadlineMs ?? 60_000, retries: 1 });
   try {
     // 2. Prometheus itself; everything that reads it is skipped when it can't answer
-    let rules: RulesApi | null = null;
+    let rules: { groups: RawRuleGroup[]; loaded: LoadedGroup[] } | null = null;
     try {
-      const doc = (await client.getJson('api/v1/rules')) as { status?: string; data?: RulesApi };
-      if (doc?.status !== 'success' || !Array.isArray(doc.data?.groups)) throw new Error(`${client.displayUrl}/api/v1/rules answered something that is not the rules API`);
-      rules = doc.data!;
-      set('prometheus', pass(`${client.displayUrl} answers (${rules.groups.length} rule groups loaded)`));
+      const doc = (await client.getJson('api/v1/rules')) as { data?: { groups?: RawRuleGroup[] } };
+      const loaded = parseRulesResponse(doc, `${client.displayUrl}/api/v1/rules`);
+      rules = { groups: doc.data!.groups!, loaded };
+      set('prometheus', pass(`${client.displayUrl} answers (${loaded.length} rule groups loaded)`));
     } catch (err) {
       set('prometheus', fail(errText(err)));
     }
@@ -150,7 +153,7 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
     tasks.push(
       (async () => {
         if (promDown) return set('alert-rules', skipped(promDown));
-        set('alert-rules', await alertRulesOutcome(o, rules!.groups, now()));
+        set('alert-rules', await alertRulesOutcome(o, rules!.loaded, now()));
       })(),
     );
 
@@ -294,19 +297,18 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
   return { ok: preflightPassed(checks), checks, secretFingerprint: secret.fingerprint ?? null, startTime };
 }
 
-async function alertRulesOutcome(o: PreflightOptions, groups: readonly LoadedRuleGroup[], now: Date): Promise<Outcome> {
-  const gens: GeneratedGroup[] = [];
+async function alertRulesOutcome(o: PreflightOptions, loaded: readonly LoadedGroup[], now: Date): Promise<Outcome> {
+  const expected: ExpectedGroup[] = [];
   for (const g of o.runbook.alertGroups) {
     const file = path.join(o.generatedDir, 'prometheus', `${g.name}_alerts.yml`);
-    let generated: unknown;
+    let found: ExpectedGroup[];
     try {
-      generated = parse(await readFile(file, 'utf8'));
+      found = generatedGroups(parse(await readFile(file, 'utf8')), [g.name]);
     } catch (err) {
       return fail(`cannot read the generated rules ${file}: ${(err as NodeJS.ErrnoException).code ?? errText(err)} (run slogate generate)`);
     }
-    const group = ((generated as { groups?: GeneratedGroup[] })?.groups ?? []).find((x) => x.name === g.name);
-    if (!group || !Array.isArray(group.rules)) return fail(`${file} has no group ${g.name} (run slogate generate)`);
-    gens.push(group);
+    if (!found.length) return fail(`${file} has no group ${g.name} (run slogate generate)`);
+    expected.push(...found);
   }
-  return alertRulesCheck(gens, groups, now, o.staleIntervals ?? 3);
+  return alertRulesCheck(expected, loaded, now.getTime() / 1000, o.staleIntervals ?? 3);
 }

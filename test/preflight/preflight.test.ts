@@ -136,7 +136,7 @@ describe('slogate preflight on a healthy canary', () => {
       expect(r.json.secret_fingerprint).toBe(FINGERPRINT);
       expect(r.out + r.err).not.toContain(SECRET);
       expect(r.out + r.err).not.toContain(GRAFANA_TOKEN);
-      expect(r.json.checks.find((c) => c.id === 'alert-rules')!.reason).toMatch(/^12 of webhook_canary, 4 of webhook_service loaded exactly as generated, all healthy/);
+      expect(r.json.checks.find((c) => c.id === 'alert-rules')!.reason).toMatch(/^12 of webhook_canary, 4 of webhook_service loaded exactly as generated, all healthy, evaluated webhook_canary \d+ s ago, webhook_service \d+ s ago$/);
       const written = readFileSync(join(dir, 'start_time.txt'), 'utf8');
       expect(written).toBe(`${r.json.start_time}\n`);
       expect(written).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n$/);
@@ -264,7 +264,7 @@ describe('slogate preflight on loaded rules that are not the generated ones', ()
     try {
       const r = await preflight(baseArgs(evidenceDir('missing-rule')));
       expect(r.code).toBe(1);
-      expect(r.check('alert-rules').details).toEqual(['WebhookCanaryPIILeak: missing from the loaded group']);
+      expect(r.check('alert-rules').details).toEqual(['rule group webhook_canary lacks WebhookCanaryPIILeak']);
     } finally {
       await restore();
     }
@@ -281,7 +281,7 @@ describe('slogate preflight on loaded rules that are not the generated ones', ()
       expect(r.code).toBe(1);
       const d = r.check('alert-rules').details!;
       expect(d).toHaveLength(1);
-      expect(d[0]).toMatch(/^WebhookCanarySuccessRateCritical: expression differs from the generated one \(loaded: .*< 0\.8/);
+      expect(d[0]).toMatch(/^rule group webhook_canary: WebhookCanarySuccessRateCritical differs in expr \(generated .*< 0\.9\).*, loaded .*< 0\.8\)/);
     } finally {
       await restore();
     }
@@ -298,7 +298,7 @@ describe('slogate preflight on loaded rules that are not the generated ones', ()
       const r = await preflight(baseArgs(evidenceDir('eval-error')));
       expect(r.code).toBe(1);
       const d = r.check('alert-rules').details!;
-      expect(d.some((x) => /^WebhookSenderDown: health err: .+/.test(x))).toBe(true);
+      expect(d.some((x) => /^rule group webhook_canary: WebhookSenderDown fails to evaluate: .+/.test(x))).toBe(true);
     } finally {
       await restore();
     }

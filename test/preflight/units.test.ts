@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alert-groups.ts';
 import { grafanaCheck, preflightPassed, targetsCheck, type CheckResult } from '../../src/preflight/checks.ts';
 import { matchRoutes, parseAlertmanagerConfig, parseMatchers, routeAlert } from '../../src/preflight/routing.ts';
-import { canonicalPromql, ruleGroupDifferences, stalenessProblem, STALE_FLOOR_SECONDS } from '../../src/preflight/rules-check.ts';
+import { alertRulesCheck, generatedGroups, parseRulesResponse } from '../../src/preflight/rules-check.ts';
 import { secretFingerprint, secretProblem } from '../../src/preflight/secret.ts';
 
 describe('secret', () => {
@@ -83,39 +83,26 @@ describe('Alertmanager routing', () => {
   });
 });
 
-describe('loaded rules against generated ones', () => {
-  it('compares PromQL as parsed: Prometheus’s reformatting is equal, a changed threshold is not', () => {
-    const gen = 'sum by (le) (rate(x{a="b"}[24h]))\nand\ny > 0.90';
-    expect(canonicalPromql(gen)).toBe(canonicalPromql("sum by (le) (rate(x{a='b'}[1d])) and y > 0.9"));
-    expect(canonicalPromql(gen)).not.toBe(canonicalPromql('sum by (le) (rate(x{a="b"}[24h])) and y > 0.8'));
-    expect(canonicalPromql('(a + b) * c')).not.toBe(canonicalPromql('a + (b * c)'));
-    expect(canonicalPromql('a offset 15m')).not.toBe(canonicalPromql('a offset 16m'));
+describe('loaded rules against generated ones (src/rules/loaded.ts underneath)', () => {
+  const file = { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'rate(x[24h]) > 0.9', for: '2m', labels: { severity: 'critical' } }, { alert: 'B', expr: 'up == 0' }] }, { name: 'other', rules: [] }] };
+  const now = Date.parse('2026-01-05T10:00:00Z') / 1000;
+  const api = (rules: unknown[], lastEvaluation = '2026-01-05T09:59:50Z') => parseRulesResponse({ status: 'success', data: { groups: [{ name: 'g', interval: 60, lastEvaluation, rules }] } });
+  const rule = (name: string, query: string, extra: Record<string, unknown> = {}) => ({ type: 'alerting', name, query, duration: 0, labels: {}, health: 'ok', lastEvaluation: '2026-01-05T09:59:50Z', ...extra });
+
+  it('passes on Prometheus’s own reformatting of the same rules', () => {
+    const r = alertRulesCheck(generatedGroups(file, ['g']), api([rule('A', 'rate(x[1d]) > 0.9', { duration: 120, labels: { severity: 'critical' } }), rule('B', 'up == 0')]), now, 3);
+    expect(r).toMatchObject({ status: 'pass', reason: '2 of g loaded exactly as generated, all healthy, evaluated g 10 s ago' });
   });
 
-  it('names every difference: missing, extra, for, labels', () => {
-    const gen = { name: 'g', rules: [{ alert: 'A', expr: 'up == 0', for: '2m', labels: { severity: 'critical' } }, { alert: 'B', expr: 'up > 1' }] };
-    const loaded = {
-      name: 'g',
-      rules: [
-        { type: 'alerting' as const, name: 'A', query: 'up == 0', duration: 60, labels: { severity: 'warning' }, health: 'ok' },
-        { type: 'alerting' as const, name: 'C', query: 'up', health: 'ok' },
-      ],
-    };
-    expect(ruleGroupDifferences(gen, loaded)).toEqual([
-      'B: missing from the loaded group',
-      'C: loaded but not generated',
-      'A: for is 60s, generated 120s',
-      'A: labels [["severity","warning"]] differ from the generated [["severity","critical"]]',
+  it('names the missing rule, the changed threshold, the evaluation error and a stuck group', () => {
+    const r = alertRulesCheck(generatedGroups(file, ['g']), api([rule('A', 'rate(x[1d]) > 0.8', { duration: 120, labels: { severity: 'critical' }, health: 'err', lastError: 'boom' })], '2026-01-05T09:50:00Z'), now, 3);
+    expect(r.status).toBe('fail');
+    expect(r.details).toEqual([
+      'rule group g: A differs in expr (generated rate(x[24h]) > 0.9, loaded rate(x[1d]) > 0.8)',
+      'rule group g: A fails to evaluate: boom',
+      'rule group g lacks B',
+      'rule group g last evaluated at 2026-01-05T09:50:00Z, 600 s ago (more than 210 s: is the ruler running?)',
     ]);
-    expect(ruleGroupDifferences(gen, undefined)[0]).toMatch(/group g is not loaded/);
-  });
-
-  it('a group never evaluated, or evaluated long ago, is stale', () => {
-    const now = new Date('2026-01-05T10:00:00Z');
-    expect(stalenessProblem({ name: 'g', interval: 60, lastEvaluation: '0001-01-01T00:00:00Z' }, now, 3)).toMatch(/never been evaluated/);
-    expect(stalenessProblem({ name: 'g', interval: 60, lastEvaluation: '2026-01-05T09:57:30Z' }, now, 3)).toBeNull();
-    expect(stalenessProblem({ name: 'g', interval: 60, lastEvaluation: '2026-01-05T09:56:00Z' }, now, 3)).toMatch(/240 s ago \(interval 60 s\)/);
-    expect(stalenessProblem({ name: 'g', interval: 1, lastEvaluation: new Date(now.getTime() - (STALE_FLOOR_SECONDS - 1) * 1000).toISOString() }, now, 3)).toBeNull();
   });
 });
 
