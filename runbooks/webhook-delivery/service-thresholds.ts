@@ -10,8 +10,11 @@ export const serviceAlertThresholds = {
   retriesPerDeliveryFloor: 0.1,
   /** Retries per delivery this many times the previous day's count as rising. */
   retriesRiseFactor: 2,
-  /** Share of the token bucket's refill rate in use that counts as near the limit (seed 002: 80%). */
-  rateLimitUsage: 0.8,
+  /**
+   * Share of the token bucket's refill rate in use that counts as near the limit. Not seed 002's
+   * 80% (that is a tenant's quota): a healthy sender runs at 80% of its bucket (8 of 10 QPS).
+   */
+  rateLimitUsage: 0.9,
   /** p95 this many times the instance's own p95 over the previous day is a degradation. */
   latencyDegradationFactor: 2,
   /** Below this p95 (seconds) a rise is noise, not a degradation. */
