@@ -175,6 +175,18 @@ describe('slogate canary status', () => {
     expect(j).toMatchObject({ phase: 25, t0: '2026-01-07T08:00:00Z', due: { checkpoint: '2h' } });
   });
 
+  it('--wait returns once the next checkpoint has opened', () => {
+    const d = join(tmp, 'wait');
+    mkdirSync(d, { recursive: true });
+    // T+30m opens 25 minutes after T+0: put T+0 so that it opens in 2 s
+    const t0 = new Date(Math.ceil(Date.now() / 1000) * 1000 - 25 * 60_000 + 2000).toISOString().replace('.000Z', 'Z');
+    writeFileSync(join(d, 'start_time.txt'), `${t0}\n`);
+    const r = slogate(['canary', 'status', '--evidence', d, '--wait', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^slogate: waiting \d s for T\+30m to open/);
+    expect(JSON.parse(r.stdout).due).toMatchObject({ checkpoint: '30m', open: true });
+  });
+
   it('bad input is one line and exit 2', () => {
     const d = folder('bad');
     writeFileSync(join(d, 'start_time.txt'), 'yesterday\n');
@@ -183,6 +195,7 @@ describe('slogate canary status', () => {
       ['--evidence', d],
       ['--evidence', folder('ok'), '--phase', '50'],
       ['--evidence', folder('ok2'), '--at', 'soon'],
+      ['--evidence', folder('ok3'), '--at', '2026-01-05T09:20:00Z', '--wait'],
     ]) {
       const r = slogate(['canary', 'status', ...args]);
       expect(r.code, args.join(' ')).toBe(2);

@@ -19,7 +19,10 @@ interface StatusFlags {
   at?: string;
   json?: boolean;
   svg?: string;
+  wait?: boolean;
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const CP_MARK: Record<string, string> = { done: 'done', open: 'OPEN', upcoming: 'next', missed: 'MISSED', unreadable: 'BAD' };
 
@@ -46,6 +49,7 @@ export function registerCanary(program: Command): void {
     .option('--at <rfc3339>', 'judge at this time instead of now')
     .option('--json', 'print the status as JSON')
     .option('--svg <file>', 'also write the rollout timeline as SVG')
+    .option('--wait', 'when the next checkpoint is not open yet, wait until it opens, then report')
     .action(async (flags: StatusFlags) => {
       const rb = await loadRunbook(flags.runbook);
       const dir = flags.evidence;
@@ -55,7 +59,8 @@ export function registerCanary(program: Command): void {
         phase = Number(flags.phase);
         if (!rb.phases.some((p) => p.phase === phase)) throw new UserError(`--phase ${JSON.stringify(flags.phase)} is not a phase of the runbook: use ${rb.phases.map((p) => p.phase).join(', ')}`, CANARY_STATUS_EXIT.usage);
       }
-      const now = flags.at ? instant('--at', flags.at) : Math.floor(Date.now() / 1000);
+      if (flags.wait && flags.at) throw new UserError('--wait waits on the clock: leave out --at', CANARY_STATUS_EXIT.usage);
+      let now = flags.at ? instant('--at', flags.at) : Math.floor(Date.now() / 1000);
       let ev;
       try {
         ev = await loadRolloutEvidence(rb, dir);
@@ -63,7 +68,14 @@ export function registerCanary(program: Command): void {
         if (err instanceof RolloutInputError) throw new UserError(err.message, CANARY_STATUS_EXIT.usage);
         throw err;
       }
-      const s = rolloutStatus({ runbook: rb, phase: phase ?? ev.phase ?? rb.phases[0].phase, t0: ev.t0, now, recorded: ev.recorded, evidenceDir: dir });
+      const statusAt = (t: number) => rolloutStatus({ runbook: rb, phase: phase ?? ev.phase ?? rb.phases[0].phase, t0: ev.t0, now: t, recorded: ev.recorded, evidenceDir: dir });
+      let s = statusAt(now);
+      if (flags.wait && s.due && !s.due.open) {
+        process.stderr.write(`slogate: waiting ${Math.ceil(s.due.opens_in_seconds)} s for T+${s.due.checkpoint} to open at ${s.due.opens_at}\n`);
+        await sleep(Math.max(0, Date.parse(s.due.opens_at) - Date.now()) + 1000);
+        now = Math.floor(Date.now() / 1000);
+        s = statusAt(now);
+      }
       if (flags.svg) {
         await mkdir(path.dirname(flags.svg), { recursive: true });
         await writeFile(flags.svg, timelineSvg(s));
