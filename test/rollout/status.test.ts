@@ -178,8 +178,8 @@ describe('slogate canary status', () => {
   it('--wait returns once the next checkpoint has opened', () => {
     const d = join(tmp, 'wait');
     mkdirSync(d, { recursive: true });
-    // T+30m opens 25 minutes after T+0: put T+0 so that it opens in 2 s
-    const t0 = new Date(Math.ceil(Date.now() / 1000) * 1000 - 25 * 60_000 + 2000).toISOString().replace('.000Z', 'Z');
+    // T+30m opens 25 minutes after T+0: put T+0 so that it opens in 8 s (the CLI takes a few to start)
+    const t0 = new Date(Math.ceil(Date.now() / 1000) * 1000 - 25 * 60_000 + 8000).toISOString().replace('.000Z', 'Z');
     writeFileSync(join(d, 'start_time.txt'), `${t0}\n`);
     const r = slogate(['canary', 'status', '--evidence', d, '--wait', '--json']);
     expect(r.code, r.stderr).toBe(0);
