@@ -4,6 +4,7 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MetricDef, metrics } from './metrics.ts';
 import type { Matchers } from './selectors.ts';
+import type { GateCheckPolicy } from './checks.ts';
 import type { AlertGroupDef } from '../rules/alert.ts';
 import type { BurnRateWindow, SloDef } from '../slo/types.ts';
 
@@ -129,6 +130,8 @@ export interface Runbook {
   readonly windows: RunbookWindows;
   /** The PII scan's policy (categories, allowlist, what counts as a leak). Optional for now. */
   readonly pii?: unknown;
+  /** The gate's checks: the built-in ones minus `omit`, plus the runbook's own (default: all built-in). */
+  readonly gateChecks?: GateCheckPolicy;
 }
 
 /** Identity, for type checking a runbook module's export: `export default defineRunbook({...})`. */

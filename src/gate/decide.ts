@@ -1,7 +1,7 @@
 // The gate's decision: plain numbers and series in, a verdict out. No I/O here, so
 // every checkpoint x phase x status combination is tested as a table.
 import type { CanaryPhase, CheckpointName, GateThresholds, Runbook } from '../contract/runbook.ts';
-import { defaultChecks, type Check, type CheckContext, type GateCheck } from './checks/index.ts';
+import { checksOf, type Check, type CheckContext, type GateCheck } from './checks/index.ts';
 import { DEFAULT_TIME_SCALE, scaledTimes, type GateEvidence, type GateMetrics, type PhaseNumber, type Verdict } from './evidence.ts';
 import { fmt, round, showScale } from './format.ts';
 
@@ -100,7 +100,8 @@ export function decide(e: GateEvidence, rb: Runbook, opts: DecideOptions = {}): 
   const notes: string[] = [];
   const skipped: string[] = [];
   const metrics: GateMetrics = { success_rate: null, p95_ms: null, cb_opens: null, pii_leaks: null, critical_alerts: null, deliveries: null };
-  for (const check of opts.checks ?? defaultChecks) {
+  const list = opts.checks ?? checksOf(rb);
+  for (const check of list) {
     const o = check.evaluate(ctx);
     checks.push({ name: check.name, value: o.value, status: o.status, target: o.target, detail: o.detail });
     if (o.status !== 'pass') reasons.push(o.reason ?? o.detail);
@@ -109,6 +110,9 @@ export function decide(e: GateEvidence, rb: Runbook, opts: DecideOptions = {}): 
     if (o.metrics) Object.assign(metrics, o.metrics);
   }
   notes.push(...(e.notes ?? []));
+  // a check the runbook leaves out is said, so a reader knows what the verdict did not look at
+  const omitted = (rb.gateChecks?.omit ?? []).filter((n) => !list.some((c) => c.name === n));
+  if (omitted.length) notes.push(`The runbook leaves out the ${omitted.join(', ')} check${omitted.length > 1 ? 's' : ''}.`);
   const verdict = verdictOf(checks, final, skipped);
   const next_phase = verdict === 'promote' ? (rule.phase.next ?? e.phase) : verdict === 'rollback' ? 0 : e.phase;
   return {
@@ -128,7 +132,7 @@ export function decide(e: GateEvidence, rb: Runbook, opts: DecideOptions = {}): 
 }
 
 export interface DecideOptions {
-  /** The checks to run (default: the built-in list). */
+  /** The checks to run (default: the runbook's, see checksOf). */
   checks?: readonly GateCheck[];
   /** The numbers they are built from (default: the runbook's gates). */
   thresholds?: GateThresholds;
