@@ -8,6 +8,7 @@ import { JUSTIFIED_WINDOWS } from './dashboard-common.ts';
 import { dashboards } from './dashboard-list.ts';
 import { CANARY_DASHBOARD, canaryPanelIds, RUNBOOK_PANELS } from './dashboard-panel-ids.ts';
 import { canaryChannels, canaryCheckpoints, canaryGates, canaryPhases, canaryWindows, INSTANCE_NAME_PATTERN } from './rollout.ts';
+import { replay } from './replay.ts';
 import { slos } from './slos.ts';
 
 export const runbook = defineRunbook({
@@ -39,6 +40,7 @@ export const runbook = defineRunbook({
   checkpoints: canaryCheckpoints,
   gates: canaryGates,
   windows: canaryWindows,
+  replay,
 });
 
 export default runbook;

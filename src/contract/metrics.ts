@@ -18,6 +18,8 @@ export interface MetricDef {
 
 export const SCRAPE_JOB = 'webhook-sender';
 export const CANARY_TRACK = 'canary';
+/** The track of the instances still running the current release: the canary's baseline. */
+export const STABLE_TRACK = 'stable';
 /** Labels every series of the service carries. */
 export const SCRAPE_LABELS = ['job', 'instance', 'track'] as const;
 

@@ -1,6 +1,7 @@
 // The shape of a runbook: everything slogate knows about one service's rollout, as one
 // typed value. The library's engines receive a Runbook and never import one; the CLI,
 // tests and scripts load a runbook module (runbooks/<service>/index.ts) and pass it down.
+import type { ReplayConfig } from './replay.ts';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MetricDef, metrics } from './metrics.ts';
 import type { Matchers } from './selectors.ts';
@@ -132,6 +133,8 @@ export interface Runbook {
   readonly pii?: unknown;
   /** The gate's checks: the built-in ones minus `omit`, plus the runbook's own (default: all built-in). */
   readonly gateChecks?: GateCheckPolicy;
+  /** Incident recovery (`slogate replay`): providers, endpoints, batch sizes, escalation. */
+  readonly replay?: ReplayConfig;
 }
 
 /** Identity, for type checking a runbook module's export: `export default defineRunbook({...})`. */

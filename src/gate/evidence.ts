@@ -20,6 +20,8 @@ export const MIN_SCALED_RATE_WINDOW_SECONDS = 4;
  * runbook minute lasts one second). 1, the default, is the runbook itself.
  */
 export const DEFAULT_TIME_SCALE = 1;
+/** The step of a worst-24h circuit-breaker range query. */
+const CB_24H_STEP_SECONDS = 300;
 
 /** Why a time scale is unusable, or null. */
 export function checkTimeScale(scale: number): string | null {
@@ -48,6 +50,8 @@ export function scaledTimes(windows: RunbookWindows, scale = DEFAULT_TIME_SCALE)
     daySeconds: unscaled ? daySeconds : seconds(daySeconds, 1),
     /** The runbook's day in unscaled minutes (pro-rating of the breaker target). */
     dayMinutes: daySeconds / 60,
+    /** Step of a worst-24h range query (backtests). */
+    cb24hStepSeconds: unscaled ? CB_24H_STEP_SECONDS : seconds(CB_24H_STEP_SECONDS, 1),
   };
 }
 

@@ -1,6 +1,6 @@
 // The gate's checks, as a list. A runbook may pass its own list: leave one out, or add a
 // `custom_*` check with its own queries; the verdict is computed from whatever ran.
-import { criticalAlertsCheck } from './alerts.ts';
+import { criticalAlertsCheck, firedAlertsCheck } from './alerts.ts';
 import { circuitBreakerCheck } from './circuit-breakers.ts';
 import { deliveriesCheck } from './deliveries.ts';
 import { p95LatencyCheck } from './p95-latency.ts';
@@ -28,6 +28,7 @@ export const defaultChecks: readonly GateCheck[] = [
 
 export {
   criticalAlertsCheck,
+  firedAlertsCheck,
   circuitBreakerCheck,
   deliveriesCheck,
   p95LatencyCheck,
