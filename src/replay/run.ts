@@ -5,6 +5,7 @@ import type { ReplayConfig } from '../contract/replay.ts';
 import { ApiError, type RecoveryApi } from './api.ts';
 import {
   batchDecision,
+  latestPerTarget,
   planKeys,
   planWindow,
   providerErrorDecision,
@@ -253,6 +254,7 @@ export class ReplayRun {
     if (!plan.length) {
       return { exit: REPLAY_EXIT.ok, outcome: 'done', message: `nothing to replay in ${scopeLabel(req.scope)}: ${wanted ? 'every event is already verified replayed in this incident' : 'no events matched'}`, summary: { plan: planSummary } };
     }
+    const latest = latestPerTarget(listed);
     for (const b of plan) {
       if (this.interrupted()) return this.stopInterrupted(b.index, [], true);
       const rows = b.keys.map((k) => byKey.get(k)!);
@@ -269,14 +271,14 @@ export class ReplayRun {
       this.replayedKeys.push(...out.replayed);
       this.rec.journal({ type: 'batch', run: this.rec.runId, batch: b.index, state: 'replayed', keys: b.keys, at: this.now() });
       if (this.interrupted()) return this.stopInterrupted(b.index, b.keys);
-      const v = await this.verify(req.scope, b.keys, before);
       const early = providerErrorDecision(this.providerErrors, this.ctx.config);
+      // both checks only read, so they go out together; after an escalation only the listing (for the record)
+      const [v, driftAfter] = await Promise.all([this.verify(req.scope, b.keys, before), early.action === 'continue' ? this.driftAfter(req.scope.provider, rows) : Promise.resolve([])]);
       let unchanged: Unchanged[] = [];
       let decision: BatchDecision = early;
       if (early.action === 'continue') {
-        const driftAfter = await this.driftAfter(req.scope.provider, rows);
         const verified = new Set(v.verifiedKeys);
-        unchanged = unchangedTargets(rows.filter((r) => verified.has(r.event_key)), listed, driftBefore, driftAfter);
+        unchanged = unchangedTargets(rows.filter((r) => verified.has(r.event_key)), latest, driftBefore, driftAfter);
         decision = batchDecision(v, unchanged);
       }
       const report: BatchReport = { batch: b.index, via: b.via, keys: b.keys.length, replayed: out.replayed.length, failed: out.failed, verification: { verified: v.verified, problems: v.problems, verified_keys: v.verifiedKeys.length }, unchanged, ms: Math.round(performance.now() - t) };
