@@ -139,7 +139,7 @@ export class ReplayRun {
     return result;
   }
 
-  private async listScope(scope: Scope, hint?: { from: string; to: string }): Promise<EventRow[]> {
+  private async listScope(scope: Scope, hint?: { from?: string; to?: string }): Promise<EventRow[]> {
     const rows = await guarded(this.ctx.api.listEvents({ provider: scope.provider, org: scope.org, company: scope.company, fromTs: hint?.from, toTs: hint?.to }));
     for (const r of rows) this.events.set(r.event_key, r);
     return rows;
@@ -231,7 +231,8 @@ export class ReplayRun {
   private async batches(req: Extract<ReplayRequest, { kind: 'keys' | 'window' }>): Promise<RunResult> {
     const widen = widenDecision(req.scope, this.rec.state.singles, req.override);
     if (!widen.allowed && !req.dryRun) throw new Stop({ exit: REPLAY_EXIT.refused, outcome: 'refused', message: widen.reason });
-    const listed = await this.listScope(req.scope);
+    // a window needs nothing older than its start: an older event is never a target's newest
+    const listed = await this.listScope(req.scope, req.kind === 'window' ? { from: req.window.from } : undefined);
     const byKey = new Map(listed.map((r) => [r.event_key, r]));
     if (req.kind === 'keys') {
       const unknown = req.keys.filter((k) => !byKey.has(k));

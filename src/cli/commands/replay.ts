@@ -282,7 +282,7 @@ Exit codes: 0 done, 1 reconciliation dry run found drift, 2 bad input or token r
         .argument('<provider>', PROVIDER_ARG)
         .argument('<key>', 'event_key')
         .option('--dry-run', 'show what would be replayed; change nothing'),
-      false,
+      true,
     ),
   ).action(async (provider: string, key: string, f: BatchFlags) => {
     await configure(f.runbook);
