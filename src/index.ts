@@ -12,3 +12,21 @@ export { UserError } from './contract/errors.ts';
 export { buildArtefacts, DefinitionError, type Artefact } from './generate/artefacts.ts';
 export { writeArtefacts, compareArtefacts } from './generate/output.ts';
 export { lintGenerated } from './generate/lint.ts';
+export {
+  compareRuleGroup,
+  checkLoadedGroup,
+  fetchLoadedRuleGroups,
+  parseRulesResponse,
+  expectedAlertGroup,
+  expectedGroupsFromRuleFile,
+  normalizeExpr,
+  describeProblem,
+  describeReport,
+  type ExpectedGroup,
+  type ExpectedRule,
+  type LoadedGroup,
+  type LoadedRule,
+  type RuleGroupProblem,
+  type RuleGroupReport,
+  type CompareOptions,
+} from './rules/loaded.ts';

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alerts.ts';
 import { runGate } from '../../src/gate/index.ts';
+import { ROOT } from '../harness/cli.ts';
 import { scenario } from '../harness/gate-scenarios.ts';
 import { scenarioSamples } from '../harness/history.ts';
 import { freePort, startPrometheus, type TsdbServer } from '../harness/tsdb-servers.ts';
@@ -20,7 +21,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'slogate-am-'));
-  prom = await startPrometheus(scenarioSamples(s.history));
+  prom = await startPrometheus(scenarioSamples(s.history), { ruleFiles: [join(ROOT, 'generated/prometheus/webhook_canary_alerts.yml')], evaluationInterval: '5s' });
   const config = join(dir, 'alertmanager.yml');
   await writeFile(config, 'route:\n  receiver: none\nreceivers:\n  - name: none\n');
   const port = await freePort();
@@ -69,7 +70,8 @@ describe('slogate gate --alertmanager', () => {
 
     await post([{ alertname: critical, severity: 'critical', ...flagship.ownerLabels }]);
     const loud = await gate();
-    expect(loud.verdict).toBe('marginal');
+    // issue 11 (6): was marginal; an active critical alert of ours is a rollback trigger
+    expect(loud.verdict).toBe('rollback');
     expect(loud.fired_alerts).toEqual([critical]);
   });
 

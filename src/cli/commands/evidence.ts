@@ -6,7 +6,7 @@ import { PrometheusClient, PrometheusError, authFromEnv } from '../../prometheus
 import { collectEvidence, driftCount, EvidenceError, grafanaTokenFromEnv, isIncidentManifest, ManifestError, verdictProblems, verifyEvidence, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
 import { UserError } from '../errors.ts';
 import { canaryMatchersOf, type Runbook } from '../../contract/runbook.ts';
-import { selector as renderMatchers } from '../../contract/selectors.ts';
+import { canarySelector } from '../../gate/index.ts';
 import { loadRunbook } from '../runbook.ts';
 import { addGateRunOptions, asUserError, durationMs, gateOptionsFromFlags, selectorFlag, type GateRunFlags } from './gate.ts';
 
@@ -50,7 +50,7 @@ export function registerEvidence(program: Command): void {
   addGateRunOptions(collect, false)
     .action(async (flags: CollectFlags) => {
       const rb = await loadRunbook(flags.runbook);
-      const selector = selectorFlag(flags.selector ?? renderMatchers(canaryMatchersOf(rb)));
+      const selector = canarySelector(flags.selector === undefined ? undefined : selectorFlag(flags.selector), canaryMatchersOf(rb)).selector;
       let verdict: VerdictDoc;
       let summary: unknown;
       let series: { success_rate: [number, number][]; p95_ms: [number, number][] } | undefined;

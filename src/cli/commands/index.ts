@@ -17,6 +17,8 @@ export const commandLoaders: Readonly<Record<string, Loader>> = {
   evidence: async () => (await import('./evidence.ts')).registerEvidence,
   report: async () => (await import('./report.ts')).registerReport,
   replay: async () => (await import('./replay.ts')).registerReplay,
+  backtest: async () => (await import('./backtest.ts')).registerBacktest,
+  init: async () => (await import('./init.ts')).registerInit,
 };
 
 /** The registrars needed for these arguments: one command's, or all of them for help and typos. */
