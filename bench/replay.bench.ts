@@ -31,6 +31,8 @@ const win = { from: '2026-02-16T00:00:00Z', to: new Date(Date.parse(seed.start) 
 
 interface Result {
   ms: number;
+  /** CPU time of this process (client and server both live in it): steadier than wall time on a busy machine. */
+  cpuMs: number;
   requests: number;
   replayed: number;
 }
@@ -59,11 +61,13 @@ async function verified(url: string, dir: string, store: WebhookStore, size: num
   const record = await open();
   const api = new RecoveryApi(transport, config.endpoints, config.http.pageSize, (c) => record.call(c));
   const t = performance.now();
+  const c0 = process.cpuUsage();
   const r = await new ReplayRun({ api, record, config, signal: new AbortController().signal, progress: () => {} }).run({ kind: 'window', scope, window: win, batchSize: size, dryRun: false, override: true });
   const ms = performance.now() - t;
+  const cpuMs = cpuSince(c0);
   transport.close();
   if (r.exit !== 0) throw new Error(`verified run ended ${r.outcome}: ${r.message}`);
-  return { ms, requests: transport.sent, replayed: [...store.replayCounts('smartlead').values()].filter((n) => n > 0).length };
+  return { ms, cpuMs, requests: transport.sent, replayed: [...store.replayCounts('smartlead').values()].filter((n) => n > 0).length };
 }
 
 async function unverified(url: string, dir: string, store: WebhookStore, size: number): Promise<Result> {
@@ -71,6 +75,7 @@ async function unverified(url: string, dir: string, store: WebhookStore, size: n
   const record = await open();
   const api = new RecoveryApi(transport, config.endpoints, config.http.pageSize, (c) => record.call(c));
   const t = performance.now();
+  const c0 = process.cpuUsage();
   const listed = await api.listEvents({ provider: scope.provider, org: scope.org, company: scope.company });
   for (const b of planWindow(listed, win, size)) {
     if (b.via === 'query') await api.replayQuery({ ...scope, from: b.from!, to: b.to!, limit: b.keys.length }, b.keys);
@@ -78,8 +83,14 @@ async function unverified(url: string, dir: string, store: WebhookStore, size: n
   }
   await record.finish('done', 0, {});
   const ms = performance.now() - t;
+  const cpuMs = cpuSince(c0);
   transport.close();
-  return { ms, requests: transport.sent, replayed: [...store.replayCounts('smartlead').values()].filter((n) => n > 0).length };
+  return { ms, cpuMs, requests: transport.sent, replayed: [...store.replayCounts('smartlead').values()].filter((n) => n > 0).length };
+}
+
+function cpuSince(c0: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(c0);
+  return (d.user + d.system) / 1000;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
@@ -102,7 +113,8 @@ async function main() {
       console.log(
         `${label.padEnd(32)} verified ${fmt(EVENTS / (v.ms / 1000)).padStart(6)} events/s (${(v.ms / 1000).toFixed(2)} s, ${v.requests} requests)` +
           `  unverified ${fmt(EVENTS / (n.ms / 1000)).padStart(6)} events/s (${(n.ms / 1000).toFixed(2)} s, ${n.requests} requests)` +
-          `  verification overhead ${(v.ms / n.ms).toFixed(2)}x time, +${((v.ms - n.ms) / (EVENTS / size)).toFixed(1)} ms per batch`,
+          `  verification overhead ${(v.ms / n.ms).toFixed(2)}x time, +${((v.ms - n.ms) / (EVENTS / size)).toFixed(1)} ms per batch;` +
+          ` CPU ${(v.cpuMs / 1000).toFixed(2)} s vs ${(n.cpuMs / 1000).toFixed(2)} s (${(v.cpuMs / n.cpuMs).toFixed(2)}x)`,
       );
     }
   }
