@@ -5,6 +5,7 @@ import type { ReplayConfig } from '../contract/replay.ts';
 import { ApiError, type RecoveryApi } from './api.ts';
 import {
   batchDecision,
+  eventsInWindow,
   latestPerTarget,
   planKeys,
   planWindow,
@@ -244,7 +245,6 @@ export class ReplayRun {
     const done = this.rec.state.verifiedKeys;
     const plan = req.kind === 'keys' ? planKeys(req.keys, req.batchSize, done) : planWindow(listed, req.window, req.batchSize, done);
     const total = plan.reduce((n, b) => n + b.keys.length, 0);
-    const wanted = req.kind === 'keys' ? new Set(req.keys).size : listed.filter((e) => plan.some((b) => b.keys.includes(e.event_key))).length + [...done].filter((k) => byKey.has(k)).length;
     const skipped = req.kind === 'keys' ? req.keys.filter((k) => done.has(k)).length : 0;
     const planSummary = { batches: plan.map((b) => ({ batch: b.index, via: b.via, keys: b.keys, ...(b.from ? { from: b.from, to: b.to } : {}) })), events: total, batch_size: req.batchSize, already_verified: skipped || undefined, resumed: resumed.length || undefined };
     if (req.dryRun) {
@@ -253,6 +253,7 @@ export class ReplayRun {
     }
     if (widen.allowed && widen.by === 'override') this.ctx.progress(`--i-have-verified-a-single-replay: widening in ${scopeLabel(req.scope)} without a verified single replay in this incident`);
     if (!plan.length) {
+      const wanted = req.kind === 'keys' ? req.keys.length : eventsInWindow(listed, req.window).length;
       return { exit: REPLAY_EXIT.ok, outcome: 'done', message: `nothing to replay in ${scopeLabel(req.scope)}: ${wanted ? 'every event is already verified replayed in this incident' : 'no events matched'}`, summary: { plan: planSummary } };
     }
     const latest = latestPerTarget(listed);
