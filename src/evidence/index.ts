@@ -8,3 +8,4 @@ export { grafanaTokenFromEnv, type GrafanaTarget } from './grafana.ts';
 export type { AlertsExport } from './alerts.ts';
 export type { HourlySnapshot } from './hourly.ts';
 export { collectGateEvidence, type GateOutOptions } from './gate-out.ts';
+export { appendJournal, readJournal, parseJournal, journalLine, JournalError, JOURNAL_FILES, type JournalEntry, type AppendResult } from './journal.ts';

@@ -134,7 +134,7 @@ function alertRows(s: ReportSources) {
 
 export function checkpointView(s: ReportSources, ctx: ReportContext) {
   const v = s.verdict;
-  const step: NextStep = nextStep(v.verdict, v.phase, v.checkpoint);
+  const step: NextStep = nextStep(v.verdict, v.phase, v.checkpoint, s.evidenceDir ?? undefined);
   return {
     kind: 'checkpoint',
     title: `Webhook canary T+${v.checkpoint} checkpoint report`,

@@ -14,6 +14,12 @@ export function instanceName(n: number): string {
   return INSTANCE_NAME_PATTERN.replace(/%0(\d)d/, (_, w: string) => String(n).padStart(Number(w), '0'));
 }
 
+/** A folder as a shell word: plain paths as they are, anything else single-quoted. */
+export const shellWord = (s: string) => (/^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** The runbook's evidence folder, when the report was not given one. */
+export const DEFAULT_EVIDENCE_DIR = 'evidence/canary';
+
 const range = (from: number, to: number) => `${instanceName(from)} to ${instanceName(to)}`;
 const phaseNumber = (p: CanaryPhase) => canaryPhases.indexOf(p) + 1;
 const phaseName = (p: CanaryPhase) => `Phase ${phaseNumber(p)} (${p.phase}%)`;
@@ -35,7 +41,7 @@ function nextCheckpoint(p: CanaryPhase, cp: CheckpointName): CheckpointName | nu
 /** The runbook's rollback loop covers every canary instance ({1..25}), whatever the phase. */
 export const ROLLBACK_TO = Math.max(...canaryPhases.filter((p) => p.finalCheckpoint).map((p) => p.instances.to));
 
-function promote(phase: CanaryPhase): NextStep {
+function promote(phase: CanaryPhase, dir: string): NextStep {
   const next = canaryPhases.find((p) => p.phase === phase.next)!;
   const from = phase.instances.to + 1;
   const n = phaseNumber(next);
@@ -52,7 +58,7 @@ function promote(phase: CanaryPhase): NextStep {
       `Enable ${next.instances.to - phase.instances.to} additional instances: ${range(from, next.instances.to)}.`,
       `Set the ${next.phase}% rate limits: ${next.rateLimit.qps} QPS, burst ${next.rateLimit.burst}, ${next.rateLimit.maxInflight} in flight.`,
       next.checkpoints.length
-        ? `Record the Phase ${n} start time and schedule the ${next.checkpoints.map((c) => `T+${c}`).join(', ')} checkpoints of ${phaseName(next)} (evidence in evidence/canary/phase${n}/).`
+        ? `Record the Phase ${n} start time and schedule the ${next.checkpoints.map((c) => `T+${c}`).join(', ')} checkpoints of ${phaseName(next)} (evidence in ${dir}/phase${n}/).`
         : 'Move to daily monitoring: no more canary checkpoints.',
     ],
     commands: [
@@ -65,32 +71,33 @@ function promote(phase: CanaryPhase): NextStep {
       ].join('\n'),
       rateLimitCommand(next),
       ...(next.checkpoints.length
-        ? [`date -u +"%Y-%m-%dT%H:%M:%SZ" > evidence/canary/phase${n}_start_time.txt\nmkdir -p evidence/canary/phase${n}/{hourly,6h,grafana,db,alerts,pii}`]
+        ? [`date -u +"%Y-%m-%dT%H:%M:%SZ" > ${shellWord(`${dir}/phase${n}_start_time.txt`)}\nmkdir -p ${shellWord(`${dir}/phase${n}`)}/{hourly,6h,grafana,db,alerts,pii}`]
         : []),
     ],
     messages: [{ channel: canaryChannels.ops, text: `✅ ${phaseName(phase)} COMPLETE - promoting to ${phaseName(next)}` }],
   };
 }
 
-function rollback(phase: CanaryPhase, cp: CheckpointName, why?: string): NextStep {
+function rollback(phase: CanaryPhase, cp: CheckpointName, dir: string, why?: string): NextStep {
   const final = phase.finalCheckpoint === cp;
   const ops = canaryChannels.ops;
+  const log = (msg: string) => `slogate evidence log --dir ${shellWord(dir)} "${msg}"`;
   const loop = (body: string) => [`for i in {1..${ROLLBACK_TO}}; do`, `  instance=$(printf "${INSTANCE_NAME_PATTERN}" $i)`, `  ${body}`, 'done'].join('\n');
   return {
     headline: `${why ? `${why} ` : ''}Roll back ${phaseName(phase)} to 0% now (rollback procedure, 15 minutes).`,
     actions: [
-      `Step 1: record ROLLBACK INITIATED in evidence/canary/rollback_log.txt and disable the feature flag on ${range(1, ROLLBACK_TO)} (the ${phase.phase}% canary runs on ${range(phase.instances.from, phase.instances.to)}).`,
+      `Step 1: record ROLLBACK INITIATED in the journal ${dir}/rollback_log.txt (${log('ROLLBACK INITIATED')}; it seals each entry, so the folder still verifies) and disable the feature flag on ${range(1, ROLLBACK_TO)} (the ${phase.phase}% canary runs on ${range(phase.instances.from, phase.instances.to)}).`,
       'Step 2: verify the rollout of every instance.',
       'Step 3: after 5 minutes of draining, verify webhook traffic stops (delivery rate near 0).',
-      `Step 4: generate the rollback report: slogate report --kind rollback --evidence evidence/canary --rollback-time <time> --output reports/canary_ROLLBACK.md.`,
-      `Step 5: record ROLLBACK COMPLETE in rollback_log.txt; within 1 hour post in ${ops}, update the status page ("Webhook delivery canary halted") and notify stakeholders (PM, Tech Lead, On-call Manager).`,
+      `Step 4: generate the rollback report: slogate report --kind rollback --evidence ${shellWord(dir)} --rollback-time <time> --output reports/canary_ROLLBACK.md.`,
+      `Step 5: record ROLLBACK COMPLETE (${log('ROLLBACK COMPLETE')}); within 1 hour post in ${ops}, update the status page ("Webhook delivery canary halted") and notify stakeholders (PM, Tech Lead, On-call Manager).`,
       `Open an incident in ${canaryChannels.incidents} (a rollback is SEV2); within 4 hours draft the post-mortem (slogate report --kind postmortem) and schedule the meeting.`,
       'Block future canaries until the RCA is complete.',
     ],
     commands: [
-      `echo "$(date -u) - ROLLBACK INITIATED" >> evidence/canary/rollback_log.txt\n${loop('kubectl set env deployment/$instance NOTIFICATIONS_WEBHOOK_ENABLED=False')}`,
+      `${log('ROLLBACK INITIATED')}\n${loop('kubectl set env deployment/$instance NOTIFICATIONS_WEBHOOK_ENABLED=False')}`,
       loop('kubectl rollout status deployment/$instance --timeout=60s'),
-      'echo "$(date -u) - ROLLBACK COMPLETE" >> evidence/canary/rollback_log.txt',
+      log('ROLLBACK COMPLETE'),
     ],
     messages: [
       { channel: ops, text: final ? `❌ ${phaseName(phase)} FAILED - rolling back to 0%` : `❌ T+${cp} checkpoint FAIL - rolling back` },
@@ -108,7 +115,8 @@ function hold(phase: CanaryPhase, cp: CheckpointName, headline: string): NextSte
   };
 }
 
-export function nextStep(verdict: Verdict, phasePercent: number, cp: CheckpointName): NextStep {
+export function nextStep(verdict: Verdict, phasePercent: number, cp: CheckpointName, evidenceDir: string = DEFAULT_EVIDENCE_DIR): NextStep {
+  const dir = evidenceDir.replace(/\/+$/, '') || '.';
   const phase = canaryPhases.find((p) => p.phase === phasePercent);
   if (!phase || !phase.finalCheckpoint) return { headline: `Phase ${phasePercent}% is not a canary phase: no runbook step applies.`, actions: [], commands: [], messages: [] };
   const label = `T+${cp}`;
@@ -120,7 +128,7 @@ export function nextStep(verdict: Verdict, phasePercent: number, cp: CheckpointN
     case 'promote':
       // the runbook promotes only after the phase's full window; fail closed on anything else
       if (!final) return hold(phase, cp, `Do not promote: ${phaseName(phase)} promotes only at ${finalLabel}, and this verdict is for ${label}. Hold at ${phase.phase}%${after ? ` and continue to T+${after}` : ''}.`);
-      return promote(phase);
+      return promote(phase, dir);
     case 'continue':
       if (final || !after) return hold(phase, cp, `${label} is the final checkpoint of ${phaseName(phase)}: the runbook's decision there is promote or roll back, not continue. Hold at ${phase.phase}%.`);
       return {
@@ -131,7 +139,7 @@ export function nextStep(verdict: Verdict, phasePercent: number, cp: CheckpointN
       };
     case 'marginal':
       // at the final checkpoint a missed target blocks promotion: the runbook rolls back
-      if (final || !after) return rollback(phase, cp, `${label} is the final checkpoint of ${phaseName(phase)} and a gate missed its target: PROMOTION BLOCKED.`);
+      if (final || !after) return rollback(phase, cp, dir, `${label} is the final checkpoint of ${phaseName(phase)} and a gate missed its target: PROMOTION BLOCKED.`);
       return {
         headline:
           cp === phase.checkpoints[0]
@@ -146,7 +154,7 @@ export function nextStep(verdict: Verdict, phasePercent: number, cp: CheckpointN
         messages: [{ channel: ops, text: `⚠️ ${label} checkpoint MARGINAL - guardrails applied` }],
       };
     case 'rollback':
-      return rollback(phase, cp);
+      return rollback(phase, cp, dir);
     case 'inconclusive':
       return {
         headline: `Inconclusive: do not promote. Hold at ${phase.phase}% and collect the missing evidence.`,

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runGate, summaryFromResult, verdictJson } from '../../gate/index.ts';
 import { PrometheusClient, PrometheusError, authFromEnv } from '../../prometheus/client.ts';
-import { collectEvidence, driftCount, EvidenceError, grafanaTokenFromEnv, ManifestError, verdictProblems, verifyEvidence, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
+import { appendJournal, collectEvidence, driftCount, EvidenceError, JournalError, layout, grafanaTokenFromEnv, ManifestError, verdictProblems, verifyEvidence, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
 import { UserError } from '../errors.ts';
 import { addGateRunOptions, asUserError, durationMs, gateOptionsFromFlags, selectorFlag, type GateRunFlags } from './gate.ts';
 
@@ -115,11 +115,28 @@ export function registerEvidence(program: Command): void {
       for (const p of drift.missing) process.stderr.write(`slogate: missing: ${dir}/${p}\n`);
       for (const p of drift.extra) process.stderr.write(`slogate: extra: ${dir}/${p}\n`);
       for (const c of drift.claims) process.stderr.write(`slogate: manifest: ${dir}/${c}\n`);
+      for (const g of drift.grown) process.stderr.write(`slogate: journal: ${dir}/${g.path} grew by ${g.lines} line${g.lines === 1 ? '' : 's'} after its seal (allowed: it is append-only; \`slogate evidence log\` seals each entry)\n`);
       if (driftCount(drift)) {
         process.stderr.write(`slogate: ${dir} does not match its manifest (${driftCount(drift)} difference${driftCount(drift) === 1 ? '' : 's'} in ${r.files} files)\n`);
         process.exitCode = EVIDENCE_EXIT.incomplete;
       } else {
         process.stdout.write(`${dir}: ${r.files} files match manifest.json (verdict ${r.manifest.verdict}, ${Object.entries(r.manifest.verdicts).map(([c, v]) => `T+${c} ${v}`).join(', ')})\n`);
       }
+    });
+
+  evidence
+    .command('log')
+    .description(`append one timestamped entry to the folder's ${layout.rollbackLog} journal and seal it in manifest.json`)
+    .argument('<message>', 'the entry, e.g. "ROLLBACK INITIATED"')
+    .option('--dir <dir>', 'evidence folder', 'evidence/canary')
+    .action(async (message: string, flags: { dir: string }) => {
+      let r;
+      try {
+        r = await appendJournal(flags.dir, message);
+      } catch (err) {
+        if (err instanceof JournalError) throw new UserError(err.message, /no longer starts/.test(err.message) ? EVIDENCE_EXIT.incomplete : EVIDENCE_EXIT.usage);
+        throw err;
+      }
+      process.stdout.write(`${r.file}: ${r.entry.at} - ${r.entry.message}${r.sealed ? ' (sealed in manifest.json)' : ' (no manifest.json yet: the next collect seals it)'}\n`);
     });
 }
