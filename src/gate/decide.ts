@@ -98,6 +98,8 @@ export interface GateEvidence {
   criticalAlerts: Measured<readonly string[]>;
   /** Log lines with PII, or 'skipped' for `--skip pii`. */
   piiLeaks: Measured<number> | 'skipped';
+  /** What keeps a PII scan from being evidence (read errors, no lines, lines not covering the window); findings still count. */
+  piiProblems?: readonly string[];
   /** Success rate in percent per minute (5m rates). */
   successRateSeries: Measured<readonly Point[]>;
   /** p95 in seconds per minute (5m rates). */
@@ -437,9 +439,19 @@ export function decide(e: GateEvidence): Decision {
     } else if (!e.piiLeaks.ok) {
       add({ name: 'pii_leaks', value: null, status: 'no_data', target, detail: `PII scan: ${e.piiLeaks.reason}.` });
     } else {
-      pii = e.piiLeaks.value;
-      if (pii > canaryGates.piiLeaks.critical) add({ name: 'pii_leaks', value: pii, status: 'critical', target, detail: `${pii} log lines contain personal data (any leak is a rollback).` });
-      else add({ name: 'pii_leaks', value: pii, status: 'pass', target, detail: 'no PII in the logs' });
+      // a leak found is a rollback whatever else the scan could not read; a clean scan with
+      // problems (read errors, logs not covering the window) proves nothing
+      const problems = e.piiProblems ?? [];
+      const found = e.piiLeaks.value;
+      if (found > canaryGates.piiLeaks.critical) {
+        pii = found;
+        const also = problems.length ? ` The scan also reports: ${problems.join('; ')}.` : '';
+        add({ name: 'pii_leaks', value: pii, status: 'critical', target, detail: `${pii} log lines contain personal data (any leak is a rollback).${also}` });
+      } else if (problems.length) add({ name: 'pii_leaks', value: null, status: 'no_data', target, detail: `PII scan: ${problems.join('; ')}.` });
+      else {
+        pii = found;
+        add({ name: 'pii_leaks', value: pii, status: 'pass', target, detail: 'no PII in the logs' });
+      }
     }
   }
 

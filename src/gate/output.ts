@@ -21,6 +21,8 @@ export function verdictJson(r: GateResult) {
     skipped: r.skipped,
     selector: r.selector,
     fired_alerts: r.fired_alerts,
+    // what the PII check read: per file the first and last timestamp, read errors, window coverage
+    ...(r.pii_scan ? { logs: { files: r.pii_scan.files, lines: r.pii_scan.lines, errors: r.pii_scan.errors, per_file: r.pii_scan.per_file, ...(r.pii_scan.coverage ? { coverage: r.pii_scan.coverage } : {}) } } : {}),
     ...(r.time_scale !== 1 ? { time_scale: r.time_scale } : {}),
   };
 }

@@ -9,6 +9,9 @@ import { TEAM_LABEL } from '../rules/alert.ts';
 import { PrometheusClient, PrometheusError, authFromEnv, redactUrl, type InstantSample, type PrometheusAuth, type RangeSeries } from '../prometheus/client.ts';
 import { checkTimeScale, decide, DEFAULT_TIME_SCALE, measured, missing, scaledTimes, type Decision, type GateEvidence, type Measured, type PhaseNumber, type Point } from './decide.ts';
 import { gateQueries, type GateQueries } from './queries.ts';
+import type { FileTimes, ReadError, WindowCoverage } from '../pii/index.ts';
+import type { LogSource } from '../pii/source.ts';
+import { defaultMaxGap } from '../pii/coverage.ts';
 
 export interface GateOptions {
   prometheus: string;
@@ -21,6 +24,8 @@ export interface GateOptions {
   selector?: string;
   /** Log files or globs for the PII scan. */
   logs?: readonly string[];
+  /** Where the logs come from and the PII policy (`--logs`/`--loki`, `--allow`); wins over `logs`. */
+  logSource?: LogSource;
   /** Evidence deliberately not gathered: only 'pii' for now. */
   skip?: readonly string[];
   minDeliveries?: number;
@@ -53,7 +58,7 @@ export interface GateResult extends Decision {
   /** Names of our critical alerts that fired in the window. */
   fired_alerts: string[];
   /** The PII scan's counts, when one ran. */
-  pii_scan?: { files: number; lines: number; bytes: number; by_category: Record<string, number> };
+  pii_scan?: { files: number; lines: number; bytes: number; by_category: Record<string, number>; errors: ReadError[]; per_file: FileTimes[]; coverage?: WindowCoverage };
   queries: GateQueries;
   http_requests: number;
 }
@@ -166,6 +171,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
       cbOpensMax24h: longWindow && cb24 ? maxOfRange(cb24, deliveriesM.ok ? 0 : null) : undefined,
       criticalAlerts: alertNames(alerts, amAlerts),
       piiLeaks: pii.leaks,
+      piiProblems: pii.problems,
       successRateSeries: srSeries ? series(srSeries, noSeries) : notFetched,
       p95Series: p95Series ? series(p95Series, noSeries) : notFetched,
     };
@@ -260,17 +266,28 @@ async function activeAlertmanagerAlerts(url: string, names: ReadonlySet<string>,
   }
 }
 
-async function piiEvidence(opts: GatherOptions): Promise<{ leaks: Measured<number> | 'skipped'; scan?: GateResult['pii_scan'] }> {
-  if (opts.skip?.includes('pii')) return { leaks: 'skipped' };
-  if (!opts.logs || opts.logs.length === 0) return { leaks: missing('no logs given (--logs PATH, or --skip pii)') };
+/**
+ * The log scan over the window. A path that does not exist is a usage error (exit 2, as in
+ * pii-scan); a file that exists but cannot be read to the end is a problem of the evidence
+ * that keeps what was found in it and beside it.
+ */
+async function piiEvidence(opts: GatherOptions): Promise<{ leaks: Measured<number> | 'skipped'; problems: string[]; scan?: GateResult['pii_scan'] }> {
+  if (opts.skip?.includes('pii')) return { leaks: 'skipped', problems: [] };
+  const source = opts.logSource ?? (opts.logs?.length ? { paths: opts.logs } : undefined);
+  if (!source) return { leaks: missing('no logs given (--logs PATH, --loki URL, or --skip pii)'), problems: [] };
+  const window = { start: opts.start, end: opts.end };
+  // loaded on demand: a gate without logs never needs the scanner
+  const { scanLogSource, scanProblems, LogInputError } = await import('../pii/source.ts');
   try {
-    // loaded on demand: a gate without --logs never needs the scanner
-    const { scanLogs } = await import('../pii/index.ts');
-    const r = await scanLogs([...opts.logs], { maxFindings: 0 });
-    if (r.files === 0) return { leaks: missing(`no log files match ${opts.logs.join(' ')}`) };
-    return { leaks: measured(r.pii_leaks), scan: { files: r.files, lines: r.lines, bytes: r.bytes, by_category: r.by_category } };
+    const r = await scanLogSource(source, { window, maxFindings: 0, maxGapSeconds: defaultMaxGap(window, opts.timeScale ?? DEFAULT_TIME_SCALE) });
+    return {
+      leaks: measured(r.pii_leaks),
+      problems: scanProblems(r),
+      scan: { files: r.files, lines: r.lines, bytes: r.bytes, by_category: r.by_category, errors: r.errors, per_file: r.per_file, ...(r.coverage ? { coverage: r.coverage } : {}) },
+    };
   } catch (err) {
+    if (err instanceof LogInputError) throw new GateConfigError(err.message);
     const msg = (err as Error)?.message ?? String(err);
-    return { leaks: missing(`the log scan failed: ${msg.split('\n')[0]}`) };
+    return { leaks: missing(`the log scan failed: ${msg.split('\n')[0]}`), problems: [] };
   }
 }

@@ -3,6 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { PII_CATEGORIES, type PiiCategory } from '../contract/metrics.ts';
 import type { AllowMatcher } from './allow-match.ts';
+import { LogClock, type ClockState, type TimeWindow } from './coverage.ts';
 import { NEEDLES, detectLine, type LineFinding } from './detect.ts';
 import type { EvidenceLine, Finding } from './index.ts';
 
@@ -14,6 +15,8 @@ export interface TallyOptions {
   evidenceLines: number;
   /** Text is real UTF-16 (e.g. from Loki's JSON), not latin1-decoded bytes. */
   utf16?: boolean;
+  /** The checkpoint window the lines' timestamps are placed in (coverage). */
+  window?: TimeWindow;
 }
 
 export interface UnitResult {
@@ -25,6 +28,10 @@ export interface UnitResult {
   findings_truncated: boolean;
   evidence: EvidenceLine[];
   evidence_truncated: boolean;
+  /** Times of the lines read (set by `finish`). */
+  clock?: ClockState;
+  /** Why reading stopped early (truncated gzip, I/O error); what was found before it is kept. */
+  error?: string;
 }
 
 export function emptyCounts(): Record<PiiCategory, number> {
@@ -75,6 +82,8 @@ export function redactedExcerpt(line: string, findings: LineFinding[], utf16 = f
 
 export class Tally {
   readonly result: UnitResult;
+  /** Reads each line's own time, for first/last per file and window coverage. */
+  readonly clock: LogClock;
   private lastLine = 0;
   private lastCats = new Set<PiiCategory>();
 
@@ -92,6 +101,14 @@ export class Tally {
       evidence: [],
       evidence_truncated: false,
     };
+    this.clock = new LogClock(opts.window);
+  }
+
+  /** The result with the clock's state; `error` when reading stopped early. */
+  finish(error?: string): UnitResult {
+    this.result.clock = this.clock.state();
+    if (error) this.result.error = error;
+    return this.result;
   }
 
   /**
