@@ -9,7 +9,7 @@ import { TEAM_LABEL } from '../rules/alert.ts';
 import { PrometheusClient, PrometheusError, authFromEnv, redactUrl, type InstantSample, type PrometheusAuth, type RangeSeries } from '../prometheus/client.ts';
 import { checkTimeScale, decide, DEFAULT_TIME_SCALE, measured, missing, scaledTimes, type Decision, type GateEvidence, type Measured, type PhaseNumber, type Point } from './decide.ts';
 import { gateQueries, type GateQueries } from './queries.ts';
-import type { FileTimes, ReadError, WindowCoverage } from '../pii/index.ts';
+import type { FileTimes, ReadError, ScanResult, WindowCoverage } from '../pii/index.ts';
 import type { LogSource } from '../pii/source.ts';
 import { defaultMaxGap } from '../pii/coverage.ts';
 
@@ -26,6 +26,8 @@ export interface GateOptions {
   logs?: readonly string[];
   /** Where the logs come from and the PII policy (`--logs`/`--loki`, `--allow`); wins over `logs`. */
   logSource?: LogSource;
+  /** Keep this many redacted PII lines in `piiResult` (for the evidence folder); default none. */
+  piiEvidenceLines?: number;
   /** Evidence deliberately not gathered: only 'pii' for now. */
   skip?: readonly string[];
   minDeliveries?: number;
@@ -61,6 +63,8 @@ export interface GateResult extends Decision {
   pii_scan?: { files: number; lines: number; bytes: number; by_category: Record<string, number>; errors: ReadError[]; per_file: FileTimes[]; coverage?: WindowCoverage };
   queries: GateQueries;
   http_requests: number;
+  /** The whole scan result (with evidence lines when asked for); not part of the verdict JSON. */
+  piiResult?: ScanResult;
 }
 
 /** Thrown for a query Prometheus rejects (HTTP 4xx): the configuration is wrong, not the canary. */
@@ -89,6 +93,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
     series: g.series,
     fired_alerts: evidence.criticalAlerts.ok ? [...new Set(evidence.criticalAlerts.value)].sort() : [],
     ...(g.piiScan ? { pii_scan: g.piiScan } : {}),
+    ...(g.piiResult ? { piiResult: g.piiResult } : {}),
     queries: g.queries,
     http_requests: g.httpRequests,
   };
@@ -101,6 +106,7 @@ export interface GatheredEvidence {
   selector: string;
   series: GateResult['series'];
   piiScan?: GateResult['pii_scan'];
+  piiResult?: ScanResult;
   queries: GateQueries;
   httpRequests: number;
 }
@@ -183,6 +189,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
         p95_ms: p95Series ? firstSeries(p95Series).map(([t, v]) => [t, v * 1000] as Point) : [],
       },
       piiScan: pii.scan,
+      ...(pii.result ? { piiResult: pii.result } : {}),
       queries: q,
       httpRequests: client.requests,
     };
@@ -271,7 +278,7 @@ async function activeAlertmanagerAlerts(url: string, names: ReadonlySet<string>,
  * pii-scan); a file that exists but cannot be read to the end is a problem of the evidence
  * that keeps what was found in it and beside it.
  */
-async function piiEvidence(opts: GatherOptions): Promise<{ leaks: Measured<number> | 'skipped'; problems: string[]; scan?: GateResult['pii_scan'] }> {
+async function piiEvidence(opts: GatherOptions): Promise<{ leaks: Measured<number> | 'skipped'; problems: string[]; scan?: GateResult['pii_scan']; result?: ScanResult }> {
   if (opts.skip?.includes('pii')) return { leaks: 'skipped', problems: [] };
   const source = opts.logSource ?? (opts.logs?.length ? { paths: opts.logs } : undefined);
   if (!source) return { leaks: missing('no logs given (--logs PATH, --loki URL, or --skip pii)'), problems: [] };
@@ -279,11 +286,12 @@ async function piiEvidence(opts: GatherOptions): Promise<{ leaks: Measured<numbe
   // loaded on demand: a gate without logs never needs the scanner
   const { scanLogSource, scanProblems, LogInputError } = await import('../pii/source.ts');
   try {
-    const r = await scanLogSource(source, { window, maxFindings: 0, maxGapSeconds: defaultMaxGap(window, opts.timeScale ?? DEFAULT_TIME_SCALE) });
+    const r = await scanLogSource(source, { window, maxFindings: 0, evidenceLines: opts.piiEvidenceLines, maxGapSeconds: defaultMaxGap(window, opts.timeScale ?? DEFAULT_TIME_SCALE) });
     return {
       leaks: measured(r.pii_leaks),
       problems: scanProblems(r),
       scan: { files: r.files, lines: r.lines, bytes: r.bytes, by_category: r.by_category, errors: r.errors, per_file: r.per_file, ...(r.coverage ? { coverage: r.coverage } : {}) },
+      result: r,
     };
   } catch (err) {
     if (err instanceof LogInputError) throw new GateConfigError(err.message);

@@ -3,8 +3,9 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runGate, summaryFromResult, verdictJson } from '../../gate/index.ts';
 import { PrometheusClient, PrometheusError, authFromEnv } from '../../prometheus/client.ts';
-import { appendJournal, collectEvidence, driftCount, EvidenceError, JournalError, layout, grafanaTokenFromEnv, ManifestError, verdictProblems, verifyEvidence, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
+import { appendJournal, collectEvidence, driftCount, EvidenceError, JournalError, layout, grafanaTokenFromEnv, ManifestError, verdictProblems, verifyEvidence, PII_EVIDENCE_LINES, type CollectOptions, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
 import { UserError } from '../errors.ts';
+import { logSourceFromFlags } from './log-options.ts';
 import { addGateRunOptions, asUserError, durationMs, gateOptionsFromFlags, selectorFlag, type GateRunFlags } from './gate.ts';
 
 interface CollectFlags extends GateRunFlags {
@@ -50,13 +51,16 @@ export function registerEvidence(program: Command): void {
       let verdict: VerdictDoc;
       let summary: unknown;
       let series: { success_rate: [number, number][]; p95_ms: [number, number][] } | undefined;
+      let piiScan: CollectOptions['piiScan'];
+      const logSource = await logSourceFromFlags(flags);
       if (flags.verdict) {
         verdict = await readVerdict(flags.verdict);
       } else {
         if (!flags.prometheus || !flags.start || !flags.checkpoint) {
           throw new UserError('give --verdict FILE, or --prometheus, --start and --checkpoint to run the gate');
         }
-        const result = await runGate(gateOptionsFromFlags(flags)).catch(asUserError);
+        const result = await runGate({ ...(await gateOptionsFromFlags(flags)), piiEvidenceLines: PII_EVIDENCE_LINES }).catch(asUserError);
+        piiScan = result.piiResult;
         verdict = verdictJson(result) as VerdictDoc;
         summary = summaryFromResult(result);
         series = result.series;
@@ -85,7 +89,8 @@ export function registerEvidence(program: Command): void {
           selector,
           alertmanagerUrl: flags.alertmanager,
           grafana: flags.grafana ? { url: flags.grafana, token: grafanaTokenFromEnv() } : undefined,
-          logs: flags.logs,
+          logSource,
+          piiScan,
           skipPii: flags.skip?.includes('pii'),
         });
         reportCollected(result);

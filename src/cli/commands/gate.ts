@@ -6,7 +6,8 @@ import { GATE_EXIT, GateConfigError, checkSelector, checkTimeScale, checkpointRu
 import { PrometheusError } from '../../prometheus/client.ts';
 import { parseDuration } from '../../promql/duration.ts';
 import { UserError } from '../errors.ts';
-import { collectGateEvidence, EvidenceError } from '../../evidence/index.ts';
+import { collectGateEvidence, EvidenceError, PII_EVIDENCE_LINES } from '../../evidence/index.ts';
+import { addLogOptions, logSourceFromFlags, type LogFlags } from './log-options.ts';
 
 interface GateFlags extends GateRunFlags {
   json?: boolean;
@@ -65,14 +66,13 @@ export function asUserError(err: unknown): never {
 }
 
 /** Flags shared by every command that runs the gate (gate, evidence collect). */
-export interface GateRunFlags {
+export interface GateRunFlags extends LogFlags {
   prometheus?: string;
   start?: string;
   checkpoint?: string;
   at?: string;
   phase: string;
   selector: string;
-  logs?: string[];
   skip?: string[];
   minDeliveries: string;
   alertmanager?: string;
@@ -105,11 +105,12 @@ export function addGateRunOptions(cmd: Command, required: boolean): Command {
       .option('--start <rfc3339>', "the canary's T+0 (when running the gate)")
       .addOption(checkpoint);
   }
-  return cmd
+  cmd
     .option('--at <rfc3339>', 'end of the window (default: now)')
     .option('--phase <percent>', `traffic share of the canary: ${canaryPhases.map((p) => p.phase).join(', ')}`, String(canaryPhases[0].phase))
-    .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR)
-    .option('--logs <path-or-glob...>', 'canary logs to scan for PII')
+    .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR);
+  // the same log inputs and PII policy as pii-scan, declared once
+  return addLogOptions(cmd)
     .addOption(new Option('--skip <evidence...>', 'decide without this evidence (recorded in the output)').choices(['pii']))
     .option('--min-deliveries <n>', 'fewer deliveries in the window is inconclusive', String(canaryGates.minDeliveries))
     .option('--alertmanager <url>', 'also count our critical alerts active in Alertmanager now')
@@ -120,7 +121,7 @@ export function addGateRunOptions(cmd: Command, required: boolean): Command {
 }
 
 /** Validates the flags of a gate run into library options; every mistake is a one-line usage error. */
-export function gateOptionsFromFlags(flags: GateRunFlags): GateOptions {
+export async function gateOptionsFromFlags(flags: GateRunFlags): Promise<GateOptions> {
   if (!flags.prometheus || !flags.start || !flags.checkpoint) {
     throw new UserError('give --prometheus, --start and --checkpoint to run the gate', GATE_EXIT.usage);
   }
@@ -133,6 +134,7 @@ export function gateOptionsFromFlags(flags: GateRunFlags): GateOptions {
   const end = at ?? now;
   if (end <= start) throw new UserError(`--at ${flags.at ?? 'now'} is not after --start ${flags.start}`, GATE_EXIT.usage);
   notInTheFuture('--at', flags.at ?? 'now', end, now);
+  const logSource = await logSourceFromFlags(flags);
   return {
     prometheus: flags.prometheus,
     start,
@@ -141,6 +143,7 @@ export function gateOptionsFromFlags(flags: GateRunFlags): GateOptions {
     phase: phase as PhaseNumber,
     selector: selectorFlag(flags.selector),
     logs: flags.logs,
+    logSource,
     skip: flags.skip,
     minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries, 0),
     alertmanager: flags.alertmanager,
@@ -160,8 +163,9 @@ export function registerGate(program: Command): void {
     .option('--out <dir>', "write the runbook's evidence folder here (summary, verdict, hourly, 6h bundles, alerts, pii, panels, manifest.json)")
     .option('--grafana <url>', 'with --out: render the four panels with Grafana (token from GRAFANA_TOKEN)')
     .action(async (flags: GateFlags) => {
-      const options = gateOptionsFromFlags(flags);
-      const result = await runGate(options).catch(asUserError);
+      const options = await gateOptionsFromFlags(flags);
+      // with --out the scan keeps its redacted evidence lines, so the folder needs no second scan
+      const result = await runGate({ ...options, ...(flags.out ? { piiEvidenceLines: PII_EVIDENCE_LINES } : {}) }).catch(asUserError);
       if (flags.out) {
         // the verdict stands whatever happens to the evidence; what is missing is said on stderr
         const ev = await collectGateEvidence(flags.out, result, { ...options, grafana: flags.grafana }).catch((err) => {
