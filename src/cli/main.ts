@@ -1,6 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.ts';
 import { commandsFor } from './commands/index.ts';
+import { definitionErrorLine } from './load-errors.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Runs the CLI and returns the process exit code. Commands set `process.exitCode` or throw. */
 export async function main(argv: string[]): Promise<number> {
@@ -15,9 +19,10 @@ export async function main(argv: string[]): Promise<number> {
       // commander prints its own one-line error; keep it on stderr
       writeErr: (s) => process.stderr.write(s),
     });
-  for (const register of await commandsFor(argv.slice(2))) register(program);
-  for (const cmd of program.commands) cmd.exitOverride();
   try {
+    // loading a command loads the definitions it reads: a bad one fails here
+    for (const register of await commandsFor(argv.slice(2))) register(program);
+    for (const cmd of program.commands) cmd.exitOverride();
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
@@ -29,6 +34,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UserError) {
       process.stderr.write(`slogate: ${err.message}\n`);
       return err.exitCode;
+    }
+    const definition = definitionErrorLine(err, ROOT);
+    if (definition) {
+      process.stderr.write(`slogate: ${definition}\n`);
+      return 2;
     }
     process.stderr.write(`slogate: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     return 70;
