@@ -6,6 +6,12 @@ import { definitionErrorLine } from './load-errors.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** commander prints its own one-line errors: on stderr, with the same `slogate:` prefix as ours (it says `error:`). */
+const OUTPUT = {
+  writeErr: (s: string) => process.stderr.write(s),
+  outputError: (s: string, write: (s: string) => void) => write(s.replace(/^error: /, 'slogate: ')),
+};
+
 /** Runs the CLI and returns the process exit code. Commands set `process.exitCode` or throw. */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command();
@@ -15,14 +21,13 @@ export async function main(argv: string[]): Promise<number> {
     .version('0.1.0')
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput({
-      // commander prints its own one-line error; keep it on stderr
-      writeErr: (s) => process.stderr.write(s),
-    });
+    .configureOutput(OUTPUT);
   try {
     // loading a command loads the definitions it reads: a bad one fails here
     for (const register of await commandsFor(argv.slice(2))) register(program);
-    for (const cmd of program.commands) cmd.exitOverride();
+    // subcommands (and theirs) inherit neither: every command prints its errors the same way
+    const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+    for (const cmd of all(program).slice(1)) cmd.exitOverride().configureOutput(OUTPUT);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {

@@ -22,7 +22,7 @@ afterAll(async () => {
 
 /** The SLO definition file holding `timeWindow` (slo/ today, runbooks/… once definitions move). */
 async function sloFile(): Promise<string> {
-  for (const f of ['slo/availability.ts', 'runbooks/webhook-delivery/slo/availability.ts', 'runbooks/webhook-delivery/availability.ts']) {
+  for (const f of ['slo/availability.ts', 'runbooks/webhook-delivery/slo-availability.ts', 'runbooks/webhook-delivery/availability.ts']) {
     const p = path.join(copy, f);
     if ((await readFile(p, 'utf8').catch(() => '')).includes("timeWindow: '30d'")) return f;
   }
