@@ -22,7 +22,18 @@ export function verdictJson(r: GateResult) {
     selector: r.selector,
     fired_alerts: r.fired_alerts,
     // what the PII check read: per file the first and last timestamp, read errors, window coverage
-    ...(r.pii_scan ? { logs: { files: r.pii_scan.files, lines: r.pii_scan.lines, errors: r.pii_scan.errors, per_file: r.pii_scan.per_file, ...(r.pii_scan.coverage ? { coverage: r.pii_scan.coverage } : {}) } } : {}),
+    ...(r.pii_scan
+      ? {
+          logs: {
+            files: r.pii_scan.files,
+            lines: r.pii_scan.lines,
+            errors: r.pii_scan.errors,
+            per_file: r.pii_scan.per_file,
+            ...(r.pii_scan.first_leak_ts ? { first_leak_ts: r.pii_scan.first_leak_ts, last_leak_ts: r.pii_scan.last_leak_ts } : {}),
+            ...(r.pii_scan.coverage ? { coverage: r.pii_scan.coverage } : {}),
+          },
+        }
+      : {}),
     ...(r.time_scale !== 1 ? { time_scale: r.time_scale } : {}),
   };
 }
@@ -123,7 +134,7 @@ export function verdictTable(r: GateResult): string {
   const next = r.verdict === 'promote' ? ` -> phase ${r.next_phase}%` : r.verdict === 'rollback' ? ' -> 0%' : '';
   lines.push(`verdict: ${r.verdict.toUpperCase()}${next}`);
   lines.push('');
-  const rows = [['CHECK', 'STATUS', 'VALUE', 'TARGET'], ...r.checks.map((c) => [c.name, c.name === 'pii_leaks' && r.skipped.includes('pii') ? 'SKIPPED' : STATUS_MARK[c.status], showValue(c.value), c.target])];
+  const rows = [['CHECK', 'STATUS', 'VALUE', 'TARGET'], ...r.checks.map((c) => [c.name, c.name === 'pii_leaks' && r.skipped.includes('pii') ? 'SKIPPED' : STATUS_MARK[c.status], showValue(c.name === 'deliveries' && c.value !== null ? Math.round(c.value) : c.value), c.target])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) lines.push(row.map((cell, i) => (i === row.length - 1 ? cell : pad(cell, widths[i]))).join('  '));
   if (r.reasons.length) {

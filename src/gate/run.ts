@@ -60,7 +60,17 @@ export interface GateResult extends Decision {
   /** Names of our critical alerts that fired in the window. */
   fired_alerts: string[];
   /** The PII scan's counts, when one ran. */
-  pii_scan?: { files: number; lines: number; bytes: number; by_category: Record<string, number>; errors: ReadError[]; per_file: FileTimes[]; coverage?: WindowCoverage };
+  pii_scan?: {
+    files: number;
+    lines: number;
+    bytes: number;
+    by_category: Record<string, number>;
+    errors: ReadError[];
+    per_file: FileTimes[];
+    first_leak_ts?: string;
+    last_leak_ts?: string;
+    coverage?: WindowCoverage;
+  };
   queries: GateQueries;
   http_requests: number;
   /** The whole scan result (with evidence lines when asked for); not part of the verdict JSON. */
@@ -290,7 +300,16 @@ async function piiEvidence(opts: GatherOptions): Promise<{ leaks: Measured<numbe
     return {
       leaks: measured(r.pii_leaks),
       problems: scanProblems(r),
-      scan: { files: r.files, lines: r.lines, bytes: r.bytes, by_category: r.by_category, errors: r.errors, per_file: r.per_file, ...(r.coverage ? { coverage: r.coverage } : {}) },
+      scan: {
+        files: r.files,
+        lines: r.lines,
+        bytes: r.bytes,
+        by_category: r.by_category,
+        errors: r.errors,
+        per_file: r.per_file,
+        ...(r.first_leak_ts ? { first_leak_ts: r.first_leak_ts, last_leak_ts: r.last_leak_ts } : {}),
+        ...(r.coverage ? { coverage: r.coverage } : {}),
+      },
       result: r,
     };
   } catch (err) {

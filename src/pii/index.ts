@@ -39,6 +39,9 @@ export interface ScanResult {
   errors: ReadError[];
   /** Per input file: lines and the earliest and latest timestamp read from them. */
   per_file: FileTimes[];
+  /** Own timestamps of the earliest and latest line with PII (RFC 3339), when those lines have one. */
+  first_leak_ts?: string;
+  last_leak_ts?: string;
   /** How the lines' timestamps cover `window`, when one was given. */
   coverage?: WindowCoverage;
   /** Redacted lines for evidence files; only filled when `evidence` is asked for. Not part of `--json`. */

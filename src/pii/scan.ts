@@ -152,6 +152,8 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
   const fileClocks: ClockState[] = names.map(() => emptyClock());
   const fileLines: number[] = names.map(() => 0);
   const fileErrors: (string | undefined)[] = names.map((_, i) => failed.get(i));
+  let firstLeak: number | undefined;
+  let lastLeak: number | undefined;
   const evidence: NonNullable<ScanResult['evidence']> = [];
   let findingsTruncated = false;
   let evidenceTruncated = false;
@@ -162,6 +164,8 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
     fileLines[file] += r.lines;
     // the first error of a file (its later ranges may have read fine)
     if (r.error) fileErrors[file] ??= r.error;
+    if (r.firstLeak !== undefined) firstLeak = Math.min(firstLeak ?? Infinity, r.firstLeak);
+    if (r.lastLeak !== undefined) lastLeak = Math.max(lastLeak ?? -Infinity, r.lastLeak);
     out.pii_leaks += r.pii_leaks;
     for (const c of PII_CATEGORIES) out.by_category[c] += r.by_category[c];
     out.lines += r.lines;
@@ -210,6 +214,8 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
     });
     if (fileErrors[f]) out.errors.push({ file: names[f], message: fileErrors[f]! });
   }
+  if (firstLeak !== undefined) out.first_leak_ts = isoTime(firstLeak);
+  if (lastLeak !== undefined) out.last_leak_ts = isoTime(lastLeak);
   if (window) out.coverage = windowCoverage(window, allClocks, opts.maxGapSeconds ?? defaultMaxGap(window));
   return out;
 }

@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import { PII_CATEGORIES, type PiiCategory } from '../contract/metrics.ts';
 import type { AllowMatcher } from './allow-match.ts';
 import { LogClock, type ClockState, type TimeWindow } from './coverage.ts';
+import { lineTime } from './timestamps.ts';
 import { NEEDLES, detectLine, type LineFinding } from './detect.ts';
 import type { EvidenceLine, Finding } from './index.ts';
 
@@ -32,6 +33,9 @@ export interface UnitResult {
   clock?: ClockState;
   /** Why reading stopped early (truncated gzip, I/O error); what was found before it is kept. */
   error?: string;
+  /** Earliest and latest own timestamp of a line with PII (unix seconds), when the lines have one. */
+  firstLeak?: number;
+  lastLeak?: number;
 }
 
 export function emptyCounts(): Record<PiiCategory, number> {
@@ -174,6 +178,12 @@ export class Tally {
       r.pii_leaks++;
       this.lastLine = lineNo;
       this.lastCats = new Set();
+      // when the leak was written: the incident's start for a post-mortem (only leak lines pay for it)
+      const t = lineTime(this.opts.utf16 ? line : line.slice(0, 4096));
+      if (t !== null) {
+        r.firstLeak = r.firstLeak === undefined ? t : Math.min(r.firstLeak, t);
+        r.lastLeak = r.lastLeak === undefined ? t : Math.max(r.lastLeak, t);
+      }
     }
     const cats: PiiCategory[] = [];
     for (const f of found) {
