@@ -6,7 +6,13 @@ import { createHash } from 'node:crypto';
 import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { layout } from './layout.ts';
-import type { Manifest, ManifestEntry } from './manifest.ts';
+
+/** A sealed file as manifest.json lists it (the manifest's own type lives in manifest.ts, which reads this module). */
+interface SealedEntry {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
 
 /** Files of the evidence folder that may only grow. */
 export const JOURNAL_FILES: readonly string[] = [layout.rollbackLog];
@@ -44,7 +50,7 @@ export function checkMessage(message: string): string {
 }
 
 /** Pure: does `data` keep the sealed bytes intact and only add lines after them? */
-export function journalState(sealed: Pick<ManifestEntry, 'sha256' | 'bytes'>, data: Uint8Array): JournalState {
+export function journalState(sealed: Pick<SealedEntry, 'sha256' | 'bytes'>, data: Uint8Array): JournalState {
   if (data.length < sealed.bytes) return { state: 'changed' };
   if (sha256(data.subarray(0, sealed.bytes)) !== sealed.sha256) return { state: 'changed' };
   if (data.length === sealed.bytes) return { state: 'same' };
@@ -93,9 +99,9 @@ export async function appendJournal(dir: string, message: string, o: { now?: Dat
   const file = path.join(dir, rel);
   const manifestFile = path.join(dir, layout.manifest);
 
-  let manifest: Manifest | null = null;
+  let manifest: { files: SealedEntry[] } | null = null;
   try {
-    manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Manifest;
+    manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { files: SealedEntry[] };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') throw new JournalError(`${manifestFile}: ${code ? (err as Error).message : 'not valid JSON'}`);
@@ -123,7 +129,7 @@ export async function appendJournal(dir: string, message: string, o: { now?: Dat
   if (!manifest) return { entry, file, sealed: false };
 
   const data = await readFile(file);
-  const next: ManifestEntry = { path: rel, sha256: sha256(data), bytes: data.length };
+  const next: SealedEntry = { path: rel, sha256: sha256(data), bytes: data.length };
   manifest.files = [...manifest.files.filter((f) => f.path !== rel), next].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   // write-then-rename: a crash leaves the old manifest, never half of one
   const tmp = `${manifestFile}.${process.pid}.tmp`;

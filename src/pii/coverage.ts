@@ -1,6 +1,5 @@
 // Which times a log set covers. A clean scan proves nothing about a window its lines were
 // not written in: the gate needs lines dated across the whole checkpoint window.
-import { canaryGates } from '../../slo/canary.ts';
 import { lineTime } from './timestamps.ts';
 
 /** Unix seconds. */
@@ -29,9 +28,17 @@ export interface ClockState {
   buckets: number[];
 }
 
-/** Longest stretch of the window without a log line that still counts as covered (slo/canary.ts `logCoverage`). */
-export const defaultMaxGap = (w: TimeWindow, timeScale = 1) =>
-  Math.min(canaryGates.logCoverage.maxGapMinutes * 60 * timeScale, (w.end - w.start) * canaryGates.logCoverage.maxGapShareOfWindow);
+/** The runbook's rule for how long the logs may go without a line (`gates.logCoverage`). */
+export interface LogCoveragePolicy {
+  readonly maxGapMinutes: number;
+  readonly maxGapShareOfWindow: number;
+}
+
+/** Longest stretch of the window without a log line that still counts as covered, by the runbook's policy. */
+export const defaultMaxGap = (w: TimeWindow, p: LogCoveragePolicy, timeScale = 1) => Math.min(p.maxGapMinutes * 60 * timeScale, (w.end - w.start) * p.maxGapShareOfWindow);
+
+/** Without a policy: a sixth of the window (a library default, not a runbook threshold). */
+export const fallbackMaxGap = (w: TimeWindow) => (w.end - w.start) / 6;
 
 /** Width of the coverage buckets: 1/120 of the window, between 1 s and 1 min. */
 export const bucketSeconds = (w: TimeWindow) => Math.min(60, Math.max(1, (w.end - w.start) / 120));

@@ -3,14 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../contract/errors.ts';
 import { PII_CATEGORIES } from '../contract/metrics.ts';
 import { compileAllowList, type AllowList } from './allowlist.ts';
-import type { ScanOptions, ScanResult } from './index.ts';
+import type { ScanOptions, ScanResult } from './types.ts';
 import { resolveInputs } from './inputs.ts';
 import { nextLineStart, sniffFile, scanStdin, scanUnit, type ReadUnit } from './reader.ts';
 import { Tally, emptyCounts, type UnitResult } from './tally.ts';
-import { defaultMaxGap, emptyClock, isoTime, mergeClocks, windowCoverage, type ClockState, type TimeWindow } from './coverage.ts';
+import { fallbackMaxGap, emptyClock, isoTime, mergeClocks, windowCoverage, type ClockState, type TimeWindow } from './coverage.ts';
 
 export const DEFAULT_MAX_FINDINGS = 1000;
 /** Below this many bytes in total, starting workers costs more than it saves. */
@@ -216,7 +216,7 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
   }
   if (firstLeak !== undefined) out.first_leak_ts = isoTime(firstLeak);
   if (lastLeak !== undefined) out.last_leak_ts = isoTime(lastLeak);
-  if (window) out.coverage = windowCoverage(window, allClocks, opts.maxGapSeconds ?? defaultMaxGap(window));
+  if (window) out.coverage = windowCoverage(window, allClocks, opts.maxGapSeconds ?? fallbackMaxGap(window));
   return out;
 }
 

@@ -1,8 +1,8 @@
 // Where the canary's logs come from, with the PII policy that applies to them: one value
 // shared by `pii-scan`, `gate` and `evidence collect`, so all three read logs the same way.
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../contract/errors.ts';
 import type { AllowList } from './allowlist.ts';
-import { coverageProblem, defaultMaxGap, windowCoverage, type TimeWindow } from './coverage.ts';
+import { coverageProblem, fallbackMaxGap, windowCoverage, type TimeWindow } from './coverage.ts';
 import type { ScanResult } from './index.ts';
 import { lokiCounts, scanLoki } from './loki.ts';
 import { scanLogs } from './scan.ts';
@@ -33,7 +33,7 @@ export async function scanLogSource(src: LogSource, o: SourceScanOptions): Promi
     const r = await scanLoki({ url: src.loki.url, query: src.loki.query, since: `${seconds}s`, end: new Date(o.window.end * 1000), allow: src.allow, maxFindings: o.maxFindings, evidenceLines: o.evidenceLines });
     // the scan only sees lines Loki's filter kept: coverage comes from Loki's own line counts
     const clock = await lokiCounts(src.loki.url, src.loki.query, o.window);
-    r.coverage = windowCoverage(o.window, clock, o.maxGapSeconds ?? defaultMaxGap(o.window));
+    r.coverage = windowCoverage(o.window, clock, o.maxGapSeconds ?? fallbackMaxGap(o.window));
     r.lines = Math.max(r.lines, clock.lines);
     return r;
   }

@@ -6,7 +6,7 @@ import type { AllowMatcher } from './allow-match.ts';
 import { LogClock, type ClockState, type TimeWindow } from './coverage.ts';
 import { lineTime } from './timestamps.ts';
 import { NEEDLES, detectLine, type LineFinding } from './detect.ts';
-import type { EvidenceLine, Finding } from './index.ts';
+import type { EvidenceLine, Finding } from './types.ts';
 
 export interface TallyOptions {
   allow?: AllowMatcher;

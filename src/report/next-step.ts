@@ -1,6 +1,6 @@
 // What the runbook says to do after a verdict, for the phase it was taken in: instance
-// names, rate-limit settings and the messages to post. Data from slo/canary.ts only.
-import { CHECKPOINT_MINUTES, INSTANCE_NAME_PATTERN, canaryChannels, canaryPhases, type CanaryPhase, type CheckpointName } from '../../slo/canary.ts';
+// names, rate-limit settings and the messages to post. Data from the runbook only.
+import { instanceName, type CanaryPhase, type CheckpointName, type Runbook } from '../contract/runbook.ts';
 import type { Verdict } from '../evidence/verdict.ts';
 
 export interface NextStep {
@@ -10,9 +10,8 @@ export interface NextStep {
   messages: { channel: string; text: string }[];
 }
 
-export function instanceName(n: number): string {
-  return INSTANCE_NAME_PATTERN.replace(/%0(\d)d/, (_, w: string) => String(n).padStart(Number(w), '0'));
-}
+/** The runbook's rollback loop covers every canary instance ({1..25}), whatever the phase. */
+export const rollbackTo = (rb: Runbook): number => Math.max(...rb.phases.filter((p) => p.finalCheckpoint).map((p) => p.instances.to));
 
 /** A folder as a shell word: plain paths as they are, anything else single-quoted. */
 export const shellWord = (s: string) => (/^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
@@ -20,9 +19,18 @@ export const shellWord = (s: string) => (/^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.
 /** The runbook's evidence folder, when the report was not given one. */
 export const DEFAULT_EVIDENCE_DIR = 'evidence/canary';
 
-const range = (from: number, to: number) => `${instanceName(from)} to ${instanceName(to)}`;
-const phaseNumber = (p: CanaryPhase) => canaryPhases.indexOf(p) + 1;
-const phaseName = (p: CanaryPhase) => `Phase ${phaseNumber(p)} (${p.phase}%)`;
+export function nextStep(rb: Runbook, verdict: Verdict, phasePercent: number, cp: CheckpointName, evidenceDir: string = DEFAULT_EVIDENCE_DIR): NextStep {
+  // every command printed uses the folder the report was given
+  const dir = evidenceDir.replace(/\/+$/, '') || '.';
+  const canaryPhases = rb.phases;
+  const canaryChannels = rb.channels;
+  const INSTANCE_NAME_PATTERN = rb.service.instancePattern;
+  const ROLLBACK_TO = rollbackTo(rb);
+  const name = (n: number) => instanceName(INSTANCE_NAME_PATTERN, n);
+  const range = (from: number, to: number) => `${name(from)} to ${name(to)}`;
+  const phaseNumber = (p: CanaryPhase) => canaryPhases.indexOf(p) + 1;
+  const phaseName = (p: CanaryPhase) => `Phase ${phaseNumber(p)} (${p.phase}%)`;
+  const minutes = (c: CheckpointName) => rb.checkpoints[c]?.minutes ?? 0;
 
 function rateLimitCommand(p: CanaryPhase, extra: string[] = []): string {
   return [
@@ -35,13 +43,10 @@ function rateLimitCommand(p: CanaryPhase, extra: string[] = []): string {
 }
 
 function nextCheckpoint(p: CanaryPhase, cp: CheckpointName): CheckpointName | null {
-  return p.checkpoints.find((c) => CHECKPOINT_MINUTES[c] > CHECKPOINT_MINUTES[cp]) ?? null;
+  return p.checkpoints.find((c) => minutes(c) > minutes(cp)) ?? null;
 }
 
-/** The runbook's rollback loop covers every canary instance ({1..25}), whatever the phase. */
-export const ROLLBACK_TO = Math.max(...canaryPhases.filter((p) => p.finalCheckpoint).map((p) => p.instances.to));
-
-function promote(phase: CanaryPhase, dir: string): NextStep {
+function promote(phase: CanaryPhase): NextStep {
   const next = canaryPhases.find((p) => p.phase === phase.next)!;
   const from = phase.instances.to + 1;
   const n = phaseNumber(next);
@@ -78,15 +83,16 @@ function promote(phase: CanaryPhase, dir: string): NextStep {
   };
 }
 
-function rollback(phase: CanaryPhase, cp: CheckpointName, dir: string, why?: string): NextStep {
+function rollback(phase: CanaryPhase, cp: CheckpointName, why?: string): NextStep {
+    // the journal: `evidence log` appends and seals each entry, so the folder still verifies
+    const log = (msg: string) => `slogate evidence log --dir ${shellWord(dir)} "${msg}"`;
   const final = phase.finalCheckpoint === cp;
   const ops = canaryChannels.ops;
-  const log = (msg: string) => `slogate evidence log --dir ${shellWord(dir)} "${msg}"`;
   const loop = (body: string) => [`for i in {1..${ROLLBACK_TO}}; do`, `  instance=$(printf "${INSTANCE_NAME_PATTERN}" $i)`, `  ${body}`, 'done'].join('\n');
   return {
     headline: `${why ? `${why} ` : ''}Roll back ${phaseName(phase)} to 0% now (rollback procedure, 15 minutes).`,
     actions: [
-      `Step 1: record ROLLBACK INITIATED in the journal ${dir}/rollback_log.txt (${log('ROLLBACK INITIATED')}; it seals each entry, so the folder still verifies) and disable the feature flag on ${range(1, ROLLBACK_TO)} (the ${phase.phase}% canary runs on ${range(phase.instances.from, phase.instances.to)}).`,
+      `Step 1: record ROLLBACK INITIATED in the journal ${dir}/rollback_log.txt (${log('ROLLBACK INITIATED')}) and disable the feature flag on ${range(1, ROLLBACK_TO)} (the ${phase.phase}% canary runs on ${range(phase.instances.from, phase.instances.to)}).`,
       'Step 2: verify the rollout of every instance.',
       'Step 3: after 5 minutes of draining, verify webhook traffic stops (delivery rate near 0).',
       `Step 4: generate the rollback report: slogate report --kind rollback --evidence ${shellWord(dir)} --rollback-time <time> --output reports/canary_ROLLBACK.md.`,
@@ -115,8 +121,6 @@ function hold(phase: CanaryPhase, cp: CheckpointName, headline: string): NextSte
   };
 }
 
-export function nextStep(verdict: Verdict, phasePercent: number, cp: CheckpointName, evidenceDir: string = DEFAULT_EVIDENCE_DIR): NextStep {
-  const dir = evidenceDir.replace(/\/+$/, '') || '.';
   const phase = canaryPhases.find((p) => p.phase === phasePercent);
   if (!phase || !phase.finalCheckpoint) return { headline: `Phase ${phasePercent}% is not a canary phase: no runbook step applies.`, actions: [], commands: [], messages: [] };
   const label = `T+${cp}`;
@@ -128,7 +132,7 @@ export function nextStep(verdict: Verdict, phasePercent: number, cp: CheckpointN
     case 'promote':
       // the runbook promotes only after the phase's full window; fail closed on anything else
       if (!final) return hold(phase, cp, `Do not promote: ${phaseName(phase)} promotes only at ${finalLabel}, and this verdict is for ${label}. Hold at ${phase.phase}%${after ? ` and continue to T+${after}` : ''}.`);
-      return promote(phase, dir);
+      return promote(phase);
     case 'continue':
       if (final || !after) return hold(phase, cp, `${label} is the final checkpoint of ${phaseName(phase)}: the runbook's decision there is promote or roll back, not continue. Hold at ${phase.phase}%.`);
       return {
@@ -139,7 +143,7 @@ export function nextStep(verdict: Verdict, phasePercent: number, cp: CheckpointN
       };
     case 'marginal':
       // at the final checkpoint a missed target blocks promotion: the runbook rolls back
-      if (final || !after) return rollback(phase, cp, dir, `${label} is the final checkpoint of ${phaseName(phase)} and a gate missed its target: PROMOTION BLOCKED.`);
+      if (final || !after) return rollback(phase, cp, `${label} is the final checkpoint of ${phaseName(phase)} and a gate missed its target: PROMOTION BLOCKED.`);
       return {
         headline:
           cp === phase.checkpoints[0]
@@ -154,7 +158,7 @@ export function nextStep(verdict: Verdict, phasePercent: number, cp: CheckpointN
         messages: [{ channel: ops, text: `⚠️ ${label} checkpoint MARGINAL - guardrails applied` }],
       };
     case 'rollback':
-      return rollback(phase, cp, dir);
+      return rollback(phase, cp);
     case 'inconclusive':
       return {
         headline: `Inconclusive: do not promote. Hold at ${phase.phase}% and collect the missing evidence.`,

@@ -53,7 +53,8 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 describe('bad definitions', () => {
   it("timeWindow: '30days' was a RangeError stack trace and exit 1; now one line naming the file and the field, exit 2", async () => {
     const file = await sloFile();
-    for (const args of [['generate'], ['generate', '--check'], ['gate', '--help']]) {
+    const gate = ['gate', '--prometheus', 'http://127.0.0.1:9', '--start', '2025-01-01T00:00:00Z', '--at', '2025-01-01T00:30:00Z', '--checkpoint', '30m', '--skip', 'pii'];
+    for (const args of [['generate'], ['generate', '--check'], gate]) {
       const r = await edited(file, (s) => s.replace("timeWindow: '30d'", "timeWindow: '30days'"), () => run(args));
       expect(r.code, r.stderr).toBe(2);
       expect(r.lines).toHaveLength(1);

@@ -1,11 +1,11 @@
 // `slogate gate`: one checkpoint of the canary runbook as a command with an exit code.
 import { Command, Option } from 'commander';
-import { CHECKPOINT_MINUTES, canaryGates, canaryPhases, type CheckpointName } from '../../../slo/canary.ts';
-import { DEFAULT_CANARY_SELECTOR } from '../../contract/selectors.ts';
+import type { CheckpointName, Runbook } from '../../contract/runbook.ts';
 import { GATE_EXIT, GateConfigError, checkSelector, checkTimeScale, checkpointRule, parseInstant, runGate, verdictJson, verdictTable, type GateOptions, type PhaseNumber } from '../../gate/index.ts';
 import { PrometheusError } from '../../prometheus/client.ts';
 import { parseDuration } from '../../promql/duration.ts';
 import { UserError } from '../errors.ts';
+import { loadRunbook } from '../runbook.ts';
 import { collectGateEvidence, EvidenceError, PII_EVIDENCE_LINES } from '../../evidence/index.ts';
 import { addLogOptions, logSourceFromFlags, type LogFlags } from './log-options.ts';
 
@@ -71,10 +71,12 @@ export interface GateRunFlags extends LogFlags {
   start?: string;
   checkpoint?: string;
   at?: string;
-  phase: string;
-  selector: string;
+  phase?: string;
+  selector?: string;
+  rulesUrl?: string;
   skip?: string[];
-  minDeliveries: string;
+  minDeliveries?: string;
+  runbook?: string;
   alertmanager?: string;
   timeout: string;
   deadline: string;
@@ -93,7 +95,7 @@ export function timeScale(text: string): number {
 
 /** Declares the window, selector and evidence options of a gate run on `cmd`. */
 export function addGateRunOptions(cmd: Command, required: boolean): Command {
-  const checkpoint = new Option('--checkpoint <name>', 'which decision rules apply').choices(Object.keys(CHECKPOINT_MINUTES));
+  const checkpoint = new Option('--checkpoint <name>', "which decision rules apply: one of the runbook's checkpoints");
   if (required) {
     cmd
       .requiredOption('--prometheus <url>', 'Prometheus-compatible query API (Prometheus, VictoriaMetrics, Thanos, Mimir)')
@@ -106,13 +108,15 @@ export function addGateRunOptions(cmd: Command, required: boolean): Command {
       .addOption(checkpoint);
   }
   cmd
+    .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
     .option('--at <rfc3339>', 'end of the window (default: now)')
-    .option('--phase <percent>', `traffic share of the canary: ${canaryPhases.map((p) => p.phase).join(', ')}`, String(canaryPhases[0].phase))
-    .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR);
+    .option('--phase <percent>', "traffic share of the canary: one of the runbook's phases (default: the first)")
+    .option('--selector <matchers>', "label matchers added to the runbook's job and canary track matchers (naming job or track replaces that one)")
+    .option('--rules-url <url>', 'where /api/v1/rules is served, if not by --prometheus (a ruler, vmalert, Mimir)');
   // the same log inputs and PII policy as pii-scan, declared once
   return addLogOptions(cmd)
     .addOption(new Option('--skip <evidence...>', 'decide without this evidence (recorded in the output)').choices(['pii']))
-    .option('--min-deliveries <n>', 'fewer deliveries in the window is inconclusive', String(canaryGates.minDeliveries))
+    .option('--min-deliveries <n>', "fewer deliveries in the window is inconclusive (default: the runbook's)")
     .option('--alertmanager <url>', 'also count our critical alerts active in Alertmanager now')
     .option('--timeout <duration>', 'timeout of each HTTP request', '10s')
     .option('--deadline <duration>', 'the whole gate answers within this', '60s')
@@ -121,14 +125,14 @@ export function addGateRunOptions(cmd: Command, required: boolean): Command {
 }
 
 /** Validates the flags of a gate run into library options; every mistake is a one-line usage error. */
-export async function gateOptionsFromFlags(flags: GateRunFlags): Promise<GateOptions> {
+export async function gateOptionsFromFlags(flags: GateRunFlags, rb: Runbook): Promise<GateOptions> {
   if (!flags.prometheus || !flags.start || !flags.checkpoint) {
     throw new UserError('give --prometheus, --start and --checkpoint to run the gate', GATE_EXIT.usage);
   }
   const start = instant('--start', flags.start);
   const at = flags.at === undefined ? undefined : instant('--at', flags.at);
-  const phase = positiveInt('--phase', flags.phase, 0);
-  const rule = checkpointRule(phase, flags.checkpoint);
+  const phase = positiveInt('--phase', flags.phase ?? String(rb.phases[0].phase), 0);
+  const rule = checkpointRule(rb, phase, flags.checkpoint);
   if ('error' in rule) throw new UserError(rule.error, GATE_EXIT.usage);
   const now = Math.floor(Date.now() / 1000);
   const end = at ?? now;
@@ -136,16 +140,18 @@ export async function gateOptionsFromFlags(flags: GateRunFlags): Promise<GateOpt
   notInTheFuture('--at', flags.at ?? 'now', end, now);
   const logSource = await logSourceFromFlags(flags);
   return {
+    runbook: rb,
     prometheus: flags.prometheus,
     start,
     at: end,
     checkpoint: flags.checkpoint as CheckpointName,
     phase: phase as PhaseNumber,
-    selector: selectorFlag(flags.selector),
+    ...(flags.selector !== undefined ? { selector: selectorFlag(flags.selector) } : {}),
+    ...(flags.rulesUrl !== undefined ? { rulesUrl: flags.rulesUrl } : {}),
     logs: flags.logs,
     logSource,
     skip: flags.skip,
-    minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries, 0),
+    minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries ?? String(rb.gates.minDeliveries), 0),
     alertmanager: flags.alertmanager,
     timeoutMs: durationMs('--timeout', flags.timeout),
     deadlineMs: durationMs('--deadline', flags.deadline),
@@ -163,7 +169,7 @@ export function registerGate(program: Command): void {
     .option('--out <dir>', "write the runbook's evidence folder here (summary, verdict, hourly, 6h bundles, alerts, pii, panels, manifest.json)")
     .option('--grafana <url>', 'with --out: render the four panels with Grafana (token from GRAFANA_TOKEN)')
     .action(async (flags: GateFlags) => {
-      const options = await gateOptionsFromFlags(flags);
+      const options = await gateOptionsFromFlags(flags, await loadRunbook(flags.runbook));
       // with --out the scan keeps its redacted evidence lines, so the folder needs no second scan
       const result = await runGate({ ...options, ...(flags.out ? { piiEvidenceLines: PII_EVIDENCE_LINES } : {}) }).catch(asUserError);
       if (flags.out) {
@@ -174,6 +180,7 @@ export function registerGate(program: Command): void {
         });
         for (const line of ev.incomplete) process.stderr.write(`slogate: evidence incomplete: ${line}\n`);
       }
+      if (result.selector_warning) process.stderr.write(`slogate: warning: ${result.selector_warning}\n`);
       process.stdout.write(flags.json ? JSON.stringify(verdictJson(result)) + '\n' : verdictTable(result));
       process.exitCode = GATE_EXIT[result.verdict];
     });
