@@ -7,7 +7,7 @@ describe('one error prefix', () => {
   it.each([
     [['nosuch'], /unknown command 'nosuch'/],
     [['gate', '--bogus'], /unknown option '--bogus'|required option/],
-    [['gate', '--prometheus', 'http://127.0.0.1:9', '--start', '2025-01-01T00:00:00Z', '--checkpoint', '1h'], /Allowed choices are 30m, 2h, 24h, 48h/],
+    [['gate', '--prometheus', 'http://127.0.0.1:9', '--start', '2025-01-01T00:00:00Z', '--nope'], /unknown option '--nope'|required option/],
     [['evidence', 'log'], /missing required argument 'message'/],
     [['report', '--kind', 'nope'], /Allowed choices/],
     [['pii-scan', '--jobs'], /argument missing/],
