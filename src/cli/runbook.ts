@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UserError } from '../contract/errors.ts';
-import type { Runbook } from '../contract/runbook.ts';
+import { runbookBaseFromRepository, type Runbook } from '../contract/runbook.ts';
 import { definitionErrorLine } from './load-errors.ts';
 
 const SLOGATE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -53,5 +53,17 @@ export async function loadRunbook(flag?: string, cwd = process.cwd()): Promise<R
   }
   const rb = isRunbook(mod.default) ? mod.default : mod.runbook;
   if (!isRunbook(rb)) throw new UserError(`${path}: exports no runbook (export default defineRunbook({...}))`);
-  return rb;
+  if (rb.runbookBaseUrl) return rb;
+  // no runbookBaseUrl: the alert pages live in the user's own repository
+  return { ...rb, runbookBaseUrl: await defaultRunbookBaseUrl(cwd) };
+}
+
+/** The runbook pages' base when a runbook sets none: the project's package.json `repository`, else `docs/runbooks`. */
+export async function defaultRunbookBaseUrl(cwd = process.cwd()): Promise<string> {
+  try {
+    const pkg = JSON.parse(await readFile(resolve(cwd, 'package.json'), 'utf8')) as { repository?: unknown };
+    return runbookBaseFromRepository(pkg.repository) ?? 'docs/runbooks';
+  } catch {
+    return 'docs/runbooks';
+  }
 }
