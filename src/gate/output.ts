@@ -75,7 +75,12 @@ export function summaryFromEvidence(e: WindowEvidence, selector: string, label: 
   const cb = num(e.cbOpens, 'cb_opens');
   const sr = deliveries && successes !== null ? (successes / deliveries) * 100 : null;
   if (deliveries === 0) missingReasons.push('success_rate: no deliveries in the window');
-  const pii = e.piiLeaks === 'skipped' ? null : num(e.piiLeaks, 'pii_leaks');
+  let pii = e.piiLeaks === 'skipped' ? null : num(e.piiLeaks, 'pii_leaks');
+  // a clean scan that did not read the window (read errors, no lines, gaps) is not a 0
+  if (pii === 0 && e.piiProblems?.length) {
+    missingReasons.push(`pii_leaks: ${e.piiProblems.join('; ')}`);
+    pii = null;
+  }
   if (!e.criticalAlerts.ok) missingReasons.push(`critical_alerts: ${e.criticalAlerts.reason}`);
   return {
     success_rate: sr === null ? null : round(sr, 4),
