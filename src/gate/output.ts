@@ -23,6 +23,7 @@ export function verdictJson(r: GateResult) {
     selector: r.selector,
     ...(r.selector_warning ? { selector_warning: r.selector_warning } : {}),
     fired_alerts: r.fired_alerts,
+    ...(r.baseline ? { baseline: r.baseline } : {}),
     // what the PII check read: per file the first and last timestamp, read errors, window coverage
     ...(r.pii_scan
       ? {
