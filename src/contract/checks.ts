@@ -14,6 +14,8 @@ export const BUILTIN_CHECK_NAMES = [
   'pii_leaks',
   'critical_alerts',
   'rules_health',
+  // only with a baseline to compare with (gate --baseline)
+  'canary_vs_baseline',
 ] as const;
 
 export type BuiltinCheckName = (typeof BUILTIN_CHECK_NAMES)[number];

@@ -1,5 +1,6 @@
 // The gate's evidence as plain data, and the primitives checks read it with. No I/O,
 // no decision: the checks (src/gate/checks/) and decide() build on this.
+import type { BaselineEvidence } from './baseline.ts';
 import type { CheckpointName, RunbookWindows } from '../contract/runbook.ts';
 import { parseDuration } from '../promql/duration.ts';
 import type { RuleGroupReport } from '../rules/loaded.ts';
@@ -20,8 +21,6 @@ export const MIN_SCALED_RATE_WINDOW_SECONDS = 4;
  * runbook minute lasts one second). 1, the default, is the runbook itself.
  */
 export const DEFAULT_TIME_SCALE = 1;
-/** The step of a worst-24h circuit-breaker range query. */
-const CB_24H_STEP_SECONDS = 300;
 
 /** Why a time scale is unusable, or null. */
 export function checkTimeScale(scale: number): string | null {
@@ -50,8 +49,6 @@ export function scaledTimes(windows: RunbookWindows, scale = DEFAULT_TIME_SCALE)
     daySeconds: unscaled ? daySeconds : seconds(daySeconds, 1),
     /** The runbook's day in unscaled minutes (pro-rating of the breaker target). */
     dayMinutes: daySeconds / 60,
-    /** Step of a worst-24h range query (backtests). */
-    cb24hStepSeconds: unscaled ? CB_24H_STEP_SECONDS : seconds(CB_24H_STEP_SECONDS, 1),
   };
 }
 
@@ -85,6 +82,8 @@ export interface GateEvidence {
   criticalAlerts: Measured<readonly string[]>;
   /** Log lines with PII, or 'skipped' for `--skip pii`. */
   piiLeaks: Measured<number> | 'skipped';
+  /** What keeps a PII scan from being evidence (read errors, no lines, lines not covering the window); findings still count. */
+  piiProblems?: readonly string[];
   /** Success rate in percent per minute (5m rates). */
   successRateSeries: Measured<readonly Point[]>;
   /** p95 in seconds per minute (5m rates). */
@@ -101,6 +100,8 @@ export interface GateEvidence {
   extra?: Readonly<Record<string, Measured<number>>>;
   /** Things the gate could not prove but that do not change the verdict (said in the reasons). */
   notes?: readonly string[];
+  /** The baseline over the same window (`--baseline`): adds the `canary_vs_baseline` check. */
+  baseline?: BaselineEvidence;
 }
 
 /** Whether the backend recorded the rule group's evaluations over the window, and where it didn't. */

@@ -4,7 +4,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { Runbook } from '../contract/runbook.ts';
 import { canaryMatchers, DEFAULT_CANARY_SELECTOR, regexLabel, selector, type Matchers } from '../contract/selectors.ts';
-import { circuitBreakerOpens, deliveries, firingAlerts, latencyQuantile, successRatio, sumOf } from '../promql/query.ts';
+import { deliveries, firingAlerts, latencyQuantile, successRatio, sumOf } from '../promql/query.ts';
 import type { AlertDef } from '../rules/alert.ts';
 import { DEFAULT_TIME_SCALE, scaledTimes } from './evidence.ts';
 
@@ -22,13 +22,6 @@ export interface GateQueries {
   latencyBuckets: string;
   /** The breaker counters' raw samples over the window and a lookback before it (the gate counts opens from them). */
   cbOpens: string;
-  /**
-   * `increase()` of the breaker counters over the window, for range queries (backtests);
-   * it misses the first value of a series born in the window, which cbOpens does not.
-   */
-  cbOpensIncrease: string;
-  /** The same over the trailing 24h, evaluated over a range to find the worst 24h. */
-  cbOpens24h: string;
   criticalAlerts: string;
   /** Prometheus's record of the alert group's evaluations (when it scrapes itself). */
   ruleEvaluations: string;
@@ -65,19 +58,17 @@ export function gateQueries(rb: Runbook, sel: string, windowSeconds: number, ale
   const r = times.seriesRateWindow;
   const groupRe = group.replace(/[\\.^$|?*+()[\]{}]/g, (c) => `\\${c}`).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   return {
-    deliveries: deliveries(sel, w, 'increase'),
+    deliveries: deliveries(metrics, sel, w, 'increase'),
     successes: sumOf('increase', metrics.deliverySuccessTotal.name, sel, w),
-    p95: latencyQuantile(LATENCY_QUANTILE, sel, w, 'increase'),
+    p95: latencyQuantile(metrics, LATENCY_QUANTILE, sel, w, 'increase'),
     latencyBuckets: sumOf('increase', DURATION_BUCKET, sel, w, ['le']),
     cbOpens: `${metrics.circuitBreakerOpens.name}${sel}[${Math.round(windowSeconds) + CB_LOOKBACK_SECONDS}s]`,
-    cbOpensIncrease: circuitBreakerOpens(sel, w),
-    cbOpens24h: circuitBreakerOpens(sel, times.day),
     criticalAlerts: criticalAlertsQuery(alerts, w, rb.ownerLabels),
     // rule_group is "<file>;<group>"
     ruleEvaluations: `max(prometheus_rule_group_last_evaluation_timestamp_seconds{rule_group=~".*;${groupRe}"})`,
     ruleIterations: `sum(increase(vmalert_iteration_total{group="${group.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"}[${Math.max(1, Math.round(evaluationLimitSeconds))}s]))`,
-    successRateSeries: `100 * ${successRatio(sel, r)}`,
-    p95Series: latencyQuantile(LATENCY_QUANTILE, sel, r),
+    successRateSeries: `100 * ${successRatio(metrics, sel, r)}`,
+    p95Series: latencyQuantile(metrics, LATENCY_QUANTILE, sel, r),
   };
 }
 

@@ -4,10 +4,9 @@
 import type { GateCheck } from './types.ts';
 import { rulesProblems } from './rules-health.ts';
 
-function alertsCheck(requireRules: boolean): GateCheck {
-  return {
+export const criticalAlertsCheck: GateCheck = {
   name: 'critical_alerts',
-  doc: requireRules ? 'No critical alert of ours fired in the window, and the rules that would fire them ran.' : 'No critical alert of ours fired in the window (the rules are not checked).',
+  doc: 'No critical alert of ours fired in the window, and the rules that would fire them ran.',
   evaluate(ctx) {
     const { evidence: e } = ctx;
     const target = '0 fired';
@@ -17,19 +16,10 @@ function alertsCheck(requireRules: boolean): GateCheck {
       // evidence found is kept whatever the rules' health says
       return { value: names.length, status: 'critical', target, detail: `Critical alerts fired in the window: ${names.join(', ')} (each is a rollback trigger).`, metrics: { critical_alerts: names.length } };
     }
-    const problems = requireRules ? rulesProblems(ctx) : [];
+    const problems = rulesProblems(ctx);
     if (problems.length) {
       return { value: 0, status: 'no_data', target, detail: 'none fired, but the alert rules are not proven to have run (see rules_health)', reason: `No critical alert fired, which proves nothing: ${problems[0]}.`, metrics: { critical_alerts: 0 } };
     }
     return { value: 0, status: 'pass', target, detail: 'none fired', metrics: { critical_alerts: 0 } };
   },
 };
-}
-
-export const criticalAlertsCheck: GateCheck = alertsCheck(true);
-
-/**
- * The same without the rules condition, for judging past windows (backtests): which rules
- * ran back then is not known, so "none fired" is taken as it stands, and said so there.
- */
-export const firedAlertsCheck: GateCheck = alertsCheck(false);

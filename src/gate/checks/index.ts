@@ -1,6 +1,6 @@
 // The gate's checks, as a list. A runbook may pass its own list: leave one out, or add a
 // `custom_*` check with its own queries; the verdict is computed from whatever ran.
-import { criticalAlertsCheck, firedAlertsCheck } from './alerts.ts';
+import { criticalAlertsCheck } from './alerts.ts';
 import { circuitBreakerCheck } from './circuit-breakers.ts';
 import { deliveriesCheck } from './deliveries.ts';
 import { p95LatencyCheck } from './p95-latency.ts';
@@ -11,6 +11,7 @@ import { sustainedP95LatencyCheck, sustainedSuccessRateCheck } from './sustained
 import { windowCheck } from './window.ts';
 import type { Runbook } from '../../contract/runbook.ts';
 import type { GateCheck } from './types.ts';
+import { canaryVsBaselineCheck } from './canary-vs-baseline.ts';
 
 /** The built-in checks, in the order the verdict lists them. */
 export const defaultChecks: readonly GateCheck[] = [
@@ -26,9 +27,10 @@ export const defaultChecks: readonly GateCheck[] = [
   rulesHealthCheck,
 ];
 
+export { baselineComparison } from './canary-vs-baseline.ts';
 export {
+  canaryVsBaselineCheck,
   criticalAlertsCheck,
-  firedAlertsCheck,
   circuitBreakerCheck,
   deliveriesCheck,
   p95LatencyCheck,
