@@ -122,6 +122,13 @@ describe('slogate backtest against a real Prometheus', () => {
     expect(doc.points).toHaveLength(93);
   });
 
+  it('--selector adds to the canary matchers, as in the gate: an instance filter halves the deliveries', async () => {
+    const one = await runBacktest({ runbook, prometheus: server.url, from: h(5), to: h(5), every: HOUR, checkpoint: '2h', phase: 5, selector: '{instance="webhook-sender-001"}' });
+    expect(one.selector).toBe('{job="webhook-sender",track="canary",instance="webhook-sender-001"}');
+    const both = twoHour.points.find((p) => p.at === h(5))!;
+    expect(one.points[0].deliveries! * 2).toBeCloseTo(both.deliveries!, 0);
+  });
+
   it('bad flags are one-line usage errors', async () => {
     const base = ['backtest', '--prometheus', server.url, '--from', iso(h(3)), '--to', iso(h(5))];
     for (const [extra, msg] of [
