@@ -48,6 +48,8 @@ describe('slogate backtest against a real Prometheus', () => {
       [h(74), 'marginal', 'continue'],
     ]);
     expect(r.summary.longestRollback).toMatchObject({ from: h(11), to: h(12), points: 2 });
+    // T+2h never promotes: the green run is the longest continue (13h .. 48h)
+    expect(r.summary.longestPromote).toMatchObject({ verdict: 'continue', from: h(13), to: h(48), points: 36 });
     // the deciding checks
     const at11 = r.points.find((p) => p.at === h(11))!;
     expect(at11.decidedBy).toBe('success_rate');
@@ -111,6 +113,7 @@ describe('slogate backtest against a real Prometheus', () => {
     expect(text.stdout).toContain('with --set p95LatencyMs.target=4500: 25 verdicts change');
     expect(text.stdout).toContain(`${iso(h(49)).replace(':00Z', 'Z')}  marginal -> continue`);
     expect(text.stdout).toMatch(/flips: 4/);
+    expect(text.stdout).toContain(`longest continue run: 36 points, ${iso(h(13)).replace(':00Z', 'Z')} .. ${iso(h(48)).replace(':00Z', 'Z')}`);
     expect(text.stdout).toContain('PII: not backtested');
     const chart = await readFile(svg, 'utf8');
     expect(chart.match(/class="verdict verdict-rollback"/g)).toHaveLength(2);
