@@ -82,6 +82,8 @@ export interface GateEvidence {
   criticalAlerts: Measured<readonly string[]>;
   /** Log lines with PII, or 'skipped' for `--skip pii`. */
   piiLeaks: Measured<number> | 'skipped';
+  /** What keeps a PII scan from being evidence (read errors, no lines, lines not covering the window); findings still count. */
+  piiProblems?: readonly string[];
   /** Success rate in percent per minute (5m rates). */
   successRateSeries: Measured<readonly Point[]>;
   /** p95 in seconds per minute (5m rates). */
