@@ -13,6 +13,12 @@ export const canaryGates = {
   piiLeaks: { target: 0, critical: 0, unit: 'lines' },
   /** Fewer deliveries than this in the window is not enough evidence to decide. */
   minDeliveries: 100,
+  /**
+   * The canary's logs must be dated across the checkpoint window: a stretch longer than
+   * this with no line (a sixth of the window, at most 15 minutes) leaves the PII check
+   * without evidence for it.
+   */
+  logCoverage: { maxGapMinutes: 15, maxGapShareOfWindow: 1 / 6 },
 } as const satisfies GateThresholds;
 
 /**
