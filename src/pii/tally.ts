@@ -2,12 +2,14 @@
 // One Tally per file (or byte range of a file); the main thread merges them in input order.
 import { createHmac } from 'node:crypto';
 import { PII_CATEGORIES, type PiiCategory } from '../contract/metrics.ts';
-import type { AllowMatcher } from './allow-match.ts';
-import { NEEDLES, detectLine, type LineFinding } from './detect.ts';
-import type { EvidenceLine, Finding } from './index.ts';
+import { collectHits, detectContext, detectHits, needlesFor, type DetectContext, type LineFinding, type Needle } from './detect.ts';
+import type { EvidenceLine, Finding, FindingGroup } from './index.ts';
 
 export interface TallyOptions {
-  allow?: AllowMatcher;
+  /** Policy and allowlist (default: no policy, no allowlist). */
+  detect?: DetectContext;
+  /** `category\0field` pairs seen in the baseline: findings there do not make a line a leak. */
+  preExisting?: ReadonlySet<string>;
   /** HMAC key for fingerprints. */
   key: Buffer;
   maxFindings: number;
@@ -25,6 +27,36 @@ export interface UnitResult {
   findings_truncated: boolean;
   evidence: EvidenceLine[];
   evidence_truncated: boolean;
+  groups: FindingGroup[];
+  /** Lines whose every finding is in a pair the baseline has too. */
+  pre_existing: number;
+}
+
+export const pairKey = (category: PiiCategory, field: string) => `${category}\0${field}`;
+
+/** Adds group counts of `from` into `into` (same pair: counts summed, first sample kept). */
+export function mergeGroups(into: FindingGroup[], from: readonly FindingGroup[]): void {
+  for (const g of from) {
+    const have = into.find((x) => x.category === g.category && x.field === g.field);
+    if (have) {
+      have.lines += g.lines;
+      have.values += g.values;
+    } else {
+      into.push({ ...g });
+    }
+  }
+}
+
+/** Groups in report order: new pairs first, then by lines, category order, field. */
+export function sortGroups(groups: FindingGroup[]): FindingGroup[] {
+  const cat = (c: PiiCategory) => PII_CATEGORIES.indexOf(c);
+  return groups.sort(
+    (a, b) =>
+      Number(a.status === 'pre-existing') - Number(b.status === 'pre-existing') ||
+      b.lines - a.lines ||
+      cat(a.category) - cat(b.category) ||
+      (a.field < b.field ? -1 : a.field > b.field ? 1 : 0),
+  );
 }
 
 export function emptyCounts(): Record<PiiCategory, number> {
@@ -75,13 +107,22 @@ export function redactedExcerpt(line: string, findings: LineFinding[], utf16 = f
 
 export class Tally {
   readonly result: UnitResult;
+  private readonly needles: Needle[];
+  private readonly detect: DetectContext;
+  private readonly groups = new Map<string, FindingGroup>();
+  // A line longer than one segment is recorded once per segment: count it once.
   private lastLine = 0;
-  private lastCats = new Set<PiiCategory>();
+  private linePairs = new Set<string>();
+  private lineCats = new Set<PiiCategory>();
+  private lineLeak = false;
+  private linePre = false;
 
   constructor(
     readonly file: string,
     private readonly opts: TallyOptions,
   ) {
+    this.detect = opts.detect ?? detectContext();
+    this.needles = needlesFor(this.detect);
     this.result = {
       lines: 0,
       bytes: 0,
@@ -91,6 +132,8 @@ export class Tally {
       findings_truncated: false,
       evidence: [],
       evidence_truncated: false,
+      groups: [],
+      pre_existing: 0,
     };
   }
 
@@ -99,37 +142,21 @@ export class Tally {
    * or a segment of one very long line. Returns the number of newlines in it.
    */
   scanText(text: string, lineNo: number): number {
-    // (lineStart * 64 + detector bits) per needle hit; sorting groups the hits of one line.
+    // (position * 16 + candidate kind) per needle hit, over the whole chunk at once
     const hits: number[] = [];
-    for (const { re, mask, bit } of NEEDLES) {
-      re.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      let curStart = -1;
-      let curEnd = -1;
-      let cur = 0;
-      while ((m = re.exec(text))) {
-        if (m.index > curEnd || curStart < 0) {
-          if (curStart >= 0) hits.push(curStart * 64 + cur);
-          curStart = m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1;
-          curEnd = text.indexOf('\n', m.index);
-          if (curEnd < 0) curEnd = text.length;
-          cur = 0;
-        }
-        cur |= bit(m[0]);
-        // Once the line needs every detector this needle can ask for, skip to the next line;
-        // otherwise look again one character on, so overlapping candidates are not hidden.
-        re.lastIndex = cur === mask ? curEnd + 1 : m.index + 1;
-      }
-      if (curStart >= 0) hits.push(curStart * 64 + cur);
-    }
+    for (const n of this.needles) collectHits(n, text, hits);
     let newlines = 0;
     let pos = 0;
     if (hits.length > 0) {
       hits.sort((a, b) => a - b);
+      const rel: number[] = [];
       for (let h = 0; h < hits.length; ) {
-        const ls = Math.floor(hits[h] / 64);
-        let need = 0;
-        for (; h < hits.length && Math.floor(hits[h] / 64) === ls; h++) need |= hits[h] % 64;
+        const at = Math.floor(hits[h] / 16);
+        const ls = at === 0 ? 0 : text.lastIndexOf('\n', at - 1) + 1;
+        let le = text.indexOf('\n', at);
+        if (le < 0) le = text.length;
+        rel.length = 0;
+        for (; h < hits.length && Math.floor(hits[h] / 16) < le; h++) rel.push(hits[h] - ls * 16);
         let nl = text.indexOf('\n', pos);
         while (nl >= 0 && nl < ls) {
           newlines++;
@@ -137,9 +164,8 @@ export class Tally {
           nl = text.indexOf('\n', pos);
         }
         pos = ls;
-        const le = nl < 0 ? text.length : nl;
         const line = text.slice(ls, le);
-        const found = detectLine(line, this.opts.allow, need);
+        const found = detectHits(line, rel, this.detect);
         if (found.length) this.record(lineNo + newlines, line, found);
       }
     }
@@ -153,25 +179,66 @@ export class Tally {
 
   private record(lineNo: number, line: string, found: LineFinding[]): void {
     const r = this.result;
+    const pre = this.opts.preExisting;
+    const fresh = pre ? found.filter((f) => !pre.has(pairKey(f.category, f.field))) : found;
     if (lineNo !== this.lastLine) {
-      r.pii_leaks++;
       this.lastLine = lineNo;
-      this.lastCats = new Set();
+      this.linePairs = new Set();
+      this.lineCats = new Set();
+      this.lineLeak = false;
+      this.linePre = false;
+    }
+    const seenPairs = this.linePairs;
+    for (const f of found) {
+      const key = pairKey(f.category, f.field);
+      let g = this.groups.get(key);
+      if (!g) {
+        g = { category: f.category, field: f.field, lines: 0, values: 0, rule: f.rule, exempt: f.exempt, sample: f.redacted, status: pre?.has(key) ? 'pre-existing' : 'new' };
+        this.groups.set(key, g);
+        r.groups.push(g);
+      }
+      g.values++;
+      if (!seenPairs.has(key)) {
+        seenPairs.add(key);
+        g.lines++;
+      }
+    }
+    if (fresh.length === 0) {
+      if (!this.lineLeak && !this.linePre) {
+        r.pre_existing++;
+        this.linePre = true;
+      }
+    } else {
+      if (!this.lineLeak) {
+        r.pii_leaks++;
+        this.lineLeak = true;
+        if (this.linePre) {
+          r.pre_existing--;
+          this.linePre = false;
+        }
+      }
+      for (const f of fresh) {
+        if (!this.lineCats.has(f.category)) {
+          this.lineCats.add(f.category);
+          r.by_category[f.category]++;
+        }
+      }
     }
     const cats: PiiCategory[] = [];
     for (const f of found) {
       if (!cats.includes(f.category)) cats.push(f.category);
-      if (!this.lastCats.has(f.category)) {
-        this.lastCats.add(f.category);
-        r.by_category[f.category]++;
-      }
       if (r.findings.length < this.opts.maxFindings) {
+        const status = pre?.has(pairKey(f.category, f.field)) ? 'pre-existing' : undefined;
         r.findings.push({
           file: this.file,
           line: lineNo,
           category: f.category,
           redacted: f.redacted,
           fingerprint: fingerprint(this.opts.key, f.category, f.norm),
+          field: f.field,
+          rule: f.rule,
+          exempt: f.exempt,
+          ...(status ? { status } : {}),
         });
       } else {
         r.findings_truncated = true;
