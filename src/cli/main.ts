@@ -2,8 +2,21 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.ts';
 import { commandsFor } from './commands/index.ts';
 
+/**
+ * `slogate … | head`: once the reader of stdout is gone, nothing more can be said, so stop at
+ * once and quietly (no EPIPE stack trace), with the exit code the command had so far.
+ */
+export function quietOnClosedPipe(stream: NodeJS.WriteStream, exit: (code: number) => void = (c) => process.exit(c)): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    else throw err;
+  });
+}
+
 /** Runs the CLI and returns the process exit code. Commands set `process.exitCode` or throw. */
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   const program = new Command();
   program
     .name('slogate')
@@ -26,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return 2;
     }
+    if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') return typeof process.exitCode === 'number' ? process.exitCode : 0;
     if (err instanceof UserError) {
       process.stderr.write(`slogate: ${err.message}\n`);
       return err.exitCode;

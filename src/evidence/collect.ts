@@ -1,5 +1,6 @@
 // `slogate evidence collect` and `slogate gate --out`: the runbook's evidence folder,
 // written from the gate's verdict and Prometheus, closed with a sha256 manifest.
+import type { PiiPolicy } from '../pii/policy.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Selector } from '../contract/selectors.ts';
@@ -28,6 +29,9 @@ export interface CollectOptions {
   grafana?: GrafanaTarget;
   /** Canary log files or globs: their PII is written redacted to pii/ by slogate's scanner. */
   logs?: readonly string[];
+  /** The service's PII policy and the stable track's logs, as the gate scanned with them. */
+  piiPolicy?: PiiPolicy;
+  baselineLogs?: readonly string[];
   /** `--skip pii`: no scan, and the manifest does not call the pii/ files missing. */
   skipPii?: boolean;
   /** The runbook summary as the gate wrote it (`summaryFromResult`); derived from the verdict otherwise. */
@@ -170,7 +174,7 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectResult>
   if (o.logs?.length && !o.skipPii) {
     try {
       const { scanLogs, writeEvidence } = await import('../pii/index.ts');
-      const scan = await scanLogs([...o.logs], { maxFindings: 0, evidenceLines: PII_EVIDENCE_LINES });
+      const scan = await scanLogs([...o.logs], { maxFindings: 0, evidenceLines: PII_EVIDENCE_LINES, policy: o.piiPolicy, baseline: o.baselineLogs ? [...o.baselineLogs] : undefined });
       if (scan.files === 0) incomplete.push(`PII scan: no log files match ${o.logs.join(' ')}`);
       else await writeEvidence(path.join(dir, 'pii'), scan, checkpointLabel(cp));
     } catch (err) {

@@ -6,10 +6,13 @@ import { PrometheusClient, authFromEnv } from '../prometheus/client.ts';
 import { collectEvidence, type CollectResult } from './collect.ts';
 import { grafanaTokenFromEnv } from './grafana.ts';
 import type { VerdictDoc } from './verdict.ts';
+import type { PiiPolicy } from '../pii/policy.ts';
 
 export interface GateOutOptions {
   prometheus: string;
   logs?: readonly string[];
+  baselineLogs?: readonly string[];
+  piiPolicy?: PiiPolicy;
   skip?: readonly string[];
   alertmanager?: string;
   grafana?: string;
@@ -30,6 +33,8 @@ export async function collectGateEvidence(outDir: string, result: GateResult, o:
       alertmanagerUrl: o.alertmanager,
       grafana: o.grafana ? { url: o.grafana, token: grafanaTokenFromEnv() } : undefined,
       logs: o.logs,
+      piiPolicy: o.piiPolicy,
+      baselineLogs: o.baselineLogs,
       skipPii: o.skip?.includes('pii'),
     });
   } finally {

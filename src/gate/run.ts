@@ -9,6 +9,19 @@ import { TEAM_LABEL } from '../rules/alert.ts';
 import { PrometheusClient, PrometheusError, authFromEnv, redactUrl, type InstantSample, type PrometheusAuth, type RangeSeries } from '../prometheus/client.ts';
 import { checkTimeScale, decide, DEFAULT_TIME_SCALE, measured, missing, scaledTimes, type Decision, type GateEvidence, type Measured, type PhaseNumber, type Point } from './decide.ts';
 import { gateQueries, type GateQueries } from './queries.ts';
+import type { PiiPolicy } from '../pii/policy.ts';
+
+/** What the gate's PII scan read and found, without any raw value. */
+export interface PiiScanSummary {
+  files: number;
+  lines: number;
+  bytes: number;
+  by_category: Record<string, number>;
+  /** Lines per (category, field), with a redacted sample; `pre-existing` pairs do not count as leaks. */
+  groups?: { category: string; field: string; lines: number; rule: string; sample: string; status: 'new' | 'pre-existing' }[];
+  baseline?: { files: number; lines: number; bytes: number; pairs: number };
+  pre_existing?: number;
+}
 
 export interface GateOptions {
   prometheus: string;
@@ -21,6 +34,10 @@ export interface GateOptions {
   selector?: string;
   /** Log files or globs for the PII scan. */
   logs?: readonly string[];
+  /** The stable track's logs of the same window: PII pairs found there too are pre-existing. */
+  baselineLogs?: readonly string[];
+  /** The service's PII policy (the CLI passes the runbook's); without one no field is exempt. */
+  piiPolicy?: PiiPolicy;
   /** Evidence deliberately not gathered: only 'pii' for now. */
   skip?: readonly string[];
   minDeliveries?: number;
@@ -53,7 +70,7 @@ export interface GateResult extends Decision {
   /** Names of our critical alerts that fired in the window. */
   fired_alerts: string[];
   /** The PII scan's counts, when one ran. */
-  pii_scan?: { files: number; lines: number; bytes: number; by_category: Record<string, number> };
+  pii_scan?: PiiScanSummary;
   queries: GateQueries;
   http_requests: number;
 }
@@ -266,9 +283,16 @@ async function piiEvidence(opts: GatherOptions): Promise<{ leaks: Measured<numbe
   try {
     // loaded on demand: a gate without --logs never needs the scanner
     const { scanLogs } = await import('../pii/index.ts');
-    const r = await scanLogs([...opts.logs], { maxFindings: 0 });
+    const r = await scanLogs([...opts.logs], { maxFindings: 0, policy: opts.piiPolicy, baseline: opts.baselineLogs?.length ? [...opts.baselineLogs] : undefined });
     if (r.files === 0) return { leaks: missing(`no log files match ${opts.logs.join(' ')}`) };
-    return { leaks: measured(r.pii_leaks), scan: { files: r.files, lines: r.lines, bytes: r.bytes, by_category: r.by_category } };
+    const scan: PiiScanSummary = { files: r.files, lines: r.lines, bytes: r.bytes, by_category: r.by_category };
+    // every pair stays in the result, pre-existing ones too: they are leaks to fix, not new ones
+    if (r.groups.length) scan.groups = r.groups.map(({ category, field, lines, rule, sample, status }) => ({ category, field, lines, rule, sample, status }));
+    if (r.baseline) {
+      scan.baseline = r.baseline;
+      scan.pre_existing = r.pre_existing ?? 0;
+    }
+    return { leaks: measured(r.pii_leaks), scan };
   } catch (err) {
     const msg = (err as Error)?.message ?? String(err);
     return { leaks: missing(`the log scan failed: ${msg.split('\n')[0]}`) };

@@ -4,6 +4,7 @@
 // Every regex is a literal, a bounded repetition, or guarded by a lookbehind that stops a
 // match from starting inside a run, so matching stays linear in the line length.
 import type { PiiCategory } from '../contract/metrics.ts';
+import type { CountryCode } from 'libphonenumber-js';
 import type { AllowMatcher } from './allow-match.ts';
 import { fieldOf, keyAt, parentPath } from './fields.ts';
 import { compilePolicy, EMPTY_POLICY, normaliseField, type CompiledPolicy } from './policy.ts';
@@ -584,9 +585,23 @@ const NANP = new Set(['US', 'CA', 'PR', 'GU', 'VI', 'AS', 'MP', 'AG', 'AI', 'BB'
 
 /** Examines the number-like region around `pos`; returns where the region ends. */
 function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add): number {
-  const [s, e] = numberRegion(line, pos);
+  let [s, e] = numberRegion(line, pos);
+  const regionEnd = e;
   if (line[s] === '(' ? line[s - 1] === '+' : line[s - 1] === '+') return e; // `+1 …`: the + detector's
-  if (insideToken(line, s, e)) return e;
+  // query strings: `phone=%2B14155552671`
+  if (/^%2B$/i.test(line.slice(s - 3, s))) {
+    encodedPlusPhone(line, s - 3, e, ctx, add);
+    return e;
+  }
+  // digits glued to a word (`visa13 4222…`, `a716-4466…`) are not a number; the groups after may be
+  while (s < e && insideToken(line, s, e)) {
+    if (/[A-Za-z_]/.test(line[e] ?? '') || ((line[e] === '-' || line[e] === ':') && /[A-Fa-f]/.test(line[e + 1] ?? ''))) return regionEnd;
+    let i = s;
+    while (i < e && isDigit(line[i])) i++;
+    while (i < e && !isDigit(line[i])) i++;
+    if (i >= e || i === s) return regionEnd;
+    s = i;
+  }
   const text = line.slice(s, e);
   let nf: NumberField | undefined;
   const fieldInfo = () => (nf ??= numberField(line, s, ctx));
@@ -635,7 +650,7 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
   if (digitsAll >= 7 && digitsAll <= 15) {
     const f = fieldInfo();
     if (f.phone && !/[.]\d{1,2}$/.test(text)) {
-      const e164 = phoneShape(text, ctx.policy.phoneCountries);
+      const e164 = phoneShape(text, phoneCountriesFor(line, ctx));
       if (e164) {
         add({ category: 'phone', start: s, end: e, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, s), rule: 'phone.field', exempt: '--allow phone (a known test number)' });
         return e;
@@ -666,10 +681,26 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
   return e;
 }
 
+function encodedPlusPhone(line: string, start: number, end: number, ctx: DetectContext, add: Add): void {
+  const text = '+' + line.slice(start + 3, end);
+  const e164 = validPhone(text) ?? (numberField(line, start, ctx).phone ? phoneShape(text, ctx.policy.phoneCountries) : undefined);
+  if (e164) add({ category: 'phone', start, end, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, start), rule: validPhone(text) ? 'phone.international' : 'phone.field', exempt: '--allow phone (a known test number)' });
+}
+
 function addNational(line: string, start: number, end: number, e164: string, ctx: DetectContext, add: Add): void {
   const f = numberField(line, start, ctx);
   if (f.numeric && !f.phone) return;
   add({ category: 'phone', start, end, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, start), rule: f.phone ? 'phone.field' : 'phone.national', exempt: '--allow phone (a known test number)' });
+}
+
+const RE_COUNTRY = /\\?"(?:country|country_code|countryCode|country_iso|region_code)\\?"\s*:\s*\\?"([A-Za-z]{2})\\?"/;
+
+/** The policy's countries, plus the country the record itself names (`"country":"GB"`) if any. */
+function phoneCountriesFor(line: string, ctx: DetectContext): readonly CountryCode[] {
+  const m = RE_COUNTRY.exec(line);
+  if (!m) return ctx.policy.phoneCountries;
+  const c = m[1].toUpperCase() as CountryCode;
+  return ctx.policy.phoneCountries.includes(c) ? ctx.policy.phoneCountries : [c, ...ctx.policy.phoneCountries];
 }
 
 const RE_PHONE_PLUS = /\+\d[\d .()-]{5,22}\d(?!\d)/y;

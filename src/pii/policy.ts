@@ -200,9 +200,18 @@ export function compilePolicy(p: PiiPolicy): CompiledPolicy {
   };
 }
 
-/** A policy with no field knowledge and no exemptions: what the library uses when given none. */
+/**
+ * What the library uses when given no policy: no exemptions at all (no infrastructure field, no
+ * role mailbox, no service account), only the field names every log writer agrees on.
+ */
 export const EMPTY_POLICY: PiiPolicy = {
-  fields: { personal: [], infrastructure: [], username: ['username', 'user_name'], phone: [], account: [] },
+  fields: {
+    personal: [],
+    infrastructure: [],
+    username: ['username', 'user_name'],
+    phone: ['*phone*', '*mobile*', '*msisdn*', 'tel', 'telephone*', 'contact', 'contact_number', 'cell'],
+    account: [],
+  },
   ownDomains: [],
   roleMailboxes: [],
   serviceAccounts: [],

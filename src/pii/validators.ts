@@ -1,7 +1,7 @@
 // Pure validators: a candidate string in, a verdict out. No I/O, no regex backtracking.
 import { createRequire } from 'node:module';
 import { domainToASCII } from 'node:url';
-import { Metadata, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 
 const require = createRequire(import.meta.url);
 // The maintained IANA list (plus IDN forms) from the `tlds` package.
@@ -247,7 +247,9 @@ interface PlanMetadata {
   selectNumberingPlan(c: string): void;
   numberingPlan?: { nationalNumberPattern(): string; possibleLengths(): number[] };
 }
-const metadata = new Metadata() as unknown as PlanMetadata;
+// Loaded with require so scan workers (CommonJS under tsx) and the main thread get the same class.
+const { Metadata } = require('libphonenumber-js/core') as { Metadata: new (m: unknown) => PlanMetadata };
+const metadata = new Metadata(require('libphonenumber-js/max/metadata'));
 const shapeCache = new Map<string, { pattern: RegExp; lengths: number[] } | null>();
 
 /** The national number pattern and possible lengths of a country's numbering plan. */

@@ -1,4 +1,5 @@
 // `slogate evidence collect|verify`: the runbook's evidence folder, sealed by a manifest.
+import { webhookDeliveryPiiPolicy } from '../../../runbooks/webhook-delivery/pii-policy.ts';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runGate, summaryFromResult, verdictJson } from '../../gate/index.ts';
@@ -86,6 +87,8 @@ export function registerEvidence(program: Command): void {
           alertmanagerUrl: flags.alertmanager,
           grafana: flags.grafana ? { url: flags.grafana, token: grafanaTokenFromEnv() } : undefined,
           logs: flags.logs,
+          piiPolicy: webhookDeliveryPiiPolicy,
+          baselineLogs: flags.baselineLogs,
           skipPii: flags.skip?.includes('pii'),
         });
         reportCollected(result);

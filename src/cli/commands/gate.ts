@@ -6,6 +6,7 @@ import { GATE_EXIT, GateConfigError, checkSelector, checkTimeScale, checkpointRu
 import { PrometheusError } from '../../prometheus/client.ts';
 import { parseDuration } from '../../promql/duration.ts';
 import { UserError } from '../errors.ts';
+import { webhookDeliveryPiiPolicy } from '../../../runbooks/webhook-delivery/pii-policy.ts';
 import { collectGateEvidence, EvidenceError } from '../../evidence/index.ts';
 
 interface GateFlags extends GateRunFlags {
@@ -73,6 +74,7 @@ export interface GateRunFlags {
   phase: string;
   selector: string;
   logs?: string[];
+  baselineLogs?: string[];
   skip?: string[];
   minDeliveries: string;
   alertmanager?: string;
@@ -110,6 +112,7 @@ export function addGateRunOptions(cmd: Command, required: boolean): Command {
     .option('--phase <percent>', `traffic share of the canary: ${canaryPhases.map((p) => p.phase).join(', ')}`, String(canaryPhases[0].phase))
     .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR)
     .option('--logs <path-or-glob...>', 'canary logs to scan for PII')
+    .option('--baseline-logs <path-or-glob...>', "stable track's logs of the same window: PII (category, field) pairs found there too are pre-existing and do not roll back")
     .addOption(new Option('--skip <evidence...>', 'decide without this evidence (recorded in the output)').choices(['pii']))
     .option('--min-deliveries <n>', 'fewer deliveries in the window is inconclusive', String(canaryGates.minDeliveries))
     .option('--alertmanager <url>', 'also count our critical alerts active in Alertmanager now')
@@ -141,6 +144,8 @@ export function gateOptionsFromFlags(flags: GateRunFlags): GateOptions {
     phase: phase as PhaseNumber,
     selector: selectorFlag(flags.selector),
     logs: flags.logs,
+    baselineLogs: flags.baselineLogs,
+    piiPolicy: webhookDeliveryPiiPolicy,
     skip: flags.skip,
     minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries, 0),
     alertmanager: flags.alertmanager,

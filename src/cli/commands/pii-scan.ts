@@ -16,6 +16,7 @@ interface PiiScanFlags {
   loki?: string;
   query?: string;
   since: string;
+  baselineLogs?: string[];
 }
 
 function positiveInt(value: string, flag: string, min = 1): number {
@@ -55,16 +56,32 @@ async function progressBar(): Promise<{ update: (p: Progress) => void; stop: () 
   };
 }
 
-function humanReport(r: ScanResult): string {
-  const cats = PII_CATEGORIES.map((c) => `${c} ${r.by_category[c]}`).join(', ');
+/** Groups shown in the text report; the rest are counted in one line. */
+const REPORT_GROUPS = 30;
+
+/**
+ * The text report: one line per (category, field), so "83,817 x ip under upstream_addr" is
+ * read in one glance, with the rule that matched and the policy entry that would exempt it.
+ */
+export function humanReport(r: ScanResult): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const cats = PII_CATEGORIES.map((c) => `${c} ${n(r.by_category[c])}`).join(', ');
   const lines = [
-    `scanned ${r.files} file(s), ${r.lines} lines, ${(r.bytes / 1e6).toFixed(1)} MB`,
-    `PII leaks: ${r.pii_leaks} line(s) (${cats})`,
+    `scanned ${r.files} file(s), ${n(r.lines)} lines, ${(r.bytes / 1e6).toFixed(1)} MB`,
+    `PII leaks: ${n(r.pii_leaks)} line(s) (${cats})`,
   ];
-  const shown = r.findings.slice(0, 20);
-  for (const f of shown) lines.push(`  ${f.file}:${f.line}  ${f.category.padEnd(8)} ${f.redacted}  fp=${f.fingerprint}`);
-  const more = r.findings.length - shown.length;
-  if (more > 0 || r.findings_truncated) lines.push(`  … more findings: use --json or --out`);
+  if (r.baseline) {
+    lines.push(`baseline: ${r.baseline.files} file(s), ${n(r.baseline.lines)} lines, ${r.baseline.pairs} (category, field) pair(s); ${n(r.pre_existing ?? 0)} canary line(s) only have pre-existing pairs`);
+  }
+  for (const g of r.groups.slice(0, REPORT_GROUPS)) {
+    const tag = g.status === 'pre-existing' ? ' [pre-existing: also in the baseline; still a leak to fix]' : '';
+    lines.push(`  ${n(g.lines).padStart(9)} line(s) x ${g.category.padEnd(8)} under ${g.field}  e.g. ${g.sample}  rule ${g.rule}; exempt with ${g.exempt}${tag}`);
+  }
+  if (r.groups.length > REPORT_GROUPS) lines.push(`  … ${r.groups.length - REPORT_GROUPS} more (category, field) pairs: use --json`);
+  const shown = r.findings.slice(0, 10);
+  if (shown.length) lines.push('first findings:');
+  for (const f of shown) lines.push(`  ${f.file}:${f.line}  ${f.category.padEnd(8)} ${f.redacted}  under ${f.field}  fp=${f.fingerprint}`);
+  if (r.findings.length > shown.length || r.findings_truncated) lines.push(`  … more findings: use --json or --out`);
   return lines.join('\n') + '\n';
 }
 
@@ -82,9 +99,11 @@ export function registerPiiScan(program: Command): void {
     .option('--loki <url>', 'read lines from Loki query_range instead of files')
     .option('--query <logql>', 'LogQL stream selector for --loki, e.g. {app="webhook-sender"}')
     .option('--since <duration>', 'how far back --loki reads, e.g. 2h, 30m', '2h')
+    .option('--baseline-logs <paths...>', "stable track's logs of the same window: (category, field) pairs found there too are reported as pre-existing, not counted as leaks")
     .action(async (paths: string[], flags: PiiScanFlags) => {
       // Loaded here, not at start-up: every other command would pay for the scanner's modules.
       const { loadAllowList, scanLogs, scanLoki, writeEvidence } = await import('../../pii/index.ts');
+      const { webhookDeliveryPiiPolicy: policy } = await import('../../../runbooks/webhook-delivery/pii-policy.ts');
       const { publicResult } = await import('../../pii/evidence.ts');
       const maxFindings = positiveInt(flags.maxFindings, '--max-findings', 0);
       const jobs = flags.jobs !== undefined ? positiveInt(flags.jobs, '--jobs') : undefined;
@@ -94,11 +113,12 @@ export function registerPiiScan(program: Command): void {
       if (flags.loki) {
         if (paths.length > 0) throw new UserError('pii-scan: give either paths or --loki, not both', 2);
         if (!flags.query) throw new UserError('pii-scan: --loki needs --query, e.g. --query \'{app="webhook-sender"}\'', 2);
-        result = await scanLoki({ url: flags.loki, query: flags.query, since: flags.since, allow, maxFindings, evidenceLines });
+        if (flags.baselineLogs) throw new UserError('pii-scan: --baseline-logs works with log files, not --loki', 2);
+        result = await scanLoki({ url: flags.loki, query: flags.query, since: flags.since, allow, policy, maxFindings, evidenceLines });
       } else {
         const bar = !flags.json && process.stderr.isTTY ? await progressBar() : undefined;
         try {
-          result = await scanLogs(paths, { allow, maxFindings, jobs, evidenceLines, onProgress: bar?.update });
+          result = await scanLogs(paths, { allow, policy, baseline: flags.baselineLogs, maxFindings, jobs, evidenceLines, onProgress: bar?.update });
         } finally {
           bar?.stop();
         }
