@@ -60,34 +60,34 @@ export interface DetectContext {
   allow?: AllowMatcher;
   /** Lowercase words whose presence may start a username field (from the policy). */
   usernameWords: readonly string[];
+  prefilter: Prefilter;
 }
 
 export function detectContext(policy: CompiledPolicy = compilePolicy(EMPTY_POLICY), allow?: AllowMatcher): DetectContext {
-  return { policy, allow, usernameWords: usernameWords(policy) };
+  const words = usernameWords(policy);
+  return { policy, allow, usernameWords: words, prefilter: prefilterFor(words) };
 }
 
 let defaultContext: DetectContext | undefined;
 
-/** The longest word of each username field pattern: a key holding the field holds that word. */
+/**
+ * One word per username field pattern that any key holding the field contains: the word most
+ * patterns share (`user` for `user_name`, `user.name`, `remote_user`), then the longest. A word
+ * containing a chosen one (`username`, `enduser`) is covered by it.
+ */
 function usernameWords(policy: CompiledPolicy): string[] {
+  const split = policy.source.fields.username.map((p) => normaliseField(p).split(/[^a-z0-9]+/).filter(Boolean));
+  const freq = new Map<string, number>();
+  for (const ws of split) for (const w of new Set(ws)) freq.set(w, (freq.get(w) ?? 0) + 1);
   const words = new Set<string>();
-  for (const p of policy.source.fields.username) {
-    const ws = normaliseField(p).split(/[^a-z0-9]+/).filter(Boolean);
-    if (ws.length) words.add(ws.reduce((a, b) => (b.length > a.length ? b : a)));
+  for (const ws of split) {
+    if (ws.length) words.add(ws.reduce((a, b) => ((freq.get(b)! > freq.get(a)! || (freq.get(b) === freq.get(a) && b.length > a.length)) ? b : a)));
   }
-  // a word containing another is covered by it
   return [...words].filter((w) => ![...words].some((o) => o !== w && w.includes(o))).sort();
 }
 
-// Candidate kinds, as given by the needles.
-const K_IPV4 = 1;
-const K_DIGITS = 2;
-const K_AT = 3;
-const K_PCT40 = 4;
-const K_PLUS = 5;
-const K_V6 = 6;
-const K_WORD = 7;
-const K_ACCESS_USER = 8;
+// Candidate kinds, as the prefilter reports them.
+import { K_ACCESS_USER, K_AT, K_NUMBER, K_PCT40, K_PLUS, K_V6, K_WORD, prefilterFor, type Prefilter } from './prefilter.ts';
 
 export interface Needle {
   re: RegExp;
@@ -104,7 +104,7 @@ export function needlesFor(ctx: DetectContext): Needle[] {
   return [
     {
       re: /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d|\d(?:[ ().-]{0,2}\d){6}/g,
-      kind: (m) => (/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d$/.test(m) ? K_IPV4 : K_DIGITS),
+      kind: () => K_NUMBER,
     },
     {
       re: new RegExp(`@|%40|\\+\\d|::|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:| - [^\\s\\[-]${words.length ? '|' + words.join('|') : ''}`, 'gi'),
@@ -138,10 +138,50 @@ const NOT_CARD_WORDS = new Set([
 ]);
 const VERSION_KEY_WORDS = new Set(['version', 'ver', 'build', 'oid', 'release']);
 
-function lastSegmentWords(field: string): string[] {
-  const last = field.slice(field.lastIndexOf('.') + 1);
-  return last.split('_').filter(Boolean);
+const wordsCache = new Map<string, { numeric: boolean; notCard: boolean }>();
+
+/** What the last segment of a field says about a number under it (cached: fields repeat). */
+function numberWords(field: string): { numeric: boolean; notCard: boolean } {
+  let w = wordsCache.get(field);
+  if (!w) {
+    const words = field.slice(field.lastIndexOf('.') + 1).split('_').filter(Boolean);
+    w = { numeric: words.some((x) => NUMERIC_KEY_WORDS.has(x)), notCard: words.some((x) => NOT_CARD_WORDS.has(x)) };
+    if (wordsCache.size > 4096) wordsCache.clear();
+    wordsCache.set(field, w);
+  }
+  return w;
 }
+
+
+// Character classes as bit flags, looked up by char code (lines are latin1: codes < 256).
+const B_DIGIT = 1, B_KEY = 2, B_LOCAL = 4, B_DOMAIN = 8, B_SEP = 16, B_UNQ_END = 32, B_WORD = 64, B_LETTER_ = 128;
+const B_GZ = 256, B_ALNUM = 512, B_HEXCOLON = 1024, B_CRED = 2048, B_HEXLETTER = 4096, B_HEX = 8192, B_PLUSWORD = 16384, B_CARD_START = 32768;
+const CC = new Uint16Array(256);
+const mark = (chars: string, bit: number) => {
+  for (const c of chars) CC[c.charCodeAt(0)] |= bit;
+};
+const DIGITS = '0123456789';
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const ALPHA = LOWER + LOWER.toUpperCase();
+mark(DIGITS, B_DIGIT);
+mark(ALPHA + DIGITS + '_.-', B_KEY);
+mark(ALPHA + DIGITS + '._%+-', B_LOCAL);
+mark(ALPHA + DIGITS + '.-', B_DOMAIN);
+mark(' ().-', B_SEP);
+mark(' \t\n\r\f\v,;&}])"\'\\', B_UNQ_END);
+mark(ALPHA + DIGITS + '_', B_WORD);
+mark(ALPHA + '_', B_LETTER_);
+mark('ghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ_', B_GZ);
+mark(ALPHA + DIGITS, B_ALNUM);
+mark(DIGITS + 'abcdefABCDEF:.', B_HEXCOLON);
+mark(ALPHA + DIGITS + "._~%!$&'()*+,;=-", B_CRED);
+mark('abcdefABCDEF', B_HEXLETTER);
+mark(DIGITS + 'abcdefABCDEF', B_HEX);
+mark(ALPHA + DIGITS + '_+', B_PLUSWORD);
+mark('234568', B_CARD_START); // no network's IIN starts with 0, 1, 7 or 9 (except Troy 9792)
+mark('9', B_CARD_START);
+/** Whether `line[i]` exists and is in the class `bit`. */
+const is = (line: string, i: number, bit: number): boolean => i >= 0 && i < line.length && (CC[line.charCodeAt(i) & 255] & bit) !== 0;
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
@@ -151,13 +191,23 @@ function isRedactionMarker(v: string): boolean {
   return v.includes('***') || /^[[<(]?(?:filtered|redacted|masked|hidden|removed)[\]>)]?$/i.test(v);
 }
 
-type Add = (f: LineFinding) => void;
+/** Collects one line's findings; drops allowed values and overlaps within a category. */
+class Add {
+  readonly out: LineFinding[] = [];
+  constructor(private readonly allow: AllowMatcher | undefined) {}
+  add(f: LineFinding): void {
+    if (this.allow && this.allow.allows(f.category, f.norm)) return;
+    for (const o of this.out) if (o.category === f.category && f.start < o.end && o.start < f.end) return;
+    this.out.push(f);
+  }
+}
 
-/** Finds every PII value on one line. */
+/** Finds every PII value on one line (latin1-decoded bytes, or plain ASCII/latin1 text). */
 export function detectLine(line: string, ctx?: DetectContext | AllowMatcher): LineFinding[] {
   const c: DetectContext = ctx && 'policy' in ctx ? ctx : ctx ? detectContext(undefined, ctx as AllowMatcher) : (defaultContext ??= detectContext());
   const hits: number[] = [];
-  for (const n of c === defaultContext ? NEEDLES : needlesFor(c)) collectHits(n, line, hits);
+  const buf = Buffer.from(line, 'latin1');
+  c.prefilter.scan(buf, 0, buf.length, hits);
   return detectHits(line, hits.sort((a, b) => a - b), c);
 }
 
@@ -168,30 +218,22 @@ export function collectHits(n: Needle, text: string, hits: number[]): void {
   let m: RegExpExecArray | null;
   while ((m = re.exec(text))) {
     const k = n.kind(m[0]);
-    // the hit's own position for most kinds; access-log users point past the ' - '
-    hits.push((k === K_ACCESS_USER ? m.index + 3 : k === K_WORD || k === K_PLUS || k === K_AT || k === K_PCT40 ? m.index : m.index) * 16 + k);
+    // access-log users point past the ' - '
+    hits.push((k === K_ACCESS_USER ? m.index + 3 : m.index) * 16 + k);
     // step past what was matched, but only one character for overlapping shapes
-    re.lastIndex = k === K_DIGITS || k === K_IPV4 || k === K_V6 ? m.index + m[0].length : m.index + 1;
+    re.lastIndex = k === K_NUMBER || k === K_V6 ? m.index + m[0].length : m.index + 1;
   }
 }
 
 /** Runs the detectors for sorted hits (`pos * 16 + kind`, positions relative to `line`). */
 export function detectHits(line: string, hits: readonly number[], ctx: DetectContext): LineFinding[] {
-  const out: LineFinding[] = [];
-  const add: Add = (f) => {
-    if (ctx.allow && ctx.allow.allows(f.category, f.norm)) return;
-    for (const o of out) if (o.category === f.category && f.start < o.end && o.start < f.end) return;
-    out.push(f);
-  };
+  const add = new Add(ctx.allow);
   let doneTo = -1; // digit regions already examined
   for (const h of hits) {
     const pos = Math.floor(h / 16);
     switch (h % 16) {
-      case K_IPV4:
-        findIPv4At(line, pos, ctx, add);
-        break;
-      case K_DIGITS:
-        if (pos >= doneTo) doneTo = findNumbersAt(line, pos, ctx, add);
+      case K_NUMBER:
+        if (pos >= doneTo) doneTo = findNumberRun(line, pos, ctx, add);
         break;
       case K_AT:
         findEmailAt(line, pos, 1, ctx, add);
@@ -213,30 +255,67 @@ export function detectHits(line: string, hits: readonly number[], ctx: DetectCon
         break;
     }
   }
-  return out.sort((a, b) => a.start - b.start || a.end - b.end);
+  return add.out.length > 1 ? add.out.sort(byStart) : add.out;
+}
+
+const byStart = (a: LineFinding, b: LineFinding) => a.start - b.start || a.end - b.end;
+
+const RE_QUAD = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
+
+/** A number-like run from the prefilter: dotted quads in it are IPv4 candidates, long digit runs cards or phones. */
+function findNumberRun(line: string, pos: number, ctx: DetectContext, add: Add): number {
+  let e = pos;
+  let dots = 0;
+  let digits = 0;
+  for (;;) {
+    const c = line[e];
+    if (isDigit(c)) {
+      digits++;
+      e++;
+    } else if (is(line, e, B_SEP) && is(line, e + 1, B_DIGIT)) {
+      if (c === '.') dots++;
+      e++;
+    } else if (is(line, e, B_SEP) && is(line, e + 1, B_SEP) && is(line, e + 2, B_DIGIT)) e += 2;
+    else break;
+  }
+  if (dots >= 3) {
+    // an address (or a range of two) is not a card or a phone: nothing more to look at
+    const q = quadEnd(line, pos);
+    if (q === e || (q > 0 && line.charCodeAt(q) === 45 && quadEnd(line, q + 1) === e)) {
+      findIPv4At(line, pos, ctx, add);
+      if (q !== e) findIPv4At(line, q + 1, ctx, add);
+      return e;
+    }
+    // a quad may start one to three digits into the run
+    let from = pos;
+    while (from > 0 && isDigit(line[from - 1])) from--;
+    RE_QUAD.lastIndex = from;
+    let m: RegExpExecArray | null;
+    while ((m = RE_QUAD.exec(line)) && m.index < e) findIPv4At(line, m.index, ctx, add);
+  }
+  if (digits >= 7) return Math.max(e, findNumbersAt(line, pos, ctx, add));
+  return e;
 }
 
 // ---------------------------------------------------------------------------------------- email
 
-const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
-const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
 
 /** `https://user:secret@host`: the part before `@` is a login, not a mailbox. */
 function isUrlCredentials(line: string, localStart: number): boolean {
   if (line[localStart - 1] !== ':') return false;
   let i = localStart - 2;
-  while (i >= 0 && localStart - i < 256 && /[A-Za-z0-9._~%!$&'()*+,;=-]/.test(line[i])) i--;
+  while (i >= 0 && localStart - i < 256 && is(line, i, B_CRED)) i--;
   return i >= 1 && line[i] === '/' && line[i - 1] === '/';
 }
 
 function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContext, add: Add): void {
   let s = at;
-  while (s > 0 && at - s < 64 && LOCAL_CHAR.test(line[s - 1])) s--;
+  while (s > 0 && at - s < 64 && is(line, s - 1, B_LOCAL)) s--;
   // `%40`-encoded text may itself follow an encoded separator (`to=%3Cjane%40…`)
   if (sepLen === 3 && /^%[0-9A-Fa-f]{2}/.test(line.slice(s, s + 3)) && s + 3 < at) s += 3;
   const domStart = at + sepLen;
   let e = domStart;
-  while (e < line.length && e - domStart < 253 && DOMAIN_CHAR.test(line[e])) e++;
+  while (e < line.length && e - domStart < 253 && is(line, e, B_DOMAIN)) e++;
   while (s < at && line[s] === '.') s++;
   while (e > domStart && (line[e - 1] === '.' || line[e - 1] === '-')) e--;
   const local = line.slice(s, at);
@@ -245,7 +324,7 @@ function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContex
   const norm = local.toLowerCase() + '@' + domain;
   if (ctx.policy.emailExemption(norm)) return;
   const tld = domain.slice(domain.lastIndexOf('.') + 1);
-  add({
+  add.add({
     category: 'email',
     start: s,
     end: e,
@@ -304,7 +383,7 @@ export function valueAfterKey(line: string, keyEnd: number): ValueSpan | undefin
       i++;
     }
   } else {
-    while (i < limit && !/[\s,;&}\])"'\\]/.test(line[i])) i++;
+    while (i < limit && !is(line, i, B_UNQ_END)) i++;
   }
   const end = Math.min(i, line.length);
   return { start, end, value: line.slice(start, end), quoted: quote !== '' };
@@ -319,7 +398,7 @@ function usernameFinding(line: string, v: ValueSpan, field: string, ctx: DetectC
   // An unquoted number (`"username": 13`, `user=42`) is a count or an id, not a name.
   if (!v.quoted && /^\d+$/.test(value)) return;
   if (ctx.policy.serviceAccount(value) || ctx.policy.accountPattern(field)) return;
-  add({
+  add.add({
     category: 'username',
     start: v.start,
     end: v.end,
@@ -333,9 +412,9 @@ function usernameFinding(line: string, v: ValueSpan, field: string, ctx: DetectC
 
 function findUsernameAt(line: string, pos: number, ctx: DetectContext, add: Add): void {
   let ks = pos;
-  while (ks > 0 && /[A-Za-z0-9_.-]/.test(line[ks - 1])) ks--;
+  while (ks > 0 && is(line, ks - 1, B_KEY)) ks--;
   let ke = pos;
-  while (ke < line.length && /[A-Za-z0-9_.-]/.test(line[ke])) ke++;
+  while (ke < line.length && is(line, ke, B_KEY)) ke++;
   if (ke - ks > 128) return;
   const token = line.slice(ks, ke);
   const before = line.slice(Math.max(0, ks - 12), ks);
@@ -349,10 +428,11 @@ function findUsernameAt(line: string, pos: number, ctx: DetectContext, add: Add)
     if (v) usernameFinding(line, v, field, ctx, add, 'username.field');
     return;
   }
+  // cheap rejection first (`user_agent`, `user_id`): only a username field or an object is read on
+  if (!ctx.policy.isUsernameField(normaliseField(token)) && !opensObject(line, ke)) return;
   const v = valueAfterKey(line, ke);
   if (!v) return;
   const nested = v.value[0] === '{' && line[v.start - 1] !== '"';
-  // cheap rejection first (`user_agent`, `user_id`): only a username field or an object is read on
   if (!nested && !ctx.policy.isUsernameField(normaliseField(token))) return;
   const parent = parentPath(line, ks);
   const field = normaliseField(parent ? `${parent}.${token}` : token);
@@ -382,6 +462,18 @@ function findUsernameAt(line: string, pos: number, ctx: DetectContext, add: Add)
   usernameFinding(line, v, field, ctx, add, 'username.field');
 }
 
+/** `key":{`, `key": {`, `key\":{`: the key's value is an object. */
+function opensObject(line: string, ke: number): boolean {
+  let i = ke;
+  if (line[i] === '\\') i++;
+  if (line[i] === '"') i++;
+  while (line[i] === ' ') i++;
+  if (line[i] !== ':') return false;
+  i++;
+  while (line[i] === ' ') i++;
+  return line[i] === '{';
+}
+
 const ACCESS_LOG = /^(\S+) (\S+) (\S+) \[[^\]]{1,64}\] "/;
 
 /** nginx/Apache `$remote_addr - $remote_user [$time_local] "…"`: a logged-in user's name. */
@@ -399,9 +491,9 @@ function findAccessLogUser(line: string, pos: number, ctx: DetectContext, add: A
 
 function isVersionContext(line: string, start: number, end: number): boolean {
   // `Chrome/120.0.0.0`, `v1.2.3.4`: a product or version token, not an address.
-  if (start >= 2 && line[start - 1] === '/' && /[A-Za-z0-9]/.test(line[start - 2])) return true;
+  if (start >= 2 && line[start - 1] === '/' && is(line, start - 2, B_ALNUM)) return true;
   // `1.2.5.1-2`, `4.2.0.1-rc1`: a package version with a revision suffix.
-  if (line[end] === '-' && /[A-Za-z0-9]/.test(line[end + 1] ?? '')) return true;
+  if (line[end] === '-' && is(line, end + 1, B_ALNUM)) return true;
   // `version 8.0.0.0`, `build 10.0.2.1`: the word before names a version.
   if (line[start - 1] === ' ') {
     let i = start - 1;
@@ -449,19 +541,30 @@ function ipVerdict(bytes: Uint8Array, nonRoutable: boolean, line: string, start:
   return { rule, field, exempt };
 }
 
-const RE_IPV4_AT = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/y;
+/** End of a dotted quad (four 1-3 digit parts) starting at `s`, or -1. */
+function quadEnd(line: string, s: number): number {
+  let i = s;
+  for (let part = 0; part < 4; part++) {
+    const start = i;
+    while (i - start < 3 && is(line, i, B_DIGIT)) i++;
+    if (i === start) return -1;
+    if (part < 3) {
+      if (line.charCodeAt(i) !== 46) return -1;
+      i++;
+    }
+  }
+  return i;
+}
 
 function findIPv4At(line: string, pos: number, ctx: DetectContext, add: Add): void {
   let s = pos;
-  while (s > 0 && isDigit(line[s - 1]) && pos - s < 3) s--;
-  const b = line[s - 1];
-  if (b !== undefined && (/[A-Za-z0-9_.]/.test(b))) return;
-  RE_IPV4_AT.lastIndex = s;
-  const m = RE_IPV4_AT.exec(line);
-  if (!m) return;
-  const e = s + m[0].length;
-  if (isWordChar(line[e]) || (line[e] === '.' && isDigit(line[e + 1]))) return;
-  const v = parseIPv4(m[0]);
+  while (s > 0 && pos - s < 3 && is(line, s - 1, B_DIGIT)) s--;
+  if (is(line, s - 1, B_WORD) || line.charCodeAt(s - 1) === 46) return;
+  const e = quadEnd(line, s);
+  if (e < 0) return;
+  if (is(line, e, B_WORD) || (line.charCodeAt(e) === 46 && is(line, e + 1, B_DIGIT))) return;
+  const text = line.slice(s, e);
+  const v = parseIPv4(text);
   if (v === undefined) return;
   const nonRoutable = isIPv4NonRoutable(v);
   if (nonRoutable && !ctx.policy.source.personalRanges.length) return;
@@ -470,19 +573,17 @@ function findIPv4At(line: string, pos: number, ctx: DetectContext, add: Add): vo
   if (prefix !== undefined && isNetwork(v4Bytes(v), prefix)) return;
   const verdict = ipVerdict(v4Bytes(v), nonRoutable, line, s, ctx);
   if (!verdict) return;
-  const parts = m[0].split('.');
-  add({ category: 'ip', start: s, end: e, norm: formatIPv4(v), redacted: `${parts[0]}.${parts[1]}.x.x`, ...verdict });
+  const parts = text.split('.');
+  add.add({ category: 'ip', start: s, end: e, norm: formatIPv4(v), redacted: `${parts[0]}.${parts[1]}.x.x`, ...verdict });
 }
-
-const HEXCOLON = /[0-9A-Fa-f:.]/;
 
 function findIPv6At(line: string, pos: number, ctx: DetectContext, add: Add): void {
   let s = pos;
-  while (s > 0 && pos - s < 45 && HEXCOLON.test(line[s - 1])) s--;
-  if (s > 0 && /[G-Zg-z_]/.test(line[s - 1])) return;
+  while (s > 0 && pos - s < 45 && is(line, s - 1, B_HEXCOLON)) s--;
+  if (s > 0 && is(line, s - 1, B_GZ)) return;
   let e = pos;
-  while (e < line.length && e - s < 46 && HEXCOLON.test(line[e])) e++;
-  if (e < line.length && /[G-Zg-z_]/.test(line[e])) return;
+  while (e < line.length && e - s < 46 && is(line, e, B_HEXCOLON)) e++;
+  if (e < line.length && is(line, e, B_GZ)) return;
   while (line[e - 1] === '.') e--;
   const text = line.slice(s, e);
   let colons = 0;
@@ -498,7 +599,7 @@ function findIPv6At(line: string, pos: number, ctx: DetectContext, add: Add): vo
   if (!verdict) return;
   const norm = mapped ? formatIPv4(v4FromMapped(b)) : formatIPv6(b);
   const g = formatIPv6(b).split(':');
-  add({ category: 'ip', start: s, end: e, norm, redacted: `${g[0]}:${g[1]}:x:x:x:x:x:x`, ...verdict });
+  add.add({ category: 'ip', start: s, end: e, norm, redacted: `${g[0]}:${g[1]}:x:x:x:x:x:x`, ...verdict });
 }
 
 // ------------------------------------------------------------------------------ cards and phones
@@ -514,15 +615,14 @@ function phoneRedaction(e164: string): string {
   return `+${'*'.repeat(Math.max(0, e164.length - 3))}${e164.slice(-2)}`;
 }
 
-const SEP = /[ ().-]/;
 
 /** Extends a digit run at `pos` over single separators to the whole number-like region. */
 function numberRegion(line: string, pos: number): [number, number] {
   let s = pos;
   for (;;) {
     if (s > 0 && isDigit(line[s - 1])) s--;
-    else if (s > 1 && SEP.test(line[s - 1]) && isDigit(line[s - 2]) && s - 1 > 0) s--;
-    else if (s > 2 && SEP.test(line[s - 1]) && SEP.test(line[s - 2]) && isDigit(line[s - 3])) s -= 2;
+    else if (s > 1 && is(line, s - 1, B_SEP) && is(line, s - 2, B_DIGIT)) s--;
+    else if (s > 2 && is(line, s - 1, B_SEP) && is(line, s - 2, B_SEP) && is(line, s - 3, B_DIGIT)) s -= 2;
     else break;
     if (pos - s > 48) break;
   }
@@ -530,8 +630,8 @@ function numberRegion(line: string, pos: number): [number, number] {
   let e = pos;
   for (;;) {
     if (isDigit(line[e])) e++;
-    else if (SEP.test(line[e] ?? '') && isDigit(line[e + 1])) e++;
-    else if (SEP.test(line[e] ?? '') && SEP.test(line[e + 1] ?? '') && isDigit(line[e + 2])) e += 2;
+    else if (is(line, e, B_SEP) && is(line, e + 1, B_DIGIT)) e++;
+    else if (is(line, e, B_SEP) && is(line, e + 1, B_SEP) && is(line, e + 2, B_DIGIT)) e += 2;
     else break;
     if (e - pos > 64) break;
   }
@@ -542,11 +642,10 @@ function numberRegion(line: string, pos: number): [number, number] {
 function insideToken(line: string, s: number, e: number): boolean {
   const b = line[s - 1];
   const a = line[e];
-  if (b !== undefined && /[A-Za-z_]/.test(b)) return true;
-  if (a !== undefined && /[A-Za-z_]/.test(a)) return true;
+  if (is(line, s - 1, B_LETTER_) || is(line, e, B_LETTER_)) return true;
   // `…-a716-446655440000`: a group of a UUID or a hyphenated hex id
-  if ((b === '-' || b === ':') && /[0-9A-Fa-f]/.test(line[s - 2] ?? '')) return true;
-  if ((a === '-' || a === ':') && /[A-Fa-f]/.test(line[e + 1] ?? '')) return true;
+  if ((b === '-' || b === ':') && is(line, s - 2, B_HEX)) return true;
+  if ((a === '-' || a === ':') && is(line, e + 1, B_HEXLETTER)) return true;
   return false;
 }
 
@@ -567,16 +666,10 @@ function numberField(line: string, s: number, ctx: DetectContext): NumberField {
     // the immediate key decides (cheap); the full path is only worked out for a finding
     field = normaliseField(k.key) || 'text';
   } else {
-    field = fieldOf(line, s);
+    field = fieldOf(line, s, false); // access logs have no phone or card fields
   }
-  const words = lastSegmentWords(field);
-  const numeric = words.some((w) => NUMERIC_KEY_WORDS.has(w));
-  return {
-    field,
-    phone: !numeric && ctx.policy.isPhoneField(field),
-    notCard: words.some((w) => NOT_CARD_WORDS.has(w)),
-    numeric,
-  };
+  const { numeric, notCard } = numberWords(field);
+  return { field, phone: !numeric && ctx.policy.isPhoneField(field), notCard, numeric };
 }
 
 const RE_PHONE_NANP = /(?<![A-Za-z0-9_.+-])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?\d{3}[ .-]?|\d{3}[ .-]\d{3}[ .-])\d{4}(?![A-Za-z0-9_]|[.-]\d)/g;
@@ -595,18 +688,27 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
   }
   // digits glued to a word (`visa13 4222…`, `a716-4466…`) are not a number; the groups after may be
   while (s < e && insideToken(line, s, e)) {
-    if (/[A-Za-z_]/.test(line[e] ?? '') || ((line[e] === '-' || line[e] === ':') && /[A-Fa-f]/.test(line[e + 1] ?? ''))) return regionEnd;
+    if (is(line, e, B_LETTER_) || ((line[e] === '-' || line[e] === ':') && is(line, e + 1, B_HEXLETTER))) return regionEnd;
     let i = s;
     while (i < e && isDigit(line[i])) i++;
     while (i < e && !isDigit(line[i])) i++;
     if (i >= e || i === s) return regionEnd;
     s = i;
   }
+  let digitsAll = 0;
+  for (let i = s; i < e; i++) if (is(line, i, B_DIGIT)) digitsAll++;
+  const bare = digitsAll === e - s;
+  // a bare run of 7-12 digits is a phone only under a phone field; a bare 13+ run starting with
+  // 0, 1 or 7 (epoch milliseconds, nanoseconds) is no card: decide those without more work
+  if (bare && (digitsAll < 13 || !is(line, s, B_CARD_START))) {
+    if (digitsAll > 15) return regionEnd;
+    // a field's whole value follows `key=`/`"key":` or opens a quoted string; mid-text it is no field
+    if (line.charCodeAt(s - 1) !== 34 && !keyAt(line, s)) return regionEnd;
+    const f = numberField(line, s, ctx);
+    if (!f.phone) return regionEnd;
+  }
   const text = line.slice(s, e);
   let nf: NumberField | undefined;
-  const fieldInfo = () => (nf ??= numberField(line, s, ctx));
-  let digitsAll = 0;
-  for (let i = 0; i < text.length; i++) if (isDigit(text[i])) digitsAll++;
 
   // Cards: left to right, the longest run of digit groups that validates, so two cards
   // separated by a space are both found and a card next to other numbers still is.
@@ -628,9 +730,9 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
           sepsOk = between === ' ' || between === '-';
         }
         if (!sepsOk) continue;
-        if (i === 0 && fieldInfo().notCard) continue;
-        const f = fieldInfo();
-        add({
+        nf ??= numberField(line, s, ctx);
+        if (i === 0 && nf.notCard) continue;
+        add.add({
           category: 'card',
           start: s + groups[i].s,
           end: s + groups[i + len - 1].e,
@@ -648,11 +750,11 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
 
   // Phones. Under a phone field: a phone number's shape is enough (fail closed).
   if (digitsAll >= 7 && digitsAll <= 15) {
-    const f = fieldInfo();
+    const f = (nf ??= numberField(line, s, ctx));
     if (f.phone && !/[.]\d{1,2}$/.test(text)) {
       const e164 = phoneShape(text, phoneCountriesFor(line, ctx));
       if (e164) {
-        add({ category: 'phone', start: s, end: e, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, s), rule: 'phone.field', exempt: '--allow phone (a known test number)' });
+        add.add({ category: 'phone', start: s, end: e, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, s), rule: 'phone.field', exempt: '--allow phone (a known test number)' });
         return e;
       }
     }
@@ -684,13 +786,13 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
 function encodedPlusPhone(line: string, start: number, end: number, ctx: DetectContext, add: Add): void {
   const text = '+' + line.slice(start + 3, end);
   const e164 = validPhone(text) ?? (numberField(line, start, ctx).phone ? phoneShape(text, ctx.policy.phoneCountries) : undefined);
-  if (e164) add({ category: 'phone', start, end, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, start), rule: validPhone(text) ? 'phone.international' : 'phone.field', exempt: '--allow phone (a known test number)' });
+  if (e164) add.add({ category: 'phone', start, end, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, start), rule: validPhone(text) ? 'phone.international' : 'phone.field', exempt: '--allow phone (a known test number)' });
 }
 
 function addNational(line: string, start: number, end: number, e164: string, ctx: DetectContext, add: Add): void {
   const f = numberField(line, start, ctx);
   if (f.numeric && !f.phone) return;
-  add({ category: 'phone', start, end, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, start), rule: f.phone ? 'phone.field' : 'phone.national', exempt: '--allow phone (a known test number)' });
+  add.add({ category: 'phone', start, end, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, start), rule: f.phone ? 'phone.field' : 'phone.national', exempt: '--allow phone (a known test number)' });
 }
 
 const RE_COUNTRY = /\\?"(?:country|country_code|countryCode|country_iso|region_code)\\?"\s*:\s*\\?"([A-Za-z]{2})\\?"/;
@@ -707,7 +809,7 @@ const RE_PHONE_PLUS = /\+\d[\d .()-]{5,22}\d(?!\d)/y;
 
 /** `+` with groups: try the longest run of groups that validates (or, under a phone field, has the shape). */
 function findPlusPhoneAt(line: string, pos: number, ctx: DetectContext, add: Add): void {
-  if (pos > 0 && /[A-Za-z0-9_+]/.test(line[pos - 1])) return;
+  if (pos > 0 && is(line, pos - 1, B_PLUSWORD)) return;
   RE_PHONE_PLUS.lastIndex = pos;
   const m = RE_PHONE_PLUS.exec(line);
   if (!m) return;
@@ -720,12 +822,12 @@ function findPlusPhoneAt(line: string, pos: number, ctx: DetectContext, add: Add
   for (let k = cuts.length - 1; k >= 0; k--) {
     const e164 = validPhone(text.slice(0, cuts[k]));
     if (e164) {
-      add({ category: 'phone', start: pos, end: pos + cuts[k], norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, pos), rule: 'phone.international', exempt: '--allow phone (a known test number)' });
+      add.add({ category: 'phone', start: pos, end: pos + cuts[k], norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, pos), rule: 'phone.international', exempt: '--allow phone (a known test number)' });
       return;
     }
   }
   const f = numberField(line, pos, ctx);
   if (!f.phone) return;
   const e164 = phoneShape(text, ctx.policy.phoneCountries);
-  if (e164) add({ category: 'phone', start: pos, end: pos + text.length, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, pos), rule: 'phone.field', exempt: '--allow phone (a known test number)' });
+  if (e164) add.add({ category: 'phone', start: pos, end: pos + text.length, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, pos), rule: 'phone.field', exempt: '--allow phone (a known test number)' });
 }

@@ -4,7 +4,8 @@
 // only called for candidates that survived validation, so a backward scan is cheap enough.
 import { normaliseField } from './policy.ts';
 
-const KEY_CHAR = /[A-Za-z0-9_.@$-]/;
+/** [A-Za-z0-9_.@$-] */
+const isKeyChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 64 || c === 36 || c === 45;
 /** How far back a field is looked for; a longer stretch reads as free text. */
 const MAX_BACK = 4096;
 
@@ -35,7 +36,7 @@ export function keyAt(line: string, pos: number): KeyAt | undefined {
   if (i >= 0 && line[i] === '\\') i--;
   if (i >= 0 && line[i] === ')') i--; // Postgres `Key (username)=(x)`
   const end = i + 1;
-  while (i >= 0 && end - i <= 128 && KEY_CHAR.test(line[i])) i--;
+  while (i >= 0 && end - i <= 128 && isKeyChar(line.charCodeAt(i))) i--;
   if (end - i - 1 <= 0) return undefined;
   return { key: line.slice(i + 1, end), start: i + 1 };
 }
@@ -173,9 +174,9 @@ export function positionalField(line: string, pos: number): string | undefined {
  * The normalised field a value starting at `pos` sits under (`client.ip`, `upstream_addr`,
  * `enduser.id`, `remote_user`), or `text` when it stands in free text.
  */
-export function fieldOf(line: string, pos: number): string {
+export function fieldOf(line: string, pos: number, positional = true): string {
   const k = keyAt(line, pos) ?? enclosingKey(line, pos);
-  if (!k) return positionalField(line, pos) ?? 'text';
+  if (!k) return (positional && positionalField(line, pos)) || 'text';
   if (OTLP_VALUE_KEYS.has(k.key)) {
     const attr = otlpKey(line, k.start);
     if (attr) return normaliseField(attr) || 'text';

@@ -59,8 +59,20 @@ export interface CompiledPolicy {
   readonly phoneCountries: readonly CountryCode[];
 }
 
+const normCache = new Map<string, string>();
+
 /** `clientIP` -> `client_ip`, `X-Forwarded-For` -> `x_forwarded_for`; dots separate segments. */
 export function normaliseField(field: string): string {
+  let n = normCache.get(field);
+  if (n === undefined) {
+    n = spell(field);
+    if (normCache.size > 8192) normCache.clear();
+    normCache.set(field, n);
+  }
+  return n;
+}
+
+function spell(field: string): string {
   return field
     .split('.')
     .map((seg) =>
@@ -92,6 +104,17 @@ function fieldMatcher(pattern: string): FieldMatcher {
  * The pattern matching the most specific trailing part of `field` (its last segment first,
  * then the last two, ...), so `upstream.client_ip` is judged by `client_ip`.
  */
+/** Field names repeat on every line: remember answers (bounded, so odd logs cannot grow it). */
+function cached<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  let v = cache.get(key);
+  if (v === undefined && !cache.has(key)) {
+    v = compute();
+    if (cache.size > 4096) cache.clear();
+    cache.set(key, v);
+  }
+  return v as T;
+}
+
 function matchTail(matchers: FieldMatcher[], field: string): string | undefined {
   if (matchers.length === 0) return undefined;
   const segs = field.split('.');
@@ -153,6 +176,8 @@ export function compilePolicy(p: PiiPolicy): CompiledPolicy {
   const allowed = ranges(p.allowedRanges);
   const personalR = ranges(p.personalRanges);
   const classCache = new Map<string, 'personal' | 'infrastructure' | undefined>();
+  const usernameCache = new Map<string, boolean>();
+  const phoneCache = new Map<string, boolean>();
   return {
     source: p,
     phoneCountries: p.phoneCountries,
@@ -173,8 +198,8 @@ export function compilePolicy(p: PiiPolicy): CompiledPolicy {
       return c;
     },
     infrastructurePattern: (field) => matchTail(infra, field),
-    isUsernameField: (field) => matchTail(username, field) !== undefined,
-    isPhoneField: (field) => matchTail(phone, field) !== undefined,
+    isUsernameField: (field) => cached(usernameCache, field, () => matchTail(username, field) !== undefined),
+    isPhoneField: (field) => cached(phoneCache, field, () => matchTail(phone, field) !== undefined),
     accountPattern(field) {
       // the field itself or any parent object (`db.user`, `service_account.name`)
       const segs = field.split('.');

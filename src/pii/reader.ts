@@ -10,8 +10,6 @@ import type { Tally } from './tally.ts';
 
 /** Read size: large reads mean few system calls. */
 export const CHUNK = 256 << 10;
-/** Text is decoded in pieces this size, so each latin1 string is a young-generation object (cheap to allocate and collect). */
-const TEXT_PIECE = 64 << 10;
 /** Longest stretch of one line scanned at once; below V8's external-string size, so it stays a heap string. */
 export const MAX_SEGMENT = 512 << 10;
 /** How far back from a segment's end we look for a delimiter to cut at, so a value is rarely split. */
@@ -55,7 +53,7 @@ export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally, sn
       off += n;
       if (carryLen === MAX_SEGMENT && !(endsLine && off === to)) {
         const cut = safeCut(carry.subarray(0, carryLen));
-        tally.scanText(carry.toString('latin1', 0, cut), lineNo);
+        tally.scanBytes(carry, 0, cut, lineNo);
         carry.copy(carry, 0, cut, carryLen);
         carryLen -= cut;
         midLine = true;
@@ -72,26 +70,21 @@ export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally, sn
         continue;
       }
       append(chunk, 0, first + 1, true);
-      lineNo += tally.scanText(carry.toString('latin1', 0, carryLen), lineNo);
+      lineNo += tally.scanBytes(carry, 0, carryLen, lineNo);
       carryLen = 0;
       midLine = false;
       from = first + 1;
     }
     const last = chunk.lastIndexOf(10);
-    // Whole lines, decoded in pieces of about TEXT_PIECE so each string stays a young-generation object.
-    while (from <= last) {
-      let to = last + 1;
-      if (to - from > TEXT_PIECE) {
-        const nl = chunk.lastIndexOf(10, from + TEXT_PIECE - 1);
-        to = nl >= from ? nl + 1 : chunk.indexOf(10, from + TEXT_PIECE) + 1;
-      }
-      lineNo += tally.scanText(chunk.toString('latin1', from, to), lineNo);
-      from = to;
+    // Whole lines, scanned as bytes: only lines with a candidate are ever decoded.
+    if (from <= last) {
+      lineNo += tally.scanBytes(chunk, from, last + 1, lineNo);
+      from = last + 1;
     }
     append(chunk, from, chunk.length, false);
   }
   if (carryLen > 0) {
-    tally.scanText(carry.toString('latin1', 0, carryLen), lineNo);
+    tally.scanBytes(carry, 0, carryLen, lineNo);
     lineNo++;
   } else if (midLine) {
     lineNo++;

@@ -2,7 +2,7 @@
 // One Tally per file (or byte range of a file); the main thread merges them in input order.
 import { createHmac } from 'node:crypto';
 import { PII_CATEGORIES, type PiiCategory } from '../contract/metrics.ts';
-import { collectHits, detectContext, detectHits, needlesFor, type DetectContext, type LineFinding, type Needle } from './detect.ts';
+import { detectContext, detectHits, type DetectContext, type LineFinding } from './detect.ts';
 import type { EvidenceLine, Finding, FindingGroup } from './index.ts';
 
 export interface TallyOptions {
@@ -14,7 +14,7 @@ export interface TallyOptions {
   key: Buffer;
   maxFindings: number;
   evidenceLines: number;
-  /** Text is real UTF-16 (e.g. from Loki's JSON), not latin1-decoded bytes. */
+  /** `scanText` gets real strings (e.g. from Loki's JSON), not latin1-decoded bytes: scan their UTF-8. */
   utf16?: boolean;
 }
 
@@ -107,7 +107,6 @@ export function redactedExcerpt(line: string, findings: LineFinding[], utf16 = f
 
 export class Tally {
   readonly result: UnitResult;
-  private readonly needles: Needle[];
   private readonly detect: DetectContext;
   private readonly groups = new Map<string, FindingGroup>();
   // A line longer than one segment is recorded once per segment: count it once.
@@ -122,7 +121,6 @@ export class Tally {
     private readonly opts: TallyOptions,
   ) {
     this.detect = opts.detect ?? detectContext();
-    this.needles = needlesFor(this.detect);
     this.result = {
       lines: 0,
       bytes: 0,
@@ -138,41 +136,52 @@ export class Tally {
   }
 
   /**
-   * Scans `text` (latin1-decoded bytes) whose first line is number `lineNo`. Text is whole lines,
-   * or a segment of one very long line. Returns the number of newlines in it.
+   * Scans text whose first line is number `lineNo` (for sources that hand over strings, such as
+   * Loki: the text is scanned as its UTF-8 bytes). Returns the number of newlines in it.
    */
   scanText(text: string, lineNo: number): number {
-    // (position * 16 + candidate kind) per needle hit, over the whole chunk at once
+    const b = Buffer.from(text, this.opts.utf16 ? 'utf8' : 'latin1');
+    return this.scanBytes(b, 0, b.length, lineNo);
+  }
+
+  /**
+   * Scans raw bytes `buf[from, to)` whose first line is number `lineNo`: whole lines, or a
+   * segment of one very long line. Only lines the prefilter points at are decoded (latin1, one
+   * character per byte). Returns the number of newlines in the range.
+   */
+  scanBytes(buf: Buffer, from: number, to: number, lineNo: number): number {
     const hits: number[] = [];
-    for (const n of this.needles) collectHits(n, text, hits);
+    this.detect.prefilter.scan(buf, from, to, hits);
     let newlines = 0;
-    let pos = 0;
+    let pos = from; // newlines before `pos` are counted
     if (hits.length > 0) {
       hits.sort((a, b) => a - b);
       const rel: number[] = [];
       for (let h = 0; h < hits.length; ) {
-        const at = Math.floor(hits[h] / 16);
-        const ls = at === 0 ? 0 : text.lastIndexOf('\n', at - 1) + 1;
-        let le = text.indexOf('\n', at);
-        if (le < 0) le = text.length;
+        const at = from + Math.floor(hits[h] / 16);
+        const prev = at > from ? buf.lastIndexOf(10, at - 1) : -1;
+        const ls = prev >= from ? prev + 1 : from;
+        let le = buf.indexOf(10, at);
+        if (le < 0 || le > to) le = to;
         rel.length = 0;
-        for (; h < hits.length && Math.floor(hits[h] / 16) < le; h++) rel.push(hits[h] - ls * 16);
-        let nl = text.indexOf('\n', pos);
+        for (; h < hits.length && from + Math.floor(hits[h] / 16) < le; h++) rel.push(hits[h] - (ls - from) * 16);
+        let nl = buf.indexOf(10, pos);
         while (nl >= 0 && nl < ls) {
           newlines++;
           pos = nl + 1;
-          nl = text.indexOf('\n', pos);
+          nl = buf.indexOf(10, pos);
         }
         pos = ls;
-        const line = text.slice(ls, le);
+        const end = le > ls && buf[le - 1] === 13 ? le - 1 : le; // CRLF
+        const line = buf.toString('latin1', ls, end);
         const found = detectHits(line, rel, this.detect);
         if (found.length) this.record(lineNo + newlines, line, found);
       }
     }
-    let nl = text.indexOf('\n', pos);
-    while (nl >= 0) {
+    let nl = buf.indexOf(10, pos);
+    while (nl >= 0 && nl < to) {
       newlines++;
-      nl = text.indexOf('\n', nl + 1);
+      nl = buf.indexOf(10, nl + 1);
     }
     return newlines;
   }
@@ -246,7 +255,7 @@ export class Tally {
     }
     if (this.opts.evidenceLines > 0) {
       if (r.evidence.length < this.opts.evidenceLines) {
-        r.evidence.push({ file: this.file, line: lineNo, categories: cats, excerpt: redactedExcerpt(line, found, this.opts.utf16) });
+        r.evidence.push({ file: this.file, line: lineNo, categories: cats, excerpt: redactedExcerpt(line, found) });
       } else {
         r.evidence_truncated = true;
       }

@@ -70,21 +70,25 @@ export function isCardNumber(digits: string): boolean {
 
 /** Parses dotted-quad IPv4 (no leading zeros, octets 0-255) into a 32-bit number, or undefined. */
 export function parseIPv4(s: string): number | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
   let v = 0;
-  for (const p of parts) {
-    if (p.length === 0 || p.length > 3) return undefined;
-    if (p.length > 1 && p[0] === '0') return undefined;
-    for (let i = 0; i < p.length; i++) {
-      const c = p.charCodeAt(i);
-      if (c < 48 || c > 57) return undefined;
+  let octet = 0;
+  let len = 0;
+  let parts = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (len === 0 || octet > 255) return undefined;
+      v = v * 256 + octet;
+      parts++;
+      octet = 0;
+      len = 0;
+      continue;
     }
-    const o = Number(p);
-    if (o > 255) return undefined;
-    v = v * 256 + o;
+    if (c < 48 || c > 57 || len === 3 || (len === 1 && octet === 0)) return undefined;
+    octet = octet * 10 + (c - 48);
+    len++;
   }
-  return v;
+  return parts === 4 ? v : undefined;
 }
 
 /** Parses an IPv6 address (with `::` and an optional embedded IPv4 tail) into 16 bytes, or undefined. */
