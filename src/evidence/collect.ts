@@ -3,6 +3,7 @@
 import type { PiiPolicy } from '../pii/policy.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Runbook } from '../contract/runbook.ts';
 import type { Selector } from '../contract/selectors.ts';
 import type { RunbookSummary } from '../gate/output.ts';
 import type { PrometheusClient } from '../prometheus/client.ts';
@@ -13,13 +14,15 @@ import { fetchEvidenceData } from './fetch.ts';
 import { renderPanel, type GrafanaTarget } from './grafana.ts';
 import { bundleGroups, type HourlySnapshot, type Point } from './hourly.ts';
 import { checkpointLabel, EVIDENCE_DIRS, HOURS_PER_BUNDLE, layout } from './layout.ts';
-import { driftCount, hashFiles, MANIFEST_FORMAT, verifyEvidence, type Manifest, type ManifestDrift, ManifestError } from './manifest.ts';
+import { driftCount, hashFiles, isIncidentManifest, MANIFEST_FORMAT, verifyEvidence, type Manifest, type ManifestDrift, ManifestError } from './manifest.ts';
 import { ownAlerts } from './queries.ts';
 import { toRfc3339, verdictWindow, type VerdictDoc } from './verdict.ts';
 
 export interface CollectOptions {
+  /** The runbook whose alerts, windows and evidence panels apply. */
+  runbook: Runbook;
   outDir: string;
-  /** The gate's verdict JSON (issue 5). */
+  /** The gate's verdict JSON (`slogate gate --json`). */
   verdict: VerdictDoc;
   /** Where the metrics come from; null writes the verdict files only and says so. */
   prometheus: PrometheusClient | null;
@@ -84,8 +87,11 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectResult>
   let previous: Manifest | null = null;
   let drift: ManifestDrift | null = null;
   try {
-    ({ manifest: previous, drift } = await verifyEvidence(dir));
+    const found = await verifyEvidence(dir);
+    if (isIncidentManifest(found.manifest)) throw new EvidenceError(`${dir} is an incident record (slogate replay), not a canary evidence folder`);
+    ({ manifest: previous, drift } = { manifest: found.manifest, drift: found.drift });
   } catch (err) {
+    if (err instanceof EvidenceError) throw err;
     if (!(err instanceof ManifestError) || !/no manifest|no such evidence folder/.test(err.message)) throw new EvidenceError(err instanceof Error ? err.message : String(err));
   }
   if (previous && drift) {
@@ -116,7 +122,7 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectResult>
 
   // metrics: hourly snapshots, bundles, chart series, alert history
   const data = o.prometheus
-    ? await fetchEvidenceData(o.prometheus, o.selector, window, o.series)
+    ? await fetchEvidenceData(o.runbook, o.prometheus, o.selector, window, o.series)
     : { hourly: null, chart: null, fired: null, errors: ['no Prometheus given: hourly snapshots, charts and alert history not collected'] };
   incomplete.push(...data.errors);
 
@@ -136,7 +142,8 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectResult>
   if (data.chart) await put(layout.series(cp), JSON.stringify(data.chart) + '\n');
 
   // alerts
-  const own = ownAlerts();
+  const own = ownAlerts(o.runbook);
+  const panelList = evidencePanels(o.runbook);
   const alerts: AlertsExport = {
     checkpoint: cp,
     window: v.window,
@@ -158,15 +165,15 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectResult>
   let panels: CollectResult['panels'] = 'none';
   if (o.grafana) {
     try {
-      const pngs = await Promise.all(evidencePanels.map((p) => renderPanel(o.grafana!, p, window)));
-      for (let i = 0; i < pngs.length; i++) await put(layout.panel(cp, evidencePanels[i].slug, 'png'), pngs[i]);
+      const pngs = await Promise.all(panelList.map((p) => renderPanel(o.runbook, o.grafana!, p, window)));
+      for (let i = 0; i < pngs.length; i++) await put(layout.panel(cp, panelList[i].slug, 'png'), pngs[i]);
       panels = 'grafana';
     } catch (err) {
       incomplete.push(`${(err as Error).message}; drew the panels as SVG instead`);
     }
   }
   if (panels === 'none' && data.chart) {
-    for (const p of evidencePanels) await put(layout.panel(cp, p.slug, 'svg'), drawPanel(p.slug, data.chart));
+    for (const p of panelList) await put(layout.panel(cp, p.slug, 'svg'), drawPanel(o.runbook, p.slug, data.chart));
     panels = 'svg';
   }
 

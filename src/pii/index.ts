@@ -1,104 +1,11 @@
 // Public API of the PII log scanner. `slogate pii-scan` and `slogate gate --logs` both call this.
 // Everything else under src/pii is internal.
-import type { PiiCategory } from '../contract/metrics.ts';
-import type { RuleId } from './detect.ts';
-import type { PiiPolicy } from './policy.ts';
-
-export type { PiiCategory, RuleId };
-export type { PiiPolicy, FieldPattern } from './policy.ts';
-export { policyProblems, compilePolicy, EMPTY_POLICY } from './policy.ts';
-export { RULES } from './detect.ts';
-
-/** One PII value found on one line. Never carries the raw value. */
-export interface Finding {
-  file: string;
-  /** 1-based line number (for Loki: 1-based ordinal of the entry within its stream). */
-  line: number;
-  category: PiiCategory;
-  /** What a person needs to find the leak, e.g. `j***@a***.io`, `**** **** **** 1111`, `81.2.x.x`. */
-  redacted: string;
-  /** Keyed HMAC-SHA256 of the normalised value (16 hex chars); equal values share it within a run. */
-  fingerprint: string;
-  /** The normalised field the value was under (`client.ip`, `upstream_addr`), or `text`. */
-  field: string;
-  /** The rule that matched (see RULES in detect.ts and docs/pii.md). */
-  rule: RuleId;
-  /** The policy or allowlist entry that would exempt it. */
-  exempt: string;
-  /** Set when the baseline has the same (category, field) pair. */
-  status?: 'pre-existing';
-}
-
-/** Findings counted per (category, field): the unit an operator decides on. */
-export interface FindingGroup {
-  category: PiiCategory;
-  field: string;
-  /** Lines with at least one value of this pair. */
-  lines: number;
-  /** Values of this pair. */
-  values: number;
-  rule: RuleId;
-  exempt: string;
-  /** One redacted value, e.g. `81.2.x.x`. */
-  sample: string;
-  /** `pre-existing` when the baseline logs have this pair too: reported, but not a leak of this canary. */
-  status: 'new' | 'pre-existing';
-}
-
-/** A log line with PII, every found value replaced by its redaction (for the `--out` evidence files). */
-export interface EvidenceLine {
-  file: string;
-  line: number;
-  categories: PiiCategory[];
-  excerpt: string;
-}
-
-export interface ScanResult {
-  /** Lines with at least one finding in a pair the baseline does not have (all findings without a baseline). */
-  pii_leaks: number;
-  /** Leak lines per category. */
-  by_category: Record<PiiCategory, number>;
-  /** Findings per (category, field), uncapped, new pairs first. */
-  groups: FindingGroup[];
-  /** With a baseline: lines whose every finding is pre-existing. */
-  pre_existing?: number;
-  /** With a baseline: what the baseline scan read and how many pairs it held. */
-  baseline?: { files: number; lines: number; bytes: number; pairs: number };
-  files: number;
-  lines: number;
-  /** Bytes of log text scanned (after gunzip). */
-  bytes: number;
-  findings: Finding[];
-  findings_truncated?: boolean;
-  /** Redacted lines for evidence files; only filled when `evidence` is asked for. Not part of `--json`. */
-  evidence?: EvidenceLine[];
-  evidence_truncated?: boolean;
-}
-
-export interface Progress {
-  bytesDone: number;
-  bytesTotal: number;
-  findings: number;
-}
-
-export interface ScanOptions {
-  allow?: AllowList;
-  /** The service's PII policy (a runbook's `pii-policy.ts`); without one, no field is exempt. */
-  policy?: PiiPolicy;
-  /** Logs of the stable track over the same window: pairs found there are `pre-existing`. */
-  baseline?: string[];
-  /** Cap on `findings` (default 1000). Counts are never capped. */
-  maxFindings?: number;
-  /** Worker threads (default: available cores, at most 4). 1 scans in-process. */
-  jobs?: number;
-  /** Keep up to this many redacted evidence lines (default 0 = none; the CLI uses 10000 with --out). */
-  evidenceLines?: number;
-  onProgress?: (p: Progress) => void;
-}
-
+export type * from './types.ts';
 export type { AllowList } from './allowlist.ts';
-import type { AllowList } from './allowlist.ts';
 export { loadAllowList, parseAllowList } from './allowlist.ts';
 export { scanLogs } from './scan.ts';
 export { writeEvidence } from './evidence.ts';
+export { redactText, type Redacted } from './redact.ts';
 export { scanLoki, type LokiScanOptions } from './loki.ts';
+export { policyProblems, compilePolicy, EMPTY_POLICY } from './policy.ts';
+export { RULES } from './detect.ts';

@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { PII_CATEGORIES, type PiiCategory } from '../contract/metrics.ts';
 import { detectContext, detectHits, type DetectContext, type LineFinding } from './detect.ts';
-import type { EvidenceLine, Finding, FindingGroup } from './index.ts';
+import type { EvidenceLine, Finding, FindingGroup } from './types.ts';
 
 export interface TallyOptions {
   /** Policy and allowlist (default: no policy, no allowlist). */

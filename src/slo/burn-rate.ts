@@ -21,9 +21,6 @@ export function errorRatioThreshold(slo: Pick<SloDef, 'objective' | 'timeWindow'
 
 export const decimal = (r: Rational): string => toDecimal(r);
 
-/** The SLI windows recorded for every SLO. */
-export const SLI_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d'] as const;
-
 /** Time for a burn rate to exhaust a full budget, in seconds (Infinity when not burning). */
 export function timeToExhaustion(burnRate: number, period: string): number {
   if (!(burnRate > 0)) return Infinity;

@@ -1,7 +1,7 @@
 // SLO recording rules (Sloth's naming): SLI error ratios per window, error budget,
 // burn rates and the multiwindow alerting thresholds as constant series.
 import { selector, type Matchers } from '../contract/selectors.ts';
-import { decimal, errorBudget, burnFactor, SLI_WINDOWS } from './burn-rate.ts';
+import { decimal, errorBudget, burnFactor } from './burn-rate.ts';
 import { div, rational } from '../promql/decimal.ts';
 import type { BurnRateWindow, SloDef } from './types.ts';
 
@@ -39,9 +39,9 @@ export function sliErrorExpr(slo: SloDef, window: string): string {
   return `1 - (${sumRate(slo, slo.sli.good, window)} / ${sumRate(slo, slo.sli.total, window)})`;
 }
 
-/** Recording windows needed for an SLO: the standard set plus any policy window. */
-export function recordedWindows(policy: readonly BurnRateWindow[]): string[] {
-  const set = new Set<string>(SLI_WINDOWS);
+/** Recording windows needed for an SLO: the runbook's SLI windows plus any policy window. */
+export function recordedWindows(policy: readonly BurnRateWindow[], sliWindows: readonly string[]): string[] {
+  const set = new Set<string>(sliWindows);
   for (const w of policy) {
     set.add(w.long);
     set.add(w.short);
@@ -49,11 +49,11 @@ export function recordedWindows(policy: readonly BurnRateWindow[]): string[] {
   return [...set];
 }
 
-export function sloRecordingGroups(slo: SloDef, policy: readonly BurnRateWindow[]): RecordingGroup[] {
+export function sloRecordingGroups(slo: SloDef, policy: readonly BurnRateWindow[], sliWindows: readonly string[]): RecordingGroup[] {
   const base = { slo: slo.name, service: slo.service };
   const budget = decimal(errorBudget(slo));
   const objective = decimal(div(rational(slo.objective), rational(100)));
-  const windows = recordedWindows(policy).filter((w) => w !== slo.timeWindow);
+  const windows = recordedWindows(policy, sliWindows).filter((w) => w !== slo.timeWindow);
   const sli: RecordingRule[] = [...windows, slo.timeWindow].map((w) => ({
     record: sliErrorRecord(w),
     expr: sliErrorExpr(slo, w),

@@ -1,4 +1,4 @@
-// The shape of an SLO definition in slo/*.ts (Sloth-like, ratio SLIs).
+// The shape of an SLO definition in a runbook (Sloth-like, ratio SLIs).
 import type { Matchers } from '../contract/selectors.ts';
 
 /** One counter (or histogram bucket/count series) of the contract, with extra matchers. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { burnFactor, errorBudget, errorRatioThreshold, decimal, timeToExhaustion } from '../../src/index.ts';
 import { rational, toDecimal, mul, div, add, sub } from '../../src/promql/decimal.ts';
 import { parseDuration, formatDuration } from '../../src/promql/duration.ts';
-import { fastBurn, slowBurn, ticketBurn } from '../../slo/policy.ts';
+import { fastBurn, slowBurn, ticketBurn } from '../../runbooks/webhook-delivery/burn-policy.ts';
 
 describe('burn-rate maths (SRE workbook table 5-8)', () => {
   it('derives 14.4, 6 and 1 from a 30-day period', () => {

@@ -1,11 +1,13 @@
 // `slogate evidence collect|verify`: the runbook's evidence folder, sealed by a manifest.
-import { webhookDeliveryPiiPolicy } from '../../../runbooks/webhook-delivery/pii-policy.ts';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runGate, summaryFromResult, verdictJson } from '../../gate/index.ts';
 import { PrometheusClient, PrometheusError, authFromEnv } from '../../prometheus/client.ts';
-import { collectEvidence, driftCount, EvidenceError, grafanaTokenFromEnv, ManifestError, verdictProblems, verifyEvidence, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
+import { collectEvidence, driftCount, EvidenceError, grafanaTokenFromEnv, isIncidentManifest, ManifestError, verdictProblems, verifyEvidence, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
 import { UserError } from '../errors.ts';
+import { canaryMatchersOf, type Runbook } from '../../contract/runbook.ts';
+import { canarySelector } from '../../gate/index.ts';
+import { loadRunbook } from '../runbook.ts';
 import { addGateRunOptions, asUserError, durationMs, gateOptionsFromFlags, selectorFlag, type GateRunFlags } from './gate.ts';
 
 interface CollectFlags extends GateRunFlags {
@@ -17,7 +19,7 @@ interface CollectFlags extends GateRunFlags {
 /** Evidence collection exit codes: 1 says a part of the evidence could not be produced. */
 export const EVIDENCE_EXIT = { ok: 0, incomplete: 1, usage: 2 } as const;
 
-async function readVerdict(file: string): Promise<VerdictDoc> {
+async function readVerdict(file: string, rb: Runbook): Promise<VerdictDoc> {
   let doc: unknown;
   try {
     doc = JSON.parse(await readFile(file, 'utf8'));
@@ -25,7 +27,7 @@ async function readVerdict(file: string): Promise<VerdictDoc> {
     const e = err as NodeJS.ErrnoException;
     throw new UserError(`--verdict ${file}: ${e.code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not JSON (${e.message})` : e.message}`);
   }
-  const problems = verdictProblems(doc);
+  const problems = verdictProblems(doc, rb);
   if (problems.length) throw new UserError(`--verdict ${file} is not a gate verdict: ${problems[0]}`);
   return doc as VerdictDoc;
 }
@@ -47,17 +49,18 @@ export function registerEvidence(program: Command): void {
     .option('--grafana <url>', 'render the four panels with Grafana (token from GRAFANA_TOKEN); default: draw them as SVG');
   addGateRunOptions(collect, false)
     .action(async (flags: CollectFlags) => {
-      const selector = selectorFlag(flags.selector);
+      const rb = await loadRunbook(flags.runbook);
+      const selector = canarySelector(flags.selector === undefined ? undefined : selectorFlag(flags.selector), canaryMatchersOf(rb)).selector;
       let verdict: VerdictDoc;
       let summary: unknown;
       let series: { success_rate: [number, number][]; p95_ms: [number, number][] } | undefined;
       if (flags.verdict) {
-        verdict = await readVerdict(flags.verdict);
+        verdict = await readVerdict(flags.verdict, rb);
       } else {
         if (!flags.prometheus || !flags.start || !flags.checkpoint) {
           throw new UserError('give --verdict FILE, or --prometheus, --start and --checkpoint to run the gate');
         }
-        const result = await runGate(gateOptionsFromFlags(flags)).catch(asUserError);
+        const result = await runGate(gateOptionsFromFlags(flags, rb)).catch(asUserError);
         verdict = verdictJson(result) as VerdictDoc;
         summary = summaryFromResult(result);
         series = result.series;
@@ -78,6 +81,7 @@ export function registerEvidence(program: Command): void {
       }
       try {
         const result = await collectEvidence({
+          runbook: rb,
           outDir: flags.out,
           verdict,
           summary,
@@ -87,7 +91,7 @@ export function registerEvidence(program: Command): void {
           alertmanagerUrl: flags.alertmanager,
           grafana: flags.grafana ? { url: flags.grafana, token: grafanaTokenFromEnv() } : undefined,
           logs: flags.logs,
-          piiPolicy: webhookDeliveryPiiPolicy,
+          piiPolicy: rb.pii,
           baselineLogs: flags.baselineLogs,
           skipPii: flags.skip?.includes('pii'),
         });
@@ -122,7 +126,11 @@ export function registerEvidence(program: Command): void {
         process.stderr.write(`slogate: ${dir} does not match its manifest (${driftCount(drift)} difference${driftCount(drift) === 1 ? '' : 's'} in ${r.files} files)\n`);
         process.exitCode = EVIDENCE_EXIT.incomplete;
       } else {
-        process.stdout.write(`${dir}: ${r.files} files match manifest.json (verdict ${r.manifest.verdict}, ${Object.entries(r.manifest.verdicts).map(([c, v]) => `T+${c} ${v}`).join(', ')})\n`);
+        const m = r.manifest;
+        const what = isIncidentManifest(m)
+          ? `incident record, ${m.request_ids.length} run${m.request_ids.length === 1 ? '' : 's'}, last outcome ${m.outcome}`
+          : `verdict ${m.verdict}, ${Object.entries(m.verdicts).map(([c, v]) => `T+${c} ${v}`).join(', ')}`;
+        process.stdout.write(`${dir}: ${r.files} files match manifest.json (${what})\n`);
       }
     });
 }

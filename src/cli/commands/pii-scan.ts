@@ -17,6 +17,7 @@ interface PiiScanFlags {
   query?: string;
   since: string;
   baselineLogs?: string[];
+  runbook?: string;
 }
 
 function positiveInt(value: string, flag: string, min = 1): number {
@@ -99,11 +100,13 @@ export function registerPiiScan(program: Command): void {
     .option('--loki <url>', 'read lines from Loki query_range instead of files')
     .option('--query <logql>', 'LogQL stream selector for --loki, e.g. {app="webhook-sender"}')
     .option('--since <duration>', 'how far back --loki reads, e.g. 2h, 30m', '2h')
+    .option('--runbook <path>', 'runbook module whose PII policy applies (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
     .option('--baseline-logs <paths...>', "stable track's logs of the same window: (category, field) pairs found there too are reported as pre-existing, not counted as leaks")
     .action(async (paths: string[], flags: PiiScanFlags) => {
       // Loaded here, not at start-up: every other command would pay for the scanner's modules.
       const { loadAllowList, scanLogs, scanLoki, writeEvidence } = await import('../../pii/index.ts');
-      const { webhookDeliveryPiiPolicy: policy } = await import('../../../runbooks/webhook-delivery/pii-policy.ts');
+      const { loadRunbook } = await import('../runbook.ts');
+      const policy = (await loadRunbook(flags.runbook)).pii;
       const { publicResult } = await import('../../pii/evidence.ts');
       const maxFindings = positiveInt(flags.maxFindings, '--max-findings', 0);
       const jobs = flags.jobs !== undefined ? positiveInt(flags.jobs, '--jobs') : undefined;

@@ -1,0 +1,77 @@
+// The canary runbook's SLO gates, rollout phases, checkpoints and time policy, as data.
+// Alerts and dashboards import these numbers; the engines read them from the Runbook.
+import type { CanaryPhase, CheckpointTimes, GateThresholds, RunbookWindows } from '../../src/contract/runbook.ts';
+
+export const canaryGates = {
+  /** Success rate in percent: >= target is green, < critical is a rollback. */
+  successRate: { target: 95, critical: 90, unit: 'percent', sustainedMinutes: 5 },
+  /** p95 delivery latency in milliseconds: < target is green, > critical is a rollback. */
+  p95LatencyMs: { target: 2000, critical: 5000, unit: 'ms', sustainedMinutes: 10 },
+  /** Circuit breaker opens per 24h: < target is green, > critical is a rollback. */
+  circuitBreakerOpensPerDay: { target: 5, critical: 10, unit: 'opens/24h' },
+  /** Lines of canary logs with PII: anything above target is a rollback. */
+  piiLeaks: { target: 0, critical: 0, unit: 'lines' },
+  /** Fewer deliveries than this in the window is not enough evidence to decide. */
+  minDeliveries: 100,
+} as const satisfies GateThresholds;
+
+export type CheckpointName = '30m' | '2h' | '24h' | '48h';
+
+export const canaryPhases: readonly CanaryPhase[] = [
+  {
+    phase: 5,
+    durationHours: 24,
+    checkpoints: ['30m', '2h', '24h'],
+    finalCheckpoint: '24h',
+    next: 25,
+    instances: { from: 1, to: 5 },
+    rateLimit: { qps: 10, burst: 20, maxInflight: 100 },
+  },
+  {
+    phase: 25,
+    durationHours: 48,
+    checkpoints: ['2h', '24h', '48h'],
+    finalCheckpoint: '48h',
+    next: 100,
+    instances: { from: 1, to: 25 },
+    rateLimit: { qps: 50, burst: 100, maxInflight: 500 },
+  },
+  {
+    phase: 100,
+    durationHours: null,
+    checkpoints: [],
+    finalCheckpoint: null,
+    next: null,
+    instances: { from: 1, to: 100 },
+    rateLimit: { qps: 200, burst: 400, maxInflight: 2000 },
+  },
+];
+
+/**
+ * Each checkpoint's time and how early and late it may be taken, in minutes after T+0:
+ * the runbook's timelines (T+30m: T+25m to T+35m, T+2h: T+1h55m to T+2h10m, T+24h:
+ * T+23h50m to T+24h30m; T+48h by the same margins as T+24h). A shorter window is not the
+ * evidence the checkpoint asks for.
+ */
+export const canaryCheckpoints: Readonly<Record<CheckpointName, CheckpointTimes>> = {
+  '30m': { minutes: 30, earliestMinutes: 25, latestMinutes: 35 },
+  '2h': { minutes: 120, earliestMinutes: 115, latestMinutes: 130 },
+  '24h': { minutes: 1440, earliestMinutes: 1430, latestMinutes: 1470 },
+  '48h': { minutes: 2880, earliestMinutes: 2870, latestMinutes: 2910 },
+};
+
+/** The time policy alerts, dashboards, SLO rules and the gate share. */
+export const canaryWindows: RunbookWindows = {
+  rate: '5m',
+  seriesStepSeconds: 60,
+  latencyQuantile: 0.95,
+  circuitBreakerDay: '24h',
+  sliWindows: ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d'],
+  warningFor: '10m',
+};
+
+/** The instance naming scheme of the runbook (webhook-sender-001 …). */
+export const INSTANCE_NAME_PATTERN = 'webhook-sender-%03d';
+
+/** Where people talk about the rollout. */
+export const canaryChannels = { ops: '#platform-ops', incidents: '#incidents', team: '#platform-team' } as const;
