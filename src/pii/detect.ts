@@ -25,6 +25,9 @@ import {
   validPhone,
 } from './validators.ts';
 
+/** Countries of the North American Numbering Plan: their national format is (NPA) NXX-XXXX. */
+const NANP = new Set(['US', 'CA', 'PR', 'GU', 'VI', 'AS', 'MP', 'AG', 'AI', 'BB', 'BM', 'BS', 'DM', 'DO', 'GD', 'JM', 'KN', 'KY', 'LC', 'MS', 'SX', 'TC', 'TT', 'VC', 'VG']);
+
 /** Every rule a finding can come from; each is described in docs/pii.md. */
 export const RULES = {
   'email.address': 'a syntactically valid address with a real top-level domain (punycode included)',
@@ -65,7 +68,13 @@ export interface DetectContext {
 
 export function detectContext(policy: CompiledPolicy = compilePolicy(EMPTY_POLICY), allow?: AllowMatcher): DetectContext {
   const words = usernameWords(policy);
-  return { policy, allow, usernameWords: words, prefilter: prefilterFor(words) };
+  const phoneWords = policy.source.fields.phone.flatMap((p) => normaliseField(p).split(/[^a-z0-9]+/).filter((w) => w.length >= 3)).filter((w, i, all) => all.indexOf(w) === i);
+  const prefilter = prefilterFor(words, {
+    phoneWords,
+    keepPrivate: policy.source.personalRanges.length > 0,
+    nationalTrunk: policy.phoneCountries.some((c) => !NANP.has(c)),
+  });
+  return { policy, allow, usernameWords: words, prefilter };
 }
 
 let defaultContext: DetectContext | undefined;
@@ -674,7 +683,6 @@ function numberField(line: string, s: number, ctx: DetectContext): NumberField {
 
 const RE_PHONE_NANP = /(?<![A-Za-z0-9_.+-])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?\d{3}[ .-]?|\d{3}[ .-]\d{3}[ .-])\d{4}(?![A-Za-z0-9_]|[.-]\d)/g;
 const RE_PHONE_NATIONAL = /(?<![A-Za-z0-9_.+-])(?:\(0\d{1,4}\)|0\d{1,4})(?:[ .-]?\d{2,4}){1,4}(?![A-Za-z0-9_]|[.-]\d)/g;
-const NANP = new Set(['US', 'CA', 'PR', 'GU', 'VI', 'AS', 'MP', 'AG', 'AI', 'BB', 'BM', 'BS', 'DM', 'DO', 'GD', 'JM', 'KN', 'KY', 'LC', 'MS', 'SX', 'TC', 'TT', 'VC', 'VG']);
 
 /** Examines the number-like region around `pos`; returns where the region ends. */
 function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add): number {

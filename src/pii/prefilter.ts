@@ -33,8 +33,20 @@ export interface Prefilter {
   scan(buf: Uint8Array, from: number, to: number, hits: number[]): void;
 }
 
+export interface PrefilterOptions {
+  /** Words of phone field names (`phone`, `mobile`, ...): a bare digit run under another key is no candidate. */
+  phoneWords: readonly string[];
+  /** The policy calls some non-routable ranges personal: private addresses stay candidates. */
+  keepPrivate: boolean;
+  /** The policy reads national numbers with a trunk `0` (non-NANP countries): keep bare runs starting with 0. */
+  nationalTrunk: boolean;
+}
+
+/** Generic value keys whose parent names the number (`"phone":{"number":…}`, OTLP `intValue`). */
+const GENERIC_VALUE_KEYS = ['number', 'value', 'stringvalue', 'intvalue', 'e164', 'national', 'nationalnumber', 'raw', 'digits', 'num', 'no', 'international'];
+
 /** Builds the prefilter for a policy's username key words (lowercase ASCII). */
-export function prefilterFor(words: readonly string[]): Prefilter {
+export function prefilterFor(words: readonly string[], opts: PrefilterOptions = { phoneWords: ['phone', 'mobile', 'msisdn', 'tel', 'cell', 'contact'], keepPrivate: false, nationalTrunk: false }): Prefilter {
   const cls = new Uint8Array(256);
   for (let c = 48; c <= 57; c++) cls[c] = C_DIGIT;
   for (const c of ' ()-.') cls[c.charCodeAt(0)] = C_SEP;
@@ -56,11 +68,74 @@ export function prefilterFor(words: readonly string[]): Prefilter {
   }
   const wordTable: (Uint8Array[] | undefined)[] = Array.from({ length: 256 }, (_, b) => byFirst.get(b));
 
-  return { scan: (buf, from, to, hits) => scanBytes(cls, wordTable, buf, from, to, hits) };
+  const idle = cls.slice();
+  for (const c of '().-') idle[c.charCodeAt(0)] = C_OTHER; // separators only matter inside a number
+  const keep = makeKeep(opts);
+  return { scan: (buf, from, to, hits) => scanBytes(cls, idle, wordTable, keep, buf, from, to, hits) };
 }
 
+type Keep = (buf: Uint8Array, start: number, end: number, digits: number, dots: number) => boolean;
+
+/**
+ * Whether a number-like run [start, end) is worth decoding its line for. Rejected at byte level:
+ * a lone private, loopback or shared address (the service's own machines), a `YYYY-MM-DD` date,
+ * a bare 13+ digit run starting with 0, 1 or 7 (epoch milliseconds and nanoseconds: no card
+ * network starts so), and a bare 7-12 digit run that is not the value of a phone-like key
+ * (only a phone field makes such a number personal).
+ */
+function makeKeep(opts: PrefilterOptions): Keep {
+  const phoneWords = opts.phoneWords.map((w) => Buffer.from(w.toLowerCase(), 'latin1'));
+  const generic = new Set(GENERIC_VALUE_KEYS);
+  return (buf, start, end, digits, dots) => {
+    const len = end - start;
+    if (dots === 3 && !opts.keepPrivate && digits === len - 3) {
+      // a lone dotted quad: parse it
+      let o = 0;
+      let i = start;
+      const oct = [0, 0, 0, 0];
+      for (; i < end; i++) {
+        const c = buf[i];
+        if (c === 46) o++;
+        else oct[o] = oct[o] * 10 + (c - 48);
+      }
+      const [a, b] = oct;
+      if (a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254)) return false;
+      return true;
+    }
+    if (dots >= 3) return true;
+    if (len === 10 && digits === 8 && buf[start + 4] === 45 && buf[start + 7] === 45) return false; // 2026-11-22
+    if (digits !== len) return digits >= 7; // grouped: a card, a national phone format, …
+    const first = buf[start];
+    if (digits >= 13) return digits <= 19 && first !== 48 && first !== 49 && first !== 55;
+    // bare 7-12 digits: only as the value of a phone-like key (or of a generic key inside one)
+    if (opts.nationalTrunk && first === 48) return true;
+    if (buf[start - 3] === 37 && buf[start - 2] === 50 && (buf[start - 1] | 0x20) === 98) return true; // %2B: an encoded +
+    let i = start - 1;
+    if (buf[i] === 34 || buf[i] === 39) i--;
+    if (buf[i] === 92) i--;
+    while (buf[i] === 32) i--;
+    if (buf[i] === 91) {
+      i--;
+      while (buf[i] === 32) i--;
+    }
+    if (buf[i] !== 58 && buf[i] !== 61) return buf[start - 1] === 34 || buf[start - 1] === 39; // quoted, e.g. an array element
+    i--;
+    while (buf[i] === 32) i--;
+    if (buf[i] === 34) i--;
+    if (buf[i] === 92) i--;
+    const keyEnd = i + 1;
+    while (i >= 0 && keyEnd - i <= 64 && isKeyByte(buf[i])) i--;
+    const key = Buffer.from(buf.buffer, buf.byteOffset + i + 1, keyEnd - i - 1).toString('latin1').toLowerCase();
+    if (generic.has(key.replace(/[^a-z0-9]/g, ''))) return true;
+    for (const w of phoneWords) if (key.includes(w.toString('latin1'))) return true;
+    return false;
+  };
+}
+
+const isKeyByte = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
+
 /** The hot loop, a plain function of its inputs (no closure state to load per byte). */
-function scanBytes(cls: Uint8Array, wordTable: (Uint8Array[] | undefined)[], buf: Uint8Array, from: number, to: number, hits: number[]): void {
+function scanBytes(cls: Uint8Array, idle: Uint8Array, wordTable: (Uint8Array[] | undefined)[], keep: Keep, buf: Uint8Array, from: number, to: number, hits: number[]): void {
   {
     {
       // the current number-like run: digits joined by at most two separators in a row
@@ -73,19 +148,19 @@ function scanBytes(cls: Uint8Array, wordTable: (Uint8Array[] | undefined)[], buf
         let k = cls[c];
         if (k === C_OTHER) {
           if (runStart >= 0) {
-            if (runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) hits.push((runStart - from) * 16 + K_NUMBER);
+            if ((runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) && keep(buf, runStart, lastDigit + 1, runDigits, runDots)) hits.push((runStart - from) * 16 + K_NUMBER);
             runStart = -1;
           }
           // most bytes: skip the plain ones in a tight loop
           do {
             if (++i >= to) return;
             c = buf[i];
-            k = cls[c];
-          } while (k === C_OTHER);
+          } while (idle[c] === C_OTHER);
+          k = cls[c];
         }
         if (k === C_DIGIT) {
           if (runStart < 0 || i - lastDigit > 3) {
-            if (runStart >= 0 && (runDigits >= 7 || (runDots >= 3 && runDigits >= 4))) hits.push((runStart - from) * 16 + K_NUMBER);
+            if (runStart >= 0 && (runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) && keep(buf, runStart, lastDigit + 1, runDigits, runDots)) hits.push((runStart - from) * 16 + K_NUMBER);
             runStart = i;
             runDigits = 0;
             runDots = 0;
@@ -97,7 +172,7 @@ function scanBytes(cls: Uint8Array, wordTable: (Uint8Array[] | undefined)[], buf
         if (k === C_SEP) {
           if (runStart >= 0) {
             if (i - lastDigit > 2) {
-              if (runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) hits.push((runStart - from) * 16 + K_NUMBER);
+              if ((runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) && keep(buf, runStart, lastDigit + 1, runDigits, runDots)) hits.push((runStart - from) * 16 + K_NUMBER);
               runStart = -1;
             } else if (c === 46) runDots++;
           }
@@ -109,7 +184,7 @@ function scanBytes(cls: Uint8Array, wordTable: (Uint8Array[] | undefined)[], buf
           continue;
         }
         if (runStart >= 0) {
-          if (runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) hits.push((runStart - from) * 16 + K_NUMBER);
+          if ((runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) && keep(buf, runStart, lastDigit + 1, runDigits, runDots)) hits.push((runStart - from) * 16 + K_NUMBER);
           runStart = -1;
         }
         if (k === C_NL) continue;
@@ -158,7 +233,7 @@ function scanBytes(cls: Uint8Array, wordTable: (Uint8Array[] | undefined)[], buf
           }
         }
       }
-      if (runStart >= 0 && (runDigits >= 7 || (runDots >= 3 && runDigits >= 4))) hits.push((runStart - from) * 16 + K_NUMBER);
+      if (runStart >= 0 && (runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) && keep(buf, runStart, lastDigit + 1, runDigits, runDots)) hits.push((runStart - from) * 16 + K_NUMBER);
     }
   }
 }
