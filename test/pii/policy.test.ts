@@ -186,3 +186,13 @@ describe('policy values', () => {
     expect(cats('{"upstream_addr":"10.1.2.3"}', none)).toEqual([]);
   });
 });
+
+describe('docs/pii.md', () => {
+  it('shows the default policy as the runbook defines it (run npm run docs after changing it)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { renderPolicySection } = await import('../../src/pii/policy-doc.ts');
+    const doc = readFileSync(new URL('../../docs/pii.md', import.meta.url), 'utf8');
+    expect(doc).toContain(renderPolicySection(policy));
+    for (const id of Object.keys(RULES)) expect(doc, id).toContain(`\`${id}\``);
+  });
+});
