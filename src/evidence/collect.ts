@@ -40,7 +40,7 @@ export interface CollectOptions {
   /** The runbook summary as the gate wrote it (`summaryFromResult`); derived from the verdict otherwise. */
   summary?: unknown;
   /** The per-minute series the gate already fetched (success rate in percent, p95 in ms). */
-  series?: { success_rate: readonly Point[]; p95_ms: readonly Point[] };
+  series?: { success_rate: readonly Point[]; p95_ms: readonly Point[]; baseline?: { selector: string; success_rate: readonly Point[]; p95_ms: readonly Point[] } };
   now?: Date;
 }
 

@@ -24,6 +24,7 @@ export function verdictJson(r: GateResult) {
     ...(r.selector_warning ? { selector_warning: r.selector_warning } : {}),
     fired_alerts: r.fired_alerts,
     ...(r.pii_scan ? { pii_scan: r.pii_scan } : {}),
+    ...(r.baseline ? { baseline: r.baseline } : {}),
     ...(r.time_scale !== 1 ? { time_scale: r.time_scale } : {}),
   };
 }

@@ -18,6 +18,7 @@ export const commandLoaders: Readonly<Record<string, Loader>> = {
   report: async () => (await import('./report.ts')).registerReport,
   replay: async () => (await import('./replay.ts')).registerReplay,
   backtest: async () => (await import('./backtest.ts')).registerBacktest,
+  init: async () => (await import('./init.ts')).registerInit,
 };
 
 /** The registrars needed for these arguments: one command's, or all of them for help and typos. */

@@ -1,22 +1,18 @@
-// Panels built from one SLO definition and the burn-rate policy. Both the canary
-// dashboard's SLO row and the SLO overview use them, so a new SLO in slo/index.ts
-// shows up on both with no dashboard code.
+// Panels built from one SLO definition and the burn-rate policy. The flagship's canary
+// dashboard's SLO row and the SLO overview use them, so a new SLO in a runbook shows up on
+// both with no dashboard code.
 import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { BarGaugeDisplayMode, BigValueColorMode, BigValueGraphMode, VizOrientation } from '@grafana/grafana-foundation-sdk/common';
 import { ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
-import { selector, type Matchers } from '../../src/contract/selectors.ts';
-import { div, rational } from '../../src/promql/decimal.ts';
-import { parseDuration } from '../../src/promql/duration.ts';
-import { burnFactor, decimal } from '../../src/slo/burn-rate.ts';
-import { canaryWindows } from './rollout.ts';
-import { BUDGET_REMAINING_RECORD, OBJECTIVE_RECORD, burnRateRecord, sliErrorRecord } from '../../src/slo/rules.ts';
-import type { BurnRateWindow, SloDef } from '../../src/slo/types.ts';
-import { GREEN, RED, datasourceRef, lastValue, legendList, promTarget, thresholdLines, thresholdSteps } from './dashboard-common.ts';
-
-/** The SLI window drawn "over time": the shortest one every SLO records. */
-export const SLI_PLOT_WINDOW = canaryWindows.sliWindows[0];
+import { selector, type Matchers } from '../contract/selectors.ts';
+import { div, rational } from '../promql/decimal.ts';
+import { parseDuration } from '../promql/duration.ts';
+import { burnFactor, decimal } from '../slo/burn-rate.ts';
+import { BUDGET_REMAINING_RECORD, OBJECTIVE_RECORD, burnRateRecord, sliErrorRecord } from '../slo/rules.ts';
+import type { BurnRateWindow, SloDef } from '../slo/types.ts';
+import { GREEN, RED, datasourceRef, lastValue, legendList, promTarget, thresholdLines, thresholdSteps } from './kit.ts';
 
 const refId = (i: number): string => String.fromCharCode(65 + i);
 
@@ -45,7 +41,9 @@ export interface SloPanelOptions {
 const sloSel = (slo: SloDef, m: Matchers): string => selector({ slo: slo.name }, m);
 const trackLegend = (on: boolean, text: string): string => (on ? `${text} {{track}}` : text);
 
-export function sliPanel(slo: SloDef, o: SloPanelOptions): TimeseriesPanel {
+/** `sliWindow`: the SLI window drawn over time, the shortest one the runbook records. */
+export function sliPanel(slo: SloDef, sliWindow: string, o: SloPanelOptions): TimeseriesPanel {
+  const SLI_PLOT_WINDOW = sliWindow;
   const obj = objectiveRatio(slo);
   return new TimeseriesPanel()
     .id(o.id)

@@ -1,0 +1,25 @@
+// The runbook API (`slogate/runbook`): what a runbook module needs to describe a service.
+// A runbook is data; these helpers build its PromQL and dashboards from that data.
+export {
+  defineRunbook,
+  canaryMatchersOf,
+  serviceMatchersOf,
+  instanceName,
+  type Runbook,
+  type CanaryPhase,
+  type CheckpointName,
+  type CheckpointTimes,
+  type DashboardDef,
+  type DashboardPolicy,
+  type GateThresholds,
+  type RateLimit,
+  type RunbookWindows,
+} from './contract/runbook.ts';
+export type { MetricContract, MetricDef, MetricType, QueryMetrics } from './contract/metrics.ts';
+export { selector, regexLabel, type Matchers } from './contract/selectors.ts';
+export type { AlertDef, AlertGroupDef, Severity } from './rules/alert.ts';
+export type { SloDef, BurnRateWindow, SeriesRef } from './slo/types.ts';
+export { burnRateAlertExpr } from './slo/rules.ts';
+export { circuitBreakerOpens, deliveries, firingAlerts, latencyQuantile, successRatio, sumOf } from './promql/query.ts';
+export { sloOverview, sloOverviewDashboard, sloOverviewPanelIds, type SloOverviewOptions } from './dashboards/slo-overview.ts';
+export * as dashboardKit from './dashboards/kit.ts';
