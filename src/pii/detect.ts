@@ -4,6 +4,7 @@
 // Every regex is a literal, a bounded repetition, or guarded by a lookbehind that stops a
 // match from starting inside a run, so matching stays linear in the line length.
 import type { PiiCategory } from '../contract/metrics.ts';
+import { domainToASCII } from 'node:url';
 import type { CountryCode } from 'libphonenumber-js';
 import type { AllowMatcher } from './allow-match.ts';
 import { fieldOf, keyAt, parentPath } from './fields.ts';
@@ -176,6 +177,8 @@ mark(DIGITS, B_DIGIT);
 mark(ALPHA + DIGITS + '_.-', B_KEY);
 mark(ALPHA + DIGITS + '._%+-', B_LOCAL);
 mark(ALPHA + DIGITS + '.-', B_DOMAIN);
+// UTF-8 bytes (latin1-decoded): internationalised local parts and Unicode domain labels
+for (let c = 0x80; c < 0x100; c++) CC[c] |= B_LOCAL | B_DOMAIN;
 mark(' ().-', B_SEP);
 mark(' \t\n\r\f\v,;&}])"\'\\', B_UNQ_END);
 mark(ALPHA + DIGITS + '_', B_WORD);
@@ -317,6 +320,8 @@ function isUrlCredentials(line: string, localStart: number): boolean {
   return i >= 1 && line[i] === '/' && line[i - 1] === '/';
 }
 
+const HIGH_BYTE = /[\u0080-\u00ff]/;
+
 function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContext, add: Add): void {
   let s = at;
   while (s > 0 && at - s < 64 && is(line, s - 1, B_LOCAL)) s--;
@@ -328,9 +333,11 @@ function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContex
   while (s < at && line[s] === '.') s++;
   while (e > domStart && (line[e - 1] === '.' || line[e - 1] === '-')) e--;
   const local = line.slice(s, at);
-  const domain = line.slice(domStart, e).toLowerCase();
-  if (s >= at || !isEmail(local + '@' + domain) || isUrlCredentials(line, s)) return;
-  const norm = local.toLowerCase() + '@' + domain;
+  let domain = line.slice(domStart, e);
+  // a Unicode domain (UTF-8 bytes) is checked and normalised in its punycode form
+  domain = HIGH_BYTE.test(domain) ? domainToASCII(Buffer.from(domain, 'latin1').toString('utf8')) : domain.toLowerCase();
+  if (s >= at || !domain || !isEmail(local + '@' + domain) || isUrlCredentials(line, s)) return;
+  const norm = (HIGH_BYTE.test(local) ? Buffer.from(local, 'latin1').toString('utf8') : local).toLowerCase() + '@' + domain;
   if (ctx.policy.emailExemption(norm)) return;
   const tld = domain.slice(domain.lastIndexOf('.') + 1);
   add.add({

@@ -203,7 +203,8 @@ export function formatIPv6(b: Uint8Array): string {
 }
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const LOCAL = /^[A-Za-z0-9._%+-]{1,64}$/;
+// ASCII, plus bytes 0x80-0xFF: an internationalised (SMTPUTF8) local part seen as latin1-decoded UTF-8.
+const LOCAL = /^[A-Za-z0-9._%+\u0080-\u00ff-]{1,64}$/;
 
 /** A syntactically valid address whose TLD is a real top-level domain. */
 export function isEmail(address: string): boolean {

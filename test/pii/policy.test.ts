@@ -196,3 +196,11 @@ describe('docs/pii.md', () => {
     for (const id of Object.keys(RULES)) expect(doc, id).toContain(`\`${id}\``);
   });
 });
+
+describe('internationalised addresses', () => {
+  it('reads UTF-8 local parts and Unicode domains, normalised to punycode', () => {
+    const l = Buffer.from('to jürgen@müller.de ok').toString('latin1');
+    expect(detectLine(l, ctx).map((f) => [f.category, f.norm])).toEqual([['email', 'jürgen@xn--mller-kva.de']]);
+    expect(cats(Buffer.from('from NoReply@müller.de').toString('latin1'))).toEqual([]);
+  });
+});
