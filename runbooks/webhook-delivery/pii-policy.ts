@@ -14,7 +14,7 @@ export const webhookDeliveryPiiPolicy: PiiPolicy = {
       'remote_user', 'customer*', 'recipient*',
     ],
     infrastructure: [
-      'server.*', 'destination.*', 'host.*', 'upstream*', 'network.local.*', 'k8s.*',
+      'server.*', 'destination.*', 'host.*', 'upstream*', 'network.local.*', 'k8s.*', 'host', 'hostname', 'server',
       'server_addr', 'server_ip', 'host_ip', 'node_ip', 'pod_ip', 'local_addr', 'local_address',
       'downstream_local_address', 'upstream_local_address', 'dest_ip', 'dst_ip', 'listen', 'bind',
       'backend*', 'proxy*', 'egress*', 'resolver', 'nameserver',

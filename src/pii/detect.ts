@@ -134,7 +134,8 @@ export function needlesFor(ctx: DetectContext): Needle[] {
 /** The needles of the scanner's default context (for the Loki line filter and tests). */
 export const NEEDLES: Needle[] = needlesFor(detectContext());
 
-const NON_VALUES = new Set(['', 'null', 'nil', 'none', 'undefined', 'true', 'false', '-', 'anonymous', 'unknown', 'n/a', 'guest']);
+// Not a name: empty markers, and outcomes a `login` field often holds instead of a login.
+const NON_VALUES = new Set(['', 'null', 'nil', 'none', 'undefined', 'true', 'false', '-', 'anonymous', 'unknown', 'n/a', 'guest', 'success', 'succeeded', 'failed', 'failure', 'ok', 'error', 'denied', 'pending', 'required']);
 /** Field words that make a bare number a measurement, a time or an id, never a phone or a card. */
 const NUMERIC_KEY_WORDS = new Set([
   'epoch', 'ts', 'time', 'timestamp', 'bytes', 'count', 'size', 'len', 'length', 'id', 'ms', 'ns', 'us',
