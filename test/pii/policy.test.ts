@@ -204,3 +204,10 @@ describe('internationalised addresses', () => {
     expect(cats(Buffer.from('from NoReply@müller.de').toString('latin1'))).toEqual([]);
   });
 });
+
+describe('the flagship runbook', () => {
+  it('hangs the policy of pii-policy.ts on runbook.pii (pii-scan reads the file beside the index)', async () => {
+    const { runbook } = await import('../../runbooks/webhook-delivery/index.ts');
+    expect(runbook.pii).toBe(policy);
+  });
+});

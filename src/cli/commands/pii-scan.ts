@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
 import { PII_CATEGORIES } from '../../contract/metrics.ts';
-import type { AllowList, Progress, ScanResult } from '../../pii/index.ts';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AllowList, PiiPolicy, Progress, ScanResult } from '../../pii/index.ts';
 
 /** Redacted lines kept for `--out` evidence files. */
 const EVIDENCE_LINES = 10_000;
@@ -57,6 +60,22 @@ async function progressBar(): Promise<{ update: (p: Progress) => void; stop: () 
   };
 }
 
+/**
+ * The runbook's PII policy. A runbook folder that keeps it in `pii-policy.ts` beside its index
+ * (as the flagship does) is read from there: the scanner then starts without loading the
+ * runbook's alerts, SLOs and dashboards. Otherwise the whole runbook is loaded for `runbook.pii`.
+ */
+async function runbookPiiPolicy(flag: string | undefined): Promise<PiiPolicy | undefined> {
+  const { loadRunbook, runbookPath } = await import('../runbook.ts');
+  const sibling = join(dirname(await runbookPath(flag)), 'pii-policy.ts');
+  if (existsSync(sibling)) {
+    const mod = (await import(pathToFileURL(sibling).href)) as Record<string, unknown>;
+    const found = Object.values(mod).find((v): v is PiiPolicy => !!v && typeof v === 'object' && 'fields' in v && 'phoneCountries' in v);
+    if (found) return found;
+  }
+  return (await loadRunbook(flag)).pii;
+}
+
 /** Groups shown in the text report; the rest are counted in one line. */
 const REPORT_GROUPS = 30;
 
@@ -105,8 +124,7 @@ export function registerPiiScan(program: Command): void {
     .action(async (paths: string[], flags: PiiScanFlags) => {
       // Loaded here, not at start-up: every other command would pay for the scanner's modules.
       const { loadAllowList, scanLogs, scanLoki, writeEvidence } = await import('../../pii/index.ts');
-      const { loadRunbook } = await import('../runbook.ts');
-      const policy = (await loadRunbook(flags.runbook)).pii;
+      const policy = await runbookPiiPolicy(flags.runbook);
       const { publicResult } = await import('../../pii/evidence.ts');
       const maxFindings = positiveInt(flags.maxFindings, '--max-findings', 0);
       const jobs = flags.jobs !== undefined ? positiveInt(flags.jobs, '--jobs') : undefined;
