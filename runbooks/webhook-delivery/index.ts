@@ -7,7 +7,7 @@ import { burnRatePolicy } from './burn-policy.ts';
 import { JUSTIFIED_WINDOWS } from './dashboard-common.ts';
 import { dashboards } from './dashboard-list.ts';
 import { CANARY_DASHBOARD, canaryPanelIds, RUNBOOK_PANELS } from './dashboard-panel-ids.ts';
-import { canaryBaseline, canaryChannels, canaryCheckpoints, canaryGates, canaryPhases, canaryWindows, INSTANCE_NAME_PATTERN } from './rollout.ts';
+import { canaryBaseline, canaryChannels, canaryCheckpoints, canaryGates, canaryPhases, canaryWindows, INSTANCE_NAME_PATTERN, rollbackDrain } from './rollout.ts';
 import { replay } from './replay.ts';
 import { webhookDeliveryPiiPolicy } from './pii-policy.ts';
 import { slos } from './slos.ts';
@@ -43,6 +43,7 @@ export const runbook = defineRunbook({
   baseline: canaryBaseline,
   windows: canaryWindows,
   pii: webhookDeliveryPiiPolicy,
+  rollback: rollbackDrain,
   replay,
 });
 

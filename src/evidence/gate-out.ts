@@ -6,15 +6,13 @@ import { summaryFromResult, verdictJson } from '../gate/output.ts';
 import { PrometheusClient, authFromEnv } from '../prometheus/client.ts';
 import { collectEvidence, type CollectResult } from './collect.ts';
 import { grafanaTokenFromEnv } from './grafana.ts';
+import type { LogSource } from '../pii/source.ts';
 import type { VerdictDoc } from './verdict.ts';
-import type { PiiPolicy } from '../pii/policy.ts';
 
 export interface GateOutOptions {
   runbook: Runbook;
   prometheus: string;
-  logs?: readonly string[];
-  baselineLogs?: readonly string[];
-  piiPolicy?: PiiPolicy;
+  logSource?: LogSource;
   skip?: readonly string[];
   alertmanager?: string;
   grafana?: string;
@@ -35,9 +33,8 @@ export async function collectGateEvidence(outDir: string, result: GateResult, o:
       selector: result.selector,
       alertmanagerUrl: o.alertmanager,
       grafana: o.grafana ? { url: o.grafana, token: grafanaTokenFromEnv() } : undefined,
-      logs: o.logs,
-      piiPolicy: o.piiPolicy,
-      baselineLogs: o.baselineLogs,
+      logSource: o.logSource,
+      piiScan: result.piiResult,
       skipPii: o.skip?.includes('pii'),
     });
   } finally {

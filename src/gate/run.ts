@@ -7,20 +7,10 @@ import { PrometheusClient, PrometheusError, authFromEnv, redactUrl, type Instant
 import { counterEvents, countEvents } from './counters.ts';
 import { checkTimeScale, decide, DEFAULT_TIME_SCALE, measured, missing, scaledTimes, type Decision, type GateEvidence, type Measured, type PhaseNumber, type Point, type RuleCoverage, type RuleGroupEvidence } from './decide.ts';
 import { canarySelector, gateQueries, type GateQueries } from './queries.ts';
-import type { GateCheck } from './checks/index.ts';
-import type { PiiPolicy } from '../pii/policy.ts';
-
-/** What the gate's PII scan read and found, without any raw value. */
-export interface PiiScanSummary {
-  files: number;
-  lines: number;
-  bytes: number;
-  by_category: Record<string, number>;
-  /** Lines per (category, field), with a redacted sample; `pre-existing` pairs do not count as leaks. */
-  groups?: { category: string; field: string; lines: number; rule: string; sample: string; status: 'new' | 'pre-existing' }[];
-  baseline?: { files: number; lines: number; bytes: number; pairs: number };
-  pre_existing?: number;
-}
+import { checksOf, type GateCheck } from './checks/index.ts';
+import type { FileTimes, ReadError, ScanResult, WindowCoverage } from '../pii/index.ts';
+import type { LogSource } from '../pii/source.ts';
+import { defaultMaxGap } from '../pii/coverage.ts';
 
 export interface GateOptions {
   /** The runbook whose thresholds, checkpoints, alerts and metrics apply. */
@@ -37,10 +27,10 @@ export interface GateOptions {
   baseline?: string;
   /** Log files or globs for the PII scan. */
   logs?: readonly string[];
-  /** The stable track's logs of the same window: PII pairs found there too are pre-existing. */
-  baselineLogs?: readonly string[];
-  /** The service's PII policy (the CLI passes the runbook's); without one no field is exempt. */
-  piiPolicy?: PiiPolicy;
+  /** Where the logs come from and the PII policy (`--logs`/`--loki`, `--allow`); wins over `logs`. */
+  logSource?: LogSource;
+  /** Keep this many redacted PII lines in `piiResult` (for the evidence folder); default none. */
+  piiEvidenceLines?: number;
   /** Evidence deliberately not gathered: only 'pii' for now. */
   skip?: readonly string[];
   minDeliveries?: number;
@@ -57,7 +47,7 @@ export interface GateOptions {
   auth?: PrometheusAuth;
   /** Alert definitions whose critical names count (default: every alert of the runbook). */
   alerts?: readonly AlertDef[];
-  /** The checks to run (default: the runbook's list); their own queries are gathered too. */
+  /** The checks to run (default: the runbook's, see checksOf); their own queries are gathered too. */
   checks?: readonly GateCheck[];
   /** Where `/api/v1/rules` is served (default: the Prometheus URL): a ruler, vmalert, Mimir's ruler. */
   rulesUrl?: string;
@@ -83,9 +73,25 @@ export interface GateResult extends Decision {
   /** Names of our critical alerts that fired in the window. */
   fired_alerts: string[];
   /** The PII scan's counts, when one ran. */
-  pii_scan?: PiiScanSummary;
+  pii_scan?: {
+    files: number;
+    lines: number;
+    bytes: number;
+    by_category: Record<string, number>;
+    errors: ReadError[];
+    per_file: FileTimes[];
+    first_leak_ts?: string;
+    last_leak_ts?: string;
+    coverage?: WindowCoverage;
+    /** Lines per (category, field), with a redacted sample; `pre-existing` pairs (also in the baseline logs) are not leaks. */
+    groups?: { category: string; field: string; lines: number; rule: string; sample: string; status: 'new' | 'pre-existing' }[];
+    baseline?: { files: number; lines: number; bytes: number; pairs: number };
+    pre_existing?: number;
+  };
   queries: GateQueries;
   http_requests: number;
+  /** The whole scan result (with evidence lines when asked for); not part of the verdict JSON. */
+  piiResult?: ScanResult;
 }
 
 /** Thrown for a query Prometheus rejects (HTTP 4xx): the configuration is wrong, not the canary. */
@@ -118,6 +124,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
     ...(g.baselineSeries ? { baseline_series: g.baselineSeries } : {}),
     fired_alerts: evidence.criticalAlerts.ok ? [...new Set(evidence.criticalAlerts.value)].sort() : [],
     ...(g.piiScan ? { pii_scan: g.piiScan } : {}),
+    ...(g.piiResult ? { piiResult: g.piiResult } : {}),
     queries: g.queries,
     http_requests: g.httpRequests,
   };
@@ -132,6 +139,7 @@ export interface GatheredEvidence {
   series: GateResult['series'];
   baselineSeries?: GateResult['baseline_series'];
   piiScan?: GateResult['pii_scan'];
+  piiResult?: ScanResult;
   queries: GateQueries;
   httpRequests: number;
 }
@@ -179,7 +187,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
     const q = gateQueries(rb, sel, windowSeconds, alertDefs, scale);
     const instant = (expr: string) => settle(client.query(expr, end));
     // the checks' own queries, by key
-    const extraQueries = Object.entries(Object.assign({}, ...(opts.checks ?? []).map((c) => c.queries?.({ selector: sel, window: `${Math.round(windowSeconds)}s` }) ?? {})) as Record<string, string>);
+    const extraQueries = Object.entries(Object.assign({}, ...(opts.checks ?? checksOf(rb)).map((c) => c.queries?.({ selector: sel, window: `${Math.round(windowSeconds)}s` }) ?? {})) as Record<string, string>);
     const extraP = Promise.all(extraQueries.map(async ([k, expr]) => [k, scalar(await instant(expr), `no series for ${expr}`)] as const));
     // everything at once; the client bounds how many are in flight
     const baseSel = opts.baseline !== undefined ? canarySelector(opts.baseline, canaryMatchersOf(rb)).selector : undefined;
@@ -227,6 +235,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
       cbOpensMax24h: windowSeconds > times.daySeconds ? opens.max24h : undefined,
       criticalAlerts: alertNames(alerts, amAlerts),
       piiLeaks: pii.leaks,
+      piiProblems: pii.problems,
       successRateSeries: srSeries ? series(srSeries, noSeries) : notFetched,
       p95Series: p95Series ? series(p95Series, noSeries) : notFetched,
       rules: rulesR.ok ? measured(rulesR.value) : missing(why(rulesR.error)),
@@ -255,6 +264,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
       },
       ...(base && baseSel ? { baselineSeries: { selector: baseSel, success_rate: firstSeries(base[3]), p95_ms: firstSeries(base[4]).map(([t, v]) => [t, v * 1000] as Point) } } : {}),
       piiScan: pii.scan,
+      ...(pii.result ? { piiResult: pii.result } : {}),
       queries: q,
       httpRequests: client.requests + (rulesClient === client ? 0 : rulesClient.requests),
     };
@@ -375,24 +385,41 @@ async function activeAlertmanagerAlerts(url: string, names: ReadonlySet<string>,
   }
 }
 
-async function piiEvidence(opts: GatherOptions): Promise<{ leaks: Measured<number> | 'skipped'; scan?: GateResult['pii_scan'] }> {
-  if (opts.skip?.includes('pii')) return { leaks: 'skipped' };
-  if (!opts.logs || opts.logs.length === 0) return { leaks: missing('no logs given (--logs PATH, or --skip pii)') };
+/**
+ * The log scan over the window. A path that does not exist is a usage error (exit 2, as in
+ * pii-scan); a file that exists but cannot be read to the end is a problem of the evidence
+ * that keeps what was found in it and beside it.
+ */
+async function piiEvidence(opts: GatherOptions): Promise<{ leaks: Measured<number> | 'skipped'; problems: string[]; scan?: GateResult['pii_scan']; result?: ScanResult }> {
+  if (opts.skip?.includes('pii')) return { leaks: 'skipped', problems: [] };
+  const source = opts.logSource ?? (opts.logs?.length ? { paths: opts.logs } : undefined);
+  if (!source) return { leaks: missing('no logs given (--logs PATH, --loki URL, or --skip pii)'), problems: [] };
+  const window = { start: opts.start, end: opts.end };
+  // loaded on demand: a gate without logs never needs the scanner
+  const { scanLogSource, scanProblems, LogInputError } = await import('../pii/source.ts');
   try {
-    // loaded on demand: a gate without --logs never needs the scanner
-    const { scanLogs } = await import('../pii/index.ts');
-    const r = await scanLogs([...opts.logs], { maxFindings: 0, policy: opts.piiPolicy, baseline: opts.baselineLogs?.length ? [...opts.baselineLogs] : undefined });
-    if (r.files === 0) return { leaks: missing(`no log files match ${opts.logs.join(' ')}`) };
-    const scan: PiiScanSummary = { files: r.files, lines: r.lines, bytes: r.bytes, by_category: r.by_category };
-    // every pair stays in the result, pre-existing ones too: they are leaks to fix, not new ones
-    if (r.groups.length) scan.groups = r.groups.map(({ category, field, lines, rule, sample, status }) => ({ category, field, lines, rule, sample, status }));
-    if (r.baseline) {
-      scan.baseline = r.baseline;
-      scan.pre_existing = r.pre_existing ?? 0;
-    }
-    return { leaks: measured(r.pii_leaks), scan };
+    const r = await scanLogSource(source, { window, maxFindings: 0, evidenceLines: opts.piiEvidenceLines, maxGapSeconds: defaultMaxGap(window, opts.runbook.gates.logCoverage, opts.timeScale ?? DEFAULT_TIME_SCALE) });
+    return {
+      leaks: measured(r.pii_leaks),
+      problems: scanProblems(r),
+      scan: {
+        files: r.files,
+        lines: r.lines,
+        bytes: r.bytes,
+        by_category: r.by_category,
+        errors: r.errors,
+        per_file: r.per_file,
+        ...(r.first_leak_ts ? { first_leak_ts: r.first_leak_ts, last_leak_ts: r.last_leak_ts } : {}),
+        ...(r.coverage ? { coverage: r.coverage } : {}),
+        // every pair stays in the result, pre-existing ones too: they are leaks to fix, not new ones
+        ...(r.groups.length ? { groups: r.groups.map(({ category, field, lines, rule, sample, status }) => ({ category, field, lines, rule, sample, status })) } : {}),
+        ...(r.baseline ? { baseline: r.baseline, pre_existing: r.pre_existing ?? 0 } : {}),
+      },
+      result: r,
+    };
   } catch (err) {
+    if (err instanceof LogInputError) throw new GateConfigError(err.message);
     const msg = (err as Error)?.message ?? String(err);
-    return { leaks: missing(`the log scan failed: ${msg.split('\n')[0]}`) };
+    return { leaks: missing(`the log scan failed: ${msg.split('\n')[0]}`), problems: [] };
   }
 }

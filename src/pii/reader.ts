@@ -10,6 +10,8 @@ import type { Tally } from './tally.ts';
 
 /** Read size: large reads mean few system calls. */
 export const CHUNK = 256 << 10;
+/** Text is decoded in pieces this size, so each latin1 string is a young-generation object (cheap to allocate and collect). */
+const TEXT_PIECE = 64 << 10;
 /** Longest stretch of one line scanned at once; below V8's external-string size, so it stays a heap string. */
 export const MAX_SEGMENT = 512 << 10;
 /** How far back from a segment's end we look for a delimiter to cut at, so a value is rarely split. */
@@ -53,6 +55,8 @@ export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally, sn
       off += n;
       if (carryLen === MAX_SEGMENT && !(endsLine && off === to)) {
         const cut = safeCut(carry.subarray(0, carryLen));
+        const segment = carry.toString('latin1', 0, cut);
+        tally.clock.addText(segment, !midLine);
         tally.scanBytes(carry, 0, cut, lineNo);
         carry.copy(carry, 0, cut, carryLen);
         carryLen -= cut;
@@ -60,30 +64,54 @@ export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally, sn
       }
     }
   };
-  for await (const chunk of chunks) {
-    tally.result.bytes += chunk.length;
-    let from = 0;
-    if (carryLen > 0 || midLine) {
-      const first = chunk.indexOf(10);
-      if (first < 0) {
-        append(chunk, 0, chunk.length, false);
-        continue;
+  try {
+    for await (const chunk of chunks) {
+      tally.result.bytes += chunk.length;
+      let from = 0;
+      if (carryLen > 0 || midLine) {
+        const first = chunk.indexOf(10);
+        if (first < 0) {
+          append(chunk, 0, chunk.length, false);
+          continue;
+        }
+        append(chunk, 0, first + 1, true);
+        const text = carry.toString('latin1', 0, carryLen);
+        tally.clock.addText(text, !midLine);
+        lineNo += tally.scanBytes(carry, 0, carryLen, lineNo);
+        carryLen = 0;
+        midLine = false;
+        from = first + 1;
       }
-      append(chunk, 0, first + 1, true);
-      lineNo += tally.scanBytes(carry, 0, carryLen, lineNo);
-      carryLen = 0;
-      midLine = false;
-      from = first + 1;
+      const last = chunk.lastIndexOf(10);
+      // Whole lines, decoded in pieces of about TEXT_PIECE so each string stays a young-generation object.
+      while (from <= last) {
+        let to = last + 1;
+        if (to - from > TEXT_PIECE) {
+          const nl = chunk.lastIndexOf(10, from + TEXT_PIECE - 1);
+          to = nl >= from ? nl + 1 : chunk.indexOf(10, from + TEXT_PIECE) + 1;
+        }
+        const text = chunk.toString('latin1', from, to);
+        tally.clock.addText(text);
+        // the prefilter runs on the bytes: only lines with a candidate are decoded again
+        lineNo += tally.scanBytes(chunk, from, to, lineNo);
+        from = to;
+      }
+      append(chunk, from, chunk.length, false);
     }
-    const last = chunk.lastIndexOf(10);
-    // Whole lines, scanned as bytes: only lines with a candidate are ever decoded.
-    if (from <= last) {
-      lineNo += tally.scanBytes(chunk, from, last + 1, lineNo);
-      from = last + 1;
+  } catch (err) {
+    // what was read before the error counts: the partial line too, its findings are kept
+    if (carryLen > 0) {
+      const text = carry.toString('latin1', 0, carryLen);
+      tally.clock.addText(text, !midLine);
+      tally.scanBytes(carry, 0, carryLen, lineNo);
+      lineNo++;
     }
-    append(chunk, from, chunk.length, false);
+    tally.result.lines += lineNo - 1;
+    throw err;
   }
   if (carryLen > 0) {
+    const text = carry.toString('latin1', 0, carryLen);
+    tally.clock.addText(text, !midLine);
     tally.scanBytes(carry, 0, carryLen, lineNo);
     lineNo++;
   } else if (midLine) {

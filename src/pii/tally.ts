@@ -2,6 +2,8 @@
 // One Tally per file (or byte range of a file); the main thread merges them in input order.
 import { createHmac } from 'node:crypto';
 import { PII_CATEGORIES, type PiiCategory } from '../contract/metrics.ts';
+import { LogClock, type ClockState, type TimeWindow } from './coverage.ts';
+import { lineTime } from './timestamps.ts';
 import { detectContext, detectHits, type DetectContext, type LineFinding } from './detect.ts';
 import type { EvidenceLine, Finding, FindingGroup } from './types.ts';
 
@@ -16,6 +18,8 @@ export interface TallyOptions {
   evidenceLines: number;
   /** `scanText` gets real strings (e.g. from Loki's JSON), not latin1-decoded bytes: scan their UTF-8. */
   utf16?: boolean;
+  /** The checkpoint window the lines' timestamps are placed in (coverage). */
+  window?: TimeWindow;
 }
 
 export interface UnitResult {
@@ -30,6 +34,13 @@ export interface UnitResult {
   groups: FindingGroup[];
   /** Lines whose every finding is in a pair the baseline has too. */
   pre_existing: number;
+  /** Times of the lines read (set by `finish`). */
+  clock?: ClockState;
+  /** Why reading stopped early (truncated gzip, I/O error); what was found before it is kept. */
+  error?: string;
+  /** Earliest and latest own timestamp of a line with PII (unix seconds), when the lines have one. */
+  firstLeak?: number;
+  lastLeak?: number;
 }
 
 export const pairKey = (category: PiiCategory, field: string) => `${category}\0${field}`;
@@ -109,6 +120,8 @@ export class Tally {
   readonly result: UnitResult;
   private readonly detect: DetectContext;
   private readonly groups = new Map<string, FindingGroup>();
+  /** Reads each line's own time, for first/last per file and window coverage. */
+  readonly clock: LogClock;
   // A line longer than one segment is recorded once per segment: count it once.
   private lastLine = 0;
   private linePairs = new Set<string>();
@@ -121,6 +134,7 @@ export class Tally {
     private readonly opts: TallyOptions,
   ) {
     this.detect = opts.detect ?? detectContext();
+    this.clock = new LogClock(opts.window);
     this.result = {
       lines: 0,
       bytes: 0,
@@ -133,6 +147,13 @@ export class Tally {
       groups: [],
       pre_existing: 0,
     };
+  }
+
+  /** The result with the clock's state; `error` when reading stopped early. */
+  finish(error?: string): UnitResult {
+    this.result.clock = this.clock.state();
+    if (error) this.result.error = error;
+    return this.result;
   }
 
   /**
@@ -221,6 +242,12 @@ export class Tally {
       if (!this.lineLeak) {
         r.pii_leaks++;
         this.lineLeak = true;
+        // when the leak was written: the incident's start for a post-mortem (only leak lines pay for it)
+        const t = lineTime(line.slice(0, 4096));
+        if (t !== null) {
+          r.firstLeak = r.firstLeak === undefined ? t : Math.min(r.firstLeak, t);
+          r.lastLeak = r.lastLeak === undefined ? t : Math.max(r.lastLeak, t);
+        }
         if (this.linePre) {
           r.pre_existing--;
           this.linePre = false;
