@@ -15,7 +15,8 @@ import { slogate } from '../harness/gate-suite.ts';
 import { scenarioSamples } from '../harness/history.ts';
 import { startPrometheus, type TsdbServer } from '../harness/tsdb-servers.ts';
 
-const GENERATED_RULES = fileURLToPath(new URL('../../generated/prometheus/webhook_canary_alerts.yml', import.meta.url));
+// every alert group of the runbook, as the gate checks they are loaded
+const GENERATED_RULES = fileURLToPath(new URL('../../generated/prometheus/webhook_*_alerts.yml', import.meta.url));
 
 const s = scenario('healthy-30m');
 let server: TsdbServer;
