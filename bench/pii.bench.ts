@@ -1,14 +1,17 @@
 // `npm run bench:pii [-- --size 1GiB] [--jobs N] [--keep]`
-// Generates a JSON-lines webhook log, then times `slogate pii-scan` against the runbook's method
-// (five sequential `grep -E` passes, literal patterns) and ripgrep (five patterns, one pass).
-// Prints MB/s, peak RSS and the ratios. Wall time and RSS come from GNU time when present.
+// Generates one log per realistic shape (nginx, Envoy JSON, ECS, OpenTelemetry, logfmt, stack
+// traces with request bodies, the webhook sender's long JSON lines, the original short lines)
+// and a mixed corpus of all of them, then times `slogate pii-scan` against ripgrep with the
+// runbook's five patterns on each, in the same run, and prints the ratios. The runbook's own
+// method (five `grep -E` passes) is timed on the mixed corpus. Wall time and peak RSS come
+// from GNU time when present.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateWebhookLog } from './pii-log.ts';
 import { RUNBOOK_PATTERNS } from './pii-patterns.ts';
+import { SHAPES, writeShape, writeShortLines } from './pii-shapes.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -27,86 +30,112 @@ function arg(name: string): string | undefined {
 
 interface Run {
   seconds: number;
+  cpu: number | undefined;
   rssMB: number | undefined;
   status: number | null;
 }
 
 const haveTime = existsSync('/usr/bin/time');
 
-/** Runs a command with stdout to a file (as the runbook does), returning wall seconds and peak RSS. */
+/** Runs a command with stdout to a file, returning wall seconds, CPU seconds and peak RSS. */
 function timed(cmd: string, args: string[], outFile: string): Run {
   const timeFile = outFile + '.time';
   const out = openSync(outFile, 'w');
   try {
     const t0 = performance.now();
     const r = haveTime
-      ? spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, cmd, ...args], { stdio: ['ignore', out, 'inherit'], cwd: root })
+      ? spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', '-o', timeFile, cmd, ...args], { stdio: ['ignore', out, 'inherit'], cwd: root })
       : spawnSync(cmd, args, { stdio: ['ignore', out, 'inherit'], cwd: root });
     const seconds = (performance.now() - t0) / 1000;
     let rssMB: number | undefined;
+    let cpu: number | undefined;
     if (haveTime && existsSync(timeFile)) {
-      const last = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!;
-      rssMB = Number(last.split(' ')[1]) / 1024;
+      const f = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ');
+      rssMB = Number(f[1]) / 1024;
+      cpu = Number(f[2]) + Number(f[3]);
     }
-    return { seconds, rssMB, status: r.status };
+    return { seconds, cpu, rssMB, status: r.status };
   } finally {
     closeSync(out);
   }
-}
-
-function countLines(file: string): number {
-  const r = spawnSync('wc', ['-l', file], { encoding: 'utf8' });
-  return Number(r.stdout.trim().split(/\s+/)[0]);
 }
 
 const size = parseSize(arg('--size') ?? '1GiB');
 const jobs = arg('--jobs');
 const keep = process.argv.includes('--keep');
 const dir = mkdtempSync(join(tmpdir(), 'slogate-pii-bench-'));
+
+const rgArgs = (file: string) => ['--no-config', '--no-filename', '--count', ...RUNBOOK_PATTERNS.flatMap((p) => ['-e', p.intended]), file];
+const slogateArgs = (file: string) => [join(root, 'bin/slogate'), 'pii-scan', file, '--json', '--max-findings', '0', ...(jobs ? ['--jobs', jobs] : [])];
+
 try {
-  const log = join(dir, 'webhook.log');
-  process.stdout.write(`generating ${(size / (1 << 20)).toFixed(0)} MiB JSON-lines webhook log in ${dir} ... `);
-  const g = generateWebhookLog(log, size);
-  const bytes = statSync(log).size;
-  const mb = bytes / 1e6;
-  console.log(`${g.lines} lines, ${g.piiLines} with planted PII, ~5% decoys`);
-  spawnSync('sync'); // don't let writeback of the new file compete with the first measurement
-  spawnSync('cat', [log], { stdio: ['ignore', 'ignore', 'inherit'] }); // warm the page cache for every tool alike
-
-  const slogateArgs = [join(root, 'bin/slogate'), 'pii-scan', log, '--json', ...(jobs ? ['--jobs', jobs] : [])];
-  const slogate = timed(process.execPath, slogateArgs, join(dir, 'slogate.json'));
-  if (slogate.status !== 0 && slogate.status !== 1) throw new Error(`slogate pii-scan exited ${slogate.status}`);
-  const result = JSON.parse(readFileSync(join(dir, 'slogate.json'), 'utf8'));
-  // Single-threaded, for the parallel speed-up figure.
-  const single = timed(process.execPath, [join(root, 'bin/slogate'), 'pii-scan', log, '--json', '--jobs', '1'], join(dir, 'slogate1.json'));
-
-  let grepSeconds = 0;
-  let grepRss = 0;
-  let grepLines = 0;
-  for (const p of RUNBOOK_PATTERNS) {
-    const out = join(dir, `grep_${p.category}.txt`);
-    const r = timed('grep', ['-E', p.literal, log], out);
-    grepSeconds += r.seconds;
-    grepRss = Math.max(grepRss, r.rssMB ?? 0);
-    grepLines += countLines(out);
+  const shapes = [...SHAPES.map((s) => s.name), 'short lines (original benchmark)'];
+  const perShape = Math.floor(size / (2 * shapes.length)); // half the bytes in per-shape files, half in the mix
+  process.stdout.write(`generating ${shapes.length} shapes of ${(perShape / (1 << 20)).toFixed(0)} MiB and a ${(size / 2 / (1 << 20)).toFixed(0)} MiB mix in ${dir} ... `);
+  const files: { name: string; path: string; planted: number; lines: number }[] = [];
+  SHAPES.forEach((s, i) => {
+    const path = join(dir, `shape${i}.log`);
+    files.push({ name: s.name, path, ...writeShape(path, s, perShape, 101 + i) });
+  });
+  const shortPath = join(dir, 'short.log');
+  files.push({ name: shapes[shapes.length - 1], path: shortPath, ...writeShortLines(shortPath, perShape) });
+  // The mix: the shapes' lines interleaved in blocks, as a log shipper merging sources writes them.
+  const mixPath = join(dir, 'mixed.log');
+  const mixFd = openSync(mixPath, 'w');
+  const readers = files.map((f) => readFileSync(f.path, 'latin1').split('\n').filter(Boolean));
+  let mixLines = 0;
+  let planted = 0;
+  for (let block = 0; ; block++) {
+    let wrote = false;
+    for (const lines of readers) {
+      const part = lines.slice(block * 200, block * 200 + 200);
+      if (part.length) {
+        writeSync(mixFd, part.join('\n') + '\n', null, 'latin1');
+        mixLines += part.length;
+        wrote = true;
+      }
+    }
+    if (!wrote) break;
   }
+  closeSync(mixFd);
+  for (const f of files) planted += f.planted;
+  console.log('done');
+  spawnSync('sync');
+  for (const f of [...files.map((x) => x.path), mixPath]) spawnSync('cat', [f], { stdio: ['ignore', 'ignore', 'inherit'] }); // warm the page cache
 
-  const rgArgs = ['--no-config', '--no-filename', ...RUNBOOK_PATTERNS.flatMap((p) => ['-e', p.intended]), log];
-  const rg = timed('rg', rgArgs, join(dir, 'rg.txt'));
-  const rgLines = countLines(join(dir, 'rg.txt'));
-
-  const fmt = (name: string, s: number, rss: number | undefined, flagged: string) =>
-    `${name.padEnd(34)} ${s.toFixed(2).padStart(7)} s ${(mb / s).toFixed(0).padStart(6)} MB/s ${rss === undefined ? '    n/a' : rss.toFixed(0).padStart(6) + ' MB'}   ${flagged}`;
-  console.log(`\nfile: ${mb.toFixed(0)} MB, ${g.lines} lines; planted PII lines: ${g.piiLines}`);
-  console.log(`${'method'.padEnd(34)} ${'wall'.padStart(9)} ${'throughput'.padStart(11)} ${'peak RSS'.padStart(9)}   lines flagged`);
-  const exact = result.pii_leaks === g.piiLines ? 'exactly the planted lines' : `planted: ${g.piiLines}`;
-  console.log(fmt(`slogate pii-scan (jobs ${jobs ?? 'default'})`, slogate.seconds, slogate.rssMB, `${result.pii_leaks} (${exact})`));
-  console.log(fmt('slogate pii-scan (jobs 1)', single.seconds, single.rssMB, ''));
-  console.log(fmt('runbook: 5x grep -E (literal)', grepSeconds, grepRss, `${grepLines} (sum of 5 passes)`));
-  console.log(fmt('rg, 5 patterns (as intended)', rg.seconds, rg.rssMB, `${rgLines}`));
-  console.log(`\nslogate vs five-grep: ${(grepSeconds / slogate.seconds).toFixed(2)}x faster (target > 1x)`);
-  console.log(`slogate vs rg:        ${(slogate.seconds / rg.seconds).toFixed(2)}x rg's time (target <= 2x)`);
-  if (slogate.rssMB !== undefined) console.log(`slogate peak RSS:     ${slogate.rssMB.toFixed(0)} MB (target < 200 MB)`);
+  const rows: string[] = [];
+  const fmt = (name: string, mb: number, s: Run, r: Run, flagged: string) =>
+    `${name.padEnd(34)} ${mb.toFixed(0).padStart(5)} MB ${s.seconds.toFixed(2).padStart(6)} s ${(mb / s.seconds).toFixed(0).padStart(5)} MB/s ${(s.rssMB ?? 0).toFixed(0).padStart(5)} MB | rg ${r.seconds.toFixed(2).padStart(6)} s | ${(s.seconds / r.seconds).toFixed(2).padStart(5)}x | ${flagged}`;
+  const check = (r: Run, what: string) => {
+    if (r.status !== 0 && r.status !== 1) throw new Error(`${what} exited ${r.status}`);
+  };
+  let worst = 0;
+  for (const f of [...files, { name: 'MIXED (all shapes interleaved)', path: mixPath, planted, lines: mixLines }]) {
+    const mb = statSync(f.path).size / 1e6;
+    const s = timed(process.execPath, slogateArgs(f.path), join(dir, 'slogate.json'));
+    check(s, 'slogate pii-scan');
+    const r = timed('rg', rgArgs(f.path), join(dir, 'rg.txt'));
+    check(r, 'rg');
+    const res = JSON.parse(readFileSync(join(dir, 'slogate.json'), 'utf8'));
+    const rgLines = Number(readFileSync(join(dir, 'rg.txt'), 'utf8').trim() || 0);
+    const flagged = `slogate ${res.pii_leaks} lines (planted ${f.planted}${res.pii_leaks === f.planted ? ', exactly' : ''}), rg ${rgLines}`;
+    rows.push(fmt(f.name, mb, s, r, flagged));
+    if (f.path !== mixPath) worst = Math.max(worst, s.seconds / r.seconds);
+    else {
+      rows.push('');
+      rows.push(`mixed corpus: slogate ${(s.seconds / r.seconds).toFixed(2)}x rg's time (target <= 2x, goal 1.2x); peak RSS ${(s.rssMB ?? 0).toFixed(0)} MB (target < 200 MB)`);
+      rows.push(`worst single shape: ${worst.toFixed(2)}x rg's time (target <= 3x)`);
+      if (s.cpu !== undefined && r.cpu !== undefined) rows.push(`CPU seconds on the mix: slogate ${s.cpu.toFixed(2)}, rg ${r.cpu.toFixed(2)}`);
+      // the runbook's own method, as written: five sequential grep -E passes
+      let grepSeconds = 0;
+      for (const p of RUNBOOK_PATTERNS) grepSeconds += timed('grep', ['-E', '-c', p.literal, f.path], join(dir, `grep_${p.category}.txt`)).seconds;
+      rows.push(`runbook's 5x grep -E on the mix: ${grepSeconds.toFixed(2)} s; slogate is ${(grepSeconds / s.seconds).toFixed(2)}x faster`);
+    }
+  }
+  const startup = timed(process.execPath, [join(root, 'bin/slogate'), 'pii-scan', '--help'], join(dir, 'help.txt'));
+  console.log(`\n${'shape'.padEnd(34)} ${'size'.padStart(8)} ${'slogate'.padStart(8)} ${'rate'.padStart(10)} ${'RSS'.padStart(8)} | ${'rg'.padStart(9)} | ratio | lines flagged`);
+  for (const row of rows) console.log(row);
+  console.log(`slogate start-up alone (pii-scan --help): ${startup.seconds.toFixed(2)} s`);
   if (!haveTime) console.log('(install GNU time for peak RSS figures)');
 } finally {
   if (keep) console.log(`kept ${dir}`);

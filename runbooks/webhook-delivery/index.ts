@@ -9,6 +9,7 @@ import { dashboards } from './dashboard-list.ts';
 import { CANARY_DASHBOARD, canaryPanelIds, RUNBOOK_PANELS } from './dashboard-panel-ids.ts';
 import { canaryBaseline, canaryChannels, canaryCheckpoints, canaryGates, canaryPhases, canaryWindows, INSTANCE_NAME_PATTERN, rollbackDrain } from './rollout.ts';
 import { replay } from './replay.ts';
+import { webhookDeliveryPiiPolicy } from './pii-policy.ts';
 import { slos } from './slos.ts';
 
 export const runbook = defineRunbook({
@@ -41,6 +42,7 @@ export const runbook = defineRunbook({
   gates: canaryGates,
   baseline: canaryBaseline,
   windows: canaryWindows,
+  pii: webhookDeliveryPiiPolicy,
   rollback: rollbackDrain,
   replay,
 });

@@ -13,6 +13,17 @@ const OUTPUT = {
   outputError: (s: string, write: (s: string) => void) => write(s.replace(/^error: /, 'slogate: ')),
 };
 
+/**
+ * `slogate … | head`: once the reader of stdout is gone, nothing more can be said, so stop at
+ * once and quietly (no EPIPE stack trace), with the exit code the command had so far.
+ */
+export function quietOnClosedPipe(stream: NodeJS.WriteStream, exit: (code: number) => void = (c) => process.exit(c)): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    else throw err;
+  });
+}
+
 /** Runs the CLI and returns the process exit code. Commands set `process.exitCode` or throw. */
 /** The package's version, from its package.json (two levels up from src/cli and from dist/src/cli alike). */
 function packageVersion(): string {
@@ -29,6 +40,8 @@ function packageVersion(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   const args = argv.slice(2);
   // --version loads no command: start-up is the whole cost of this answer
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
@@ -57,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return 2;
     }
+    if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') return typeof process.exitCode === 'number' ? process.exitCode : 0;
     if (err instanceof UserError) {
       process.stderr.write(`slogate: ${err.message}\n`);
       return err.exitCode;

@@ -2,6 +2,7 @@
 // typed value. The library's engines receive a Runbook and never import one; the CLI,
 // tests and scripts load a runbook module (runbooks/<service>/index.ts) and pass it down.
 import type { ReplayConfig } from './replay.ts';
+import type { PiiPolicy } from '../pii/policy.ts';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MetricContract } from './metrics.ts';
 import type { Matchers } from './selectors.ts';
@@ -162,8 +163,8 @@ export interface Runbook {
   readonly windows: RunbookWindows;
   /** Rollback verification: how long in-flight deliveries may take to drain, and the rate window read. */
   readonly rollback?: RollbackPolicy;
-  /** The PII scan's policy (categories, allowlist, what counts as a leak). Optional for now. */
-  readonly pii?: unknown;
+  /** The PII scan's policy: personal and infrastructure fields, own mailboxes, accounts, ranges, phone countries. */
+  readonly pii?: PiiPolicy;
   /** The gate's checks: the built-in ones minus `omit`, plus the runbook's own (default: all built-in). */
   readonly gateChecks?: GateCheckPolicy;
   /** Incident recovery (`slogate replay`): providers, endpoints, batch sizes, escalation. */

@@ -23,6 +23,7 @@ export function verdictJson(r: GateResult) {
     selector: r.selector,
     ...(r.selector_warning ? { selector_warning: r.selector_warning } : {}),
     fired_alerts: r.fired_alerts,
+    ...(r.pii_scan ? { pii_scan: r.pii_scan } : {}),
     ...(r.baseline ? { baseline: r.baseline } : {}),
     // what the PII check read: per file the first and last timestamp, read errors, window coverage
     ...(r.pii_scan
@@ -150,6 +151,12 @@ export function verdictTable(r: GateResult): string {
     lines.push('');
     lines.push('reasons:');
     for (const reason of r.reasons) lines.push(`  - ${reason}`);
+  }
+  if (r.pii_scan?.groups?.length) {
+    // one line per (category, field): what leaked where, and whether the stable track has it too
+    lines.push('');
+    lines.push('PII found:');
+    for (const g of r.pii_scan.groups) lines.push(`  ${g.lines} line(s) x ${g.category} under ${g.field} (e.g. ${g.sample}, rule ${g.rule})${g.status === 'pre-existing' ? ' [pre-existing: also in the baseline, still to fix]' : ''}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -83,6 +83,10 @@ export interface GateResult extends Decision {
     first_leak_ts?: string;
     last_leak_ts?: string;
     coverage?: WindowCoverage;
+    /** Lines per (category, field), with a redacted sample; `pre-existing` pairs (also in the baseline logs) are not leaks. */
+    groups?: { category: string; field: string; lines: number; rule: string; sample: string; status: 'new' | 'pre-existing' }[];
+    baseline?: { files: number; lines: number; bytes: number; pairs: number };
+    pre_existing?: number;
   };
   queries: GateQueries;
   http_requests: number;
@@ -407,6 +411,9 @@ async function piiEvidence(opts: GatherOptions): Promise<{ leaks: Measured<numbe
         per_file: r.per_file,
         ...(r.first_leak_ts ? { first_leak_ts: r.first_leak_ts, last_leak_ts: r.last_leak_ts } : {}),
         ...(r.coverage ? { coverage: r.coverage } : {}),
+        // every pair stays in the result, pre-existing ones too: they are leaks to fix, not new ones
+        ...(r.groups.length ? { groups: r.groups.map(({ category, field, lines, rule, sample, status }) => ({ category, field, lines, rule, sample, status })) } : {}),
+        ...(r.baseline ? { baseline: r.baseline, pre_existing: r.pre_existing ?? 0 } : {}),
       },
       result: r,
     };

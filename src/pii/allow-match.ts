@@ -2,12 +2,12 @@
 // only this small module.
 import type { PiiCategory } from '../contract/metrics.ts';
 import { PII_CATEGORIES } from '../contract/metrics.ts';
-import { parseIPv4, parseIPv6, validPhone } from './validators.ts';
+import { parseIPv4, parseIPv6, phoneShape } from './validators.ts';
 
 /** Allowed values per category (the parsed `--allow` YAML). */
 export type AllowList = Partial<Record<PiiCategory, string[]>>;
 
-interface Cidr {
+export interface Cidr {
   v6: boolean;
   bytes: Uint8Array;
   prefix: number;
@@ -36,7 +36,7 @@ export function parseCidr(entry: string): Cidr | undefined {
   return { v6, bytes, prefix };
 }
 
-function inCidr(c: Cidr, b: Uint8Array): boolean {
+export function inCidr(c: Cidr, b: Uint8Array): boolean {
   if (b.length !== c.bytes.length) return false;
   let bits = c.prefix;
   for (let i = 0; bits > 0; i++, bits -= 8) {
@@ -62,7 +62,7 @@ export function compileAllowList(list: AllowList | undefined): AllowMatcher | un
   const emails = new Set((list.email ?? []).filter((e) => e.includes('@')).map((e) => e.toLowerCase()));
   const domains = (list.email ?? []).filter((e) => !e.includes('@')).map((e) => e.toLowerCase());
   const users = (list.username ?? []).map(globToRegExp);
-  const phones = new Set((list.phone ?? []).map((p) => validPhone(p, undefined, true)));
+  const phones = new Set((list.phone ?? []).map((p) => phoneShape(p)));
   const cards = new Set((list.card ?? []).map((c) => c.replace(/\D/g, '')));
   return {
     allows(category, norm) {

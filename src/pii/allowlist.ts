@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { PII_CATEGORIES, type PiiCategory } from '../contract/metrics.ts';
 import { UserError } from '../contract/errors.ts';
-import { isEmail, validPhone } from './validators.ts';
+import { isEmail, phoneShape } from './validators.ts';
 import { parseCidr } from './allow-match.ts';
 export { compileAllowList, type AllowMatcher } from './allow-match.ts';
 
@@ -71,7 +71,7 @@ function entryProblem(cat: PiiCategory, entry: string): string | undefined {
       if (entry.includes('@')) return isEmail(entry) ? undefined : 'is not a valid email address';
       return /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(entry) ? undefined : 'is not a domain or email address';
     case 'phone':
-      return validPhone(entry, undefined, true) ? undefined : 'is not a valid phone number';
+      return phoneShape(entry) ? undefined : 'is not a valid phone number';
     case 'card':
       return /^[\d -]{13,23}$/.test(entry) ? undefined : 'is not a card number (13-19 digits)';
     case 'username':

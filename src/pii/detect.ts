@@ -1,134 +1,365 @@
-// Line-level PII detection: pure functions from a line of text to findings with spans.
-// Every regex here is either a literal, a bounded repetition, or guarded by a lookbehind that
-// stops a match from starting inside a run, so matching stays linear in the line length.
+// Line-level PII detection: needles find candidates, each candidate is checked where it stands
+// (validators, then the policy), and a finding says the field it was under, the rule that
+// matched and the policy entry that would exempt it. Pure functions over strings.
+// Every regex is a literal, a bounded repetition, or guarded by a lookbehind that stops a
+// match from starting inside a run, so matching stays linear in the line length.
 import type { PiiCategory } from '../contract/metrics.ts';
+import { domainToASCII } from 'node:url';
+import type { CountryCode } from 'libphonenumber-js';
+import type { AllowMatcher } from './allow-match.ts';
+import { fieldOf, keyAt, parentPath } from './fields.ts';
+import { compilePolicy, EMPTY_POLICY, normaliseField, type CompiledPolicy } from './policy.ts';
 import {
-  DEFAULT_PHONE_REGION,
+  cardNetwork,
   formatIPv4,
   formatIPv6,
-  isCardNumber,
   isEmail,
-  isIPv4Excluded,
-  isIPv6Excluded,
+  isIPv4NonRoutable,
+  isIPv6NonRoutable,
+  isIPv6NotAnAddress,
   isV4Mapped,
+  luhnValid,
   parseIPv4,
   parseIPv6,
+  phoneShape,
   v4FromMapped,
   validPhone,
 } from './validators.ts';
-import type { AllowMatcher } from './allow-match.ts';
+
+/** Countries of the North American Numbering Plan: their national format is (NPA) NXX-XXXX. */
+const NANP = new Set(['US', 'CA', 'PR', 'GU', 'VI', 'AS', 'MP', 'AG', 'AI', 'BB', 'BM', 'BS', 'DM', 'DO', 'GD', 'JM', 'KN', 'KY', 'LC', 'MS', 'SX', 'TC', 'TT', 'VC', 'VG']);
+
+/** Every rule a finding can come from; each is described in docs/pii.md. */
+export const RULES = {
+  'email.address': 'a syntactically valid address with a real top-level domain (punycode included)',
+  'email.url-encoded': 'an address written with %40 in a URL or form body',
+  'username.field': 'the value of a username field (username, user.name, enduser.id, logfmt user=, ...)',
+  'username.access-log': "the remote user of an nginx/Apache access-log line ($remote_user)",
+  'ip.public': 'a public IPv4 or IPv6 address outside an infrastructure field',
+  'ip.personal-range': 'a non-routable address inside a range the policy calls personal',
+  'phone.international': 'a valid number written with + and its country code',
+  'phone.national': "a valid number in a national format of the policy's countries",
+  'phone.field': "a number of a phone number's shape under a phone field, assigned or not",
+  'card.pan': 'a 13-19 digit number on a card network IIN range and length that passes Luhn',
+} as const;
+export type RuleId = keyof typeof RULES;
 
 export interface LineFinding {
   category: PiiCategory;
-  /** Span of the value in the line (UTF-16 offsets of the latin1-decoded line). */
+  /** Span of the value in the line (offsets of the latin1-decoded line). */
   start: number;
   end: number;
   /** Normalised value, used for the allowlist and the fingerprint; never written out. */
   norm: string;
   redacted: string;
+  /** The normalised field the value was under, or `text`. */
+  field: string;
+  rule: RuleId;
+  /** The policy (or allowlist) entry that would exempt this finding. */
+  exempt: string;
 }
 
-const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
-const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
+export interface DetectContext {
+  policy: CompiledPolicy;
+  allow?: AllowMatcher;
+  /** Lowercase words whose presence may start a username field (from the policy). */
+  usernameWords: readonly string[];
+  prefilter: Prefilter;
+}
 
-// Which detectors a line needs; whole-chunk needles set these bits.
-export const D_EMAIL = 1;
-export const D_USERNAME = 2;
-export const D_CARD = 4;
-export const D_IPV4 = 8;
-export const D_IPV6 = 16;
-export const D_PHONE = 32;
-export const D_ALL = 63;
+export function detectContext(policy: CompiledPolicy = compilePolicy(EMPTY_POLICY), allow?: AllowMatcher): DetectContext {
+  const words = usernameWords(policy);
+  const phoneWords = policy.source.fields.phone.flatMap((p) => normaliseField(p).split(/[^a-z0-9]+/).filter((w) => w.length >= 3)).filter((w, i, all) => all.indexOf(w) === i);
+  const prefilter = prefilterFor(words, {
+    phoneWords,
+    keepPrivate: policy.source.personalRanges.length > 0,
+    nationalTrunk: policy.phoneCountries.some((c) => !NANP.has(c)),
+  });
+  return { policy, allow, usernameWords: words, prefilter };
+}
+
+let defaultContext: DetectContext | undefined;
 
 /**
- * Cheap whole-chunk needles: a line matching none of them cannot hold a finding, and a line only
- * runs the detectors its hits point at. Two combined regexes (one pass over the text each) are
- * much cheaper than one pass per needle: V8 scans for the shared first character once.
- * `bit` maps the matched text to detector bits; `mask` is every bit the needle can give.
+ * One word per username field pattern that any key holding the field contains: the word most
+ * patterns share (`user` for `user_name`, `user.name`, `remote_user`), then the longest. A word
+ * containing a chosen one (`username`, `enduser`) is covered by it.
  */
+function usernameWords(policy: CompiledPolicy): string[] {
+  const split = policy.source.fields.username.map((p) => normaliseField(p).split(/[^a-z0-9]+/).filter(Boolean));
+  const freq = new Map<string, number>();
+  for (const ws of split) for (const w of new Set(ws)) freq.set(w, (freq.get(w) ?? 0) + 1);
+  const words = new Set<string>();
+  for (const ws of split) {
+    if (ws.length) words.add(ws.reduce((a, b) => ((freq.get(b)! > freq.get(a)! || (freq.get(b) === freq.get(a) && b.length > a.length)) ? b : a)));
+  }
+  return [...words].filter((w) => ![...words].some((o) => o !== w && w.includes(o))).sort();
+}
+
+// Candidate kinds, as the prefilter reports them.
+import { K_ACCESS_USER, K_AT, K_NUMBER, K_PCT40, K_PLUS, K_V6, K_WORD, prefilterFor, type Prefilter } from './prefilter.ts';
+
 export interface Needle {
   re: RegExp;
-  mask: number;
-  bit: (m: string) => number;
-}
-
-export const NEEDLES: Needle[] = [
-  {
-    // digit-led: IPv4 (d.d.d.d), card (13 digits with single [ -] separators), NANP phone
-    re: /\d(?:\.\d{1,3}\.\d{1,3}\.\d|[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d[ -]?\d|\d\d[ .)-]{1,2}\d{3}[ .-]?\d{4})/g,
-    mask: D_IPV4 | D_CARD | D_PHONE,
-    // a card-shaped run may hide a phone that starts at the same digit, so cards also run phones
-    bit: (m) => (m[1] === '.' ? D_IPV4 : m.length >= 13 ? D_CARD | D_PHONE : D_PHONE),
-  },
-  {
-    // everything else: email, international phone, IPv6, username and phone-like keys
-    re: /@|%40|\+|::|:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:|user_?name|phone|tel|mobile|msisdn|contact/gi,
-    mask: D_EMAIL | D_PHONE | D_IPV6 | D_USERNAME,
-    bit: (m) => {
-      const c = m[0];
-      return c === '@' || c === '%' ? D_EMAIL : c === '+' ? D_PHONE : c === ':' ? D_IPV6 : c === 'u' || c === 'U' ? D_USERNAME : D_PHONE;
-    },
-  },
-];
-
-const RE_USERNAME_KEY = /(?<![A-Za-z0-9_])user_?name(?![A-Za-z0-9_])/gi;
-const RE_PHONE_KEY_WORD = /phone|tel|mobile|msisdn|contact/gi;
-const RE_IPV4 = /(?<![A-Za-z0-9_.])\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![A-Za-z0-9_]|\.\d)/g;
-const RE_IPV6 = /(?<![0-9A-Za-z_:.])[0-9A-Fa-f:.]{2,45}/g;
-const RE_CARD = /(?<![A-Za-z0-9_.+-])\d{3,19}(?:[ -]\d{2,19}){0,7}(?![A-Za-z0-9_]|[.-]\d)/g;
-const RE_PHONE_NANP = /(?<![A-Za-z0-9_.+-])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?\d{3}[ .-]?|\d{3}[ .-]\d{3}[ .-])\d{4}(?![A-Za-z0-9_]|[.-]\d)/g;
-const RE_PHONE_PLUS = /(?<![A-Za-z0-9_+])\+\d[\d .()-]{5,22}\d(?!\d)/g;
-
-const PHONE_WORDS = new Set(['phone', 'phones', 'telephone', 'tel', 'mobile', 'msisdn', 'contact', 'cell', 'cellphone']);
-const PHONE_PREFIXES = ['phone', 'mobile', 'msisdn', 'telephone'];
-/** Key words that make a bare number a measurement, a time or an id, never a phone or a card. */
-const NUMERIC_KEY_WORDS = new Set([
-  'epoch', 'ts', 'time', 'timestamp', 'bytes', 'count', 'size', 'len', 'length', 'id', 'ms', 'ns', 'us',
-  'nanos', 'millis', 'duration', 'latency', 'seq', 'offset', 'at',
-]);
-/** Trace and span ids (Datadog logs them as 64-bit decimals) are random numbers, never cards. */
-const TRACE_KEY_WORDS = new Set(['trace', 'span', 'traceid', 'spanid', 'parentid']);
-const VERSION_KEY_WORDS = new Set(['version', 'ver', 'build', 'oid', 'release']);
-const NON_VALUES = new Set(['', 'null', 'nil', 'none', 'undefined', 'true', 'false', '-']);
-
-/** Splits a key like `customerPhone_number` into lowercase words. */
-export function keyWords(key: string): string[] {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-}
-
-export function isPhoneKey(key: string): boolean {
-  const words = keyWords(key);
-  if (words.some((w) => NUMERIC_KEY_WORDS.has(w))) return false;
-  return words.some((w) => PHONE_WORDS.has(w) || PHONE_PREFIXES.some((p) => w.startsWith(p)));
+  kind: (m: string) => number;
 }
 
 /**
- * The key a value at `pos` belongs to, for `"key":"v"`, `"key": v`, `key=v`, `key: v`
- * (also with JSON-in-a-string escapes `\"key\":\"v\"`); undefined when the value stands alone.
+ * Two needles scan whole chunks (a chunk is many lines): one digit-led (IPv4 shape, 7+ digits
+ * with separators), one for everything else. Sources are RE2-compatible (no lookaround), so the
+ * same text is pushed down to Loki as a line filter.
  */
-export function keyBefore(line: string, pos: number): string | undefined {
-  let i = pos - 1;
-  if (i >= 0 && (line[i] === '"' || line[i] === "'")) i--;
-  if (i >= 0 && line[i] === '\\') i--;
-  while (i >= 0 && line[i] === ' ') i--;
-  if (i < 0 || (line[i] !== ':' && line[i] !== '=')) return undefined;
-  i--;
-  while (i >= 0 && line[i] === ' ') i--;
-  if (i >= 0 && (line[i] === '"' || line[i] === "'")) i--;
-  if (i >= 0 && line[i] === '\\') i--;
-  const end = i + 1;
-  while (i >= 0 && end - i <= 64 && /[A-Za-z0-9_.-]/.test(line[i])) i--;
-  return end - i - 1 > 0 ? line.slice(i + 1, end) : undefined;
+export function needlesFor(ctx: DetectContext): Needle[] {
+  const words = ctx.usernameWords.map((w) => w.replace(/[^a-z0-9]/g, '')).filter(Boolean);
+  return [
+    {
+      re: /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d|\d(?:[ ().-]{0,2}\d){6}/g,
+      kind: () => K_NUMBER,
+    },
+    {
+      re: new RegExp(`@|%40|\\+\\d|::|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:| - [^\\s\\[-]${words.length ? '|' + words.join('|') : ''}`, 'gi'),
+      kind: (m) => {
+        const c = m[0];
+        if (c === '@') return K_AT;
+        if (c === '%') return K_PCT40;
+        if (c === '+') return K_PLUS;
+        if (c === ':' || (m.length > 4 && m[m.length - 1] === ':')) return K_V6;
+        if (c === ' ') return K_ACCESS_USER;
+        return K_WORD;
+      },
+    },
+  ];
 }
+
+/** The needles of the scanner's default context (for the Loki line filter and tests). */
+export const NEEDLES: Needle[] = needlesFor(detectContext());
+
+// Not a name: empty markers, and outcomes a `login` field often holds instead of a login.
+const NON_VALUES = new Set(['', 'null', 'nil', 'none', 'undefined', 'true', 'false', '-', 'anonymous', 'unknown', 'n/a', 'guest', 'success', 'succeeded', 'failed', 'failure', 'ok', 'error', 'denied', 'pending', 'required']);
+/** Field words that make a bare number a measurement, a time or an id, never a phone or a card. */
+const NUMERIC_KEY_WORDS = new Set([
+  'epoch', 'ts', 'time', 'timestamp', 'bytes', 'count', 'size', 'len', 'length', 'id', 'ms', 'ns', 'us',
+  'nanos', 'millis', 'duration', 'latency', 'seq', 'offset', 'at', 'total', 'version', 'port', 'pid', 'status', 'code',
+]);
+/** Trace and span ids (Datadog logs them as 64-bit decimals) and reference numbers are never cards. */
+const NOT_CARD_WORDS = new Set([
+  'trace', 'span', 'traceid', 'spanid', 'parentid', 'order', 'invoice', 'ref', 'reference', 'tracking',
+  'isbn', 'ean', 'gtin', 'sku', 'iban', 'account', 'request', 'correlation', 'epoch', 'ts', 'time', 'timestamp',
+  'ns', 'ms', 'us', 'nanos', 'millis', 'bytes', 'count', 'size', 'offset', 'seq', 'duration',
+]);
+const VERSION_KEY_WORDS = new Set(['version', 'ver', 'build', 'oid', 'release']);
+
+const wordsCache = new Map<string, { numeric: boolean; notCard: boolean }>();
+
+/** What the last segment of a field says about a number under it (cached: fields repeat). */
+function numberWords(field: string): { numeric: boolean; notCard: boolean } {
+  let w = wordsCache.get(field);
+  if (!w) {
+    const words = field.slice(field.lastIndexOf('.') + 1).split('_').filter(Boolean);
+    w = { numeric: words.some((x) => NUMERIC_KEY_WORDS.has(x)), notCard: words.some((x) => NOT_CARD_WORDS.has(x)) };
+    if (wordsCache.size > 4096) wordsCache.clear();
+    wordsCache.set(field, w);
+  }
+  return w;
+}
+
+
+// Character classes as bit flags, looked up by char code (lines are latin1: codes < 256).
+const B_DIGIT = 1, B_KEY = 2, B_LOCAL = 4, B_DOMAIN = 8, B_SEP = 16, B_UNQ_END = 32, B_WORD = 64, B_LETTER_ = 128;
+const B_GZ = 256, B_ALNUM = 512, B_HEXCOLON = 1024, B_CRED = 2048, B_HEXLETTER = 4096, B_HEX = 8192, B_PLUSWORD = 16384, B_CARD_START = 32768;
+const CC = new Uint16Array(256);
+const mark = (chars: string, bit: number) => {
+  for (const c of chars) CC[c.charCodeAt(0)] |= bit;
+};
+const DIGITS = '0123456789';
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const ALPHA = LOWER + LOWER.toUpperCase();
+mark(DIGITS, B_DIGIT);
+mark(ALPHA + DIGITS + '_.-', B_KEY);
+mark(ALPHA + DIGITS + '._%+-', B_LOCAL);
+mark(ALPHA + DIGITS + '.-', B_DOMAIN);
+// UTF-8 bytes (latin1-decoded): internationalised local parts and Unicode domain labels
+for (let c = 0x80; c < 0x100; c++) CC[c] |= B_LOCAL | B_DOMAIN;
+mark(' ().-', B_SEP);
+mark(' \t\n\r\f\v,;&}])"\'\\', B_UNQ_END);
+mark(ALPHA + DIGITS + '_', B_WORD);
+mark(ALPHA + '_', B_LETTER_);
+mark('ghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ_', B_GZ);
+mark(ALPHA + DIGITS, B_ALNUM);
+mark(DIGITS + 'abcdefABCDEF:.', B_HEXCOLON);
+mark(ALPHA + DIGITS + "._~%!$&'()*+,;=-", B_CRED);
+mark('abcdefABCDEF', B_HEXLETTER);
+mark(DIGITS + 'abcdefABCDEF', B_HEX);
+mark(ALPHA + DIGITS + '_+', B_PLUSWORD);
+mark('234568', B_CARD_START); // no network's IIN starts with 0, 1, 7 or 9 (except Troy 9792)
+mark('9', B_CARD_START);
+/** Whether `line[i]` exists and is in the class `bit`. */
+const is = (line: string, i: number, bit: number): boolean => i >= 0 && i < line.length && (CC[line.charCodeAt(i) & 255] & bit) !== 0;
+
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
+
+/** Values already redacted (by slogate or others) carry `***`; scanning them again must be clean. */
+function isRedactionMarker(v: string): boolean {
+  return v.includes('***') || /^[[<(]?(?:filtered|redacted|masked|hidden|removed)[\]>)]?$/i.test(v);
+}
+
+/** Collects one line's findings; drops allowed values and overlaps within a category. */
+class Add {
+  readonly out: LineFinding[] = [];
+  constructor(private readonly allow: AllowMatcher | undefined) {}
+  add(f: LineFinding): void {
+    if (this.allow && this.allow.allows(f.category, f.norm)) return;
+    for (const o of this.out) if (o.category === f.category && f.start < o.end && o.start < f.end) return;
+    this.out.push(f);
+  }
+}
+
+/** Finds every PII value on one line (latin1-decoded bytes, or plain ASCII/latin1 text). */
+export function detectLine(line: string, ctx?: DetectContext | AllowMatcher): LineFinding[] {
+  const c: DetectContext = ctx && 'policy' in ctx ? ctx : ctx ? detectContext(undefined, ctx as AllowMatcher) : (defaultContext ??= detectContext());
+  const hits: number[] = [];
+  const buf = Buffer.from(line, 'latin1');
+  c.prefilter.scan(buf, 0, buf.length, hits);
+  return detectHits(line, hits.sort((a, b) => a - b), c);
+}
+
+/** Pushes `pos * 16 + kind` for every needle hit in `text`. */
+export function collectHits(n: Needle, text: string, hits: number[]): void {
+  const re = n.re;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    const k = n.kind(m[0]);
+    // access-log users point past the ' - '
+    hits.push((k === K_ACCESS_USER ? m.index + 3 : m.index) * 16 + k);
+    // step past what was matched, but only one character for overlapping shapes
+    re.lastIndex = k === K_NUMBER || k === K_V6 ? m.index + m[0].length : m.index + 1;
+  }
+}
+
+/** Runs the detectors for sorted hits (`pos * 16 + kind`, positions relative to `line`). */
+export function detectHits(line: string, hits: readonly number[], ctx: DetectContext): LineFinding[] {
+  const add = new Add(ctx.allow);
+  let doneTo = -1; // digit regions already examined
+  for (const h of hits) {
+    const pos = Math.floor(h / 16);
+    switch (h % 16) {
+      case K_NUMBER:
+        if (pos >= doneTo) doneTo = findNumberRun(line, pos, ctx, add);
+        break;
+      case K_AT:
+        findEmailAt(line, pos, 1, ctx, add);
+        break;
+      case K_PCT40:
+        findEmailAt(line, pos, 3, ctx, add);
+        break;
+      case K_PLUS:
+        findPlusPhoneAt(line, pos, ctx, add);
+        break;
+      case K_V6:
+        findIPv6At(line, pos, ctx, add);
+        break;
+      case K_WORD:
+        findUsernameAt(line, pos, ctx, add);
+        break;
+      case K_ACCESS_USER:
+        findAccessLogUser(line, pos, ctx, add);
+        break;
+    }
+  }
+  return add.out.length > 1 ? add.out.sort(byStart) : add.out;
+}
+
+const byStart = (a: LineFinding, b: LineFinding) => a.start - b.start || a.end - b.end;
+
+const RE_QUAD = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
+
+/** A number-like run from the prefilter: dotted quads in it are IPv4 candidates, long digit runs cards or phones. */
+function findNumberRun(line: string, pos: number, ctx: DetectContext, add: Add): number {
+  let e = pos;
+  let dots = 0;
+  let digits = 0;
+  for (;;) {
+    const c = line[e];
+    if (isDigit(c)) {
+      digits++;
+      e++;
+    } else if (is(line, e, B_SEP) && is(line, e + 1, B_DIGIT)) {
+      if (c === '.') dots++;
+      e++;
+    } else if (is(line, e, B_SEP) && is(line, e + 1, B_SEP) && is(line, e + 2, B_DIGIT)) e += 2;
+    else break;
+  }
+  if (dots >= 3) {
+    // an address (or a range of two) is not a card or a phone: nothing more to look at
+    const q = quadEnd(line, pos);
+    if (q === e || (q > 0 && line.charCodeAt(q) === 45 && quadEnd(line, q + 1) === e)) {
+      findIPv4At(line, pos, ctx, add);
+      if (q !== e) findIPv4At(line, q + 1, ctx, add);
+      return e;
+    }
+    // a quad may start one to three digits into the run
+    let from = pos;
+    while (from > 0 && isDigit(line[from - 1])) from--;
+    RE_QUAD.lastIndex = from;
+    let m: RegExpExecArray | null;
+    while ((m = RE_QUAD.exec(line)) && m.index < e) findIPv4At(line, m.index, ctx, add);
+  }
+  if (digits >= 7) return Math.max(e, findNumbersAt(line, pos, ctx, add));
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------- email
+
+
+/** `https://user:secret@host`: the part before `@` is a login, not a mailbox. */
+function isUrlCredentials(line: string, localStart: number): boolean {
+  if (line[localStart - 1] !== ':') return false;
+  let i = localStart - 2;
+  while (i >= 0 && localStart - i < 256 && is(line, i, B_CRED)) i--;
+  return i >= 1 && line[i] === '/' && line[i - 1] === '/';
+}
+
+const HIGH_BYTE = /[\u0080-\u00ff]/;
+
+function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContext, add: Add): void {
+  let s = at;
+  while (s > 0 && at - s < 64 && is(line, s - 1, B_LOCAL)) s--;
+  // `%40`-encoded text may itself follow an encoded separator (`to=%3Cjane%40…`)
+  if (sepLen === 3 && /^%[0-9A-Fa-f]{2}/.test(line.slice(s, s + 3)) && s + 3 < at) s += 3;
+  const domStart = at + sepLen;
+  let e = domStart;
+  while (e < line.length && e - domStart < 253 && is(line, e, B_DOMAIN)) e++;
+  while (s < at && line[s] === '.') s++;
+  while (e > domStart && (line[e - 1] === '.' || line[e - 1] === '-')) e--;
+  const local = line.slice(s, at);
+  let domain = line.slice(domStart, e);
+  // a Unicode domain (UTF-8 bytes) is checked and normalised in its punycode form
+  domain = HIGH_BYTE.test(domain) ? domainToASCII(Buffer.from(domain, 'latin1').toString('utf8')) : domain.toLowerCase();
+  if (s >= at || !domain || !isEmail(local + '@' + domain) || isUrlCredentials(line, s)) return;
+  const norm = (HIGH_BYTE.test(local) ? Buffer.from(local, 'latin1').toString('utf8') : local).toLowerCase() + '@' + domain;
+  if (ctx.policy.emailExemption(norm)) return;
+  const tld = domain.slice(domain.lastIndexOf('.') + 1);
+  add.add({
+    category: 'email',
+    start: s,
+    end: e,
+    norm,
+    redacted: `${local[0]}***@${domain[0]}***.${tld}`,
+    field: fieldOf(line, s),
+    rule: sepLen === 1 ? 'email.address' : 'email.url-encoded',
+    exempt: 'ownDomains (its domain), roleMailboxes (its local part), or --allow email',
+  });
+}
+
+// ------------------------------------------------------------------------------------- username
 
 interface ValueSpan {
   start: number;
   end: number;
   value: string;
+  quoted: boolean;
 }
 
 /** Reads the value after a key ending at `keyEnd`: `"key": "v"`, `key=v`, `key: v`, escaped JSON. */
@@ -136,8 +367,7 @@ export function valueAfterKey(line: string, keyEnd: number): ValueSpan | undefin
   let i = keyEnd;
   if (line[i] === '\\' && (line[i + 1] === '"' || line[i + 1] === "'")) i += 2;
   else if (line[i] === '"' || line[i] === "'") i++;
-  // Postgres: `Key (username)=(judy) already exists`
-  const paren = line[i] === ')';
+  const paren = line[i] === ')'; // Postgres: `Key (username)=(judy) already exists`
   if (paren) i++;
   const sepAt = i;
   while (line[i] === ' ' || line[i] === '\t') i++;
@@ -151,7 +381,7 @@ export function valueAfterKey(line: string, keyEnd: number): ValueSpan | undefin
     const start = i + 1;
     const close = line.indexOf(')', start);
     const end = close < 0 || close - start > 256 ? Math.min(line.length, start + 256) : close;
-    return { start, end, value: line.slice(start, end) };
+    return { start, end, value: line.slice(start, end), quoted: true };
   }
   let quote = '';
   if (line[i] === '\\' && (line[i + 1] === '"' || line[i + 1] === "'")) {
@@ -170,136 +400,117 @@ export function valueAfterKey(line: string, keyEnd: number): ValueSpan | undefin
       i++;
     }
   } else {
-    while (i < limit && !/[\s,;&}\])"'\\]/.test(line[i])) i++;
+    while (i < limit && !is(line, i, B_UNQ_END)) i++;
   }
   const end = Math.min(i, line.length);
-  return { start, end, value: line.slice(start, end) };
+  return { start, end, value: line.slice(start, end), quoted: quote !== '' };
 }
 
-/** Values already redacted (by slogate or others) carry `***`; scanning them again must be clean. */
-function quotedAt(line: string, valueStart: number): boolean {
-  const c = line[valueStart - 1];
-  return c === '"' || c === "'";
+const OTLP_VALUE = /\\?"\s*,\s*\\?"value\\?"\s*:\s*\{\s*\\?"(?:stringValue)\\?"\s*/y;
+
+function usernameFinding(line: string, v: ValueSpan, field: string, ctx: DetectContext, add: Add, rule: RuleId): void {
+  const value = v.value.trim();
+  if (NON_VALUES.has(value.toLowerCase()) || isRedactionMarker(value)) return;
+  if (value[0] === '{' || value[0] === '[') return;
+  // An unquoted number (`"username": 13`, `user=42`) is a count or an id, not a name.
+  if (!v.quoted && /^\d+$/.test(value)) return;
+  if (ctx.policy.serviceAccount(value) || ctx.policy.accountPattern(field)) return;
+  add.add({
+    category: 'username',
+    start: v.start,
+    end: v.end,
+    norm: value,
+    redacted: `${value[0]}***`,
+    field,
+    rule,
+    exempt: `serviceAccounts (a pattern for this account) or fields.account: ${field}`,
+  });
 }
 
-function isRedactionMarker(v: string): boolean {
-  return v.includes('***') || /^[[<(]?(?:filtered|redacted|masked|hidden|removed)[\]>)]?$/i.test(v);
-}
-
-/** Finds every PII value on one line. `allow` drops allowed values. */
-export function detectLine(line: string, allow?: AllowMatcher, need = D_ALL): LineFinding[] {
-  const out: LineFinding[] = [];
-  const add = (f: LineFinding) => {
-    if (allow && allow.allows(f.category, f.norm)) return;
-    for (const o of out) if (o.category === f.category && f.start < o.end && o.start < f.end) return;
-    out.push(f);
-  };
-  if (need & D_EMAIL) findEmails(line, add);
-  if (need & D_USERNAME) findUsernames(line, add);
-  if (need & D_CARD) findCards(line, add);
-  if (need & D_IPV4) findIPv4(line, add);
-  if (need & D_IPV6) findIPv6(line, add);
-  if (need & D_PHONE) findPhones(line, add);
-  return out.sort((a, b) => a.start - b.start || a.end - b.end);
-}
-
-/** `https://user:secret@host`: the part before `@` is a login, not a mailbox. */
-function isUrlCredentials(line: string, localStart: number): boolean {
-  if (line[localStart - 1] !== ':') return false;
-  let i = localStart - 2;
-  while (i >= 0 && localStart - i < 256 && /[A-Za-z0-9._~%!$&'()*+,;=-]/.test(line[i])) i--;
-  return i >= 1 && line[i] === '/' && line[i - 1] === '/';
-}
-
-function findEmails(line: string, add: (f: LineFinding) => void): void {
-  scanEmailsAt(line, '@', add);
-  // URL-encoded: `?email=jane%40acme.io`
-  if (line.indexOf('%40') >= 0) scanEmailsAt(line, '%40', add);
-}
-
-function scanEmailsAt(line: string, sep: string, add: (f: LineFinding) => void): void {
-  let at = line.indexOf(sep);
-  while (at >= 0) {
-    let s = at;
-    while (s > 0 && at - s < 64 && LOCAL_CHAR.test(line[s - 1])) s--;
-    const domStart = at + sep.length;
-    let e = domStart;
-    while (e < line.length && e - domStart < 253 && DOMAIN_CHAR.test(line[e])) e++;
-    while (s < at && line[s] === '.') s++;
-    while (e > domStart && (line[e - 1] === '.' || line[e - 1] === '-')) e--;
-    const local = line.slice(s, at);
-    const addr = local + '@' + line.slice(domStart, e);
-    if (s < at && isEmail(addr) && !isUrlCredentials(line, s)) {
-      const domain = line.slice(domStart, e).toLowerCase();
-      const tld = domain.slice(domain.lastIndexOf('.') + 1);
-      add({
-        category: 'email',
-        start: s,
-        end: e,
-        norm: local.toLowerCase() + '@' + domain,
-        redacted: `${local[0]}***@${domain[0]}***.${tld}`,
-      });
-    }
-    at = line.indexOf(sep, at + 1);
+function findUsernameAt(line: string, pos: number, ctx: DetectContext, add: Add): void {
+  let ks = pos;
+  while (ks > 0 && is(line, ks - 1, B_KEY)) ks--;
+  let ke = pos;
+  while (ke < line.length && is(line, ke, B_KEY)) ke++;
+  if (ke - ks > 128) return;
+  const token = line.slice(ks, ke);
+  const before = line.slice(Math.max(0, ks - 12), ks);
+  // OTLP attribute list: {"key":"enduser.id","value":{"stringValue":"bob"}}
+  if (/\\?"key\\?"\s*:\s*\\?"$/.test(before)) {
+    const field = normaliseField(token);
+    if (!ctx.policy.isUsernameField(field)) return;
+    OTLP_VALUE.lastIndex = ke;
+    if (!OTLP_VALUE.exec(line)) return;
+    const v = valueAfterKey(line, OTLP_VALUE.lastIndex);
+    if (v) usernameFinding(line, v, field, ctx, add, 'username.field');
+    return;
   }
-}
-
-
-function findUsernames(line: string, add: (f: LineFinding) => void): void {
-  RE_USERNAME_KEY.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = RE_USERNAME_KEY.exec(line))) {
-    const v = valueAfterKey(line, m.index + m[0].length);
-    if (!v) continue;
-    const value = v.value.trim();
-    if (NON_VALUES.has(value.toLowerCase()) || isRedactionMarker(value)) continue;
-    if (value[0] === '{' || value[0] === '[') continue;
-    // An unquoted number (`"username": 13`) is a count or an id, not a name.
-    if (!quotedAt(line, v.start) && /^\d+$/.test(value)) continue;
-    add({ category: 'username', start: v.start, end: v.end, norm: value, redacted: `${value[0]}***` });
-  }
-}
-
-function cardRedaction(digits: string): string {
-  const last4 = digits.slice(-4);
-  if (digits.length === 15) return `**** ****** *${last4}`;
-  const groups = Math.ceil((digits.length - 4) / 4);
-  return '**** '.repeat(groups) + last4;
-}
-
-function findCards(line: string, add: (f: LineFinding) => void): void {
-  RE_CARD.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = RE_CARD.exec(line))) {
-    const text = m[0];
-    // Groups with their offsets; a card may be a contiguous run of them (neighbours can be other numbers).
-    const groups: { s: number; e: number; d: string }[] = [];
-    const re = /\d+/g;
-    let g: RegExpExecArray | null;
-    while ((g = re.exec(text))) groups.push({ s: g.index, e: g.index + g[0].length, d: g[0] });
-    // Left to right, longest run of groups first, so two cards separated by a space are both found.
-    for (let i = 0; i < groups.length; ) {
-      let took = 0;
-      for (let len = Math.min(groups.length - i, 8); len >= 1 && !took; len--) {
-        let digits = '';
-        for (let k = i; k < i + len; k++) digits += groups[k].d;
-        if (digits.length < 13 || digits.length > 19 || !isCardNumber(digits)) continue;
-        const start = m.index + groups[i].s;
-        const key = keyBefore(line, start);
-        if (key && keyWords(key).some((w) => (NUMERIC_KEY_WORDS.has(w) && w !== 'id') || TRACE_KEY_WORDS.has(w))) continue;
-        add({ category: 'card', start, end: m.index + groups[i + len - 1].e, norm: digits, redacted: cardRedaction(digits) });
-        took = len;
+  // cheap rejection first (`user_agent`, `user_id`): only a username field or an object is read on
+  if (!ctx.policy.isUsernameField(normaliseField(token)) && !opensObject(line, ke)) return;
+  const v = valueAfterKey(line, ke);
+  if (!v) return;
+  const nested = v.value[0] === '{' && line[v.start - 1] !== '"';
+  if (!nested && !ctx.policy.isUsernameField(normaliseField(token))) return;
+  const parent = parentPath(line, ks);
+  const field = normaliseField(parent ? `${parent}.${token}` : token);
+  if (nested) {
+    // nested object: `"user":{"name":"bob","id":7}` — look at its members one level down
+    const inner = /\\?"([A-Za-z0-9_.-]{1,64})\\?"\s*:/g;
+    inner.lastIndex = v.start + 1;
+    let m: RegExpExecArray | null;
+    let depth = 0;
+    let scanned = v.start + 1;
+    while ((m = inner.exec(line)) && m.index - v.start < 1024) {
+      for (; scanned < m.index; scanned++) {
+        const c = line[scanned];
+        if (c === '{' || c === '[') depth++;
+        else if (c === '}' || c === ']') depth--;
       }
-      i += took || 1;
+      if (depth < 0) break;
+      if (depth > 0) continue;
+      const sub = normaliseField(`${field}.${m[1]}`);
+      if (!ctx.policy.isUsernameField(sub)) continue;
+      const iv = valueAfterKey(line, m.index + m[0].length - 1);
+      if (iv) usernameFinding(line, iv, sub, ctx, add, 'username.field');
     }
+    return;
   }
+  if (!ctx.policy.isUsernameField(field)) return;
+  usernameFinding(line, v, field, ctx, add, 'username.field');
 }
+
+/** `key":{`, `key": {`, `key\":{`: the key's value is an object. */
+function opensObject(line: string, ke: number): boolean {
+  let i = ke;
+  if (line[i] === '\\') i++;
+  if (line[i] === '"') i++;
+  while (line[i] === ' ') i++;
+  if (line[i] !== ':') return false;
+  i++;
+  while (line[i] === ' ') i++;
+  return line[i] === '{';
+}
+
+const ACCESS_LOG = /^(\S+) (\S+) (\S+) \[[^\]]{1,64}\] "/;
+
+/** nginx/Apache `$remote_addr - $remote_user [$time_local] "…"`: a logged-in user's name. */
+function findAccessLogUser(line: string, pos: number, ctx: DetectContext, add: Add): void {
+  const m = ACCESS_LOG.exec(line);
+  if (!m || m[3] === '-') return;
+  const start = m[1].length + 1 + m[2].length + 1;
+  if (pos !== start) return;
+  let value = m[3];
+  if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+  usernameFinding(line, { start, end: start + m[3].length, value, quoted: true }, 'remote_user', ctx, add, 'username.access-log');
+}
+
+// -------------------------------------------------------------------------------------------- ip
 
 function isVersionContext(line: string, start: number, end: number): boolean {
   // `Chrome/120.0.0.0`, `v1.2.3.4`: a product or version token, not an address.
-  if (start >= 2 && line[start - 1] === '/' && /[A-Za-z0-9]/.test(line[start - 2])) return true;
+  if (start >= 2 && line[start - 1] === '/' && is(line, start - 2, B_ALNUM)) return true;
   // `1.2.5.1-2`, `4.2.0.1-rc1`: a package version with a revision suffix.
-  if (line[end] === '-' && /[A-Za-z0-9]/.test(line[end + 1] ?? '')) return true;
+  if (line[end] === '-' && is(line, end + 1, B_ALNUM)) return true;
   // `version 8.0.0.0`, `build 10.0.2.1`: the word before names a version.
   if (line[start - 1] === ' ') {
     let i = start - 1;
@@ -307,17 +518,13 @@ function isVersionContext(line: string, start: number, end: number): boolean {
     const w = /([A-Za-z]+)$/.exec(line.slice(Math.max(0, i - 16), i));
     if (w && VERSION_KEY_WORDS.has(w[1].toLowerCase())) return true;
   }
-  const key = keyBefore(line, start);
+  const key = keyAt(line, start);
   if (!key) return false;
-  // logback packaging data: `[app.jar:1.4.2.7]`
-  if (/\.(?:jar|war|ear)$/i.test(key)) return true;
-  return keyWords(key).some((w) => VERSION_KEY_WORDS.has(w));
+  if (/\.(?:jar|war|ear)$/i.test(key.key)) return true; // logback packaging data: `[app.jar:1.4.2.7]`
+  return normaliseField(key.key).split(/[._]/).some((w) => VERSION_KEY_WORDS.has(w));
 }
 
-/**
- * `10.0.0.0/8`, `2001:db8::/32`: a network whose host bits are all zero names nobody. An address
- * written with its prefix (`10.0.2.15/24`) still names a host.
- */
+/** `10.0.0.0/8`, `2001:db8::/32`: a network whose host bits are all zero names nobody. */
 function cidrPrefixAfter(line: string, end: number, max: number): number | undefined {
   if (line[end] !== '/') return undefined;
   const m = /^\/(\d{1,3})(?![0-9A-Za-z_.])/.exec(line.slice(end, end + 5));
@@ -326,100 +533,317 @@ function cidrPrefixAfter(line: string, end: number, max: number): number | undef
   return n <= max ? n : undefined;
 }
 
-function isNetworkV4(v: number, prefix: number): boolean {
-  if (prefix >= 32) return false;
-  const hostBits = 32 - prefix;
-  return v % 2 ** hostBits === 0;
-}
-
-function isNetworkV6(b: Uint8Array, prefix: number): boolean {
-  if (prefix >= 128) return false;
-  for (let bit = prefix; bit < 128; bit++) if (b[bit >> 3] & (0x80 >> (bit & 7))) return false;
+function isNetwork(b: Uint8Array, prefix: number): boolean {
+  if (prefix >= b.length * 8) return false;
+  for (let bit = prefix; bit < b.length * 8; bit++) if (b[bit >> 3] & (0x80 >> (bit & 7))) return false;
   return true;
 }
 
-function findIPv4(line: string, add: (f: LineFinding) => void): void {
-  RE_IPV4.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = RE_IPV4.exec(line))) {
-    const v = parseIPv4(m[0]);
-    if (v === undefined || isIPv4Excluded(v) || isVersionContext(line, m.index, m.index + m[0].length)) continue;
-    const prefix = cidrPrefixAfter(line, m.index + m[0].length, 32);
-    if (prefix !== undefined && isNetworkV4(v, prefix)) continue;
-    const parts = m[0].split('.');
-    add({ category: 'ip', start: m.index, end: m.index + m[0].length, norm: formatIPv4(v), redacted: `${parts[0]}.${parts[1]}.x.x` });
-  }
+function v4Bytes(v: number): Uint8Array {
+  return new Uint8Array([v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255]);
 }
 
-function findIPv6(line: string, add: (f: LineFinding) => void): void {
-  if (line.indexOf(':') < 0) return;
-  RE_IPV6.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = RE_IPV6.exec(line))) {
-    let text = m[0];
-    const after = line[m.index + text.length];
-    if (after !== undefined && /[0-9A-Za-z_:]/.test(after)) continue; // part of a longer token
-    while (text.endsWith('.')) text = text.slice(0, -1);
-    let colons = 0;
-    for (let i = 0; i < text.length; i++) if (text[i] === ':') colons++;
-    if (colons < 2 || (colons < 7 && !text.includes('::') && !(colons === 6 && text.includes('.')))) continue;
-    const b = parseIPv6(text);
-    if (!b || isIPv6Excluded(b)) continue;
-    const prefix = cidrPrefixAfter(line, m.index + text.length, 128);
-    if (prefix !== undefined && isNetworkV6(b, prefix)) continue;
-    const norm = isV4Mapped(b) ? formatIPv4(v4FromMapped(b)) : formatIPv6(b);
-    const g = formatIPv6(b).split(':');
-    add({ category: 'ip', start: m.index, end: m.index + text.length, norm, redacted: `${g[0]}:${g[1]}:x:x:x:x:x:x` });
+/** The policy's say on an address (bytes of v4 or v6): a finding rule, or undefined for none. */
+function ipVerdict(bytes: Uint8Array, nonRoutable: boolean, line: string, start: number, ctx: DetectContext): { rule: RuleId; field: string; exempt: string } | undefined {
+  const p = ctx.policy;
+  let rule: RuleId = 'ip.public';
+  if (nonRoutable) {
+    if (!p.personalRange(bytes)) return undefined;
+    rule = 'ip.personal-range';
   }
+  if (p.allowedRange(bytes)) return undefined;
+  const field = fieldOf(line, start);
+  if (rule === 'ip.public' && p.fieldClass(field) === 'infrastructure') return undefined;
+  const exempt = field === 'text' ? 'allowedRanges (its range) or --allow ip' : `fields.infrastructure: ${field} (if it names your machines), or allowedRanges`;
+  return { rule, field, exempt };
+}
+
+/** End of a dotted quad (four 1-3 digit parts) starting at `s`, or -1. */
+function quadEnd(line: string, s: number): number {
+  let i = s;
+  for (let part = 0; part < 4; part++) {
+    const start = i;
+    while (i - start < 3 && is(line, i, B_DIGIT)) i++;
+    if (i === start) return -1;
+    if (part < 3) {
+      if (line.charCodeAt(i) !== 46) return -1;
+      i++;
+    }
+  }
+  return i;
+}
+
+function findIPv4At(line: string, pos: number, ctx: DetectContext, add: Add): void {
+  let s = pos;
+  while (s > 0 && pos - s < 3 && is(line, s - 1, B_DIGIT)) s--;
+  if (is(line, s - 1, B_WORD) || line.charCodeAt(s - 1) === 46) return;
+  const e = quadEnd(line, s);
+  if (e < 0) return;
+  if (is(line, e, B_WORD) || (line.charCodeAt(e) === 46 && is(line, e + 1, B_DIGIT))) return;
+  const text = line.slice(s, e);
+  const v = parseIPv4(text);
+  if (v === undefined) return;
+  const nonRoutable = isIPv4NonRoutable(v);
+  if (nonRoutable && !ctx.policy.source.personalRanges.length) return;
+  if (isVersionContext(line, s, e)) return;
+  const prefix = cidrPrefixAfter(line, e, 32);
+  if (prefix !== undefined && isNetwork(v4Bytes(v), prefix)) return;
+  const verdict = ipVerdict(v4Bytes(v), nonRoutable, line, s, ctx);
+  if (!verdict) return;
+  const parts = text.split('.');
+  add.add({ category: 'ip', start: s, end: e, norm: formatIPv4(v), redacted: `${parts[0]}.${parts[1]}.x.x`, ...verdict });
+}
+
+function findIPv6At(line: string, pos: number, ctx: DetectContext, add: Add): void {
+  let s = pos;
+  while (s > 0 && pos - s < 45 && is(line, s - 1, B_HEXCOLON)) s--;
+  if (s > 0 && is(line, s - 1, B_GZ)) return;
+  let e = pos;
+  while (e < line.length && e - s < 46 && is(line, e, B_HEXCOLON)) e++;
+  if (e < line.length && is(line, e, B_GZ)) return;
+  while (line[e - 1] === '.') e--;
+  const text = line.slice(s, e);
+  let colons = 0;
+  for (let i = 0; i < text.length; i++) if (text[i] === ':') colons++;
+  if (colons < 2 || (colons < 7 && !text.includes('::') && !(colons === 6 && text.includes('.')))) return;
+  const b = parseIPv6(text);
+  if (!b || isIPv6NotAnAddress(b)) return;
+  const prefix = cidrPrefixAfter(line, e, 128);
+  if (prefix !== undefined && isNetwork(b, prefix)) return;
+  const mapped = isV4Mapped(b);
+  const bytes = mapped ? v4Bytes(v4FromMapped(b)) : b;
+  const verdict = ipVerdict(bytes, isIPv6NonRoutable(b), line, s, ctx);
+  if (!verdict) return;
+  const norm = mapped ? formatIPv4(v4FromMapped(b)) : formatIPv6(b);
+  const g = formatIPv6(b).split(':');
+  add.add({ category: 'ip', start: s, end: e, norm, redacted: `${g[0]}:${g[1]}:x:x:x:x:x:x`, ...verdict });
+}
+
+// ------------------------------------------------------------------------------ cards and phones
+
+function cardRedaction(digits: string): string {
+  const last4 = digits.slice(-4);
+  if (digits.length === 15) return `**** ****** *${last4}`;
+  const groups = Math.ceil((digits.length - 4) / 4);
+  return '**** '.repeat(groups) + last4;
 }
 
 function phoneRedaction(e164: string): string {
   return `+${'*'.repeat(Math.max(0, e164.length - 3))}${e164.slice(-2)}`;
 }
 
-function findPhones(line: string, add: (f: LineFinding) => void): void {
-  const addPhone = (start: number, end: number, e164: string) =>
-    add({ category: 'phone', start, end, norm: e164, redacted: phoneRedaction(e164) });
-  let m: RegExpExecArray | null;
-  // Written as a phone number: `+` with groups. Try the longest run of groups that validates.
-  RE_PHONE_PLUS.lastIndex = 0;
-  while ((m = RE_PHONE_PLUS.exec(line))) {
-    const text = m[0];
-    if (/[ .()-]{3,}|\.\./.test(text)) continue;
-    const cuts: number[] = [];
-    const re = /\d(?=[^\d]|$)/g;
+
+/** Extends a digit run at `pos` over single separators to the whole number-like region. */
+function numberRegion(line: string, pos: number): [number, number] {
+  let s = pos;
+  for (;;) {
+    if (s > 0 && isDigit(line[s - 1])) s--;
+    else if (s > 1 && is(line, s - 1, B_SEP) && is(line, s - 2, B_DIGIT)) s--;
+    else if (s > 2 && is(line, s - 1, B_SEP) && is(line, s - 2, B_SEP) && is(line, s - 3, B_DIGIT)) s -= 2;
+    else break;
+    if (pos - s > 48) break;
+  }
+  if (line[s - 1] === '(') s--;
+  let e = pos;
+  for (;;) {
+    if (isDigit(line[e])) e++;
+    else if (is(line, e, B_SEP) && is(line, e + 1, B_DIGIT)) e++;
+    else if (is(line, e, B_SEP) && is(line, e + 1, B_SEP) && is(line, e + 2, B_DIGIT)) e += 2;
+    else break;
+    if (e - pos > 64) break;
+  }
+  return [s, e];
+}
+
+/** Part of an id: a UUID or hex token around the digits, a dotted version, a word. */
+function insideToken(line: string, s: number, e: number): boolean {
+  const b = line[s - 1];
+  const a = line[e];
+  if (is(line, s - 1, B_LETTER_) || is(line, e, B_LETTER_)) return true;
+  // `…-a716-446655440000`: a group of a UUID or a hyphenated hex id
+  if ((b === '-' || b === ':') && is(line, s - 2, B_HEX)) return true;
+  if ((a === '-' || a === ':') && is(line, e + 1, B_HEXLETTER)) return true;
+  return false;
+}
+
+interface NumberField {
+  field: string;
+  phone: boolean;
+  notCard: boolean;
+  numeric: boolean;
+}
+
+/** Container keys whose parent names what a number is (`"phone":{"number":…}`, OTLP `intValue`). */
+const GENERIC_KEYS = new Set(['number', 'value', 'stringValue', 'intValue', 'e164', 'national', 'nationalNumber', 'raw', 'digits', 'num', 'no', 'international']);
+
+function numberField(line: string, s: number, ctx: DetectContext): NumberField {
+  const k = keyAt(line, s);
+  let field: string;
+  if (k && !GENERIC_KEYS.has(k.key)) {
+    // the immediate key decides (cheap); the full path is only worked out for a finding
+    field = normaliseField(k.key) || 'text';
+  } else {
+    field = fieldOf(line, s, false); // access logs have no phone or card fields
+  }
+  const { numeric, notCard } = numberWords(field);
+  return { field, phone: !numeric && ctx.policy.isPhoneField(field), notCard, numeric };
+}
+
+const RE_PHONE_NANP = /(?<![A-Za-z0-9_.+-])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?\d{3}[ .-]?|\d{3}[ .-]\d{3}[ .-])\d{4}(?![A-Za-z0-9_]|[.-]\d)/g;
+const RE_PHONE_NATIONAL = /(?<![A-Za-z0-9_.+-])(?:\(0\d{1,4}\)|0\d{1,4})(?:[ .-]?\d{2,4}){1,4}(?![A-Za-z0-9_]|[.-]\d)/g;
+
+/** Examines the number-like region around `pos`; returns where the region ends. */
+function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add): number {
+  let [s, e] = numberRegion(line, pos);
+  const regionEnd = e;
+  if (line[s] === '(' ? line[s - 1] === '+' : line[s - 1] === '+') return e; // `+1 …`: the + detector's
+  // query strings: `phone=%2B14155552671`
+  if (/^%2B$/i.test(line.slice(s - 3, s))) {
+    encodedPlusPhone(line, s - 3, e, ctx, add);
+    return e;
+  }
+  // digits glued to a word (`visa13 4222…`, `a716-4466…`) are not a number; the groups after may be
+  while (s < e && insideToken(line, s, e)) {
+    if (is(line, e, B_LETTER_) || ((line[e] === '-' || line[e] === ':') && is(line, e + 1, B_HEXLETTER))) return regionEnd;
+    let i = s;
+    while (i < e && isDigit(line[i])) i++;
+    while (i < e && !isDigit(line[i])) i++;
+    if (i >= e || i === s) return regionEnd;
+    s = i;
+  }
+  let digitsAll = 0;
+  for (let i = s; i < e; i++) if (is(line, i, B_DIGIT)) digitsAll++;
+  const bare = digitsAll === e - s;
+  // a bare run of 7-12 digits is a phone only under a phone field; a bare 13+ run starting with
+  // 0, 1 or 7 (epoch milliseconds, nanoseconds) is no card: decide those without more work
+  if (bare && (digitsAll < 13 || !is(line, s, B_CARD_START))) {
+    if (digitsAll > 15) return regionEnd;
+    // a field's whole value follows `key=`/`"key":` or opens a quoted string; mid-text it is no field
+    if (line.charCodeAt(s - 1) !== 34 && !keyAt(line, s)) return regionEnd;
+    const f = numberField(line, s, ctx);
+    if (!f.phone) return regionEnd;
+  }
+  const text = line.slice(s, e);
+  let nf: NumberField | undefined;
+
+  // Cards: left to right, the longest run of digit groups that validates, so two cards
+  // separated by a space are both found and a card next to other numbers still is.
+  if (digitsAll >= 13 && line[s - 1] !== '.' && line[s - 1] !== '-' && !(line[e] === '.' && isDigit(line[e + 1]))) {
+    const groups: { s: number; e: number; d: string }[] = [];
+    const re = /\d+/g;
     let g: RegExpExecArray | null;
-    while ((g = re.exec(text))) cuts.push(g.index + 1);
-    for (let k = cuts.length - 1; k >= 0; k--) {
-      const e164 = validPhone(text.slice(0, cuts[k]));
-      if (e164) {
-        addPhone(m.index, m.index + cuts[k], e164);
-        break;
+    while ((g = re.exec(text))) groups.push({ s: g.index, e: g.index + g[0].length, d: g[0] });
+    for (let i = 0; i < groups.length; ) {
+      let took = 0;
+      for (let len = Math.min(groups.length - i, 8); len >= 1 && !took; len--) {
+        let digits = '';
+        for (let k = i; k < i + len; k++) digits += groups[k].d;
+        if (digits.length < 13 || digits.length > 19 || !cardNetwork(digits) || !luhnValid(digits)) continue;
+        // only ' ' or '-' separate card groups, one character each
+        let sepsOk = true;
+        for (let k = i + 1; k < i + len && sepsOk; k++) {
+          const between = text.slice(groups[k - 1].e, groups[k].s);
+          sepsOk = between === ' ' || between === '-';
+        }
+        if (!sepsOk) continue;
+        nf ??= numberField(line, s, ctx);
+        if (i === 0 && nf.notCard) continue;
+        add.add({
+          category: 'card',
+          start: s + groups[i].s,
+          end: s + groups[i + len - 1].e,
+          norm: digits,
+          redacted: cardRedaction(digits),
+          field: fieldOf(line, s + groups[i].s),
+          rule: 'card.pan',
+          exempt: '--allow card (test cards only)',
+        });
+        took = len;
       }
+      i += took || 1;
     }
   }
-  // Written as a national (NANP) number: (415) 555-2671, 415-555-2671, 415.555.2671, 1 415 555 2671.
-  RE_PHONE_NANP.lastIndex = 0;
-  while ((m = RE_PHONE_NANP.exec(line))) {
-    const e164 = validPhone(m[0], DEFAULT_PHONE_REGION);
-    if (e164) addPhone(m.index, m.index + m[0].length, e164);
+
+  // Phones. Under a phone field: a phone number's shape is enough (fail closed).
+  if (digitsAll >= 7 && digitsAll <= 15) {
+    const f = (nf ??= numberField(line, s, ctx));
+    if (f.phone && !/[.]\d{1,2}$/.test(text)) {
+      const e164 = phoneShape(text, phoneCountriesFor(line, ctx));
+      if (e164) {
+        add.add({ category: 'phone', start: s, end: e, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, s), rule: 'phone.field', exempt: '--allow phone (a known test number)' });
+        return e;
+      }
+    }
+    if (f.numeric && keyAt(line, s)) return e;
   }
-  // A bare digit run under a phone-like key.
-  RE_PHONE_KEY_WORD.lastIndex = 0;
-  while ((m = RE_PHONE_KEY_WORD.exec(line))) {
-    let s = m.index;
-    while (s > 0 && m.index - s < 64 && /[A-Za-z0-9_.-]/.test(line[s - 1])) s--;
-    let e = m.index + m[0].length;
-    while (e < line.length && e - s < 128 && /[A-Za-z0-9_-]/.test(line[e])) e++;
-    RE_PHONE_KEY_WORD.lastIndex = e;
-    const key = line.slice(s, e);
-    if (!isPhoneKey(key)) continue;
-    const v = valueAfterKey(line, e);
-    if (!v) continue;
-    // query strings: `phone=%2B14155552671`, `phone=415%20555%202671`
-    const value = v.value.indexOf('%') >= 0 ? v.value.replace(/%2B/gi, '+').replace(/%20/g, ' ') : v.value;
-    if (!/^\+?[\d .()-]{7,24}$/.test(value)) continue;
-    const e164 = validPhone(value, DEFAULT_PHONE_REGION, true);
-    if (e164) addPhone(v.start, v.end, e164);
+  // Outside phone fields: written as a national number of a policy country, and valid there.
+  const countries = ctx.policy.phoneCountries;
+  const window = line.slice(0, e);
+  if (countries.some((c) => NANP.has(c))) {
+    RE_PHONE_NANP.lastIndex = Math.max(0, s - 0);
+    let m: RegExpExecArray | null;
+    while ((m = RE_PHONE_NANP.exec(window)) && m.index < e) {
+      const e164 = validPhone(m[0], countries.filter((c) => NANP.has(c)));
+      if (e164) addNational(line, m.index, m.index + m[0].length, e164, ctx, add);
+    }
   }
+  const others = countries.filter((c) => !NANP.has(c));
+  if (others.length) {
+    RE_PHONE_NATIONAL.lastIndex = s;
+    let m: RegExpExecArray | null;
+    while ((m = RE_PHONE_NATIONAL.exec(window)) && m.index < e) {
+      const e164 = validPhone(m[0], others);
+      if (e164) addNational(line, m.index, m.index + m[0].length, e164, ctx, add);
+    }
+  }
+  return e;
+}
+
+function encodedPlusPhone(line: string, start: number, end: number, ctx: DetectContext, add: Add): void {
+  const text = '+' + line.slice(start + 3, end);
+  const e164 = validPhone(text) ?? (numberField(line, start, ctx).phone ? phoneShape(text, ctx.policy.phoneCountries) : undefined);
+  if (e164) add.add({ category: 'phone', start, end, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, start), rule: validPhone(text) ? 'phone.international' : 'phone.field', exempt: '--allow phone (a known test number)' });
+}
+
+function addNational(line: string, start: number, end: number, e164: string, ctx: DetectContext, add: Add): void {
+  const f = numberField(line, start, ctx);
+  if (f.numeric && !f.phone) return;
+  add.add({ category: 'phone', start, end, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, start), rule: f.phone ? 'phone.field' : 'phone.national', exempt: '--allow phone (a known test number)' });
+}
+
+const RE_COUNTRY = /\\?"(?:country|country_code|countryCode|country_iso|region_code)\\?"\s*:\s*\\?"([A-Za-z]{2})\\?"/;
+
+/** The policy's countries, plus the country the record itself names (`"country":"GB"`) if any. */
+function phoneCountriesFor(line: string, ctx: DetectContext): readonly CountryCode[] {
+  const m = RE_COUNTRY.exec(line);
+  if (!m) return ctx.policy.phoneCountries;
+  const c = m[1].toUpperCase() as CountryCode;
+  return ctx.policy.phoneCountries.includes(c) ? ctx.policy.phoneCountries : [c, ...ctx.policy.phoneCountries];
+}
+
+const RE_PHONE_PLUS = /\+\d[\d .()-]{5,22}\d(?!\d)/y;
+
+/** `+` with groups: try the longest run of groups that validates (or, under a phone field, has the shape). */
+function findPlusPhoneAt(line: string, pos: number, ctx: DetectContext, add: Add): void {
+  if (pos > 0 && is(line, pos - 1, B_PLUSWORD)) return;
+  RE_PHONE_PLUS.lastIndex = pos;
+  const m = RE_PHONE_PLUS.exec(line);
+  if (!m) return;
+  const text = m[0];
+  if (/[ .()-]{3,}|\.\./.test(text)) return;
+  const cuts: number[] = [];
+  const re = /\d(?=[^\d]|$)/g;
+  let g: RegExpExecArray | null;
+  while ((g = re.exec(text))) cuts.push(g.index + 1);
+  for (let k = cuts.length - 1; k >= 0; k--) {
+    const e164 = validPhone(text.slice(0, cuts[k]));
+    if (e164) {
+      add.add({ category: 'phone', start: pos, end: pos + cuts[k], norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, pos), rule: 'phone.international', exempt: '--allow phone (a known test number)' });
+      return;
+    }
+  }
+  const f = numberField(line, pos, ctx);
+  if (!f.phone) return;
+  const e164 = phoneShape(text, ctx.policy.phoneCountries);
+  if (e164) add.add({ category: 'phone', start: pos, end: pos + text.length, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, pos), rule: 'phone.field', exempt: '--allow phone (a known test number)' });
 }

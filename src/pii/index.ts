@@ -9,3 +9,5 @@ export { redactText, type Redacted } from './redact.ts';
 export { scanLoki, type LokiScanOptions } from './loki.ts';
 export type { TimeWindow, WindowCoverage, CoverageGap } from './coverage.ts';
 export { coverageProblem, windowCoverage } from './coverage.ts';
+export { policyProblems, compilePolicy, EMPTY_POLICY } from './policy.ts';
+export { RULES } from './detect.ts';

@@ -6,10 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../contract/errors.ts';
 import { PII_CATEGORIES } from '../contract/metrics.ts';
 import { compileAllowList, type AllowList } from './allowlist.ts';
-import { NEEDLES } from './detect.ts';
+import { detectContext, needlesFor, NEEDLES } from './detect.ts';
+import { compilePolicy, EMPTY_POLICY, type PiiPolicy } from './policy.ts';
 import type { ScanResult } from './types.ts';
 import { fingerprintKey } from './scan.ts';
-import { Tally, emptyCounts } from './tally.ts';
+import { Tally, emptyCounts, mergeGroups, sortGroups } from './tally.ts';
 import { bucketSeconds, emptyClock, isoTime, type ClockState, type TimeWindow } from './coverage.ts';
 
 export interface LokiScanOptions {
@@ -24,6 +25,8 @@ export interface LokiScanOptions {
   /** Entries per page (default 5000, Loki's usual max_entries_limit_per_query). */
   pageSize?: number;
   allow?: AllowList;
+  /** The service's PII policy (see ScanOptions.policy). */
+  policy?: PiiPolicy;
   maxFindings?: number;
   evidenceLines?: number;
   /** Attempts per page on 429, 5xx or a network error (default 5). */
@@ -36,7 +39,11 @@ export interface LokiScanOptions {
  * The line filter pushed to Loki: the scanner's own needles joined, so it is a superset of what
  * the scanner can find (RE2 accepts these sources; case-insensitive ones get a (?i:...) group).
  */
-export const LOKI_LINE_FILTER = NEEDLES.map(({ re }) => (re.flags.includes('i') ? `(?i:${re.source})` : re.source)).join('|');
+export const LOKI_LINE_FILTER = lineFilter(NEEDLES);
+
+function lineFilter(needles: typeof NEEDLES): string {
+  return needles.map(({ re }) => (re.flags.includes('i') ? `(?i:${re.source})` : re.source)).join('|');
+}
 
 export function parseDuration(s: string): number {
   const m = /^(\d+)(ms|s|m|h|d)$/.exec(s);
@@ -102,7 +109,7 @@ export async function scanLoki(opts: LokiScanOptions): Promise<ScanResult> {
   const evidenceLines = opts.evidenceLines ?? 0;
   const pageSize = opts.pageSize ?? 5000;
   const key = fingerprintKey();
-  const allow = compileAllowList(opts.allow);
+  const detect = detectContext(compilePolicy(opts.policy ?? EMPTY_POLICY), compileAllowList(opts.allow));
   const endMs = (opts.end ?? new Date()).getTime();
   const end = BigInt(endMs) * 1_000_000n;
   let start = end - BigInt(parseDuration(opts.since ?? '2h')) * 1_000_000n;
@@ -115,7 +122,7 @@ export async function scanLoki(opts: LokiScanOptions): Promise<ScanResult> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (process.env.LOKI_TOKEN) headers.authorization = `Bearer ${process.env.LOKI_TOKEN}`;
   if (process.env.LOKI_ORG_ID) headers['x-scope-orgid'] = process.env.LOKI_ORG_ID;
-  const logql = `${opts.query} |~ \`${LOKI_LINE_FILTER}\``;
+  const logql = `${opts.query} |~ \`${lineFilter(needlesFor(detect))}\``;
 
   const streams = new Map<string, { tally: Tally; n: number; first: bigint; last: bigint }>();
   // Entries already scanned at the page boundary timestamp, since the next page starts there (inclusive).
@@ -144,7 +151,7 @@ export async function scanLoki(opts: LokiScanOptions): Promise<ScanResult> {
       fresh++;
       let s = streams.get(e.name);
       if (!s) {
-        s = { tally: new Tally(e.name, { allow, key, maxFindings, evidenceLines, utf16: true }), n: 0, first: e.ts, last: e.ts };
+        s = { tally: new Tally(e.name, { detect, key, maxFindings, evidenceLines, utf16: true }), n: 0, first: e.ts, last: e.ts };
         streams.set(e.name, s);
       }
       s.n++;
@@ -167,7 +174,7 @@ export async function scanLoki(opts: LokiScanOptions): Promise<ScanResult> {
     if (start >= end) break;
   }
 
-  const out: ScanResult = { pii_leaks: 0, by_category: emptyCounts(), files: streams.size, lines: 0, bytes: 0, findings: [], errors: [], per_file: [] };
+  const out: ScanResult = { pii_leaks: 0, by_category: emptyCounts(), groups: [], files: streams.size, lines: 0, bytes: 0, findings: [], errors: [], per_file: [] };
   const evidence: NonNullable<ScanResult['evidence']> = [];
   let truncated = false;
   let evidenceTruncated = false;
@@ -180,6 +187,7 @@ export async function scanLoki(opts: LokiScanOptions): Promise<ScanResult> {
     for (const c of PII_CATEGORIES) out.by_category[c] += r.by_category[c];
     out.lines += n;
     out.bytes += r.bytes;
+    mergeGroups(out.groups, r.groups);
     for (const f of r.findings) {
       if (out.findings.length < maxFindings) out.findings.push(f);
       else truncated = true;
@@ -191,6 +199,7 @@ export async function scanLoki(opts: LokiScanOptions): Promise<ScanResult> {
     }
     evidenceTruncated ||= r.evidence_truncated;
   }
+  sortGroups(out.groups);
   if (truncated) out.findings_truncated = true;
   if (evidenceLines > 0) {
     out.evidence = evidence;

@@ -57,7 +57,7 @@ export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally, sn
         const cut = safeCut(carry.subarray(0, carryLen));
         const segment = carry.toString('latin1', 0, cut);
         tally.clock.addText(segment, !midLine);
-        tally.scanText(segment, lineNo);
+        tally.scanBytes(carry, 0, cut, lineNo);
         carry.copy(carry, 0, cut, carryLen);
         carryLen -= cut;
         midLine = true;
@@ -77,7 +77,7 @@ export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally, sn
         append(chunk, 0, first + 1, true);
         const text = carry.toString('latin1', 0, carryLen);
         tally.clock.addText(text, !midLine);
-        lineNo += tally.scanText(text, lineNo);
+        lineNo += tally.scanBytes(carry, 0, carryLen, lineNo);
         carryLen = 0;
         midLine = false;
         from = first + 1;
@@ -92,7 +92,8 @@ export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally, sn
         }
         const text = chunk.toString('latin1', from, to);
         tally.clock.addText(text);
-        lineNo += tally.scanText(text, lineNo);
+        // the prefilter runs on the bytes: only lines with a candidate are decoded again
+        lineNo += tally.scanBytes(chunk, from, to, lineNo);
         from = to;
       }
       append(chunk, from, chunk.length, false);
@@ -102,7 +103,7 @@ export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally, sn
     if (carryLen > 0) {
       const text = carry.toString('latin1', 0, carryLen);
       tally.clock.addText(text, !midLine);
-      tally.scanText(text, lineNo);
+      tally.scanBytes(carry, 0, carryLen, lineNo);
       lineNo++;
     }
     tally.result.lines += lineNo - 1;
@@ -111,7 +112,7 @@ export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally, sn
   if (carryLen > 0) {
     const text = carry.toString('latin1', 0, carryLen);
     tally.clock.addText(text, !midLine);
-    tally.scanText(text, lineNo);
+    tally.scanBytes(carry, 0, carryLen, lineNo);
     lineNo++;
   } else if (midLine) {
     lineNo++;

@@ -1,7 +1,7 @@
 // Redaction of arbitrary text (API answers, log snippets) with the scanner's own detectors:
 // every PII value becomes the redacted form the scan reports, the rest of the text is kept whole.
 import type { PiiCategory } from '../contract/metrics.ts';
-import { NEEDLES, detectLine } from './detect.ts';
+import { detectLine } from './detect.ts';
 
 export interface Redacted {
   text: string;
@@ -30,14 +30,8 @@ export function redactText(text: string): Redacted {
   const cats = new Set<PiiCategory>();
   const lines = text.split('\n').flatMap((l) => [...piecesOf(l), '\n']).map((line) => {
     if (line === '\n') return line;
-    // the scanner's cheap needles say which detectors the line needs; most lines need none
-    let need = 0;
-    for (const { re, bit } of NEEDLES) {
-      re.lastIndex = 0;
-      for (let m = re.exec(line); m; m = re.exec(line)) need |= bit(m[0]);
-    }
-    if (!need) return line;
-    const found = detectLine(line, undefined, need).sort((a, b) => a.start - b.start);
+    // the scanner's byte prefilter runs first inside detectLine: most lines cost one pass
+    const found = detectLine(line);
     if (!found.length) return line;
     let out = '';
     let pos = 0;

@@ -6,10 +6,12 @@ import { Worker } from 'node:worker_threads';
 import { UserError } from '../contract/errors.ts';
 import { PII_CATEGORIES } from '../contract/metrics.ts';
 import { compileAllowList, type AllowList } from './allowlist.ts';
+import { detectContext } from './detect.ts';
+import { compilePolicy, EMPTY_POLICY, policyProblems, type PiiPolicy } from './policy.ts';
 import type { ScanOptions, ScanResult } from './types.ts';
 import { resolveInputs } from './inputs.ts';
 import { nextLineStart, sniffFile, scanStdin, scanUnit, type ReadUnit } from './reader.ts';
-import { Tally, emptyCounts, type UnitResult } from './tally.ts';
+import { Tally, emptyCounts, mergeGroups, pairKey, sortGroups, type UnitResult } from './tally.ts';
 import { fallbackMaxGap, emptyClock, isoTime, mergeClocks, windowCoverage, type ClockState, type TimeWindow } from './coverage.ts';
 
 export const DEFAULT_MAX_FINDINGS = 1000;
@@ -21,6 +23,8 @@ const SPLIT_MIN_BYTES = 32 << 20;
 export interface WorkerData {
   keyHex: string;
   allow?: AllowList;
+  policy: PiiPolicy;
+  preExisting?: string[];
   maxFindings: number;
   evidenceLines: number;
   window?: TimeWindow;
@@ -56,11 +60,27 @@ export function defaultJobs(): number {
 }
 
 export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promise<ScanResult> {
+  const policy = opts.policy ?? EMPTY_POLICY;
+  const problems = policyProblems(policy);
+  if (problems.length) throw new UserError(`PII policy: ${problems[0]}`, 2);
+  if (!opts.baseline?.length) return scanOnce(inputs, opts, policy);
+  // The stable track first: every (category, field) pair it has is pre-existing in the canary.
+  // A baseline that cannot be read to the end is an error, never a quietly smaller baseline.
+  const base = await scanOnce(opts.baseline, { ...opts, maxFindings: 0, evidenceLines: 0, onProgress: undefined }, policy);
+  if (base.errors.length) throw new UserError(`baseline logs: ${base.errors[0].message}`, 2);
+  const pairs = base.groups.map((g) => pairKey(g.category, g.field));
+  const out = await scanOnce(inputs, opts, policy, pairs);
+  out.baseline = { files: base.files, lines: base.lines, bytes: base.bytes, pairs: pairs.length };
+  return out;
+}
+
+async function scanOnce(inputs: string[], opts: ScanOptions, policy: PiiPolicy, preExistingList?: string[]): Promise<ScanResult> {
   const maxFindings = opts.maxFindings ?? DEFAULT_MAX_FINDINGS;
   const evidenceLines = opts.evidenceLines ?? 0;
   const jobs = Math.max(1, Math.floor(opts.jobs ?? defaultJobs()));
   const key = fingerprintKey();
-  const allow = compileAllowList(opts.allow);
+  const detect = detectContext(compilePolicy(policy), compileAllowList(opts.allow));
+  const preExisting = preExistingList ? new Set(preExistingList) : undefined;
   const resolved = await resolveInputs(inputs);
 
   const planned: PlannedUnit[] = [];
@@ -118,10 +138,10 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
   const results: UnitResult[] = new Array(planned.length);
   const useWorkers = jobs > 1 && planned.length > 1 && bytesTotal >= WORKER_MIN_BYTES;
   const window = opts.window;
-  const data: WorkerData = { keyHex: key.toString('hex'), allow: opts.allow, maxFindings, evidenceLines, window };
+  const data: WorkerData = { keyHex: key.toString('hex'), allow: opts.allow, policy, preExisting: preExistingList, maxFindings, evidenceLines, window };
   // The main thread scans too, so `--jobs N` means N scanning threads and N-1 workers.
   await runUnits(planned, results, useWorkers ? Math.min(jobs, planned.length) - 1 : 0, data, progress, async (i) => {
-    const tally = new Tally(planned[i].unit.display, { allow, key, maxFindings, evidenceLines, window });
+    const tally = new Tally(planned[i].unit.display, { detect, preExisting, key, maxFindings, evidenceLines, window });
     let error: string | undefined;
     try {
       await scanUnit(planned[i].unit, tally, (n) => progress(n));
@@ -135,7 +155,7 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
   });
   let stdinResult: UnitResult | undefined;
   if (stdinAt >= 0) {
-    const tally = new Tally('-', { allow, key, maxFindings, evidenceLines, window });
+    const tally = new Tally('-', { detect, preExisting, key, maxFindings, evidenceLines, window });
     let error: string | undefined;
     try {
       await scanStdin(tally);
@@ -147,7 +167,8 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
   }
 
   // Merge in input order; ranges of one file get their line numbers shifted by the lines before them.
-  const out: ScanResult = { pii_leaks: 0, by_category: emptyCounts(), files: fileIndex, lines: 0, bytes: 0, findings: [], errors: [], per_file: [] };
+  const out: ScanResult = { pii_leaks: 0, by_category: emptyCounts(), groups: [], files: fileIndex, lines: 0, bytes: 0, findings: [], errors: [], per_file: [] };
+  if (preExisting) out.pre_existing = 0;
   let allClocks: ClockState = emptyClock();
   const fileClocks: ClockState[] = names.map(() => emptyClock());
   const fileLines: number[] = names.map(() => 0);
@@ -170,6 +191,8 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
     for (const c of PII_CATEGORIES) out.by_category[c] += r.by_category[c];
     out.lines += r.lines;
     out.bytes += r.bytes;
+    mergeGroups(out.groups, r.groups);
+    if (out.pre_existing !== undefined) out.pre_existing += r.pre_existing;
     for (const f of r.findings) {
       if (out.findings.length < maxFindings) out.findings.push(offset ? { ...f, line: f.line + offset } : f);
       else findingsTruncated = true;
@@ -196,6 +219,7 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
       lineOffset += results[next].lines;
     }
   }
+  sortGroups(out.groups);
   if (findingsTruncated) out.findings_truncated = true;
   if (evidenceLines > 0) {
     out.evidence = evidence;

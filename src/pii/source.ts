@@ -2,6 +2,7 @@
 // shared by `pii-scan`, `gate` and `evidence collect`, so all three read logs the same way.
 import { UserError } from '../contract/errors.ts';
 import type { AllowList } from './allowlist.ts';
+import type { PiiPolicy } from './policy.ts';
 import { coverageProblem, fallbackMaxGap, windowCoverage, type TimeWindow } from './coverage.ts';
 import type { ScanResult } from './index.ts';
 import { lokiCounts, scanLoki } from './loki.ts';
@@ -14,6 +15,10 @@ export interface LogSource {
   loki?: { url: string; query: string };
   /** Values that are not leaks (`--allow FILE`, already loaded). */
   allow?: AllowList;
+  /** The service's PII policy (the runbook's `pii`); without one nothing is exempt. */
+  policy?: PiiPolicy;
+  /** The stable track's logs of the same window (`--baseline-logs`): pairs found there are pre-existing. */
+  baseline?: readonly string[];
 }
 
 export interface SourceScanOptions {
@@ -30,7 +35,7 @@ export class LogInputError extends Error {}
 export async function scanLogSource(src: LogSource, o: SourceScanOptions): Promise<ScanResult> {
   if (src.loki) {
     const seconds = Math.max(1, Math.round(o.window.end - o.window.start));
-    const r = await scanLoki({ url: src.loki.url, query: src.loki.query, since: `${seconds}s`, end: new Date(o.window.end * 1000), allow: src.allow, maxFindings: o.maxFindings, evidenceLines: o.evidenceLines });
+    const r = await scanLoki({ url: src.loki.url, query: src.loki.query, since: `${seconds}s`, end: new Date(o.window.end * 1000), allow: src.allow, policy: src.policy, maxFindings: o.maxFindings, evidenceLines: o.evidenceLines });
     // the scan only sees lines Loki's filter kept: coverage comes from Loki's own line counts
     const clock = await lokiCounts(src.loki.url, src.loki.query, o.window);
     r.coverage = windowCoverage(o.window, clock, o.maxGapSeconds ?? fallbackMaxGap(o.window));
@@ -39,7 +44,7 @@ export async function scanLogSource(src: LogSource, o: SourceScanOptions): Promi
   }
   if (!src.paths?.length) throw new LogInputError('no logs given (--logs PATH or --loki URL)');
   try {
-    return await scanLogs([...src.paths], { allow: src.allow, window: o.window, maxFindings: o.maxFindings, evidenceLines: o.evidenceLines, maxGapSeconds: o.maxGapSeconds });
+    return await scanLogs([...src.paths], { allow: src.allow, policy: src.policy, baseline: src.baseline?.length ? [...src.baseline] : undefined, window: o.window, maxFindings: o.maxFindings, evidenceLines: o.evidenceLines, maxGapSeconds: o.maxGapSeconds });
   } catch (err) {
     // what is left after per-file read errors are kept: inputs that name nothing
     if (err instanceof UserError) throw new LogInputError(err.message);

@@ -2,19 +2,21 @@
 // One Tally per file (or byte range of a file); the main thread merges them in input order.
 import { createHmac } from 'node:crypto';
 import { PII_CATEGORIES, type PiiCategory } from '../contract/metrics.ts';
-import type { AllowMatcher } from './allow-match.ts';
 import { LogClock, type ClockState, type TimeWindow } from './coverage.ts';
 import { lineTime } from './timestamps.ts';
-import { NEEDLES, detectLine, type LineFinding } from './detect.ts';
-import type { EvidenceLine, Finding } from './types.ts';
+import { detectContext, detectHits, type DetectContext, type LineFinding } from './detect.ts';
+import type { EvidenceLine, Finding, FindingGroup } from './types.ts';
 
 export interface TallyOptions {
-  allow?: AllowMatcher;
+  /** Policy and allowlist (default: no policy, no allowlist). */
+  detect?: DetectContext;
+  /** `category\0field` pairs seen in the baseline: findings there do not make a line a leak. */
+  preExisting?: ReadonlySet<string>;
   /** HMAC key for fingerprints. */
   key: Buffer;
   maxFindings: number;
   evidenceLines: number;
-  /** Text is real UTF-16 (e.g. from Loki's JSON), not latin1-decoded bytes. */
+  /** `scanText` gets real strings (e.g. from Loki's JSON), not latin1-decoded bytes: scan their UTF-8. */
   utf16?: boolean;
   /** The checkpoint window the lines' timestamps are placed in (coverage). */
   window?: TimeWindow;
@@ -29,6 +31,9 @@ export interface UnitResult {
   findings_truncated: boolean;
   evidence: EvidenceLine[];
   evidence_truncated: boolean;
+  groups: FindingGroup[];
+  /** Lines whose every finding is in a pair the baseline has too. */
+  pre_existing: number;
   /** Times of the lines read (set by `finish`). */
   clock?: ClockState;
   /** Why reading stopped early (truncated gzip, I/O error); what was found before it is kept. */
@@ -36,6 +41,33 @@ export interface UnitResult {
   /** Earliest and latest own timestamp of a line with PII (unix seconds), when the lines have one. */
   firstLeak?: number;
   lastLeak?: number;
+}
+
+export const pairKey = (category: PiiCategory, field: string) => `${category}\0${field}`;
+
+/** Adds group counts of `from` into `into` (same pair: counts summed, first sample kept). */
+export function mergeGroups(into: FindingGroup[], from: readonly FindingGroup[]): void {
+  for (const g of from) {
+    const have = into.find((x) => x.category === g.category && x.field === g.field);
+    if (have) {
+      have.lines += g.lines;
+      have.values += g.values;
+    } else {
+      into.push({ ...g });
+    }
+  }
+}
+
+/** Groups in report order: new pairs first, then by lines, category order, field. */
+export function sortGroups(groups: FindingGroup[]): FindingGroup[] {
+  const cat = (c: PiiCategory) => PII_CATEGORIES.indexOf(c);
+  return groups.sort(
+    (a, b) =>
+      Number(a.status === 'pre-existing') - Number(b.status === 'pre-existing') ||
+      b.lines - a.lines ||
+      cat(a.category) - cat(b.category) ||
+      (a.field < b.field ? -1 : a.field > b.field ? 1 : 0),
+  );
 }
 
 export function emptyCounts(): Record<PiiCategory, number> {
@@ -86,15 +118,23 @@ export function redactedExcerpt(line: string, findings: LineFinding[], utf16 = f
 
 export class Tally {
   readonly result: UnitResult;
+  private readonly detect: DetectContext;
+  private readonly groups = new Map<string, FindingGroup>();
   /** Reads each line's own time, for first/last per file and window coverage. */
   readonly clock: LogClock;
+  // A line longer than one segment is recorded once per segment: count it once.
   private lastLine = 0;
-  private lastCats = new Set<PiiCategory>();
+  private linePairs = new Set<string>();
+  private lineCats = new Set<PiiCategory>();
+  private lineLeak = false;
+  private linePre = false;
 
   constructor(
     readonly file: string,
     private readonly opts: TallyOptions,
   ) {
+    this.detect = opts.detect ?? detectContext();
+    this.clock = new LogClock(opts.window);
     this.result = {
       lines: 0,
       bytes: 0,
@@ -104,8 +144,9 @@ export class Tally {
       findings_truncated: false,
       evidence: [],
       evidence_truncated: false,
+      groups: [],
+      pre_existing: 0,
     };
-    this.clock = new LogClock(opts.window);
   }
 
   /** The result with the clock's state; `error` when reading stopped early. */
@@ -116,89 +157,124 @@ export class Tally {
   }
 
   /**
-   * Scans `text` (latin1-decoded bytes) whose first line is number `lineNo`. Text is whole lines,
-   * or a segment of one very long line. Returns the number of newlines in it.
+   * Scans text whose first line is number `lineNo` (for sources that hand over strings, such as
+   * Loki: the text is scanned as its UTF-8 bytes). Returns the number of newlines in it.
    */
   scanText(text: string, lineNo: number): number {
-    // (lineStart * 64 + detector bits) per needle hit; sorting groups the hits of one line.
+    const b = Buffer.from(text, this.opts.utf16 ? 'utf8' : 'latin1');
+    return this.scanBytes(b, 0, b.length, lineNo);
+  }
+
+  /**
+   * Scans raw bytes `buf[from, to)` whose first line is number `lineNo`: whole lines, or a
+   * segment of one very long line. Only lines the prefilter points at are decoded (latin1, one
+   * character per byte). Returns the number of newlines in the range.
+   */
+  scanBytes(buf: Buffer, from: number, to: number, lineNo: number): number {
     const hits: number[] = [];
-    for (const { re, mask, bit } of NEEDLES) {
-      re.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      let curStart = -1;
-      let curEnd = -1;
-      let cur = 0;
-      while ((m = re.exec(text))) {
-        if (m.index > curEnd || curStart < 0) {
-          if (curStart >= 0) hits.push(curStart * 64 + cur);
-          curStart = m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1;
-          curEnd = text.indexOf('\n', m.index);
-          if (curEnd < 0) curEnd = text.length;
-          cur = 0;
-        }
-        cur |= bit(m[0]);
-        // Once the line needs every detector this needle can ask for, skip to the next line;
-        // otherwise look again one character on, so overlapping candidates are not hidden.
-        re.lastIndex = cur === mask ? curEnd + 1 : m.index + 1;
-      }
-      if (curStart >= 0) hits.push(curStart * 64 + cur);
-    }
+    this.detect.prefilter.scan(buf, from, to, hits);
     let newlines = 0;
-    let pos = 0;
+    let pos = from; // newlines before `pos` are counted
     if (hits.length > 0) {
       hits.sort((a, b) => a - b);
+      const rel: number[] = [];
       for (let h = 0; h < hits.length; ) {
-        const ls = Math.floor(hits[h] / 64);
-        let need = 0;
-        for (; h < hits.length && Math.floor(hits[h] / 64) === ls; h++) need |= hits[h] % 64;
-        let nl = text.indexOf('\n', pos);
+        const at = from + Math.floor(hits[h] / 16);
+        const prev = at > from ? buf.lastIndexOf(10, at - 1) : -1;
+        const ls = prev >= from ? prev + 1 : from;
+        let le = buf.indexOf(10, at);
+        if (le < 0 || le > to) le = to;
+        rel.length = 0;
+        for (; h < hits.length && from + Math.floor(hits[h] / 16) < le; h++) rel.push(hits[h] - (ls - from) * 16);
+        let nl = buf.indexOf(10, pos);
         while (nl >= 0 && nl < ls) {
           newlines++;
           pos = nl + 1;
-          nl = text.indexOf('\n', pos);
+          nl = buf.indexOf(10, pos);
         }
         pos = ls;
-        const le = nl < 0 ? text.length : nl;
-        const line = text.slice(ls, le);
-        const found = detectLine(line, this.opts.allow, need);
+        const end = le > ls && buf[le - 1] === 13 ? le - 1 : le; // CRLF
+        const line = buf.toString('latin1', ls, end);
+        const found = detectHits(line, rel, this.detect);
         if (found.length) this.record(lineNo + newlines, line, found);
       }
     }
-    let nl = text.indexOf('\n', pos);
-    while (nl >= 0) {
+    let nl = buf.indexOf(10, pos);
+    while (nl >= 0 && nl < to) {
       newlines++;
-      nl = text.indexOf('\n', nl + 1);
+      nl = buf.indexOf(10, nl + 1);
     }
     return newlines;
   }
 
   private record(lineNo: number, line: string, found: LineFinding[]): void {
     const r = this.result;
+    const pre = this.opts.preExisting;
+    const fresh = pre ? found.filter((f) => !pre.has(pairKey(f.category, f.field))) : found;
     if (lineNo !== this.lastLine) {
-      r.pii_leaks++;
       this.lastLine = lineNo;
-      this.lastCats = new Set();
-      // when the leak was written: the incident's start for a post-mortem (only leak lines pay for it)
-      const t = lineTime(this.opts.utf16 ? line : line.slice(0, 4096));
-      if (t !== null) {
-        r.firstLeak = r.firstLeak === undefined ? t : Math.min(r.firstLeak, t);
-        r.lastLeak = r.lastLeak === undefined ? t : Math.max(r.lastLeak, t);
+      this.linePairs = new Set();
+      this.lineCats = new Set();
+      this.lineLeak = false;
+      this.linePre = false;
+    }
+    const seenPairs = this.linePairs;
+    for (const f of found) {
+      const key = pairKey(f.category, f.field);
+      let g = this.groups.get(key);
+      if (!g) {
+        g = { category: f.category, field: f.field, lines: 0, values: 0, rule: f.rule, exempt: f.exempt, sample: f.redacted, status: pre?.has(key) ? 'pre-existing' : 'new' };
+        this.groups.set(key, g);
+        r.groups.push(g);
+      }
+      g.values++;
+      if (!seenPairs.has(key)) {
+        seenPairs.add(key);
+        g.lines++;
+      }
+    }
+    if (fresh.length === 0) {
+      if (!this.lineLeak && !this.linePre) {
+        r.pre_existing++;
+        this.linePre = true;
+      }
+    } else {
+      if (!this.lineLeak) {
+        r.pii_leaks++;
+        this.lineLeak = true;
+        // when the leak was written: the incident's start for a post-mortem (only leak lines pay for it)
+        const t = lineTime(line.slice(0, 4096));
+        if (t !== null) {
+          r.firstLeak = r.firstLeak === undefined ? t : Math.min(r.firstLeak, t);
+          r.lastLeak = r.lastLeak === undefined ? t : Math.max(r.lastLeak, t);
+        }
+        if (this.linePre) {
+          r.pre_existing--;
+          this.linePre = false;
+        }
+      }
+      for (const f of fresh) {
+        if (!this.lineCats.has(f.category)) {
+          this.lineCats.add(f.category);
+          r.by_category[f.category]++;
+        }
       }
     }
     const cats: PiiCategory[] = [];
     for (const f of found) {
       if (!cats.includes(f.category)) cats.push(f.category);
-      if (!this.lastCats.has(f.category)) {
-        this.lastCats.add(f.category);
-        r.by_category[f.category]++;
-      }
       if (r.findings.length < this.opts.maxFindings) {
+        const status = pre?.has(pairKey(f.category, f.field)) ? 'pre-existing' : undefined;
         r.findings.push({
           file: this.file,
           line: lineNo,
           category: f.category,
           redacted: f.redacted,
           fingerprint: fingerprint(this.opts.key, f.category, f.norm),
+          field: f.field,
+          rule: f.rule,
+          exempt: f.exempt,
+          ...(status ? { status } : {}),
         });
       } else {
         r.findings_truncated = true;
@@ -206,7 +282,7 @@ export class Tally {
     }
     if (this.opts.evidenceLines > 0) {
       if (r.evidence.length < this.opts.evidenceLines) {
-        r.evidence.push({ file: this.file, line: lineNo, categories: cats, excerpt: redactedExcerpt(line, found, this.opts.utf16) });
+        r.evidence.push({ file: this.file, line: lineNo, categories: cats, excerpt: redactedExcerpt(line, found) });
       } else {
         r.evidence_truncated = true;
       }

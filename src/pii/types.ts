@@ -1,8 +1,11 @@
 // The PII scanner's data shapes: what a scan is asked for and what it answers. Kept apart
 // from index.ts so the scanner's modules import them without an import circle.
 import type { PiiCategory } from '../contract/metrics.ts';
+import type { RuleId } from './detect.ts';
+import type { PiiPolicy } from './policy.ts';
 
-export type { PiiCategory };
+export type { PiiCategory, RuleId };
+export type { PiiPolicy, FieldPattern } from './policy.ts';
 
 /** One PII value found on one line. Never carries the raw value. */
 export interface Finding {
@@ -14,6 +17,30 @@ export interface Finding {
   redacted: string;
   /** Keyed HMAC-SHA256 of the normalised value (16 hex chars); equal values share it within a run. */
   fingerprint: string;
+  /** The normalised field the value was under (`client.ip`, `upstream_addr`), or `text`. */
+  field: string;
+  /** The rule that matched (see RULES in detect.ts and docs/pii.md). */
+  rule: RuleId;
+  /** The policy or allowlist entry that would exempt it. */
+  exempt: string;
+  /** Set when the baseline has the same (category, field) pair. */
+  status?: 'pre-existing';
+}
+
+/** Findings counted per (category, field): the unit an operator decides on. */
+export interface FindingGroup {
+  category: PiiCategory;
+  field: string;
+  /** Lines with at least one value of this pair. */
+  lines: number;
+  /** Values of this pair. */
+  values: number;
+  rule: RuleId;
+  exempt: string;
+  /** One redacted value, e.g. `81.2.x.x`. */
+  sample: string;
+  /** `pre-existing` when the baseline logs have this pair too: reported, but not a leak of this canary. */
+  status: 'new' | 'pre-existing';
 }
 
 /** A log line with PII, every found value replaced by its redaction (for the `--out` evidence files). */
@@ -25,10 +52,16 @@ export interface EvidenceLine {
 }
 
 export interface ScanResult {
-  /** Lines with at least one finding. */
+  /** Lines with at least one finding in a pair the baseline does not have (all findings without a baseline). */
   pii_leaks: number;
-  /** Lines per category. */
+  /** Leak lines per category. */
   by_category: Record<PiiCategory, number>;
+  /** Findings per (category, field), uncapped, new pairs first. */
+  groups: FindingGroup[];
+  /** With a baseline: lines whose every finding is pre-existing. */
+  pre_existing?: number;
+  /** With a baseline: what the baseline scan read and how many pairs it held. */
+  baseline?: { files: number; lines: number; bytes: number; pairs: number };
   files: number;
   lines: number;
   /** Bytes of log text scanned (after gunzip). */
@@ -73,6 +106,10 @@ export interface Progress {
 
 export interface ScanOptions {
   allow?: AllowList;
+  /** The service's PII policy (a runbook's `pii-policy.ts`); without one, no field is exempt. */
+  policy?: PiiPolicy;
+  /** Logs of the stable track over the same window: pairs found there are `pre-existing`. */
+  baseline?: string[];
   /** Cap on `findings` (default 1000). Counts are never capped. */
   maxFindings?: number;
   /** Worker threads (default: available cores, at most 4). 1 scans in-process. */
@@ -85,6 +122,5 @@ export interface ScanOptions {
   /** Longest stretch of the window without a line that still counts as covered (default: a sixth of the window). */
   maxGapSeconds?: number;
 }
-
 import type { AllowList } from './allowlist.ts';
 import type { TimeWindow, WindowCoverage } from './coverage.ts';

@@ -1,10 +1,14 @@
 // Pure validators: a candidate string in, a verdict out. No I/O, no regex backtracking.
 import { createRequire } from 'node:module';
+import { domainToASCII } from 'node:url';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 
 const require = createRequire(import.meta.url);
 // The maintained IANA list (plus IDN forms) from the `tlds` package.
-const TLDS: ReadonlySet<string> = new Set((require('tlds') as string[]).map((t) => t.toLowerCase()));
+// IDN TLDs are listed in Unicode; logs write them in punycode (`xn--p1ai`), so both forms count.
+const TLDS: ReadonlySet<string> = new Set(
+  (require('tlds') as string[]).flatMap((t) => [t.toLowerCase(), (domainToASCII(t) || t).toLowerCase()]),
+);
 
 /** Luhn checksum over a string of ASCII digits. */
 export function luhnValid(digits: string): boolean {
@@ -23,32 +27,39 @@ export function luhnValid(digits: string): boolean {
   return digits.length > 0 && sum % 10 === 0;
 }
 
-export type CardNetwork = 'visa' | 'mastercard' | 'amex' | 'discover' | 'jcb' | 'diners' | 'unionpay' | 'maestro';
+export type CardNetwork =
+  | 'visa' | 'mastercard' | 'amex' | 'discover' | 'jcb' | 'diners' | 'unionpay' | 'maestro'
+  | 'dankort' | 'rupay' | 'mir' | 'verve' | 'troy' | 'hipercard' | 'interpayment';
 
-// Maestro's IIN prefixes (12-19 digits; we look at 13-19).
-const MAESTRO_PREFIXES = new Set([5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763]);
-
-/** The card network whose IIN range and length fit these digits, or undefined. */
+/**
+ * The card network whose IIN range and length fit these digits, or undefined. Ranges overlap
+ * between networks (Discover and UnionPay share 622126-622925); the first listed wins, which
+ * only changes the name, never whether a number is a card.
+ */
 export function cardNetwork(digits: string): CardNetwork | undefined {
   const n = digits.length;
   const p2 = Number(digits.slice(0, 2));
   const p3 = Number(digits.slice(0, 3));
   const p4 = Number(digits.slice(0, 4));
   const p6 = Number(digits.slice(0, 6));
+  const len = (lo: number, hi: number) => n >= lo && n <= hi;
   if (digits[0] === '4' && (n === 13 || n === 16 || n === 19)) return 'visa';
   if (((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) && n === 16) return 'mastercard';
   if ((p2 === 34 || p2 === 37) && n === 15) return 'amex';
-  if (
-    (p4 === 6011 || p2 === 65 || (p3 >= 644 && p3 <= 649) || (p6 >= 622126 && p6 <= 622925)) &&
-    n >= 16 &&
-    n <= 19
-  )
-    return 'discover';
-  if (p4 >= 3528 && p4 <= 3589 && n >= 16 && n <= 19) return 'jcb';
-  if (((p3 >= 300 && p3 <= 305) || p2 === 36 || p2 === 38 || p2 === 39 || p4 === 3095) && n >= 14 && n <= 19)
-    return 'diners';
-  if (p2 === 62 && n >= 16 && n <= 19) return 'unionpay';
-  if (MAESTRO_PREFIXES.has(p4) && n >= 13) return 'maestro';
+  if (p4 >= 2200 && p4 <= 2204 && len(16, 19)) return 'mir';
+  if (p4 === 5019 && n === 16) return 'dankort';
+  if ((p4 === 6011 || p2 === 65 || (p3 >= 644 && p3 <= 649) || (p6 >= 622126 && p6 <= 622925)) && len(16, 19)) return 'discover';
+  if (p4 >= 3528 && p4 <= 3589 && len(16, 19)) return 'jcb';
+  if (((p3 >= 300 && p3 <= 305) || p2 === 36 || p2 === 38 || p2 === 39 || p4 === 3095) && len(14, 19)) return 'diners';
+  // UnionPay: 62 and, since 2016, 81 (810000-817199)
+  if ((p2 === 62 || (p6 >= 810000 && p6 <= 817199)) && len(16, 19)) return 'unionpay';
+  if (((p6 >= 506099 && p6 <= 506198) || (p6 >= 650002 && p6 <= 650027)) && (n === 16 || n === 18 || n === 19)) return 'verve';
+  if ((p2 === 60 || p2 === 81 || p2 === 82 || p3 === 508 || p3 === 353 || p3 === 356) && n === 16) return 'rupay';
+  if (p4 === 9792 && n === 16) return 'troy';
+  if ((p6 === 606282 || p6 === 384100 || p6 === 384140 || p6 === 384160) && (n === 16 || n === 19)) return 'hipercard';
+  if (p3 === 636 && len(16, 19)) return 'interpayment';
+  // Maestro: 50 and 56-69 (where no network above claims the number), 12-19 digits; we look at 13+
+  if ((p2 === 50 || (p2 >= 56 && p2 <= 69)) && len(13, 19)) return 'maestro';
   return undefined;
 }
 
@@ -59,21 +70,25 @@ export function isCardNumber(digits: string): boolean {
 
 /** Parses dotted-quad IPv4 (no leading zeros, octets 0-255) into a 32-bit number, or undefined. */
 export function parseIPv4(s: string): number | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
   let v = 0;
-  for (const p of parts) {
-    if (p.length === 0 || p.length > 3) return undefined;
-    if (p.length > 1 && p[0] === '0') return undefined;
-    for (let i = 0; i < p.length; i++) {
-      const c = p.charCodeAt(i);
-      if (c < 48 || c > 57) return undefined;
+  let octet = 0;
+  let len = 0;
+  let parts = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (len === 0 || octet > 255) return undefined;
+      v = v * 256 + octet;
+      parts++;
+      octet = 0;
+      len = 0;
+      continue;
     }
-    const o = Number(p);
-    if (o > 255) return undefined;
-    v = v * 256 + o;
+    if (c < 48 || c > 57 || len === 3 || (len === 1 && octet === 0)) return undefined;
+    octet = octet * 10 + (c - 48);
+    len++;
   }
-  return v;
+  return parts === 4 ? v : undefined;
 }
 
 /** Parses an IPv6 address (with `::` and an optional embedded IPv4 tail) into 16 bytes, or undefined. */
@@ -122,29 +137,48 @@ export function parseIPv6(s: string): Uint8Array | undefined {
 }
 
 /**
- * Not about any person: 0.0.0.0, loopback 127.0.0.0/8, and 224.0.0.0/3 (multicast groups, the
- * reserved class E, netmasks like 255.255.255.0 and the 255.255.255.255 broadcast).
+ * Addresses that cannot name a host on the internet, so not a person: unspecified 0.0.0.0/8,
+ * private 10/8, 172.16/12, 192.168/16, shared (CGNAT) 100.64/10, loopback 127/8, link-local
+ * 169.254/16, IETF protocol 192.0.0.0/24, benchmarking 198.18/15, and 224.0.0.0/3 (multicast,
+ * reserved class E, netmasks like 255.255.255.0, the broadcast).
  */
-export function isIPv4Excluded(v: number): boolean {
-  const first = Math.floor(v / 16777216);
-  return v === 0 || first === 127 || first >= 224;
+export function isIPv4NonRoutable(v: number): boolean {
+  const a = Math.floor(v / 16777216);
+  const b = Math.floor(v / 65536) % 256;
+  const c = Math.floor(v / 256) % 256;
+  return (
+    a === 0 || a === 10 || a === 127 || a >= 224 ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 100 && b >= 64 && b <= 127) ||
+    (a === 169 && b === 254) ||
+    (a === 192 && b === 0 && c === 0) ||
+    (a === 198 && (b === 18 || b === 19))
+  );
 }
 
 /**
- * Only unicast ranges that hosts are given are about a person: global unicast 2000::/3, unique local
- * fc00::/7, link-local fe80::/10, and IPv4 carried in IPv6 (::ffff:0:0/96, NAT64 64:ff9b::/96) unless
- * that IPv4 is excluded. Everything else (`::`, `::1`, multicast ff00::/8, unassigned space) is not,
- * which also keeps `Db::Add` and Python's `data[1::2]` from reading as addresses.
+ * IPv6 that cannot name a host on the internet: everything outside global unicast 2000::/3
+ * (so `::`, `::1`, multicast ff00::/8, unassigned space, which also keeps `Db::Add` and
+ * Python's `data[1::2]` from reading as addresses), plus unique-local fc00::/7 and link-local
+ * fe80::/10. IPv4 carried in IPv6 (::ffff:0:0/96, NAT64 64:ff9b::/96) is judged as IPv4.
  */
-export function isIPv6Excluded(b: Uint8Array): boolean {
-  if (isV4Mapped(b)) return isIPv4Excluded(v4FromMapped(b));
-  if (b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b) {
-    for (let i = 4; i < 12; i++) if (b[i] !== 0) return true;
-    return isIPv4Excluded(((b[12] << 24) >>> 0) + (b[13] << 16) + (b[14] << 8) + b[15]);
-  }
-  if ((b[0] & 0xe0) === 0x20) return false; // 2000::/3
-  if ((b[0] & 0xfe) === 0xfc) return false; // fc00::/7
-  if (b[0] === 0xfe && (b[1] & 0xc0) === 0x80) return false; // fe80::/10
+export function isIPv6NonRoutable(b: Uint8Array): boolean {
+  if (isV4Mapped(b)) return isIPv4NonRoutable(v4FromMapped(b));
+  if (isNat64(b)) return isIPv4NonRoutable(((b[12] << 24) >>> 0) + (b[13] << 16) + (b[14] << 8) + b[15]);
+  return (b[0] & 0xe0) !== 0x20;
+}
+
+/** Shapes that are never host addresses at all (not even private ones): unassigned IPv6 space, `::`, `::1`, multicast. */
+export function isIPv6NotAnAddress(b: Uint8Array): boolean {
+  if (isV4Mapped(b) || isNat64(b)) return false;
+  if ((b[0] & 0xe0) === 0x20 || (b[0] & 0xfe) === 0xfc || (b[0] === 0xfe && (b[1] & 0xc0) === 0x80)) return false;
+  return true;
+}
+
+function isNat64(b: Uint8Array): boolean {
+  if (!(b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b)) return false;
+  for (let i = 4; i < 12; i++) if (b[i] !== 0) return false;
   return true;
 }
 
@@ -169,7 +203,8 @@ export function formatIPv6(b: Uint8Array): string {
 }
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const LOCAL = /^[A-Za-z0-9._%+-]{1,64}$/;
+// ASCII, plus bytes 0x80-0xFF: an internationalised (SMTPUTF8) local part seen as latin1-decoded UTF-8.
+const LOCAL = /^[A-Za-z0-9._%+\u0080-\u00ff-]{1,64}$/;
 
 /** A syntactically valid address whose TLD is a real top-level domain. */
 export function isEmail(address: string): boolean {
@@ -190,33 +225,74 @@ export function isTld(s: string): boolean {
   return TLDS.has(s.toLowerCase());
 }
 
-/** Default region for numbers written without `+`: the NANP grouping rules below assume it. */
+/** Default region for numbers written without `+` when no policy names any. */
 export const DEFAULT_PHONE_REGION: CountryCode = 'US';
 
 /**
- * Validates a phone number with libphonenumber's full metadata. Returns E.164 or undefined.
- * `text` keeps its `+` if it had one; digits without `+` are read in `region`, and, when
- * `tryInternational` (bare values under a phone key, e.g. msisdn), also as `+digits`.
+ * A number libphonenumber (full metadata) accepts as valid. Returns E.164 or undefined. With a
+ * `+`, any country; without, the number is read in each of `countries` in turn.
  */
-export function validPhone(text: string, region: CountryCode = DEFAULT_PHONE_REGION, tryInternational = false): string | undefined {
+export function validPhone(text: string, countries: readonly CountryCode[] = [DEFAULT_PHONE_REGION]): string | undefined {
   const digits = text.replace(/[^0-9]/g, '');
   if (digits.length < 7 || digits.length > 15) return undefined;
-  const plus = text.trimStart().startsWith('+');
-  const tries = plus ? ['+' + digits] : tryInternational ? [digits, '+' + digits] : [digits];
-  for (const t of tries) {
-    const p = parsePhoneNumberFromString(t, plus || t.startsWith('+') ? undefined : region);
-    if (p && p.isValid()) return p.number;
+  if (text.trimStart().startsWith('+')) {
+    const p = parsePhoneNumberFromString('+' + digits);
+    return p && p.isValid() ? p.number : undefined;
   }
-  // Under a phone key, a national number with a trunk prefix (`07700 900123`, `030 901820`) is
-  // still a phone: try the regions slogate's users most often log in.
-  if (tryInternational && !plus && digits[0] === '0') {
-    for (const r of NATIONAL_REGIONS) {
-      const p = parsePhoneNumberFromString(digits, r);
-      if (p && p.isValid()) return p.number;
-    }
+  for (const c of countries) {
+    const p = parsePhoneNumberFromString(digits, c);
+    if (p && p.isValid()) return p.number;
   }
   return undefined;
 }
 
-/** Regions tried for bare national numbers under a phone key (after DEFAULT_PHONE_REGION). */
-export const NATIONAL_REGIONS: readonly CountryCode[] = ['GB', 'DE', 'FR', 'IN', 'AU', 'ES', 'IT', 'NL', 'BR', 'JP', 'IE', 'NZ', 'ZA', 'CH', 'AT', 'BE', 'SE', 'PL', 'MX'];
+// libphonenumber-js's typings omit these accessors of its public Metadata class.
+interface PlanMetadata {
+  hasCountry(c: string): boolean;
+  selectNumberingPlan(c: string): void;
+  numberingPlan?: { nationalNumberPattern(): string; possibleLengths(): number[] };
+}
+// Loaded with require so scan workers (CommonJS under tsx) and the main thread get the same class.
+const { Metadata } = require('libphonenumber-js/core') as { Metadata: new (m: unknown) => PlanMetadata };
+const metadata = new Metadata(require('libphonenumber-js/max/metadata'));
+const shapeCache = new Map<string, { pattern: RegExp; lengths: number[] } | null>();
+
+/** The national number pattern and possible lengths of a country's numbering plan. */
+function plan(country: string): { pattern: RegExp; lengths: number[] } | null {
+  let p = shapeCache.get(country);
+  if (p === undefined) {
+    p = null;
+    if (metadata.hasCountry(country)) {
+      metadata.selectNumberingPlan(country);
+      const np = metadata.numberingPlan!;
+      p = { pattern: new RegExp(`^(?:${np.nationalNumberPattern()})$`), lengths: np.possibleLengths() };
+    }
+    shapeCache.set(country, p);
+  }
+  return p;
+}
+
+/**
+ * A phone number's shape, assigned or not: it fits the numbering plan's general pattern and
+ * lengths, so a number in a new or unlisted area code still counts (fail closed under a phone
+ * field). With `+`, the country comes from the calling code; without, from `countries`, and as
+ * a last resort the digits are read as an international number without its `+` (msisdn style).
+ */
+export function phoneShape(text: string, countries: readonly CountryCode[] = [DEFAULT_PHONE_REGION]): string | undefined {
+  const valid = validPhone(text, countries);
+  if (valid) return valid;
+  const digits = text.replace(/[^0-9]/g, '');
+  if (digits.length < 7 || digits.length > 15) return undefined;
+  const plus = text.trimStart().startsWith('+');
+  const tries: [string, CountryCode | undefined][] = plus ? [['+' + digits, undefined]] : [...countries.map((c): [string, CountryCode] => [digits, c]), ['+' + digits, undefined]];
+  for (const [t, c] of tries) {
+    const p = parsePhoneNumberFromString(t, c);
+    if (!p) continue;
+    if (!plus && !c && p.isValid()) return p.number; // msisdn: international without +
+    const pl = plan(p.country ?? c ?? '');
+    const national = p.nationalNumber as string;
+    if (pl && pl.lengths.includes(national.length) && pl.pattern.test(national)) return p.number;
+    if (!pl && p.isPossible()) return p.number;
+  }
+  return undefined;
+}

@@ -2,12 +2,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { UserError } from '../contract/errors.ts';
 import { compileAllowList } from './allow-match.ts';
+import { detectContext } from './detect.ts';
+import { compilePolicy } from './policy.ts';
 import { scanUnit, type ReadUnit } from './reader.ts';
 import { Tally } from './tally.ts';
 import type { WorkerData, WorkerReply, WorkerTask } from './scan.ts';
 
 const data = workerData as WorkerData;
-const allow = compileAllowList(data.allow);
+const detect = detectContext(compilePolicy(data.policy), compileAllowList(data.allow));
+const preExisting = data.preExisting ? new Set(data.preExisting) : undefined;
 const key = Buffer.from(data.keyHex, 'hex');
 const port = parentPort!;
 
@@ -17,7 +20,7 @@ port.on('message', async (task: WorkerTask) => {
     return;
   }
   const unit: ReadUnit = task.unit;
-  const tally = new Tally(unit.display, { allow, key, maxFindings: data.maxFindings, evidenceLines: data.evidenceLines, window: data.window });
+  const tally = new Tally(unit.display, { detect, preExisting, key, maxFindings: data.maxFindings, evidenceLines: data.evidenceLines, window: data.window });
   let pendingBytes = 0;
   try {
     await scanUnit(unit, tally, (n) => {

@@ -218,10 +218,33 @@ export interface LogContext {
   track: string;
 }
 
-/** One JSON line per finished delivery, in the shape a Node delivery service would log. */
+/** The sender's own identities, as a real delivery service logs them next to each delivery. */
+export const SENDER_IDENTITY = {
+  /** The mailbox failure notices are sent from (a role mailbox, not a person). */
+  notifyFrom: 'no-reply@hooks.slogate.dev',
+  /** The Kubernetes service account the sender runs as. */
+  serviceAccount: 'system:serviceaccount:delivery:webhook-sender',
+  /** The database account it writes delivery state with. */
+  dbUser: 'svc-webhook-sender',
+  userAgent: 'slogate-webhooks/2.4.1 (+https://hooks.slogate.dev/docs/bot)',
+} as const;
+
+/** The private address of the egress proxy an endpoint's deliveries leave through (10.x: infrastructure). */
+function upstreamAddr(endpoint: string): string {
+  let h = 0;
+  for (let i = 0; i < endpoint.length; i++) h = (h * 31 + endpoint.charCodeAt(i)) >>> 0;
+  return `10.${(h >>> 16) & 255}.${(h >>> 8) & 255}.${(h & 253) + 1}:8443`;
+}
+
+/**
+ * One JSON line per finished delivery, in the shape a Node delivery service logs: besides the
+ * delivery itself, the upstream proxy's private address, the no-reply sender, the service and
+ * database accounts, epoch milliseconds and a user agent with `+https`, none of them personal.
+ */
 export function deliveryLogLine(d: Delivery, ctx: LogContext): string {
   const line: Record<string, unknown> = {
     ts: new Date(d.completedAtMs).toISOString(),
+    ts_ms: d.completedAtMs,
     level: d.outcome === 'success' ? 'info' : 'warn',
     msg: d.outcome === 'success' ? 'webhook delivered' : 'webhook delivery failed, moved to DLQ',
     service: SCRAPE_JOB,
@@ -231,12 +254,17 @@ export function deliveryLogLine(d: Delivery, ctx: LogContext): string {
     trace_id: d.traceId,
     event_type: d.eventType,
     endpoint: `https://${d.endpoint}/webhooks`,
+    upstream_addr: upstreamAddr(d.endpoint),
+    user_agent: SENDER_IDENTITY.userAgent,
     outcome: d.outcome,
     status: d.status,
     attempts: d.attempts,
     duration_ms: Math.round(d.durationSeconds * 1000),
     payload_bytes: d.payloadBytes,
+    k8s: { pod: { name: ctx.instance }, service_account: SENDER_IDENTITY.serviceAccount },
+    db: { user: SENDER_IDENTITY.dbUser },
   };
+  if (d.outcome !== 'success') line.notify_from = SENDER_IDENTITY.notifyFrom;
   if (d.leak) line[d.leak.field] = d.leak.value;
   return JSON.stringify(line);
 }

@@ -66,7 +66,7 @@ describe('exit codes and output', () => {
     expect(j.by_category).toEqual({ email: 1, username: 0, ip: 1, phone: 0, card: 0 });
     expect(j.findings).toHaveLength(2);
     for (const f of j.findings) {
-      expect(Object.keys(f).sort()).toEqual(['category', 'file', 'fingerprint', 'line', 'redacted']);
+      expect(Object.keys(f).sort()).toEqual(['category', 'exempt', 'field', 'file', 'fingerprint', 'line', 'redacted', 'rule']);
       expect(f.line).toBe(2);
       expect(f.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     }

@@ -128,7 +128,7 @@ describe('Loki query_range source', () => {
 
   it('the pushed-down filter keeps every line the scanner could flag', () => {
     // JS and RE2 agree on these constructs; check the joined filter against each needle's own hits.
-    const filter = new RegExp(LOKI_LINE_FILTER.replace(/\(\?i:([^)]*)\)/g, (_, body: string) => `(?:${body.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`)})`));
+    const filter = new RegExp(LOKI_LINE_FILTER.replace(/\(\?i:([^)]*)\)/g, (_, body: string) => `(?:${body.replace(/\\.|[a-z]/g, (c) => (c.length > 1 ? c : `[${c}${c.toUpperCase()}]`))})`));
     for (const line of ['to jane@acme.io', 'UserName=x', 'PHONE=4155552671', '1.2.3.4', '2001:db8::1', '4111 1111 1111 1111', '(415) 555-2671', '+44 20']) {
       expect(NEEDLES.some(({ re }) => new RegExp(re.source, re.flags.replace('g', '')).test(line))).toBe(true);
       expect(filter.test(line), line).toBe(true);

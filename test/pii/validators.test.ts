@@ -3,14 +3,17 @@ import {
   cardNetwork,
   isCardNumber,
   isEmail,
-  isIPv4Excluded,
-  isIPv6Excluded,
+  isIPv4NonRoutable,
+  isIPv6NonRoutable,
+  isIPv6NotAnAddress,
   luhnValid,
   parseIPv4,
   parseIPv6,
+  phoneShape,
   validPhone,
 } from '../../src/pii/validators.ts';
-import { detectLine, isPhoneKey, keyBefore, keyWords, valueAfterKey } from '../../src/pii/detect.ts';
+import { detectLine, valueAfterKey } from '../../src/pii/detect.ts';
+import { keyAt } from '../../src/pii/fields.ts';
 import { compileAllowList, parseAllowList } from '../../src/pii/allowlist.ts';
 import { globToRegExp } from '../../src/pii/inputs.ts';
 import { redactedExcerpt } from '../../src/pii/tally.ts';
@@ -86,19 +89,17 @@ describe('IP addresses', () => {
   );
 
   it('excludes loopback and unspecified only', () => {
-    expect(isIPv4Excluded(parseIPv4('127.0.0.1')!)).toBe(true);
-    expect(isIPv4Excluded(parseIPv4('127.255.0.53')!)).toBe(true);
-    expect(isIPv4Excluded(parseIPv4('0.0.0.0')!)).toBe(true);
-    expect(isIPv4Excluded(parseIPv4('10.0.0.1')!)).toBe(false);
-    expect(isIPv4Excluded(parseIPv4('128.0.0.1')!)).toBe(false);
-    expect(isIPv6Excluded(parseIPv6('::1')!)).toBe(true);
-    expect(isIPv6Excluded(parseIPv6('::')!)).toBe(true);
-    expect(isIPv6Excluded(parseIPv6('::ffff:127.0.0.1')!)).toBe(true);
-    expect(isIPv6Excluded(parseIPv6('::2')!)).toBe(true); // unassigned space, as in Python's data[::2]
-    expect(isIPv6Excluded(parseIPv6('ff02::1')!)).toBe(true); // multicast group
-    expect(isIPv6Excluded(parseIPv6('fc00::5')!)).toBe(false);
-    expect(isIPv6Excluded(parseIPv6('fe80::1')!)).toBe(false);
-    expect(isIPv6Excluded(parseIPv6('2001:db8::1')!)).toBe(false);
+    const v4 = (a: string) => isIPv4NonRoutable(parseIPv4(a)!);
+    for (const a of ['127.0.0.1', '127.255.0.53', '0.0.0.0', '10.0.0.1', '172.16.0.1', '172.31.255.254', '192.168.1.1', '100.64.0.1', '100.127.255.254', '169.254.169.254', '224.0.0.251', '255.255.255.0', '198.18.0.1']) {
+      expect(v4(a), a).toBe(true);
+    }
+    for (const a of ['128.0.0.1', '172.15.0.1', '172.32.0.1', '100.63.255.255', '100.128.0.1', '81.2.69.160', '203.0.113.7', '192.0.2.1']) expect(v4(a), a).toBe(false);
+    const v6 = (a: string) => isIPv6NonRoutable(parseIPv6(a)!);
+    for (const a of ['::1', '::', '::ffff:127.0.0.1', '::ffff:10.1.2.3', '::2', 'ff02::1', 'fc00::5', 'fd12:3456::1', 'fe80::1']) expect(v6(a), a).toBe(true);
+    for (const a of ['2001:db8::1', '2a02:cf40::3', '::ffff:81.2.69.160', '64:ff9b::5102:45a0']) expect(v6(a), a).toBe(false);
+    // not an address at all (so never even a private one): Python's data[::2], multicast
+    expect(isIPv6NotAnAddress(parseIPv6('::2')!)).toBe(true);
+    expect(isIPv6NotAnAddress(parseIPv6('fe80::1')!)).toBe(false);
   });
 });
 
@@ -119,37 +120,32 @@ describe('phone numbers', () => {
     ['+44 20 7183 8750', '+442071838750'],
     ['+91 98765 43210', '+919876543210'],
   ])('validates %s', (p, e164) => expect(validPhone(p)).toBe(e164));
-  it('reads a bare international msisdn only when asked', () => {
+  it('reads a bare international msisdn only as a phone shape (under a phone field)', () => {
     expect(validPhone('447911123456')).toBeUndefined();
-    expect(validPhone('447911123456', 'US', true)).toBe('+447911123456');
+    expect(phoneShape('447911123456')).toBe('+447911123456');
+  });
+  it('reads national numbers in the countries given, not in any country', () => {
+    expect(validPhone('020 7183 8750')).toBeUndefined();
+    expect(validPhone('020 7183 8750', ['GB'])).toBe('+442071838750');
+    expect(phoneShape('0123456789')).toBeUndefined(); // not a US number's shape (passed as French before)
+    expect(phoneShape('0123456789', ['FR'])).toBe('+33123456789');
+  });
+  it('accepts a number of the right shape in an unassigned area code (fail closed under phone fields)', () => {
+    expect(validPhone('(999) 555-0100')).toBeUndefined();
+    expect(phoneShape('(999) 555-0100')).toBe('+19995550100');
+    expect(phoneShape('+44 7400 123456')).toBe('+447400123456');
+    expect(phoneShape('12345')).toBeUndefined();
   });
   it.each(['12345', '+1 000 000 0000', '1234567890123456', '+999 1234 5678'])('rejects %s', (p) => expect(validPhone(p)).toBeUndefined());
 });
 
 describe('keys and values', () => {
-  it('splits keys into words', () => {
-    expect(keyWords('customerPhone_number')).toEqual(['customer', 'phone', 'number']);
-    expect(keyWords('USER-NAME')).toEqual(['user', 'name']);
-  });
-  it.each([
-    ['phone', true],
-    ['customer_phone_number', true],
-    ['contactNumber', true],
-    ['msisdn', true],
-    ['tel', true],
-    ['mobile_no', true],
-    ['hotel', false],
-    ['telemetry', false],
-    ['contact_id', false],
-    ['phone_count', false],
-    ['epoch', false],
-  ])('isPhoneKey(%s) = %s', (k, ok) => expect(isPhoneKey(k)).toBe(ok));
   it('finds the key a value belongs to', () => {
     const line = '{"a":1,"client_ip":"1.2.3.4"} ver=1.2.3.4 msg: 1.2.3.4 free 1.2.3.4';
-    expect(keyBefore(line, line.indexOf('1.2.3.4'))).toBe('client_ip');
-    expect(keyBefore(line, line.indexOf('1.2.3.4', 30))).toBe('ver');
-    expect(keyBefore(line, line.indexOf('1.2.3.4', 45))).toBe('msg');
-    expect(keyBefore(line, line.lastIndexOf('1.2.3.4'))).toBeUndefined();
+    expect(keyAt(line, line.indexOf('1.2.3.4'))?.key).toBe('client_ip');
+    expect(keyAt(line, line.indexOf('1.2.3.4', 30))?.key).toBe('ver');
+    expect(keyAt(line, line.indexOf('1.2.3.4', 45))?.key).toBe('msg');
+    expect(keyAt(line, line.lastIndexOf('1.2.3.4'))).toBeUndefined();
   });
   it('reads values in JSON, escaped JSON, logfmt and key: value forms', () => {
     const v = (line: string) => valueAfterKey(line, line.indexOf('username') + 8)?.value;
@@ -192,6 +188,8 @@ describe('detectLine', () => {
     ['call 1-800-555-0199 now', ['phone']],
     ['call 4155552671 now', []],
     ['{"phone":"4155552671"}', ['phone']],
+    ['{"phone_count":4155552671}', []],
+    ['{"contact_id":"4155552671"}', []],
     ['{"epoch":4155552671}', []],
     ['{"count":4155552671}', []],
     ['{"bytes":"4155552671"}', []],

@@ -56,7 +56,7 @@ export function registerEvidence(program: Command): void {
       let summary: unknown;
       let series: { success_rate: [number, number][]; p95_ms: [number, number][] } | undefined;
       let piiScan: CollectOptions['piiScan'];
-      const logSource = await logSourceFromFlags(flags);
+      const logSource = await logSourceFromFlags(flags, flags.logs ?? [], rb.pii);
       if (flags.verdict) {
         verdict = await readVerdict(flags.verdict, rb);
       } else {

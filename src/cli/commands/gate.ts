@@ -153,7 +153,7 @@ export async function gateOptionsFromFlags(flags: GateRunFlags, rb: Runbook): Pr
   const end = at ?? now;
   if (end <= start) throw new UserError(`--at ${flags.at ?? 'now'} is not after --start ${flags.start}`, GATE_EXIT.usage);
   notInTheFuture('--at', flags.at ?? 'now', end, now);
-  const logSource = await logSourceFromFlags(flags);
+  const logSource = await logSourceFromFlags(flags, flags.logs ?? [], rb.pii);
   return {
     runbook: rb,
     prometheus: flags.prometheus,

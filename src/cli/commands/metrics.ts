@@ -43,7 +43,7 @@ export function registerMetrics(program: Command): void {
       const rb = await loadRunbook(flags.runbook);
       const selErr = flags.selector === undefined ? null : checkSelector(flags.selector);
       if (selErr) throw new UserError(selErr, GATE_EXIT.usage);
-      const logSource = await logSourceFromFlags(flags);
+      const logSource = await logSourceFromFlags(flags, flags.logs ?? [], rb.pii);
       const g = await gatherEvidence({
         runbook: rb,
         prometheus: flags.prometheus,

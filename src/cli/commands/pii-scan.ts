@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
 import { PII_CATEGORIES } from '../../contract/metrics.ts';
-import type { Progress, ScanResult } from '../../pii/index.ts';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { PiiPolicy, Progress, ScanResult } from '../../pii/index.ts';
 import { addLogPolicyOptions, logSourceFromFlags, type LogFlags } from './log-options.ts';
 
 /**
@@ -21,6 +24,7 @@ interface PiiScanFlags extends LogFlags {
   jobs?: string;
   maxFindings: string;
   since: string;
+  runbook?: string;
 }
 
 function positiveInt(value: string, flag: string, min = 1): number {
@@ -60,18 +64,50 @@ async function progressBar(): Promise<{ update: (p: Progress) => void; stop: () 
   };
 }
 
-function humanReport(r: ScanResult): string {
-  const cats = PII_CATEGORIES.map((c) => `${c} ${r.by_category[c]}`).join(', ');
+/**
+ * The runbook's PII policy. A runbook folder that keeps it in `pii-policy.ts` beside its index
+ * (as the flagship does) is read from there: the scanner then starts without loading the
+ * runbook's alerts, SLOs and dashboards. Otherwise the whole runbook is loaded for `runbook.pii`.
+ */
+async function runbookPiiPolicy(flag: string | undefined): Promise<PiiPolicy | undefined> {
+  const { loadRunbook, runbookPath } = await import('../runbook.ts');
+  const sibling = join(dirname(await runbookPath(flag)), 'pii-policy.ts');
+  if (existsSync(sibling)) {
+    const mod = (await import(pathToFileURL(sibling).href)) as Record<string, unknown>;
+    const found = Object.values(mod).find((v): v is PiiPolicy => !!v && typeof v === 'object' && 'fields' in v && 'phoneCountries' in v);
+    if (found) return found;
+  }
+  return (await loadRunbook(flag)).pii;
+}
+
+/** Groups shown in the text report; the rest are counted in one line. */
+const REPORT_GROUPS = 30;
+
+/**
+ * The text report: one line per (category, field), so "83,817 x ip under upstream_addr" is
+ * read in one glance, with the rule that matched and the policy entry that would exempt it.
+ */
+export function humanReport(r: ScanResult): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const cats = PII_CATEGORIES.map((c) => `${c} ${n(r.by_category[c])}`).join(', ');
   const lines = [
-    `scanned ${r.files} file(s), ${r.lines} lines, ${(r.bytes / 1e6).toFixed(1)} MB`,
-    `PII leaks: ${r.pii_leaks} line(s) (${cats})`,
+    `scanned ${r.files} file(s), ${n(r.lines)} lines, ${(r.bytes / 1e6).toFixed(1)} MB`,
+    `PII leaks: ${n(r.pii_leaks)} line(s) (${cats})`,
   ];
   for (const f of r.per_file.slice(0, 20)) lines.push(`  ${f.file}: ${f.lines} lines, ${f.first_ts ? `${f.first_ts} .. ${f.last_ts}` : 'no timestamps recognised'}${f.error ? ' (read error)' : ''}`);
   if (r.per_file.length > 20) lines.push(`  … ${r.per_file.length - 20} more files: use --json`);
-  const shown = r.findings.slice(0, 20);
-  for (const f of shown) lines.push(`  ${f.file}:${f.line}  ${f.category.padEnd(8)} ${f.redacted}  fp=${f.fingerprint}`);
-  const more = r.findings.length - shown.length;
-  if (more > 0 || r.findings_truncated) lines.push(`  … more findings: use --json or --out`);
+  if (r.baseline) {
+    lines.push(`baseline: ${r.baseline.files} file(s), ${n(r.baseline.lines)} lines, ${r.baseline.pairs} (category, field) pair(s); ${n(r.pre_existing ?? 0)} canary line(s) only have pre-existing pairs`);
+  }
+  for (const g of r.groups.slice(0, REPORT_GROUPS)) {
+    const tag = g.status === 'pre-existing' ? ' [pre-existing: also in the baseline; still a leak to fix]' : '';
+    lines.push(`  ${n(g.lines).padStart(9)} line(s) x ${g.category.padEnd(8)} under ${g.field}  e.g. ${g.sample}  rule ${g.rule}; exempt with ${g.exempt}${tag}`);
+  }
+  if (r.groups.length > REPORT_GROUPS) lines.push(`  … ${r.groups.length - REPORT_GROUPS} more (category, field) pairs: use --json`);
+  const shown = r.findings.slice(0, 10);
+  if (shown.length) lines.push('first findings:');
+  for (const f of shown) lines.push(`  ${f.file}:${f.line}  ${f.category.padEnd(8)} ${f.redacted}  under ${f.field}  fp=${f.fingerprint}`);
+  if (r.findings.length > shown.length || r.findings_truncated) lines.push(`  … more findings: use --json or --out`);
   return lines.join('\n') + '\n';
 }
 
@@ -87,22 +123,24 @@ export function registerPiiScan(program: Command): void {
     .option('--max-findings <n>', 'cap on findings listed (counts are never capped)', '1000');
   addLogPolicyOptions(cmd)
     .option('--since <duration>', 'how far back --loki reads, e.g. 2h, 30m', '2h')
+    .option('--runbook <path>', 'runbook module whose PII policy applies (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
     .action(async (paths: string[], flags: PiiScanFlags) => {
       // Loaded here, not at start-up: every other command would pay for the scanner's modules.
       const { scanLogs, scanLoki, writeEvidence } = await import('../../pii/index.ts');
       const { publicResult } = await import('../../pii/evidence.ts');
       const maxFindings = positiveInt(flags.maxFindings, '--max-findings', 0);
       const jobs = flags.jobs !== undefined ? positiveInt(flags.jobs, '--jobs') : undefined;
-      const source = await logSourceFromFlags(flags, paths);
+      const source = await logSourceFromFlags(flags, paths, await runbookPiiPolicy(flags.runbook));
+      const policy = source?.policy;
       const allow = source?.allow;
       const evidenceLines = flags.out ? EVIDENCE_LINES : 0;
       let result: ScanResult;
       if (source?.loki) {
-        result = await scanLoki({ url: source.loki.url, query: source.loki.query, since: flags.since, allow, maxFindings, evidenceLines });
+        result = await scanLoki({ url: source.loki.url, query: source.loki.query, since: flags.since, allow, policy, maxFindings, evidenceLines });
       } else {
         const bar = !flags.json && process.stderr.isTTY ? await progressBar() : undefined;
         try {
-          result = await scanLogs(paths, { allow, maxFindings, jobs, evidenceLines, onProgress: bar?.update });
+          result = await scanLogs(paths, { allow, policy, baseline: source?.baseline ? [...source.baseline] : undefined, maxFindings, jobs, evidenceLines, onProgress: bar?.update });
         } finally {
           bar?.stop();
         }

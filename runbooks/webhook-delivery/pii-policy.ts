@@ -1,0 +1,43 @@
+// The webhook-delivery service's PII policy: data only. `slogate pii-scan`, `slogate gate` and
+// docs/pii.md read it; the scanner library receives it as a parameter.
+import type { PiiPolicy } from '../../src/pii/policy.ts';
+
+export const webhookDeliveryPiiPolicy: PiiPolicy = {
+  fields: {
+    // OpenTelemetry semantic conventions and the Elastic Common Schema, plus the flat spellings
+    // of nginx, Envoy, logfmt and hand-rolled JSON loggers.
+    personal: [
+      'client.*', 'source.*', 'user.*', 'enduser.*',
+      'client_ip', 'client_addr', 'client_address', 'remote_addr', 'remote_ip', 'real_ip', 'x_real_ip',
+      'x_forwarded_for', 'http_x_forwarded_for', 'forwarded_for', 'true_client_ip', 'cf_connecting_ip',
+      'downstream_remote_address', 'downstream_direct_remote_address', 'src_ip', 'source_ip', 'peer_ip',
+      'remote_user', 'customer*', 'recipient*',
+    ],
+    infrastructure: [
+      'server.*', 'destination.*', 'host.*', 'upstream*', 'network.local.*', 'k8s.*', 'host', 'hostname', 'server',
+      'server_addr', 'server_ip', 'host_ip', 'node_ip', 'pod_ip', 'local_addr', 'local_address',
+      'downstream_local_address', 'upstream_local_address', 'dest_ip', 'dst_ip', 'listen', 'bind',
+      'backend*', 'proxy*', 'egress*', 'resolver', 'nameserver',
+    ],
+    username: ['username', 'user_name', 'user.name', 'user', 'enduser.id', 'remote_user', 'login'],
+    phone: [
+      '*phone*', '*mobile*', '*msisdn*', 'tel', '*_tel', 'tel_*', 'telephone*', 'cell', 'cell_*', '*_cell',
+      'contact', 'contact_number', 'contact_no', 'fax', 'sms_to', 'sms_from',
+    ],
+    account: ['*account*', '*role*', 'db.user', 'db.username', 'db_user', 'database.user', 'service.name', 'principal', 'serviceaccount*'],
+  },
+  ownDomains: ['hooks.slogate.dev', 'slogate.dev'],
+  // RFC 2142's role mailboxes, then the no-reply family and other automated senders.
+  roleMailboxes: [
+    'info', 'marketing', 'sales', 'support', 'abuse', 'noc', 'security', 'postmaster', 'hostmaster',
+    'usenet', 'news', 'webmaster', 'www', 'uucp', 'ftp',
+    'noreply', 'no-reply', 'donotreply', 'do-not-reply', 'mailer-daemon', 'bounce', 'bounces', 'notifications',
+  ],
+  serviceAccounts: [
+    'system:*', 'svc-*', 'svc_*', 'sa-*', '*-bot', '*[bot]', 'webhook-sender*', 'deploy', 'deployer', 'ci',
+    'root', 'nobody', 'daemon', 'www-data', 'nginx', 'postgres', 'mysql', 'redis',
+  ],
+  allowedRanges: [],
+  personalRanges: [],
+  phoneCountries: ['US'],
+};

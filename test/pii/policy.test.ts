@@ -1,0 +1,213 @@
+// The PII policy and the field-aware rules, through the library: every field form a log writes,
+// every default of docs/pii.md, and findings that explain themselves.
+import { describe, expect, it } from 'vitest';
+import { webhookDeliveryPiiPolicy as policy } from '../../runbooks/webhook-delivery/pii-policy.ts';
+import { detectContext, detectLine, RULES } from '../../src/pii/detect.ts';
+import { fieldOf } from '../../src/pii/fields.ts';
+import { compilePolicy, EMPTY_POLICY, normaliseField, policyProblems, type PiiPolicy } from '../../src/pii/policy.ts';
+import { cardNetwork, isCardNumber } from '../../src/pii/validators.ts';
+
+const ctx = detectContext(compilePolicy(policy));
+const found = (line: string, c = ctx) => detectLine(line, c).map((f) => [f.category, f.field]);
+const cats = (line: string, c = ctx) => detectLine(line, c).map((f) => f.category);
+const withPolicy = (p: Partial<PiiPolicy>) => detectContext(compilePolicy({ ...policy, ...p }));
+
+describe('field names', () => {
+  it.each([
+    ['clientIP', 'client_ip'],
+    ['X-Forwarded-For', 'x_forwarded_for'],
+    ['user.Name', 'user.name'],
+    ['enduser.id', 'enduser.id'],
+    ['remoteAddr', 'remote_addr'],
+  ])('%s is spelt %s', (raw, norm) => expect(normaliseField(raw)).toBe(norm));
+
+  it.each([
+    ['{"client":{"ip":"81.2.69.160"}}', '81.2', 'client.ip'],
+    ['{"client.ip":"81.2.69.160"}', '81.2', 'client.ip'],
+    ['{"http":{"request":{"x_forwarded_for":["203.0.113.7","81.2.69.160"]}}}', '81.2', 'http.request.x_forwarded_for'],
+    ['{"attributes":[{"key":"client.address","value":{"stringValue":"81.2.69.160"}}]}', '81.2', 'client.address'],
+    ['{"log":"{\\"user\\":{\\"ip\\":\\"81.2.69.160\\"}}"}', '81.2', 'user.ip'],
+    ['ts=1 client_ip=81.2.69.160 msg="x"', '81.2', 'client_ip'],
+    ['msg="login from 81.2.69.160 failed"', '81.2', 'msg'],
+    ['failed login from 81.2.69.160', '81.2', 'text'],
+    ['81.2.69.160 - bob [22/Nov/2026:08:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/8" "89.160.20.112"', '81.2', 'remote_addr'],
+    ['81.2.69.160 - bob [22/Nov/2026:08:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/8" "89.160.20.112"', '89.160', 'http_x_forwarded_for'],
+    ['[2026-11-22T08:00:00.000Z] "GET / HTTP/1.1" 200 - 0 5 3 2 "81.2.69.160" "curl/8" "id" "api.example.com" "89.160.20.112:443"', '89.160', 'upstream_host'],
+  ])('%s: %s… is under %s', (line, at, field) => expect(fieldOf(line, line.indexOf(at))).toBe(field));
+});
+
+describe('addresses', () => {
+  it.each(['10.1.2.3', '172.16.0.9', '192.168.1.100', '100.64.12.1', '127.0.0.1', '169.254.169.254', '0.0.0.0', '224.0.0.251', 'fd12:3456::1', 'fe80::1ff:fe23:4567:890a', '::1', 'ff02::fb'])(
+    'non-routable %s is not personal, even under client_ip',
+    (ip) => expect(cats(`{"client_ip":"${ip}"}`)).toEqual([]),
+  );
+  it('a non-routable address is personal when the policy says its range is', () => {
+    expect(cats('{"client_ip":"10.8.0.7"}', withPolicy({ personalRanges: ['10.8.0.0/16'] }))).toEqual(['ip']);
+    expect(detectLine('{"client_ip":"10.8.0.7"}', withPolicy({ personalRanges: ['10.8.0.0/16'] }))[0].rule).toBe('ip.personal-range');
+  });
+  it.each([
+    ['{"upstream_addr":"52.1.2.3:443"}'],
+    ['{"server":{"address":"52.1.2.3"}}'],
+    ['{"host":{"ip":["52.1.2.3"]}}'],
+    ['{"destination.ip":"52.1.2.3"}'],
+    ['{"k8s":{"node":{"ip":"52.1.2.3"}}}'],
+    ['{"resource":{"attributes":[{"key":"network.local.address","value":{"stringValue":"52.1.2.3"}}]}}'],
+    ['upstream=52.1.2.3:8080 status=200'],
+    ['{"downstream_local_address":"52.1.2.3:443"}'],
+  ])('a public address under an infrastructure field is not personal: %s', (line) => expect(cats(line)).toEqual([]));
+  it.each([
+    ['{"client_ip":"52.1.2.3"}', 'client_ip'],
+    ['{"source":{"ip":"52.1.2.3"}}', 'source.ip'],
+    ['{"remote_addr":"52.1.2.3"}', 'remote_addr'],
+    ['{"x_forwarded_for":"52.1.2.3, 10.0.0.1"}', 'x_forwarded_for'],
+    ['{"peer":"52.1.2.3"}', 'peer'],
+    ['connect from 52.1.2.3', 'text'],
+  ])('a public address anywhere else is personal: %s', (line, field) => expect(found(line)).toEqual([['ip', field]]));
+  it('the policy can allow a range', () => expect(cats('{"peer":"52.1.2.3"}', withPolicy({ allowedRanges: ['52.1.0.0/16'] }))).toEqual([]));
+});
+
+describe('mailboxes', () => {
+  it.each(['no-reply@acme.io', 'noreply@acme.io', 'NoReply+bounce-77@acme.io', 'do-not-reply@acme.io', 'donotreply@x.example.com', 'postmaster@acme.io', 'abuse@acme.io', 'support@acme.io', 'mailer-daemon@acme.io', 'webmaster@acme.io'])(
+    'role mailbox %s is not personal',
+    (m) => expect(cats(`{"from":"${m}"}`)).toEqual([]),
+  );
+  it("addresses at the service's own domains are not a customer's", () => expect(cats('{"from":"alerts@hooks.slogate.dev"}')).toEqual([]));
+  it.each(['jane.doe@acme.io', 'j.smith@globex.net', 'info.jane@acme.io', 'x@xn--80ak6aa92e.xn--p1ai', 'anna@xn--mller-kva.de'])('a person’s address is personal: %s', (m) =>
+    expect(cats(`to ${m}`)).toEqual(['email']),
+  );
+});
+
+describe('accounts and usernames', () => {
+  it.each([
+    ['{"user":{"name":"bob"}}', 'user.name'],
+    ['{"user.name":"bob"}', 'user.name'],
+    ['{"username":"bob"}', 'username'],
+    ['{"attributes":[{"key":"enduser.id","value":{"stringValue":"bob"}}]}', 'enduser.id'],
+    ['level=info user=bob msg=hi', 'user'],
+    ['{"log":"{\\"user_name\\":\\"bob\\"}"}', 'user_name'],
+    ['81.2.69.160 - bob [22/Nov/2026:08:00:00 +0000] "GET / HTTP/1.1" 200 5', 'remote_user'],
+  ])('a login name is personal: %s', (line, field) => expect(found(line).filter(([c]) => c === 'username')).toEqual([['username', field]]));
+  it.each([
+    '{"user":{"name":"system:serviceaccount:kube-system:coredns"}}',
+    '{"username":"system:node:ip-10-0-1-2"}',
+    '{"username":"svc-billing"}',
+    '{"db":{"user":"app_rw"}}',
+    '{"service_account":{"username":"deploy42"}}',
+    '{"role":{"user":"reporting"}}',
+    'login failed for username: svc_reporting',
+    '{"user":"root"}',
+    '{"user_agent":"Mozilla/5.0"}',
+    '{"user_id":42}',
+    'level=info user=42 msg=x',
+    '10.0.0.1 - - [22/Nov/2026:08:00:00 +0000] "GET / HTTP/1.1" 200 5',
+  ])('not a person’s login: %s', (line) => expect(cats(line).filter((c) => c === 'username')).toEqual([]));
+});
+
+describe('phones', () => {
+  it('under a phone field, a number of a phone shape counts even in an unassigned area code', () => {
+    expect(found('{"customer_phone":"(999) 555-0147"}')).toEqual([['phone', 'customer_phone']]);
+    expect(found('{"phone":"9995550147"}')).toEqual([['phone', 'phone']]);
+    expect(found('{"contact":{"phone":{"number":"2015550123"}}}')).toEqual([['phone', 'contact.phone.number']]);
+    expect(found('{"attributes":[{"key":"user.phone","value":{"stringValue":"2015550123"}}]}')).toEqual([['phone', 'user.phone']]);
+    expect(detectLine('{"phone":"9995550147"}', ctx)[0].rule).toBe('phone.field');
+  });
+  it('reads national numbers in the policy’s countries, not in any country', () => {
+    expect(cats('{"phone":"0123456789"}')).toEqual([]);
+    expect(cats('{"phone":"0123456789"}', withPolicy({ phoneCountries: ['FR'] }))).toEqual(['phone']);
+    expect(cats('{"mobile":"07700 900123"}')).toEqual([]);
+    expect(cats('{"mobile":"07700 900123"}', withPolicy({ phoneCountries: ['US', 'GB'] }))).toEqual(['phone']);
+  });
+  it('finds national formats in free text for the policy’s countries', () => {
+    expect(cats('customer says call me at (415) 555-2671 tomorrow')).toEqual(['phone']);
+    expect(cats('customer says call me at 020 7183 8750 tomorrow')).toEqual([]);
+    expect(cats('customer says call me at 020 7183 8750 tomorrow', withPolicy({ phoneCountries: ['GB'] }))).toEqual(['phone']);
+  });
+  it('outside phone fields a number must be valid', () => {
+    expect(cats('note (999) 555-0147 here')).toEqual([]);
+    expect(cats('call +1 999 555 0147')).toEqual([]);
+    expect(cats('call +44 20 7183 8750')).toEqual(['phone']);
+  });
+  it('counts, ids and times under phone-looking fields are not phones', () => {
+    expect(cats('{"phone_count":4155552671,"contact_id":"4155552671","phone_verified_at":1732262400}')).toEqual([]);
+  });
+});
+
+describe('cards and id look-alikes', () => {
+  it.each([
+    ['6212345678901265', 'unionpay'],
+    ['8171999927660000', 'unionpay'],
+    ['8171999900000000021', 'unionpay'],
+    ['6765780016990268', 'maestro'],
+    ['5019717010103742', 'dankort'],
+    ['6522 1111 1111 1111'.replace(/ /g, ''), 'discover'],
+    ['2200123456789010', 'mir'],
+    ['6062821086773091', 'rupay'],
+    ['9792123456789016', 'troy'],
+  ])('%s is a %s IIN', (d, n) => expect(cardNetwork(d)).toBe(n));
+  it.each(['6212345678901265', '8171999927660000', '6765780016990268', '5019717010103742', '2200000000000004'])('%s passes Luhn on its network', (d) => expect(isCardNumber(d)).toBe(true));
+  it.each([
+    '{"request_id":"550e8400-e29b-41d4-a716-446655440000"}',
+    '{"id":"12345678-1234-4123-8123-411111111111"}',
+    '{"order_number":"4111111111111111"}',
+    '{"ref":"ORD-4111111111111111"}',
+    '{"ts_ms":1732262400000}',
+    'epoch 1732262400000 ms',
+    '{"trace_id":"4111111111111111"}',
+  ])('not a card or a phone: %s', (line) => expect(cats(line)).toEqual([]));
+});
+
+describe('findings explain themselves', () => {
+  it('name the field, the rule and the policy entry that would exempt them', () => {
+    const [f] = detectLine('{"upstream":"10.0.0.1","origin":"52.1.2.3"}', ctx);
+    expect(f).toMatchObject({ category: 'ip', field: 'origin', rule: 'ip.public' });
+    expect(f.exempt).toContain('fields.infrastructure: origin');
+    for (const line of ['to jane@acme.io', '{"username":"bob"}', 'pan 4111 1111 1111 1111', 'call +44 20 7183 8750']) {
+      const [g] = detectLine(line, ctx);
+      expect(RULES[g.rule], line).toBeDefined();
+      expect(g.exempt.length, line).toBeGreaterThan(5);
+    }
+  });
+});
+
+describe('policy values', () => {
+  it('the runbook policy is valid; mistakes are named one per line', () => {
+    expect(policyProblems(policy)).toEqual([]);
+    expect(policyProblems(EMPTY_POLICY)).toEqual([]);
+    const bad = policyProblems({ ...policy, allowedRanges: ['10.0.0.0/33'], phoneCountries: ['usa' as never], ownDomains: ['not a domain'] });
+    expect(bad).toEqual([
+      "allowedRanges[0] '10.0.0.0/33' is not an IP address or CIDR",
+      "ownDomains[0] 'not a domain' is not a domain",
+      "phoneCountries[0] 'usa' is not an ISO 3166 country code",
+    ]);
+  });
+  it('without a policy nothing is exempt but non-routable ranges', () => {
+    const none = detectContext();
+    expect(cats('{"upstream_addr":"52.1.2.3","from":"no-reply@acme.io","username":"svc-x"}', none)).toEqual(['ip', 'email', 'username']);
+    expect(cats('{"upstream_addr":"10.1.2.3"}', none)).toEqual([]);
+  });
+});
+
+describe('docs/pii.md', () => {
+  it('shows the default policy as the runbook defines it (run npm run docs after changing it)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { renderPolicySection } = await import('../../src/pii/policy-doc.ts');
+    const doc = readFileSync(new URL('../../docs/pii.md', import.meta.url), 'utf8');
+    expect(doc).toContain(renderPolicySection(policy));
+    for (const id of Object.keys(RULES)) expect(doc, id).toContain(`\`${id}\``);
+  });
+});
+
+describe('internationalised addresses', () => {
+  it('reads UTF-8 local parts and Unicode domains, normalised to punycode', () => {
+    const l = Buffer.from('to jürgen@müller.de ok').toString('latin1');
+    expect(detectLine(l, ctx).map((f) => [f.category, f.norm])).toEqual([['email', 'jürgen@xn--mller-kva.de']]);
+    expect(cats(Buffer.from('from NoReply@müller.de').toString('latin1'))).toEqual([]);
+  });
+});
+
+describe('the flagship runbook', () => {
+  it('hangs the policy of pii-policy.ts on runbook.pii (pii-scan reads the file beside the index)', async () => {
+    const { runbook } = await import('../../runbooks/webhook-delivery/index.ts');
+    expect(runbook.pii).toBe(policy);
+  });
+});
