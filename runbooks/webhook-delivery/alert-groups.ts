@@ -1,8 +1,9 @@
 import { canaryAlertGroup } from './alerts.ts';
+import { serviceAlertGroup } from './webhook-service.ts';
 import type { AlertGroupDef } from '../../src/rules/alert.ts';
 
-export const alertGroups: readonly AlertGroupDef[] = [canaryAlertGroup];
-export { canaryAlertGroup };
+export const alertGroups: readonly AlertGroupDef[] = [canaryAlertGroup, serviceAlertGroup];
+export { canaryAlertGroup, serviceAlertGroup };
 
 /**
  * Where slogate's own docs/runbooks/ is published; every alert's runbook_url points below it.

@@ -1,6 +1,6 @@
 // The canary runbook's SLO gates, rollout phases, checkpoints and time policy, as data.
 // Alerts and dashboards import these numbers; the engines read them from the Runbook.
-import type { BaselinePolicy, CanaryPhase, CheckpointTimes, GateThresholds, RunbookWindows } from '../../src/contract/runbook.ts';
+import type { BaselinePolicy, CanaryPhase, CheckpointTimes, GateThresholds, RollbackPolicy, RunbookWindows } from '../../src/contract/runbook.ts';
 
 export const canaryGates = {
   /** Success rate in percent: >= target is green, < critical is a rollback. */
@@ -90,6 +90,12 @@ export const canaryWindows: RunbookWindows = {
   sliWindows: ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d'],
   warningFor: '10m',
 };
+
+/**
+ * Rollback step 3: in-flight deliveries get this long to drain before the canary's delivery
+ * rate must read 0 (the runbook waits 5 minutes, and gives the step until minute 10).
+ */
+export const rollbackDrain: RollbackPolicy = { drainMinutes: 5, deadlineMinutes: 10, rateWindow: '1m' };
 
 /** The instance naming scheme of the runbook (webhook-sender-001 …). */
 export const INSTANCE_NAME_PATTERN = 'webhook-sender-%03d';

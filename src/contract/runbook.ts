@@ -5,6 +5,7 @@ import type { ReplayConfig } from './replay.ts';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MetricContract } from './metrics.ts';
 import type { Matchers } from './selectors.ts';
+import type { GateCheckPolicy } from './checks.ts';
 import type { AlertGroupDef } from '../rules/alert.ts';
 import type { BurnRateWindow, SloDef } from '../slo/types.ts';
 
@@ -100,6 +101,15 @@ export interface RunbookWindows {
   readonly warningFor: string;
 }
 
+export interface RollbackPolicy {
+  /** How long the runbook expects draining to take. */
+  readonly drainMinutes: number;
+  /** Past this the canary still sending is a failed rollback step. */
+  readonly deadlineMinutes: number;
+  /** `rate()` window of the delivery counter when checking it is 0 (`1m`). */
+  readonly rateWindow: string;
+}
+
 export interface DashboardDef {
   /** Where it is defined, named in the generated description and in lint problems. */
   readonly source: string;
@@ -150,8 +160,12 @@ export interface Runbook {
   /** Canary vs baseline comparison; absent: the gate never compares. */
   readonly baseline?: BaselinePolicy;
   readonly windows: RunbookWindows;
+  /** Rollback verification: how long in-flight deliveries may take to drain, and the rate window read. */
+  readonly rollback?: RollbackPolicy;
   /** The PII scan's policy (categories, allowlist, what counts as a leak). Optional for now. */
   readonly pii?: unknown;
+  /** The gate's checks: the built-in ones minus `omit`, plus the runbook's own (default: all built-in). */
+  readonly gateChecks?: GateCheckPolicy;
   /** Incident recovery (`slogate replay`): providers, endpoints, batch sizes, escalation. */
   readonly replay?: ReplayConfig;
 }

@@ -7,7 +7,7 @@ import { PrometheusClient, PrometheusError, authFromEnv, redactUrl, type Instant
 import { counterEvents, countEvents } from './counters.ts';
 import { checkTimeScale, decide, DEFAULT_TIME_SCALE, measured, missing, scaledTimes, type Decision, type GateEvidence, type Measured, type PhaseNumber, type Point, type RuleCoverage, type RuleGroupEvidence } from './decide.ts';
 import { canarySelector, gateQueries, type GateQueries } from './queries.ts';
-import type { GateCheck } from './checks/index.ts';
+import { checksOf, type GateCheck } from './checks/index.ts';
 import type { FileTimes, ReadError, ScanResult, WindowCoverage } from '../pii/index.ts';
 import type { LogSource } from '../pii/source.ts';
 import { defaultMaxGap } from '../pii/coverage.ts';
@@ -47,7 +47,7 @@ export interface GateOptions {
   auth?: PrometheusAuth;
   /** Alert definitions whose critical names count (default: every alert of the runbook). */
   alerts?: readonly AlertDef[];
-  /** The checks to run (default: the runbook's list); their own queries are gathered too. */
+  /** The checks to run (default: the runbook's, see checksOf); their own queries are gathered too. */
   checks?: readonly GateCheck[];
   /** Where `/api/v1/rules` is served (default: the Prometheus URL): a ruler, vmalert, Mimir's ruler. */
   rulesUrl?: string;
@@ -183,7 +183,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
     const q = gateQueries(rb, sel, windowSeconds, alertDefs, scale);
     const instant = (expr: string) => settle(client.query(expr, end));
     // the checks' own queries, by key
-    const extraQueries = Object.entries(Object.assign({}, ...(opts.checks ?? []).map((c) => c.queries?.({ selector: sel, window: `${Math.round(windowSeconds)}s` }) ?? {})) as Record<string, string>);
+    const extraQueries = Object.entries(Object.assign({}, ...(opts.checks ?? checksOf(rb)).map((c) => c.queries?.({ selector: sel, window: `${Math.round(windowSeconds)}s` }) ?? {})) as Record<string, string>);
     const extraP = Promise.all(extraQueries.map(async ([k, expr]) => [k, scalar(await instant(expr), `no series for ${expr}`)] as const));
     // everything at once; the client bounds how many are in flight
     const baseSel = opts.baseline !== undefined ? canarySelector(opts.baseline, canaryMatchersOf(rb)).selector : undefined;

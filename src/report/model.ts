@@ -5,6 +5,9 @@ import { PII_CATEGORIES } from '../contract/metrics.ts';
 import { drawPanel, evidencePanels, type EvidencePanel } from '../charts/panels.ts';
 import { toUnix, type VerdictCheck, type VerdictDoc } from '../evidence/verdict.ts';
 import type { ReportSources } from './load.ts';
+import { timelineSvg } from '../charts/timeline.ts';
+import { DRAIN_CHART_FILE, drainChartSvg } from '../rollback/index.ts';
+import { rolloutStatus } from '../rollout/status.ts';
 import { DEFAULT_EVIDENCE_DIR, nextStep, rollbackTo, shellWord, type NextStep } from './next-step.ts';
 
 export interface ReportContext {
@@ -169,10 +172,64 @@ function alertRows(s: ReportSources) {
   }));
 }
 
+/** The rollout timeline as of this verdict: T+0, each checkpoint's window and verdict. */
+function rolloutView(s: ReportSources, ctx: ReportContext) {
+  const r = s.rollout;
+  if (!r || r.t0 === null || !ctx.runbook.phases.some((p) => p.phase === s.verdict.phase)) return null;
+  const status = rolloutStatus({ runbook: ctx.runbook, phase: s.verdict.phase, t0: r.t0, now: toUnix(s.verdict.window.end), recorded: r.recorded, evidenceDir: s.evidenceDir ?? '.' });
+  return {
+    svg: timelineSvg(status),
+    rows: status.checkpoints.map((c) => ({ label: c.label, earliest: c.earliest, latest: c.latest, verdict: c.verdict ?? c.state })),
+  };
+}
+
+const pct = (v: number | null, digits: number) => (v === null ? '—' : `${v.toFixed(digits)}%`);
+
+/** The SLO section: what `slo status --out` found, and its burn-down charts. */
+function sloView(s: ReportSources, ctx: ReportContext) {
+  if (!s.slo) return null;
+  return {
+    at: s.slo.status.at,
+    verdict: s.slo.status.verdict,
+    rows: s.slo.status.slos.map((g) => ({
+      slo: g.slo,
+      group: Object.entries(g.group ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || '—',
+      objective: `${g.objective_percent}%`,
+      achieved: pct(g.achieved_percent, 3),
+      budgetLeft: pct(g.budget_remaining_percent, 1),
+      timeLeft: g.hours_to_exhaustion === null ? 'not burning' : g.hours_to_exhaustion === 0 ? 'exhausted' : `${fmtNumber(g.hours_to_exhaustion, 1)} h`,
+      burn: g.current_burn_rate === null ? '—' : `${fmtNumber(g.current_burn_rate, 2)}x (${g.current_burn_window})`,
+      alerts: g.alerts_firing.map((a) => a.alertname).join(', ') || 'none',
+      flag: g.exhausted || g.page_burn ? '❌' : '',
+    })),
+    charts: s.slo.charts.map((c) => ({ title: c.file.replace(/^slo\//, '').replace(/_burndown\.svg$/, ''), svg: c.svg, link: ctx.evidenceLink !== null ? `${ctx.evidenceLink}/${c.file}` : null })),
+  };
+}
+
+/** Rollback step 3 as `rollback verify` measured it. */
+function drainView(s: ReportSources, ctx: ReportContext) {
+  const d = s.drain;
+  if (!d) return null;
+  return {
+    result: d.result,
+    started: d.started,
+    ended: d.ended,
+    drainedAt: d.drained_at ?? '—',
+    drainSeconds: d.drain_seconds === null ? '—' : `${d.drain_seconds} s`,
+    deadline: `${d.deadline_seconds} s`,
+    stillSending: d.still_sending.map((x) => `${x.instance} ${fmtNumber(x.rate, 2)}/s`).join(', '),
+    rows: d.samples.map((x) => ({ time: x.t, total: x.total === null ? `no answer${x.error ? `: ${x.error}` : ''}` : `${fmtNumber(x.total, 3)}/s`, instances: x.per_instance ? Object.keys(x.per_instance).length : 0 })),
+    svg: drainChartSvg(d),
+    chartLink: s.evidenceFiles.includes(DRAIN_CHART_FILE) && ctx.evidenceLink !== null ? `${ctx.evidenceLink}/${DRAIN_CHART_FILE}` : null,
+  };
+}
+
 export function checkpointView(s: ReportSources, ctx: ReportContext) {
   const v = s.verdict;
   const step: NextStep = nextStep(ctx.runbook, v.verdict, v.phase, v.checkpoint, s.evidenceDir ?? undefined);
   return {
+    rollout: rolloutView(s, ctx),
+    slo: sloView(s, ctx),
     kind: 'checkpoint',
     title: `Webhook canary T+${v.checkpoint} checkpoint report`,
     ...common(s, ctx),
@@ -250,7 +307,8 @@ export function rollbackView(s: ReportSources, ctx: ReportContext) {
   const complete = /ROLLBACK COMPLETE/.test(log);
   const instances = `${instanceName(rb.service.instancePattern, 1)} to ${instanceName(rb.service.instancePattern, rollbackTo(rb))}`;
   const traffic = ctx.trafficNow;
-  const stopped = traffic !== undefined && traffic !== null && traffic < 0.01;
+  const drain = drainView(s, ctx);
+  const stopped = (traffic !== undefined && traffic !== null && traffic < 0.01) || drain?.result === 'drained';
   const steps = [
     { n: 1, title: `Disable the feature flag on ${instances}`, time: '0-2 min', done: initiated, note: initiated ? 'rollback_log.txt records ROLLBACK INITIATED' : 'not recorded in rollback_log.txt' },
     { n: 2, title: 'Verify the rollout of every instance', time: '2-5 min', done: complete, note: complete ? 'rollback recorded complete' : 'check `kubectl rollout status` for each instance' },
@@ -258,10 +316,16 @@ export function rollbackView(s: ReportSources, ctx: ReportContext) {
       n: 3,
       title: 'Verify webhook traffic stops',
       time: '5-10 min',
-      done: stopped || complete,
-      note:
-        traffic === undefined || traffic === null
-          ? 'not measured (give --prometheus to check the delivery rate)'
+      // a measured drain decides step 3; without one, the log or a rate taken now
+      done: drain ? drain.result === 'drained' : stopped || complete,
+      note: drain
+        ? drain.result === 'drained'
+          ? `slogate rollback verify: traffic reached 0 at ${drain.drainedAt}, ${drain.drainSeconds} after the check started`
+          : drain.result === 'flowing'
+            ? `slogate rollback verify: still sending after ${drain.deadline}: ${drain.stillSending}`
+            : 'slogate rollback verify could not read the delivery rate'
+        : traffic === undefined || traffic === null
+          ? 'not measured (run slogate rollback verify, or give --prometheus to check the delivery rate)'
           : `canary delivery rate now ${fmtNumber(traffic, 3)}/s${stopped ? '' : ' (not yet 0)'}`,
     },
     { n: 4, title: 'Generate the rollback report', time: '10-15 min', done: true, note: 'this report' },
@@ -291,6 +355,7 @@ export function rollbackView(s: ReportSources, ctx: ReportContext) {
     after,
     charts: charts(s, ctx, ['success_rate', 'p95_latency']),
     alerts: alertRows(s),
+    drain,
   };
 }
 
