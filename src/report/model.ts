@@ -8,7 +8,7 @@ import type { ReportSources } from './load.ts';
 import { timelineSvg } from '../charts/timeline.ts';
 import { DRAIN_CHART_FILE, drainChartSvg } from '../rollback/index.ts';
 import { rolloutStatus } from '../rollout/status.ts';
-import { nextStep, rollbackTo, type NextStep } from './next-step.ts';
+import { DEFAULT_EVIDENCE_DIR, nextStep, rollbackTo, shellWord, type NextStep } from './next-step.ts';
 
 export interface ReportContext {
   /** The runbook the verdict was taken under: thresholds, phases, channels, panels. */
@@ -334,7 +334,7 @@ export function rollbackView(s: ReportSources, ctx: ReportContext) {
   const due = (h: number) => iso(rollbackAt + h * 3600);
   const after = [
     { when: `within 1 hour (by ${due(1)})`, items: [`Post in ${canaryChannels.ops}: "❌ Webhook canary rolled back - [link to rollback report]"`, 'Update the status page: "Webhook delivery canary halted"', 'Notify stakeholders (PM, Tech Lead, On-call Manager)'] },
-    { when: `within 4 hours (by ${due(4)})`, items: ['Generate the post-mortem draft: slogate report --kind postmortem', 'Assign an RCA owner', 'Schedule the post-mortem meeting (within 24h)'] },
+    { when: `within 4 hours (by ${due(4)})`, items: [`Generate the post-mortem draft: slogate report --kind postmortem --evidence ${shellWord(s.evidenceDir ?? DEFAULT_EVIDENCE_DIR)}`, 'Assign an RCA owner', 'Schedule the post-mortem meeting (within 24h)'] },
     { when: `within 24 hours (by ${due(24)})`, items: ['Complete the RCA: timeline, root cause, corrective actions with owners and due dates, prevention', 'Update the runbook with lessons learned', 'Block future canaries until corrective actions are complete'] },
     { when: 'before the next canary', items: ['Verify all corrective actions completed', 'Add regression tests for the failure mode', 'Update guardrails if needed', 'Get sign-off from the Tech Lead'] },
   ];

@@ -97,7 +97,7 @@ function rollback(phase: CanaryPhase, cp: CheckpointName, why?: string): NextSte
       'Step 3: after 5 minutes of draining, verify webhook traffic stops (delivery rate near 0).',
       `Step 4: generate the rollback report: slogate report --kind rollback --evidence ${shellWord(dir)} --rollback-time <time> --output reports/canary_ROLLBACK.md.`,
       `Step 5: record ROLLBACK COMPLETE (${log('ROLLBACK COMPLETE')}); within 1 hour post in ${ops}, update the status page ("Webhook delivery canary halted") and notify stakeholders (PM, Tech Lead, On-call Manager).`,
-      `Open an incident in ${canaryChannels.incidents} (a rollback is SEV2); within 4 hours draft the post-mortem (slogate report --kind postmortem) and schedule the meeting.`,
+      `Open an incident in ${canaryChannels.incidents} (a rollback is SEV2); within 4 hours draft the post-mortem (slogate report --kind postmortem --evidence ${shellWord(dir)}) and schedule the meeting.`,
       'Block future canaries until the RCA is complete.',
     ],
     commands: [

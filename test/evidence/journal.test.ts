@@ -94,6 +94,18 @@ describe('rollback journal', () => {
     expect(none.stderr).toContain('is not an evidence folder');
   });
 
+  it('rollback verify records into the sealed journal: the folder still verifies, nothing left unsealed', async () => {
+    const dir = await collected('drain');
+    const { freePort } = await import('../harness/tsdb-servers.ts');
+    const port = await freePort();
+    const r = await slogate(['rollback', 'verify', '--prometheus', `http://127.0.0.1:${port}`, '--evidence', dir, '--deadline', '2s', '--interval', '1s', '--rate-window', '5s']);
+    expect(r.code).toBe(3);
+    expect((await readJournal(dir)).map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^DRAIN NOT VERIFIED: /)]));
+    const v = await slogate(['evidence', 'verify', dir]);
+    // the journal's entries are sealed as written (rollback verify's own rollback_drain.json is a separate file, issue 14's)
+    expect(v.stderr).not.toMatch(/rollback_log\.txt/);
+  }, 30_000);
+
   it('library API: appendJournal seals entry by entry (what rollback verify records)', async () => {
     const dir = await collected('api');
     const r = await appendJournal(dir, 'ROLLBACK VERIFY: traffic 0.00/s on 25 instances', { now: new Date('2026-12-01T07:00:00.500Z') });
