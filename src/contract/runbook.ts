@@ -5,6 +5,7 @@ import type { ReplayConfig } from './replay.ts';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MetricContract } from './metrics.ts';
 import type { Matchers } from './selectors.ts';
+import type { GateCheckPolicy } from './checks.ts';
 import type { AlertGroupDef } from '../rules/alert.ts';
 import type { BurnRateWindow, SloDef } from '../slo/types.ts';
 
@@ -163,6 +164,8 @@ export interface Runbook {
   readonly rollback?: RollbackPolicy;
   /** The PII scan's policy (categories, allowlist, what counts as a leak). Optional for now. */
   readonly pii?: unknown;
+  /** The gate's checks: the built-in ones minus `omit`, plus the runbook's own (default: all built-in). */
+  readonly gateChecks?: GateCheckPolicy;
   /** Incident recovery (`slogate replay`): providers, endpoints, batch sizes, escalation. */
   readonly replay?: ReplayConfig;
 }
@@ -192,6 +195,9 @@ export function runbookBaseFromRepository(repository: unknown): string | null {
 
 /** An instance's name from a printf pattern: `webhook-sender-%03d`, 7 -> `webhook-sender-007`. */
 export const instanceName = (pattern: string, n: number): string => pattern.replace(/%0?(\d*)d/, (_, width: string) => String(n).padStart(Number(width || 0), '0'));
+
+/** The alert groups the gate counts and requires loaded: all but those marked `gate: false`. */
+export const gatedAlertGroups = (rb: Runbook): readonly AlertGroupDef[] => rb.alertGroups.filter((g) => g.gate !== false);
 
 /** The canary's series: the service's job on the canary track. */
 export const canaryMatchersOf = (rb: Runbook): Matchers => ({ job: rb.service.job, track: rb.service.canaryTrack });

@@ -6,7 +6,7 @@ import { parseDuration } from '../promql/duration.ts';
 import type { RuleGroupReport } from '../rules/loaded.ts';
 
 export type Verdict = 'promote' | 'continue' | 'marginal' | 'rollback' | 'inconclusive';
-export type CheckStatus = 'pass' | 'warn' | 'fail' | 'critical' | 'no_data';
+export type { CheckStatus } from '../contract/checks.ts';
 export type PhaseNumber = number;
 
 /**

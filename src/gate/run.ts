@@ -1,13 +1,13 @@
 // The gate's shell: query Prometheus (concurrently, bounded), scan the logs, then hand
 // plain numbers to decide(). Nothing here makes a decision.
-import { canaryMatchersOf, type CheckpointName, type Runbook } from '../contract/runbook.ts';
+import { canaryMatchersOf, gatedAlertGroups, type CheckpointName, type Runbook } from '../contract/runbook.ts';
 import type { AlertDef, AlertGroupDef } from '../rules/alert.ts';
 import { compareRuleGroup, evaluationGaps, expectedAlertGroup, fetchLoadedRuleGroups, type RuleGroupReport } from '../rules/loaded.ts';
 import { PrometheusClient, PrometheusError, authFromEnv, redactUrl, type InstantSample, type PrometheusAuth, type RangeSeries } from '../prometheus/client.ts';
 import { counterEvents, countEvents } from './counters.ts';
 import { checkTimeScale, decide, DEFAULT_TIME_SCALE, measured, missing, scaledTimes, type Decision, type GateEvidence, type Measured, type PhaseNumber, type Point, type RuleCoverage, type RuleGroupEvidence } from './decide.ts';
 import { canarySelector, gateQueries, type GateQueries } from './queries.ts';
-import type { GateCheck } from './checks/index.ts';
+import { checksOf, type GateCheck } from './checks/index.ts';
 import type { FileTimes, ReadError, ScanResult, WindowCoverage } from '../pii/index.ts';
 import type { LogSource } from '../pii/source.ts';
 import { defaultMaxGap } from '../pii/coverage.ts';
@@ -47,7 +47,7 @@ export interface GateOptions {
   auth?: PrometheusAuth;
   /** Alert definitions whose critical names count (default: every alert of the runbook). */
   alerts?: readonly AlertDef[];
-  /** The checks to run (default: the runbook's list); their own queries are gathered too. */
+  /** The checks to run (default: the runbook's, see checksOf); their own queries are gathered too. */
   checks?: readonly GateCheck[];
   /** Where `/api/v1/rules` is served (default: the Prometheus URL): a ruler, vmalert, Mimir's ruler. */
   rulesUrl?: string;
@@ -161,7 +161,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
   const scaleErr = checkTimeScale(scale);
   if (scaleErr) throw new GateConfigError(scaleErr);
   const times = scaledTimes(rb.windows, scale);
-  const alertDefs = opts.alerts ?? rb.alertGroups.flatMap((g) => g.alerts);
+  const alertDefs = opts.alerts ?? gatedAlertGroups(rb).flatMap((g) => g.alerts);
   const clientOpts = {
     auth: opts.auth ?? authFromEnv(),
     timeoutMs: opts.timeoutMs,
@@ -179,11 +179,11 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
     const rules =
       opts.rules === false
         ? Promise.resolve({ ok: false as const, error: new Error('not checked') })
-        : settle(Promise.all(rb.alertGroups.map((group) => ruleGroupEvidence(rb, rulesClient, client, group, { start, end }, scale, times.seriesStepSeconds))).then((groups) => ({ groups })));
+        : settle(Promise.all(gatedAlertGroups(rb).map((group) => ruleGroupEvidence(rb, rulesClient, client, group, { start, end }, scale, times.seriesStepSeconds))).then((groups) => ({ groups })));
     const q = gateQueries(rb, sel, windowSeconds, alertDefs, scale);
     const instant = (expr: string) => settle(client.query(expr, end));
     // the checks' own queries, by key
-    const extraQueries = Object.entries(Object.assign({}, ...(opts.checks ?? []).map((c) => c.queries?.({ selector: sel, window: `${Math.round(windowSeconds)}s` }) ?? {})) as Record<string, string>);
+    const extraQueries = Object.entries(Object.assign({}, ...(opts.checks ?? checksOf(rb)).map((c) => c.queries?.({ selector: sel, window: `${Math.round(windowSeconds)}s` }) ?? {})) as Record<string, string>);
     const extraP = Promise.all(extraQueries.map(async ([k, expr]) => [k, scalar(await instant(expr), `no series for ${expr}`)] as const));
     // everything at once; the client bounds how many are in flight
     const baseSel = opts.baseline !== undefined ? canarySelector(opts.baseline, canaryMatchersOf(rb)).selector : undefined;

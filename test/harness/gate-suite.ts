@@ -242,6 +242,29 @@ export function defineGateSuite(kind: 'prometheus' | 'victoriametrics'): void {
       expect(out.reasons.join(' ')).toMatch(/above 5000 ms, the latency histogram's largest finite bucket/);
     });
 
+    // issue 11 (3): --skip pii promoted at the final checkpoint (exit 0)
+    it('--skip pii at the final checkpoint is inconclusive, never promote', async () => {
+      const s = scenario('healthy-24h-noise-alerts');
+      const args = [...gateArgs(s, server.url).filter((a, i, all) => a !== '--logs' && all[i - 1] !== '--logs'), '--skip', 'pii'];
+      const r = await slogate(args);
+      const out = JSON.parse(r.stdout);
+      expect(r.code).toBe(3);
+      expect(out.verdict).toBe('inconclusive');
+      expect(out.next_phase).toBe(5);
+      expect(out.reasons[0]).toMatch(/^The PII scan was skipped \(--skip pii\), but the final T\+24h checkpoint promotes only with no PII found/);
+    });
+
+    // issue 11 (5): the breaker counter born at 1 inside the window was not counted: continue, exit 0
+    it('counts the first open of a breaker whose counter first appears inside the window', async () => {
+      const s = scenario('first-breaker-open');
+      const r = await slogate(gateArgs(s, server.url));
+      const out = JSON.parse(r.stdout);
+      expect(out.metrics.cb_opens).toBe(1);
+      expect(out.checks.find((c: { name: string }) => c.name === 'circuit_breaker_opens').status).toBe('warn');
+      expect(out.verdict).toBe('marginal');
+      expect(r.code).toBe(4);
+    });
+
     // issue 11 (8): --selector '{job="webhook-sender"}' replaced the canary matchers, pulled in the stable track and gave marginal
     it('--selector adds to the canary matchers: naming job keeps track="canary"', async () => {
       const s = scenario('stable-track-bad');
