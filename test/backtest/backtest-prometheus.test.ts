@@ -66,8 +66,8 @@ describe('slogate backtest against a real Prometheus', () => {
     expect(twoHour.pii).toBe('not backtested');
   });
 
-  it('fetches each series once: 8 requests for 93 points (the gate alone needs 9 per point)', () => {
-    // 6 window queries evaluated at every point + 2 per-minute series over [from - 2h, to]
+  it('fetches each series once: 8 requests for 93 points (the gate alone sends 11 per point)', () => {
+    // 5 window queries evaluated at every point, 1 raw read of the breaker counter, 2 per-minute series over [from - 2h, to]
     expect(twoHour.http_requests).toBe(8);
   });
 

@@ -163,3 +163,18 @@ describe('svg charts', () => {
     expect(niceTicks(90, 100)).toEqual([90, 92, 94, 96, 98, 100]);
   });
 });
+
+describe('panels with a baseline', () => {
+  it('draw the canary and the baseline on the same axes, with a legend', async () => {
+    const { drawPanel } = await import('../../src/charts/panels.ts');
+    const pts = (v: number) => Array.from({ length: 30 }, (_, i) => [1_750_000_000 + i * 60, v + (i % 3)] as [number, number]);
+    const base = { window: { start: 1_750_000_000, end: 1_750_001_800 }, successRate: pts(97), p95Ms: pts(400), attempts: [], cbOpensCumulative: [] };
+    const alone = drawPanel(flagship, 'p95_latency', base);
+    expect(alone).not.toContain('series-compare');
+    const both = drawPanel(flagship, 'p95_latency', { ...base, baseline: { selector: '{track="stable"}', successRate: pts(99), p95Ms: pts(1500) } });
+    expect(both.match(/<path class="series"/g)).toHaveLength(1);
+    expect(both.match(/<path class="series series-compare"/g)).toHaveLength(1);
+    expect(both).toContain('>canary<');
+    expect(both).toContain('baseline {track=&quot;stable&quot;}');
+  });
+});
