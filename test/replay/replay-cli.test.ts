@@ -299,6 +299,21 @@ describe('slogate replay against the reference API', () => {
     for (let i = 0; i < 60; i++) expect(counts(api).get(key(i))).toBe(1);
   });
 
+  it('a reader that goes away (| head) does not stop a run between a replay and its record', async () => {
+    api = await startApi();
+    const inc = path.join(api.dir, 'incident');
+    const args = ['replay', 'window', 'smartlead', ...SCOPE_FLAGS, ...WINDOW, '--batch-size', '10', '--incident', inc, '--i-have-verified-a-single-replay'];
+    const r = await cli(args, api.env, (_s, child) => {
+      child.stderr?.destroy();
+      child.stdout?.destroy();
+    });
+    expect(r.code).toBe(0);
+    const c = counts(api);
+    for (let i = 0; i < 60; i++) expect(c.get(key(i))).toBe(1);
+    expect(journal(inc).at(-1)).toMatchObject({ type: 'end', outcome: 'done', exit: 0 });
+    expect((await cli(['evidence', 'verify', inc], {})).code).toBe(0);
+  });
+
   it('evidence verify catches an edited incident record', async () => {
     api = await startApi();
     const inc = path.join(api.dir, 'incident');
