@@ -338,6 +338,7 @@ describe('slogate replay against the reference API', () => {
       [['replay', 'keys', 'smartlead', '--keys-file', path.join(api.dir, 'nope.txt'), '--incident', inc], /--keys-file .*nope.txt: no such file/],
       [['replay', 'reconcile', 'smartlead', '--incident', inc], /reconcile needs a scope/],
       [['replay', 'one', 'smartlead', 'k', '--request-id', 'bad id!', '--incident', inc], /--request-id may only use/],
+      [['replay', 'one', 'smartlead', 'k', '--url', 'http://admin:hunter2@127.0.0.1:1', '--incident', inc], /--url: the API URL must not carry credentials/],
     ];
     for (const [args, msg] of cases) {
       const r = await cli(args, api.env);
