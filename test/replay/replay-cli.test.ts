@@ -93,6 +93,7 @@ describe('slogate replay against the reference API', () => {
       const r = await cli(args, api.env);
       expect(r.code).toBe(5);
       const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^slogate: refused: no verified single replay in provider smartlead.*replay one smartlead KEY/);
       expect(r.stdout).toBe('');
     }
@@ -217,6 +218,7 @@ describe('slogate replay against the reference API', () => {
     const bad = 'not-the-token-7f3a9c1e55';
     const r = await cli(['replay', 'one', 'smartlead', key(2), '--incident', inc], { ...api.env, [config.tokenEnv]: bad });
     expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/the API refused the token \(401 on GET \/api\/webhooks\/events\)/);
     expect(r.stdout + r.stderr).not.toContain(bad);
     for (const f of filesUnder(inc)) expect(readFileSync(f, 'utf8'), f).not.toContain(bad);

@@ -203,7 +203,8 @@ function finishResult(r: RunResult, f: CommonFlags, s: Session, extra?: unknown)
   if (f.json) process.stdout.write(JSON.stringify(extra ?? r.summary, null, 2) + '\n');
   else if (r.exit === REPLAY_EXIT.ok) process.stdout.write(`${line}\n`);
   if (r.exit !== REPLAY_EXIT.ok || f.json) process.stderr.write(`slogate: ${line}\n`);
-  process.stderr.write(`slogate: request id ${s.requestId}; incident record ${s.record?.dir} (${s.record?.runId})\n`);
+  // a refusal and bad input stay one line; the run is in the record all the same
+  if (r.exit !== REPLAY_EXIT.usage && r.exit !== REPLAY_EXIT.refused) process.stderr.write(`slogate: request id ${s.requestId}; incident record ${s.record?.dir} (${s.record?.runId})\n`);
   process.exitCode = r.exit;
 }
 
