@@ -1,6 +1,6 @@
 // `slogate replay` end to end: the CLI as a child process against the reference webhook API
 // (real HTTP, real SQLite store), one incident folder per test.
-import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { replay as config } from '../../runbooks/webhook-delivery/replay.ts';
@@ -314,6 +314,40 @@ describe('slogate replay against the reference API', () => {
     for (let i = 0; i < 60; i++) expect(c.get(key(i))).toBe(1);
     expect(journal(inc).at(-1)).toMatchObject({ type: 'end', outcome: 'done', exit: 0 });
     expect((await cli(['evidence', 'verify', inc], {})).code).toBe(0);
+  });
+
+  it('replay serve runs the reference API with faults from a file until stopped', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'slogate-serve-'));
+    const faults = path.join(dir, 'faults.json');
+    writeFileSync(faults, JSON.stringify({ maxPageSize: 3 }));
+    const env = { ...process.env, [config.tokenEnv]: TOKEN };
+    const child = spawn(path.join(import.meta.dirname, '../../bin/slogate'), ['replay', 'serve', '--events', '12', '--faults', faults, '--db', path.join(dir, 'api.sqlite')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('\n')) resolve(out.trim());
+      });
+      child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+    });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const inc = path.join(dir, 'incident');
+    const list = await cli(['replay', 'events', 'list', 'smartlead', '--url', url, '--org', 'org-1', '--company', 'co-1', '--limit', '12', '--json', '--incident', inc], { [config.tokenEnv]: TOKEN });
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout)).toHaveLength(12);
+    // the faults file's page size of 3 took effect: 12 events in 4 pages
+    const run = readdirSync(path.join(inc, 'runs'))[0];
+    expect(readFileSync(path.join(inc, 'runs', run, 'calls.jsonl'), 'utf8').trim().split('\n')).toHaveLength(4);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const noToken = await cli(['replay', 'serve'], { [config.tokenEnv]: '' });
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toMatch(/set SLOGATE_REPLAY_TOKEN: the reference API accepts that bearer token only/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('evidence verify catches an edited incident record', async () => {
