@@ -8,7 +8,7 @@
 //
 // Lines are written synchronously, so an interrupt between two of them leaves whole lines;
 // the folder is sealed at the end of every run, interrupted ones included.
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compareEntries, hashFiles, MANIFEST_FORMAT, readManifest, driftCount, type IncidentManifest } from '../evidence/manifest.ts';
@@ -87,21 +87,27 @@ export function incidentState(lines: readonly JournalEntry[]): IncidentState {
   return s;
 }
 
-export function parseJournal(text: string): { entries: JournalEntry[]; truncated: boolean } {
+export function parseJournal(text: string): { entries: JournalEntry[]; truncated: boolean; goodChars: number } {
   const entries: JournalEntry[] = [];
   let truncated = false;
+  let goodChars = 0;
+  let pos = 0;
   const lines = text.split('\n');
   lines.forEach((line, i) => {
-    if (!line.trim()) return;
-    try {
-      entries.push(JSON.parse(line));
-    } catch {
-      // only the very last line may be cut short (a crash mid-write); anything else is damage
-      if (i >= lines.length - 2) truncated = true;
-      else throw new RecordError(`journal.jsonl line ${i + 1} is not JSON`);
-    }
+    const end = pos + line.length + (i < lines.length - 1 ? 1 : 0);
+    if (line.trim()) {
+      try {
+        entries.push(JSON.parse(line));
+        goodChars = end;
+      } catch {
+        // only the very last line may be cut short (a crash mid-write); anything else is damage
+        if (lines.slice(i + 1).every((l) => !l.trim())) truncated = true;
+        else throw new RecordError(`journal.jsonl line ${i + 1} is not JSON`);
+      }
+    } else if (!truncated) goodChars = end;
+    pos = end;
   });
-  return { entries, truncated };
+  return { entries, truncated, goodChars };
 }
 
 export interface RunInfo {
@@ -216,7 +222,8 @@ export class IncidentRecord {
       throw new RecordError(`cannot use incident folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     const journal = path.join(dir, 'journal.jsonl');
-    const { entries, truncated } = existsSync(journal) ? parseJournal(readFileSync(journal, 'utf8')) : { entries: [], truncated: false };
+    const text = existsSync(journal) ? readFileSync(journal, 'utf8') : '';
+    const { entries, truncated, goodChars } = parseJournal(text);
     let unsealed: string | null = null;
     if (existsSync(path.join(dir, 'manifest.json'))) {
       const m = await readManifest(dir).catch((e: Error) => {
@@ -226,6 +233,13 @@ export class IncidentRecord {
       if (driftCount(d)) unsealed = `${driftCount(d)} file(s) changed since the last seal (${[...d.changed, ...d.missing, ...d.extra].slice(0, 3).join(', ')})`;
     } else if (entries.length) {
       unsealed = 'journal.jsonl exists but the folder was never sealed';
+    }
+    if (truncated) {
+      // a write cut short by a crash: drop its bytes so this run's lines do not run into it
+      truncateSync(journal, Buffer.byteLength(text.slice(0, goodChars)));
+      unsealed = `${unsealed ?? 'the folder was not sealed'}; the journal's last line was cut short and is dropped`;
+    } else if (text && !text.endsWith('\n')) {
+      appendFileSync(journal, '\n');
     }
     const runs = existsSync(path.join(dir, 'runs')) ? readdirSync(path.join(dir, 'runs')).length : 0;
     const rec = new IncidentRecord(dir, info, secrets, entries, truncated, unsealed, runs + 1);

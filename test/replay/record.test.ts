@@ -1,5 +1,5 @@
 // The incident record's files, lock and seal, through its library API.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -61,6 +61,16 @@ describe('incident record', () => {
     rec.release(); // killed: never finished, never sealed
     const again = await IncidentRecord.open(inc, info('b'), []);
     expect(again.unsealedBefore).toMatch(/never sealed/);
-    again.release();
+    await again.finish('done', 0, {});
+
+    // a crash mid-write leaves half a line: the next run drops it and its own lines stay whole
+    appendFileSync(path.join(inc, 'journal.jsonl'), '{"type":"batch","run":"00');
+    const third = await IncidentRecord.open(inc, info('c'), []);
+    expect(third.unsealedBefore).toMatch(/last line was cut short and is dropped/);
+    await third.finish('done', 0, {});
+    const lines = readFileSync(path.join(inc, 'journal.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.every((l) => JSON.parse(l))).toBe(true);
+    expect(lines.filter((l) => JSON.parse(l).type === 'run')).toHaveLength(3);
+    expect((await verifyEvidence(inc)).drift.changed).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 // `slogate replay` end to end: the CLI as a child process against the reference webhook API
 // (real HTTP, real SQLite store), one incident folder per test.
-import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { replay as config } from '../../runbooks/webhook-delivery/replay.ts';
@@ -93,6 +93,7 @@ describe('slogate replay against the reference API', () => {
       const r = await cli(args, api.env);
       expect(r.code).toBe(5);
       const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^slogate: refused: no verified single replay in provider smartlead.*replay one smartlead KEY/);
       expect(r.stdout).toBe('');
     }
@@ -217,6 +218,7 @@ describe('slogate replay against the reference API', () => {
     const bad = 'not-the-token-7f3a9c1e55';
     const r = await cli(['replay', 'one', 'smartlead', key(2), '--incident', inc], { ...api.env, [config.tokenEnv]: bad });
     expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/the API refused the token \(401 on GET \/api\/webhooks\/events\)/);
     expect(r.stdout + r.stderr).not.toContain(bad);
     for (const f of filesUnder(inc)) expect(readFileSync(f, 'utf8'), f).not.toContain(bad);
@@ -299,6 +301,55 @@ describe('slogate replay against the reference API', () => {
     for (let i = 0; i < 60; i++) expect(counts(api).get(key(i))).toBe(1);
   });
 
+  it('a reader that goes away (| head) does not stop a run between a replay and its record', async () => {
+    api = await startApi();
+    const inc = path.join(api.dir, 'incident');
+    const args = ['replay', 'window', 'smartlead', ...SCOPE_FLAGS, ...WINDOW, '--batch-size', '10', '--incident', inc, '--i-have-verified-a-single-replay'];
+    const r = await cli(args, api.env, (_s, child) => {
+      child.stderr?.destroy();
+      child.stdout?.destroy();
+    });
+    expect(r.code).toBe(0);
+    const c = counts(api);
+    for (let i = 0; i < 60; i++) expect(c.get(key(i))).toBe(1);
+    expect(journal(inc).at(-1)).toMatchObject({ type: 'end', outcome: 'done', exit: 0 });
+    expect((await cli(['evidence', 'verify', inc], {})).code).toBe(0);
+  });
+
+  it('replay serve runs the reference API with faults from a file until stopped', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'slogate-serve-'));
+    const faults = path.join(dir, 'faults.json');
+    writeFileSync(faults, JSON.stringify({ maxPageSize: 3 }));
+    const env = { ...process.env, [config.tokenEnv]: TOKEN };
+    const child = spawn(path.join(import.meta.dirname, '../../bin/slogate'), ['replay', 'serve', '--events', '12', '--faults', faults, '--db', path.join(dir, 'api.sqlite')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('\n')) resolve(out.trim());
+      });
+      child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+    });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const inc = path.join(dir, 'incident');
+    const list = await cli(['replay', 'events', 'list', 'smartlead', '--url', url, '--org', 'org-1', '--company', 'co-1', '--limit', '12', '--json', '--incident', inc], { [config.tokenEnv]: TOKEN });
+    expect(list.code, list.stderr).toBe(0);
+    expect(JSON.parse(list.stdout)).toHaveLength(12);
+    // the faults file's page size of 3 took effect: 12 events in 4 pages
+    const run = readdirSync(path.join(inc, 'runs'))[0];
+    expect(readFileSync(path.join(inc, 'runs', run, 'calls.jsonl'), 'utf8').trim().split('\n')).toHaveLength(4);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const noToken = await cli(['replay', 'serve'], { [config.tokenEnv]: '' });
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toMatch(/set SLOGATE_REPLAY_TOKEN: the reference API accepts that bearer token only/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('evidence verify catches an edited incident record', async () => {
     api = await startApi();
     const inc = path.join(api.dir, 'incident');
@@ -323,6 +374,7 @@ describe('slogate replay against the reference API', () => {
       [['replay', 'keys', 'smartlead', '--keys-file', path.join(api.dir, 'nope.txt'), '--incident', inc], /--keys-file .*nope.txt: no such file/],
       [['replay', 'reconcile', 'smartlead', '--incident', inc], /reconcile needs a scope/],
       [['replay', 'one', 'smartlead', 'k', '--request-id', 'bad id!', '--incident', inc], /--request-id may only use/],
+      [['replay', 'one', 'smartlead', 'k', '--url', 'http://admin:hunter2@127.0.0.1:1', '--incident', inc], /--url: the API URL must not carry credentials/],
     ];
     for (const [args, msg] of cases) {
       const r = await cli(args, api.env);

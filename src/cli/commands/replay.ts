@@ -34,7 +34,24 @@ interface BatchFlags extends CommonFlags {
 // are registered before any runbook is loaded, so help texts name the settings, not values).
 let config: ReplayConfig;
 
+/**
+ * A reader that goes away (`| head`) must not kill a run between a replay and its record:
+ * output to a closed pipe is dropped and the run finishes and seals as usual.
+ */
+let pipesGuarded = false;
+function keepRunningOnClosedPipes(): void {
+  if (pipesGuarded) return;
+  pipesGuarded = true;
+  // added whatever else listens: a pipe() into stdout removes its own listener when it fails
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+    });
+  }
+}
+
 async function configure(flag: string | undefined): Promise<ReplayConfig> {
+  keepRunningOnClosedPipes();
   const rb = await loadRunbook(flag);
   if (!rb.replay) throw new UserError(`the runbook${rb.source ? ` ${rb.source}` : ''} has no replay settings (runbook.replay)`);
   config = rb.replay;
@@ -186,7 +203,8 @@ function finishResult(r: RunResult, f: CommonFlags, s: Session, extra?: unknown)
   if (f.json) process.stdout.write(JSON.stringify(extra ?? r.summary, null, 2) + '\n');
   else if (r.exit === REPLAY_EXIT.ok) process.stdout.write(`${line}\n`);
   if (r.exit !== REPLAY_EXIT.ok || f.json) process.stderr.write(`slogate: ${line}\n`);
-  process.stderr.write(`slogate: request id ${s.requestId}; incident record ${s.record?.dir} (${s.record?.runId})\n`);
+  // a refusal and bad input stay one line; the run is in the record all the same
+  if (r.exit !== REPLAY_EXIT.usage && r.exit !== REPLAY_EXIT.refused) process.stderr.write(`slogate: request id ${s.requestId}; incident record ${s.record?.dir} (${s.record?.runId})\n`);
   process.exitCode = r.exit;
 }
 
