@@ -8,7 +8,8 @@ import type { CheckContext, GateCheck } from './types.ts';
 export function rulesProblems(ctx: CheckContext): string[] {
   const r = ctx.evidence.rules;
   if (!r.ok) return [`the loaded rules could not be read: ${r.reason}`];
-  if (r.value.groups.length === 0) return ['the runbook defines no alert rule group, so no alert could have fired'];
+  // only groups with a critical alert the gate counts are checked: warnings never decide
+  if (r.value.groups.length === 0) return ['no alert rule group of the runbook holds a critical alert, so none could have fired'];
   const out: string[] = [];
   for (const { report, coverage: c } of r.value.groups) {
     out.push(...describeReport(report));
