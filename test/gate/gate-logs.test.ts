@@ -1,6 +1,7 @@
 // The gate's log evidence through the CLI against a real Prometheus: logs must prove they
 // cover the checkpoint window, and a leak found is never thrown away by a read error.
 // Each case names the old (wrong) answer and asserts the new one.
+import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,8 @@ let tmp: string;
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'slogate-gate-logs-'));
   // the generated rules run, as in production, so the alert check is evidence and only the logs are judged here
-  const rules = { ruleFiles: [join(import.meta.dirname, '../../generated/prometheus/webhook_canary_alerts.yml')], evaluationInterval: '5s' };
+  const prom = join(import.meta.dirname, '../../generated/prometheus');
+  const rules = { ruleFiles: readdirSync(prom).filter((f) => f.endsWith('_alerts.yml')).map((f) => join(prom, f)), evaluationInterval: '5s' };
   server = await startPrometheus([...scenarioSamples(healthy.history), ...scenarioSamples(day.history)], rules);
 });
 afterAll(async () => {
