@@ -127,6 +127,8 @@ export interface Runbook {
   readonly checkpoints: Readonly<Record<CheckpointName, CheckpointTimes>>;
   readonly gates: GateThresholds;
   readonly windows: RunbookWindows;
+  /** Lint checks this runbook turns off, by id (`slogate lint` and `generate` list them in docs/generate.md). */
+  readonly lint?: { readonly disabled?: readonly string[] };
   /** The PII scan's policy (categories, allowlist, what counts as a leak). Optional for now. */
   readonly pii?: unknown;
   /** Incident recovery (`slogate replay`): providers, endpoints, batch sizes, escalation. */
