@@ -154,7 +154,7 @@ export async function pushDashboard(d: LocalDashboard, opts: PushOptions, base =
         ? `another dashboard titled "${d.title}" already exists in the folder; rename or delete it in Grafana, or push to another --folder-uid`
         : status === 'plugin-dashboard'
           ? 'a plugin provides a dashboard with this uid; remove the plugin dashboard in Grafana first'
-          : `someone changed it in Grafana meanwhile; run \`slogate dashboards push --dry-run\` to see the difference, move wanted edits into dashboards/*.ts, then push again (the push overwrites)`;
+          : `someone changed it in Grafana meanwhile; run \`slogate dashboards push --dry-run\` to see the difference, move wanted edits into the runbook's dashboard definitions, then push again (the push overwrites)`;
     return { uid: d.uid, status: 'failed', line: `${d.uid}: version conflict (412 ${status || 'Precondition Failed'}${msg ? `: ${msg}` : ''}): ${fix}` };
   }
   return { uid: d.uid, status: 'failed', line: `${d.uid}: Grafana answered ${r.status}${msg ? `: ${msg}` : ''}` };
