@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { EXIT_CODES } from '../contract/exit-codes.ts';
 import { UserError } from './errors.ts';
 import { commandsFor } from './commands/index.ts';
 
@@ -52,6 +53,6 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode;
     }
     process.stderr.write(`slogate: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-    return 70;
+    return EXIT_CODES.common.internal;
   }
 }

@@ -8,6 +8,7 @@ import { counterEvents, countEvents } from './counters.ts';
 import { checkTimeScale, decide, DEFAULT_TIME_SCALE, measured, missing, scaledTimes, type Decision, type GateEvidence, type Measured, type PhaseNumber, type Point, type RuleCoverage, type RuleGroupEvidence } from './decide.ts';
 import { canarySelector, gateQueries, type GateQueries } from './queries.ts';
 import type { GateCheck } from './checks/index.ts';
+import { iso } from './format.ts';
 
 export interface GateOptions {
   /** The runbook whose thresholds, checkpoints, alerts and metrics apply. */
@@ -70,7 +71,6 @@ export interface GateResult extends Decision {
 /** Thrown for a query Prometheus rejects (HTTP 4xx): the configuration is wrong, not the canary. */
 export class GateConfigError extends Error {}
 
-const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
 export async function runGate(opts: GateOptions): Promise<GateResult> {
   const rb = opts.runbook;

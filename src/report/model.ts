@@ -6,6 +6,7 @@ import { drawPanel, evidencePanels, type EvidencePanel } from '../charts/panels.
 import { toUnix, type VerdictCheck, type VerdictDoc } from '../evidence/verdict.ts';
 import type { ReportSources } from './load.ts';
 import { nextStep, rollbackTo, type NextStep } from './next-step.ts';
+import { iso } from '../gate/format.ts';
 
 export interface ReportContext {
   /** The runbook the verdict was taken under: thresholds, phases, channels, panels. */
@@ -23,7 +24,6 @@ export interface ReportContext {
 const STATUS: Record<VerdictCheck['status'], string> = { pass: '✅ pass', warn: '⚠️ warn', fail: '❌ fail', critical: '❌ critical', no_data: '❔ no data' };
 const VERDICT_MARK: Record<VerdictDoc['verdict'], string> = { promote: '✅', continue: '✅', marginal: '⚠️', rollback: '❌', inconclusive: '⏸️' };
 
-const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 export const fmtNumber = (v: number | null | undefined, digits = 2, unit = ''): string =>
   v === null || v === undefined || Number.isNaN(v) ? '—' : `${Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}${unit}`;
 

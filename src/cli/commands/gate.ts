@@ -7,6 +7,7 @@ import { parseDuration } from '../../promql/duration.ts';
 import { UserError } from '../errors.ts';
 import { loadRunbook } from '../runbook.ts';
 import { collectGateEvidence, EvidenceError } from '../../evidence/index.ts';
+import { iso } from '../../gate/format.ts';
 
 interface GateFlags extends GateRunFlags {
   json?: boolean;
@@ -45,7 +46,6 @@ export const CLOCK_SKEW_SECONDS = 60;
  */
 export function notInTheFuture(flag: string, text: string, end: number, now = Math.floor(Date.now() / 1000)): void {
   if (end > now + CLOCK_SKEW_SECONDS) {
-    const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
     throw new UserError(`${flag} ${text} ends the window at ${iso(end)}, in the future (now ${iso(now)}): wait for the checkpoint`, GATE_EXIT.usage);
   }
 }
