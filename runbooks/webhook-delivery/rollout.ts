@@ -1,6 +1,6 @@
 // The canary runbook's SLO gates, rollout phases, checkpoints and time policy, as data.
 // Alerts and dashboards import these numbers; the engines read them from the Runbook.
-import type { CanaryPhase, CheckpointTimes, GateThresholds, RunbookWindows } from '../../src/contract/runbook.ts';
+import type { BaselinePolicy, CanaryPhase, CheckpointTimes, GateThresholds, RollbackPolicy, RunbookWindows } from '../../src/contract/runbook.ts';
 
 export const canaryGates = {
   /** Success rate in percent: >= target is green, < critical is a rollback. */
@@ -13,7 +13,28 @@ export const canaryGates = {
   piiLeaks: { target: 0, critical: 0, unit: 'lines' },
   /** Fewer deliveries than this in the window is not enough evidence to decide. */
   minDeliveries: 100,
+  /**
+   * The canary's logs must be dated across the checkpoint window: a stretch longer than
+   * this with no line (a sixth of the window, at most 15 minutes) leaves the PII check
+   * without evidence for it.
+   */
+  logCoverage: { maxGapMinutes: 15, maxGapShareOfWindow: 1 / 6 },
 } as const satisfies GateThresholds;
+
+/**
+ * Canary vs baseline: Kayenta's confidence and tolerance. The effect sizes are ours: a
+ * significant difference counts only when the canary's mean success rate is at least 1%
+ * below the baseline's, or its mean p95 at least 20% above (Kayenta's default, 1, counts any
+ * significant difference, and per-minute 5m-rate series overlap, so noise can look significant).
+ * No selector: the comparison runs when `slogate gate --baseline` names the baseline.
+ */
+export const canaryBaseline = {
+  confidence: 0.98,
+  tolerance: 0.25,
+  successRateAllowedDecrease: 0.99,
+  p95AllowedIncrease: 1.2,
+  minMinutes: 20,
+} as const satisfies BaselinePolicy;
 
 export type CheckpointName = '30m' | '2h' | '24h' | '48h';
 
@@ -69,6 +90,12 @@ export const canaryWindows: RunbookWindows = {
   sliWindows: ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d'],
   warningFor: '10m',
 };
+
+/**
+ * Rollback step 3: in-flight deliveries get this long to drain before the canary's delivery
+ * rate must read 0 (the runbook waits 5 minutes, and gives the step until minute 10).
+ */
+export const rollbackDrain: RollbackPolicy = { drainMinutes: 5, deadlineMinutes: 10, rateWindow: '1m' };
 
 /** The instance naming scheme of the runbook (webhook-sender-001 …). */
 export const INSTANCE_NAME_PATTERN = 'webhook-sender-%03d';

@@ -3,12 +3,21 @@
 // decide() itself, on the evidence the gate would have gathered for a canary that started
 // one checkpoint-length before it.
 import type { CheckpointName, GateThresholds, Runbook } from '../contract/runbook.ts';
+import { counterEvents, countEvents } from '../gate/counters.ts';
 import { checkpointRule, decide, measured, missing, scaledTimes, verdictOf, type Check, type CheckStatus, type GateEvidence, type Measured, type PhaseNumber, type Point, type Verdict } from '../gate/decide.ts';
 import type { WindowEvidence } from '../gate/run.ts';
 import type { Fetched, RangeData } from './range.ts';
 
-/** Logs are not kept with the metrics: the PII check of a past window cannot be rerun. */
+/**
+ * What a backtest cannot judge: the logs of past windows are not scanned (PII), and whether
+ * the alert rules ran as generated back then is not checked (rules health; so "no critical
+ * alert fired" proves nothing either, though an alert that did fire still counts).
+ */
 export const NOT_BACKTESTED = 'not_backtested';
+const NOT_BACKTESTED_DETAIL: Readonly<Record<string, string>> = {
+  pii_leaks: 'not backtested: logs of past windows are not scanned',
+  rules_health: 'not backtested: whether the alert rules ran as generated then is not checked',
+};
 export type BacktestCheckStatus = CheckStatus | typeof NOT_BACKTESTED;
 
 export interface BacktestCheck extends Omit<Check, 'status'> {
@@ -69,32 +78,33 @@ export function windowEvidenceAt(d: RangeData, t: number, rb: Runbook): WindowEv
     return s.length ? measured(s) : missing(noSeries);
   };
   const times = scaledTimes(rb.windows, 1);
+  // breaker opens from the counter's raw samples, as the gate counts them
+  let cbOpens: Measured<number>;
   let cbOpensMax24h: Measured<number> | undefined;
-  if (d.cbOpens24h) {
-    if (!d.cbOpens24h.ok) cbOpensMax24h = missing(d.cbOpens24h.reason);
-    else {
-      const vals = slice(d.cbOpens24h.value, start + times.daySeconds, t)
-        .map(([, v]) => v)
-        .filter((v) => !Number.isNaN(v));
-      cbOpensMax24h = vals.length ? measured(Math.max(...vals)) : deliveries.ok ? measured(0) : missing('no circuit breaker data');
-    }
+  if (!d.cbSamples.ok) cbOpens = cbOpensMax24h = missing(d.cbSamples.reason);
+  else if (d.cbSamples.value.length === 0 && !deliveries.ok) cbOpens = cbOpensMax24h = missing(deliveries.reason);
+  else {
+    const window = { start, end: t };
+    const { total, maxInSpan } = countEvents(counterEvents(d.cbSamples.value, window), window, times.daySeconds);
+    cbOpens = measured(total);
+    cbOpensMax24h = measured(maxInSpan);
   }
+  if (d.windowSeconds <= times.daySeconds) cbOpensMax24h = undefined;
   const buckets = d.latencyBuckets.ok ? measured(d.latencyBuckets.value.get(t) ?? []) : missing<[number, number][]>(d.latencyBuckets.reason);
   const alerts = d.criticalAlerts.ok ? measured(d.criticalAlerts.value.get(t) ?? []) : missing<string[]>(d.criticalAlerts.reason);
-  // an endpoint's breaker counter appears on its first open: with deliveries present, absent means none
-  const cb = !d.cbOpens.ok ? missing<number>(d.cbOpens.reason) : !deliveries.ok ? missing<number>(deliveries.reason) : measured(d.cbOpens.value.get(t) ?? 0);
   return {
     window: { start, end: t },
     deliveries,
     successes: at(d.successes, t, `no success counter series match ${d.selector}`),
     p95Seconds: at(d.p95, t, `no latency histogram series match ${d.selector}`),
     latencyBuckets: buckets,
-    cbOpens: cb,
+    cbOpens,
     ...(cbOpensMax24h ? { cbOpensMax24h } : {}),
     criticalAlerts: alerts,
     piiLeaks: 'skipped',
     successRateSeries: series(d.successRateSeries),
     p95Series: series(d.p95Series),
+    rules: missing('not backtested'),
   };
 }
 
@@ -122,12 +132,16 @@ export function decidePoint(evidence: GateEvidence, rb: Runbook): BacktestPoint 
   const rule = checkpointRule(rb, evidence.phase, evidence.checkpoint);
   if ('error' in rule) throw new RangeError(rule.error);
   const d = decide(evidence, rb);
-  // the PII check is left out of the verdict, and said to be not backtested, never passed
-  const metricChecks = d.checks.filter((c) => c.name !== 'pii_leaks');
+  // what can't be backtested is left out of the verdict, and said so, never passed
+  const unjudged = (c: Check) =>
+    Object.hasOwn(NOT_BACKTESTED_DETAIL, c.name) || (c.name === 'critical_alerts' && c.status === 'no_data' && c.value === 0);
+  const metricChecks = d.checks.filter((c) => !unjudged(c));
   const verdict = verdictOf(metricChecks, rule.final);
   const decider = decidingCheck(verdict, metricChecks, rule.final);
   const checks: BacktestCheck[] = d.checks.map((c) =>
-    c.name === 'pii_leaks' ? { ...c, status: NOT_BACKTESTED, detail: 'not backtested: logs of past windows are not scanned' } : c,
+    !unjudged(c)
+      ? c
+      : { ...c, status: NOT_BACKTESTED, detail: NOT_BACKTESTED_DETAIL[c.name] ?? 'none fired in the ALERTS history; not backtested whether the rules that fire them ran then' },
   );
   return {
     at: evidence.window.end,
@@ -175,6 +189,7 @@ export interface TimelineSummary {
   points: number;
   counts: Record<Verdict, number>;
   flips: Flip[];
+  /** Longest run of promote (of continue at an intermediate checkpoint, which never promotes). */
   longestPromote: Run | null;
   longestRollback: Run | null;
   /** Points per deciding check, per verdict. */
@@ -199,7 +214,7 @@ function longest(points: readonly BacktestPoint[], v: Verdict): Run | null {
   return best;
 }
 
-export function summarize(points: readonly BacktestPoint[]): TimelineSummary {
+export function summarize(points: readonly BacktestPoint[], green: 'promote' | 'continue' = 'promote'): TimelineSummary {
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   const decidedBy: TimelineSummary['decidedBy'] = {};
   const flips: Flip[] = [];
@@ -210,7 +225,7 @@ export function summarize(points: readonly BacktestPoint[]): TimelineSummary {
     by[key] = (by[key] ?? 0) + 1;
     if (i > 0 && points[i - 1].verdict !== p.verdict) flips.push({ at: p.at, from: points[i - 1].verdict, to: p.verdict, decidedBy: p.decidedBy });
   });
-  return { points: points.length, counts, flips, longestPromote: longest(points, 'promote'), longestRollback: longest(points, 'rollback'), decidedBy };
+  return { points: points.length, counts, flips, longestPromote: longest(points, green), longestRollback: longest(points, 'rollback'), decidedBy };
 }
 
 export interface VerdictChange {

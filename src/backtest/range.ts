@@ -1,12 +1,11 @@
 // The backtest's I/O: every query the gate sends, fetched ONCE for the whole range.
-// The window totals (deliveries, successes, p95, buckets, breaker opens, alerts) are the
-// gate's own instant expressions evaluated by query_range at every backtest point; the
-// per-minute series and the sliding-24h breaker counts are fetched once over
-// [from - window, to] and sliced per point. Nothing here decides.
+// The window totals (deliveries, successes, p95, buckets, alerts) are the gate's own instant
+// expressions evaluated by query_range at every backtest point; the per-minute series and the
+// breaker counter's raw samples are fetched once over [from - window, to] and sliced per
+// point. Nothing here decides.
 import { canaryMatchersOf, type Runbook } from '../contract/runbook.ts';
-import { selector } from '../contract/selectors.ts';
 import { GateConfigError } from '../gate/run.ts';
-import { gateQueries, type GateQueries } from '../gate/queries.ts';
+import { CB_LOOKBACK_SECONDS, canarySelector, gateQueries, type GateQueries } from '../gate/queries.ts';
 import { scaledTimes, type Point } from '../gate/decide.ts';
 import { PrometheusClient, PrometheusError, authFromEnv, type PrometheusAuth, type RangeSeries } from '../prometheus/client.ts';
 import type { AlertDef } from '../rules/alert.ts';
@@ -25,6 +24,7 @@ export interface RangeFetchOptions {
   every: number;
   /** Length of the evaluated window (the checkpoint's), seconds. */
   windowSeconds: number;
+  /** Matchers added to the runbook's canary matchers (naming job or track replaces that one). */
   selector?: string;
   alerts?: readonly AlertDef[];
   auth?: PrometheusAuth;
@@ -47,7 +47,8 @@ export interface RangeData {
   deliveries: Fetched<Map<number, number>>;
   successes: Fetched<Map<number, number>>;
   p95: Fetched<Map<number, number>>;
-  cbOpens: Fetched<Map<number, number>>;
+  /** Raw samples of every breaker-open counter series over [from - window - lookback, to]. */
+  cbSamples: Fetched<[number, number][][]>;
   /** Per evaluation time: `[le, count]` of the window's histogram. */
   latencyBuckets: Fetched<Map<number, [number, number][]>>;
   /** Per evaluation time: our critical alert names firing in the window. */
@@ -55,8 +56,6 @@ export interface RangeData {
   /** The per-minute series over [from - window, to]. */
   successRateSeries: Fetched<Point[]>;
   p95Series: Fetched<Point[]>;
-  /** Opens in the trailing 24h, every 5 minutes, when the window is longer than a day. */
-  cbOpens24h?: Fetched<Point[]>;
   queries: GateQueries;
   httpRequests: number;
 }
@@ -143,7 +142,8 @@ const mapped = <A, B>(f: Fetched<A>, fn: (a: A) => B): Fetched<B> => (f.ok ? { o
 /** Fetches everything the backtest needs: a fixed number of requests whatever the number of points. */
 export async function fetchRangeData(opts: RangeFetchOptions): Promise<RangeData> {
   const rb = opts.runbook;
-  const sel = (opts.selector ?? selector(canaryMatchersOf(rb))).trim();
+  // as the gate does: --selector adds to the runbook's job and canary-track matchers
+  const sel = canarySelector(opts.selector, canaryMatchersOf(rb)).selector;
   const { from, to, every, windowSeconds } = opts;
   if (!(to >= from)) throw new GateConfigError('--to must not be before --from');
   const times = scaledTimes(rb.windows, 1);
@@ -159,20 +159,21 @@ export async function fetchRangeData(opts: RangeFetchOptions): Promise<RangeData
   try {
     const atPoints = (expr: string) => fetched(chunkedRange(client, expr, from, to, every));
     const seriesStart = from - windowSeconds;
-    const long = windowSeconds > times.daySeconds;
-    const [deliveries, successes, p95, cbOpens, buckets, alerts, sr, p95s, cb24] = await Promise.all([
+    // the gate reads the breaker counter's raw samples (a series born in the window counts its
+    // first value): one range selector reaching back over every point's window does the same
+    const cbRaw = `${rb.metrics.circuitBreakerOpens.name}${sel}[${Math.round(to - from + windowSeconds + CB_LOOKBACK_SECONDS)}s]`;
+    const [deliveries, successes, p95, cbOpens, buckets, alerts, sr, p95s] = await Promise.all([
       atPoints(q.deliveries),
       atPoints(q.successes),
       atPoints(q.p95),
-      atPoints(q.cbOpens),
+      fetched(client.queryRaw(cbRaw, to)),
       atPoints(q.latencyBuckets),
       atPoints(q.criticalAlerts),
       fetched(chunkedRange(client, q.successRateSeries, seriesStart, to, times.seriesStepSeconds)),
       fetched(chunkedRange(client, q.p95Series, seriesStart, to, times.seriesStepSeconds)),
-      long ? fetched(chunkedRange(client, q.cbOpens24h, seriesStart + times.daySeconds, to, times.cb24hStepSeconds)) : Promise.resolve(undefined),
     ]);
     // a query the backend refuses is our configuration, not the history: say it once
-    for (const r of [deliveries, successes, p95, cbOpens, buckets, alerts, sr, p95s, cb24]) {
+    for (const r of [deliveries, successes, p95, cbOpens, buckets, alerts, sr, p95s]) {
       if (r && !r.ok && r.error instanceof PrometheusError && r.error.kind === 'bad_request') throw new GateConfigError(r.error.message);
     }
     return {
@@ -184,12 +185,11 @@ export async function fetchRangeData(opts: RangeFetchOptions): Promise<RangeData
       deliveries: mapped(deliveries, byTime),
       successes: mapped(successes, byTime),
       p95: mapped(p95, byTime),
-      cbOpens: mapped(cbOpens, byTime),
+      cbSamples: mapped(cbOpens, (s) => s.map((x) => x.points)),
       latencyBuckets: mapped(buckets, bucketsByTime),
       criticalAlerts: mapped(alerts, alertsByTime),
       successRateSeries: mapped(sr, firstPoints),
       p95Series: mapped(p95s, firstPoints),
-      ...(cb24 ? { cbOpens24h: mapped(cb24, (s) => s.flatMap((x) => x.points)) } : {}),
       queries: q,
       httpRequests: client.requests,
     };

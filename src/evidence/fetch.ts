@@ -58,7 +58,7 @@ export async function fetchEvidenceData(
   m: Selector,
   window: { start: number; end: number },
   /** The gate's per-minute series, when it already fetched them. */
-  known?: { success_rate: readonly Point[]; p95_ms: readonly Point[] },
+  known?: { success_rate: readonly Point[]; p95_ms: readonly Point[]; baseline?: { selector: string; success_rate: readonly Point[]; p95_ms: readonly Point[] } },
 ): Promise<EvidenceData> {
   const errors: string[] = [];
   const guard = async <T>(what: string, p: Promise<T>): Promise<T | null> => {
@@ -109,6 +109,7 @@ export async function fetchEvidenceData(
           p95Ms: single(p95) ?? [],
           attempts: attemptBars(attempts),
           cbOpensCumulative: cumulative(single(cbSteps) ?? []),
+          ...(known?.baseline ? { baseline: { selector: known.baseline.selector, successRate: known.baseline.success_rate, p95Ms: known.baseline.p95_ms } } : {}),
         }
       : null;
   const fired = alerts ? firedAlerts(alerts, step, ownAlerts(rb)) : null;

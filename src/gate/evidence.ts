@@ -1,11 +1,12 @@
 // The gate's evidence as plain data, and the primitives checks read it with. No I/O,
 // no decision: the checks (src/gate/checks/) and decide() build on this.
+import type { BaselineEvidence } from './baseline.ts';
 import type { CheckpointName, RunbookWindows } from '../contract/runbook.ts';
 import { parseDuration } from '../promql/duration.ts';
 import type { RuleGroupReport } from '../rules/loaded.ts';
 
 export type Verdict = 'promote' | 'continue' | 'marginal' | 'rollback' | 'inconclusive';
-export type CheckStatus = 'pass' | 'warn' | 'fail' | 'critical' | 'no_data';
+export type { CheckStatus } from '../contract/checks.ts';
 export type PhaseNumber = number;
 
 /**
@@ -81,6 +82,8 @@ export interface GateEvidence {
   criticalAlerts: Measured<readonly string[]>;
   /** Log lines with PII, or 'skipped' for `--skip pii`. */
   piiLeaks: Measured<number> | 'skipped';
+  /** What keeps a PII scan from being evidence (read errors, no lines, lines not covering the window); findings still count. */
+  piiProblems?: readonly string[];
   /** Success rate in percent per minute (5m rates). */
   successRateSeries: Measured<readonly Point[]>;
   /** p95 in seconds per minute (5m rates). */
@@ -97,6 +100,8 @@ export interface GateEvidence {
   extra?: Readonly<Record<string, Measured<number>>>;
   /** Things the gate could not prove but that do not change the verdict (said in the reasons). */
   notes?: readonly string[];
+  /** The baseline over the same window (`--baseline`): adds the `canary_vs_baseline` check. */
+  baseline?: BaselineEvidence;
 }
 
 /** Whether the backend recorded the rule group's evaluations over the window, and where it didn't. */

@@ -27,6 +27,8 @@ export class TransportError extends Error {
     readonly attempts?: number,
     /** The network error's code (ECONNREFUSED, ENOTFOUND, a TLS code), for `unreachable`. */
     readonly code?: string,
+    /** The last answer's headers (lower-case names), with `body`. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'TransportError';
@@ -194,7 +196,7 @@ export class HttpTransport {
           if (!retryOn(res.status)) return res;
           const text = Buffer.isBuffer(res.body) ? res.body.toString('utf8') : res.body;
           waitHint = retryAfterMs(res.headers['retry-after']);
-          last = new TransportError('server', `${this.displayUrl} answered HTTP ${res.status}`, res.status, text);
+          last = new TransportError('server', `${this.displayUrl} answered HTTP ${res.status}`, res.status, text, undefined, undefined, res.headers);
         } catch (err) {
           if (!(err instanceof TransportError)) throw err;
           last = err;
@@ -204,7 +206,7 @@ export class HttpTransport {
       }
       if (!last) throw new TransportError('deadline', `${this.displayUrl}: ${this.deadlineName} passed before the request could be sent`);
       if (last.kind === 'deadline') throw last;
-      throw new TransportError(last.kind, `${last.message} (${attempts} attempt${attempts === 1 ? '' : 's'})`, last.status, last.body, attempts, last.code);
+      throw new TransportError(last.kind, `${last.message} (${attempts} attempt${attempts === 1 ? '' : 's'})`, last.status, last.body, attempts, last.code, last.headers);
     } finally {
       this.release();
     }

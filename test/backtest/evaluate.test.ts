@@ -27,7 +27,7 @@ describe('summarize', () => {
 });
 
 describe('decidingCheck', () => {
-  const c = (name: string, status: Check['status']): Check => ({ name, status, value: null, target: '', detail: name });
+  const c = (name: string, status: Check['status']): Check => ({ name: name as Check['name'], status, value: null, target: '', detail: name });
   const checks = [c('window', 'pass'), c('deliveries', 'no_data'), c('success_rate', 'warn'), c('p95_latency', 'critical')];
   it('critical decides a rollback over missing data; no_data decides inconclusive; warn decides marginal', () => {
     expect(decidingCheck('rollback', checks, false)?.name).toBe('p95_latency');
