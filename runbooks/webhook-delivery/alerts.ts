@@ -1,5 +1,5 @@
 // The runbook's 12 alerts (6 critical, 6 warning) in the `webhook_canary` group.
-// Thresholds come from slo/canary.ts, slo/policy.ts and the SLO definitions.
+// Thresholds come from rollout.ts, burn-policy.ts and the SLO definitions.
 import { metrics } from '../../src/contract/metrics.ts';
 import { canaryMatchers, selector, serviceMatchers } from '../../src/contract/selectors.ts';
 import { circuitBreakerOpens, deliveries, latencyQuantile, successRatio } from '../../src/promql/query.ts';

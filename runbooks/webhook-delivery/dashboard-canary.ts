@@ -1,5 +1,5 @@
 // The canary dashboard the runbook links to (uid webhook-canary-observability).
-// Panel ids come from panel-ids.ts; thresholds from slo/canary.ts and alerts/thresholds.ts.
+// Panel ids come from dashboard-panel-ids.ts; thresholds from rollout.ts and service-thresholds.ts.
 import { AnnotationQueryBuilder, DashboardBuilder, DashboardCursorSync, MappingType, RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
 import { PanelBuilder as HeatmapPanel, YAxisConfigBuilder } from '@grafana/grafana-foundation-sdk/heatmap';

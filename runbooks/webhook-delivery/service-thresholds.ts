@@ -1,4 +1,4 @@
-// The service's own alert thresholds (seeds 002 and 003), beyond the runbook's SLO gates.
+// The service's own alert thresholds (the delivery service's design and its monitoring guide), beyond the runbook's SLO gates.
 export const serviceAlertThresholds = {
   /** Pending delivery jobs per instance. */
   queueDepth: 500,

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { EXIT_CODES } from '../contract/exit-codes.ts';
 import { UserError } from './errors.ts';
 import { commandsFor } from './commands/index.ts';
 import { definitionErrorLine } from './load-errors.ts';
@@ -81,6 +82,6 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     process.stderr.write(`slogate: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
-    return 70;
+    return EXIT_CODES.common.internal;
   }
 }

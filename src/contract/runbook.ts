@@ -161,6 +161,8 @@ export interface Runbook {
   /** Canary vs baseline comparison; absent: the gate never compares. */
   readonly baseline?: BaselinePolicy;
   readonly windows: RunbookWindows;
+  /** Lint checks this runbook turns off, by id (`slogate lint` and `generate` list them in docs/generate.md). */
+  readonly lint?: { readonly disabled?: readonly string[] };
   /** Rollback verification: how long in-flight deliveries may take to drain, and the rate window read. */
   readonly rollback?: RollbackPolicy;
   /** The PII scan's policy: personal and infrastructure fields, own mailboxes, accounts, ranges, phone countries. */

@@ -1,7 +1,7 @@
 // docs/dashboards.md, rendered from the built dashboards so the panel list, the
 // queries and the thresholds in the docs can't drift from the JSON.
 import type { Runbook } from '../contract/runbook.ts';
-import { LINT_RULES } from './lint.ts';
+import { DASHBOARD_CHECKS } from './lint.ts';
 import { DASHBOARDS_MOUNT } from './provisioning.ts';
 import { buildDashboards } from './source.ts';
 
@@ -17,19 +17,6 @@ type Panel = {
 };
 type Dash = { uid: string; title: string; panels: Panel[]; annotations?: { list?: { name: string; expr?: string }[] } };
 
-const RULE_TEXT: Record<(typeof LINT_RULES)[number], string> = {
-  'panel-id-unique': 'every panel has an explicit id, used once',
-  'grid-overlap': 'no two `gridPos` boxes overlap',
-  'grid-width': '`gridPos` is inside the 24-column grid (x + w ≤ 24)',
-  'datasource-variable': 'the `datasource` variable exists, and every panel, target and annotation uses it',
-  'target-refid': 'every target has an explicit, unique refId',
-  'promql-parse': 'every PromQL target parses (Grafana macros replaced first); the first syntax error only, naming a misspelt function',
-  'promql-known-series': 'every series is in the metric contract or a generated recording rule',
-  'rate-interval': '`rate`/`irate`/`increase` use `$__rate_interval`, `$__range` in an instant `increase`, or a justified fixed window',
-  'panel-unit': 'every panel has a unit',
-  'panel-description': 'every panel has a description',
-  'runbook-panel-ids': 'the panels the runbook renders by id exist',
-};
 
 function thresholdText(p: Panel): string {
   const steps = p.fieldConfig?.defaults.thresholds?.steps ?? [];
@@ -134,7 +121,7 @@ dashboard imported (or checked, with \`--dry-run\`); 1 a dashboard failed lint o
 Each problem is one line naming the dashboard, the panel and the rule, e.g.
 \`dashboard ${evidenceUid}: panel 11 "…": [panel-unit] no unit (fieldConfig.defaults.unit)\`.
 
-${LINT_RULES.map((r) => `- \`${r}\`: ${RULE_TEXT[r]}`).join('\n')}
+${DASHBOARD_CHECKS.map((c) => `- \`${c.id}\` (${c.severity}): ${c.doc}`).join('\n')}
 
 Justified fixed windows:
 

@@ -1,25 +1,30 @@
 // Offline dashboard lint, in the spirit of Grafana's dashboard-linter and pint.
 // Pure: a dashboard document in, one line per problem out, each naming the
 // dashboard, the panel and the rule.
+import { parser } from '@prometheus-io/lezer-promql';
+import type { SyntaxNode } from '@lezer/common';
 import { analyzePromql } from '../promql/parse.ts';
 
 /** The datasource template variable every panel, target and annotation must use. */
 export const DATASOURCE_VARIABLE = 'datasource';
 
-export const LINT_RULES = [
-  'panel-id-unique',
-  'grid-overlap',
-  'grid-width',
-  'datasource-variable',
-  'target-refid',
-  'promql-parse',
-  'promql-known-series',
-  'rate-interval',
-  'panel-unit',
-  'panel-description',
-  'runbook-panel-ids',
-] as const;
-export type LintRule = (typeof LINT_RULES)[number];
+/** The dashboard checks, pint-style: an id (what problems and the runbook's lint.disabled name), a severity, a one-line doc. */
+export const DASHBOARD_CHECKS = [
+  { id: 'panel-id-unique', severity: 'error', doc: 'every panel has an explicit id, used once' },
+  { id: 'grid-overlap', severity: 'error', doc: 'no two `gridPos` boxes overlap' },
+  { id: 'grid-width', severity: 'error', doc: '`gridPos` is inside the 24-column grid (x + w ≤ 24)' },
+  { id: 'datasource-variable', severity: 'error', doc: 'the `datasource` variable exists, and every panel, target and annotation uses it' },
+  { id: 'target-refid', severity: 'error', doc: 'every target has an explicit, unique refId' },
+  { id: 'promql-parse', severity: 'error', doc: 'every PromQL target parses (Grafana macros replaced first); the first syntax error only, naming a misspelt function' },
+  { id: 'promql-known-series', severity: 'error', doc: 'every series is in the metric contract or a generated recording rule' },
+  { id: 'rate-interval', severity: 'error', doc: '`rate`/`irate`/`increase` use `$__rate_interval`, `$__range` in an instant `increase`, or a justified fixed window' },
+  { id: 'panel-unit', severity: 'warning', doc: 'every panel has a unit' },
+  { id: 'panel-description', severity: 'warning', doc: 'every panel has a description' },
+  { id: 'runbook-panel-ids', severity: 'error', doc: 'the panels the runbook renders by id exist' },
+] as const satisfies readonly { id: string; severity: 'error' | 'warning'; doc: string }[];
+
+export type LintRule = (typeof DASHBOARD_CHECKS)[number]['id'];
+export const LINT_RULES: readonly LintRule[] = DASHBOARD_CHECKS.map((c) => c.id);
 
 export interface LintOptions {
   /** Series a query may name: the contract plus generated recording rules. */
@@ -28,6 +33,8 @@ export interface LintOptions {
   readonly justifiedWindows: Readonly<Record<string, string>>;
   /** Panels that must exist, by dashboard uid (the runbook's dashboardPolicy). */
   readonly requiredPanels: Readonly<Record<string, Readonly<Record<number, string>>>>;
+  /** Check ids the runbook turned off (its `lint.disabled`). */
+  readonly disabled?: ReadonlySet<string>;
 }
 
 type Json = Record<string, unknown>;
@@ -49,33 +56,41 @@ export function substituteMacros(expr: string): string {
     .replace(/\[\[\w+(?::\w+)?\]\]|\$\{\w+(?::[\w]+)?\}|\$\w+/g, 'x');
 }
 
-/** The range of every rate/irate/increase call, as written (macros kept). */
+const RATE_FUNCTIONS = new Set(['rate', 'irate', 'increase']);
+
+/**
+ * The range of every rate/irate/increase call over a range selector, as written (macros
+ * kept), read from the lezer PromQL tree. Each time macro is swapped for a distinct
+ * placeholder duration first, so the tree parses and the window maps back to the macro.
+ */
 export function rateWindows(expr: string): { fn: string; window: string }[] {
+  const macros = new Map<string, string>();
+  let n = 0;
+  const text = substituteMacros(
+    expr.replace(/\$\{?__(?:rate_interval|interval|range)\}?(?![\w])/g, (m) => {
+      const placeholder = `${999_000 + n++}s`;
+      macros.set(placeholder, m);
+      return placeholder;
+    }),
+  );
   const out: { fn: string; window: string }[] = [];
-  const call = /\b(rate|irate|increase)\s*\(/g;
-  for (let m = call.exec(expr); m; m = call.exec(expr)) {
-    let depth = 1;
-    let quote: string | null = null;
-    for (let i = m.index + m[0].length; i < expr.length && depth > 0; i++) {
-      const c = expr[i];
-      if (quote) {
-        if (c === '\\') i++;
-        else if (c === quote) quote = null;
-        continue;
-      }
-      if (c === '"' || c === "'" || c === '`') quote = c;
-      else if (c === '(') depth++;
-      else if (c === ')') depth--;
-      else if (c === '[' && depth === 1) {
-        const end = expr.indexOf(']', i);
-        const inner = expr.slice(i + 1, end < 0 ? undefined : end);
-        if (!inner.includes(':')) {
-          out.push({ fn: m[1], window: inner.trim() });
-          break;
-        }
-      }
-    }
-  }
+  const src = (node: SyntaxNode) => text.slice(node.from, node.to);
+  parser.parse(text).iterate({
+    enter: (ref) => {
+      if (ref.name !== 'FunctionCall') return;
+      const fn = ref.node.getChild('FunctionIdentifier');
+      if (!fn || !RATE_FUNCTIONS.has(src(fn))) return;
+      // the argument, through an offset or @ modifier, must be a range selector (not a subquery)
+      let arg = ref.node.getChild('FunctionCallBody')?.firstChild ?? null;
+      while (arg && (arg.name === '(' || arg.name === ',')) arg = arg.nextSibling;
+      while (arg && (arg.name === 'OffsetExpr' || arg.name === 'StepInvariantExpr')) arg = arg.firstChild;
+      if (arg?.name !== 'MatrixSelector') return;
+      const duration = arg.getChild('DurationExpr');
+      if (!duration) return;
+      const w = src(duration).trim();
+      out.push({ fn: src(fn), window: macros.get(w) ?? w });
+    },
+  });
   return out;
 }
 
@@ -115,7 +130,9 @@ export function lintDashboard(doc: unknown, opts: LintOptions, label?: string): 
   const uid = typeof doc.uid === 'string' ? doc.uid : '(no uid)';
   const dash = `dashboard ${uid}${label ? ` (${label})` : ''}`;
   const panelName = (p: Json) => `panel ${typeof p.id === 'number' ? p.id : '(no id)'} "${String(p.title ?? '')}"`;
-  const report = (where: string, rule: LintRule, msg: string) => out.push(`${dash}: ${where}: [${rule}] ${msg}`);
+  const report = (where: string, rule: LintRule, msg: string) => {
+    if (!opts.disabled?.has(rule)) out.push(`${dash}: ${where}: [${rule}] ${msg}`);
+  };
   const windows = opts.justifiedWindows;
 
   const templating = isObj(doc.templating) && Array.isArray(doc.templating.list) ? doc.templating.list.filter(isObj) : [];

@@ -1,6 +1,7 @@
 // Imports generated dashboards into Grafana through the classic HTTP API
 // (POST /api/dashboards/db, overwrite: true). The token only ever goes into the
 // Authorization header: no message, error or log line contains it.
+import { HttpTransport, TransportError } from '../http/transport.ts';
 import { dashboardJson } from './json.ts';
 
 export interface LocalDashboard {
@@ -17,7 +18,10 @@ export interface PushOptions {
   readonly folderUid?: string;
   readonly message: string;
   readonly timeoutMs?: number;
-  readonly fetch?: typeof fetch;
+  /** Retries of a request on a network error, timeout, 429 or 5xx (default 2; an overwrite is safe to repeat). */
+  readonly retries?: number;
+  /** First retry delay in ms (default 250). */
+  readonly backoffMs?: number;
 }
 
 export type PushStatus = 'imported' | 'failed' | 'create' | 'update' | 'unchanged';
@@ -95,37 +99,45 @@ function oneLine(s: string, token: string): string {
   return safe.length > 200 ? `${safe.slice(0, 197)}...` : safe;
 }
 
-function networkError(e: unknown, base: URL, timeoutMs: number): GrafanaFatal {
-  const err = e as Error & { cause?: { code?: string; message?: string } };
-  const code = err.cause?.code ?? (err as NodeJS.ErrnoException).code;
+function networkError(err: TransportError, base: URL, timeoutMs: number): GrafanaFatal {
   const where = base.origin;
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return new GrafanaFatal(`Grafana at ${where} did not answer within ${timeoutMs / 1000} s`);
-  if (code === 'ECONNREFUSED') return new GrafanaFatal(`cannot connect to Grafana at ${where}: connection refused (is Grafana running, and is --grafana right?)`);
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new GrafanaFatal(`cannot connect to Grafana at ${where}: host ${base.hostname} not found`);
-  return new GrafanaFatal(`cannot connect to Grafana at ${where}: ${code ?? err.cause?.message ?? err.message}`);
+  if (err.kind === 'timeout' || err.kind === 'deadline') return new GrafanaFatal(`Grafana at ${where} did not answer within ${timeoutMs / 1000} s`);
+  if (err.kind === 'server') return new GrafanaFatal(`Grafana at ${where} answered HTTP ${err.status} on every attempt`);
+  if (err.code === 'ECONNREFUSED') return new GrafanaFatal(`cannot connect to Grafana at ${where}: connection refused (is Grafana running, and is --grafana right?)`);
+  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return new GrafanaFatal(`cannot connect to Grafana at ${where}: host ${base.hostname} not found`);
+  return new GrafanaFatal(`cannot connect to Grafana at ${where}: ${err.code ?? err.message}`);
 }
 
 async function call(opts: PushOptions, base: URL, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const doFetch = opts.fetch ?? fetch;
-  let res: Response;
+  const transport = new HttpTransport({
+    url: base.toString(),
+    credentials: { bearer: opts.token },
+    timeoutMs,
+    deadlineMs: timeoutMs * 3,
+    retries: opts.retries,
+    backoffMs: opts.backoffMs,
+    concurrency: 1,
+    headers: { Accept: 'application/json' },
+  });
+  let text: string;
+  let status: number;
+  let headers: Record<string, string> = {};
   try {
-    res = await doFetch(new URL(path, base), {
-      method,
-      headers: {
-        Accept: 'application/json',
-        Authorization: `Bearer ${opts.token}`,
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-      // a redirect is never Grafana's API answering: say where it led instead of following it
-      redirect: 'manual',
-    });
+    const res = await transport.send({ method, path, body: body === undefined ? undefined : JSON.stringify(body), contentType: 'application/json' });
+    text = res.body;
+    status = res.status;
+    headers = res.headers;
   } catch (e) {
-    throw networkError(e, base, timeoutMs);
+    if (!(e instanceof TransportError)) throw e;
+    // a 5xx that outlasted the retries is this dashboard's failure, said with Grafana's message
+    if (e.kind !== 'server' || e.status === undefined) throw networkError(e, base, timeoutMs);
+    text = e.body ?? '';
+    status = e.status;
+    headers = e.headers ?? {};
+  } finally {
+    transport.close();
   }
-  const text = await res.text();
   let parsed: unknown;
   let json = false;
   try {
@@ -135,12 +147,12 @@ async function call(opts: PushOptions, base: URL, method: 'GET' | 'POST', path: 
     parsed = { message: text };
   }
   return {
-    status: res.status,
+    status,
     body: parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {},
     json,
-    contentType: res.headers.get('content-type') ?? '',
+    contentType: headers['content-type'] ?? '',
     text: oneLine(text.slice(0, 2000), opts.token),
-    location: res.headers.get('location'),
+    location: headers['location'] ?? null,
   };
 }
 
@@ -196,7 +208,7 @@ export async function pushDashboard(d: LocalDashboard, opts: PushOptions, base =
         ? `another dashboard titled "${d.title}" already exists in the folder; rename or delete it in Grafana, or push to another --folder-uid`
         : status === 'plugin-dashboard'
           ? 'a plugin provides a dashboard with this uid; remove the plugin dashboard in Grafana first'
-          : `someone changed it in Grafana meanwhile; run \`slogate dashboards push --dry-run\` to see the difference, move wanted edits into dashboards/*.ts, then push again (the push overwrites)`;
+          : `someone changed it in Grafana meanwhile; run \`slogate dashboards push --dry-run\` to see the difference, move wanted edits into the runbook's dashboard definitions, then push again (the push overwrites)`;
     return { uid: d.uid, status: 'failed', line: `${d.uid}: version conflict (412 ${status || 'Precondition Failed'}${msg ? `: ${msg}` : ''}): ${fix}` };
   }
   return { uid: d.uid, status: 'failed', line: `${d.uid}: Grafana answered ${r.status}${msg ? `: ${msg}` : ''}` };

@@ -30,7 +30,7 @@ export function buildDashboards(rb: Runbook): BuiltDashboard[] {
 export const dashboardSource: ArtefactSource = (rb, known) => {
   const problems: string[] = [];
   const built = buildDashboards(rb);
-  const lintOpts = { known, justifiedWindows: rb.dashboardPolicy.justifiedWindows, requiredPanels: rb.dashboardPolicy.requiredPanels };
+  const lintOpts = { known, justifiedWindows: rb.dashboardPolicy.justifiedWindows, requiredPanels: rb.dashboardPolicy.requiredPanels, disabled: new Set(rb.lint?.disabled ?? []) };
   const uids = new Set<string>();
   for (const b of built) {
     if (!b.uid) problems.push(`${b.source}: dashboard has no uid`);
@@ -78,7 +78,7 @@ export async function lintDashboardFolder(dir: string, rb: Runbook): Promise<str
   const files = await jsonFiles(dashDir);
   if (!files.length) return [];
   const known = await knownSeriesIn(dir, rb);
-  const lintOpts = { known, justifiedWindows: rb.dashboardPolicy.justifiedWindows, requiredPanels: rb.dashboardPolicy.requiredPanels };
+  const lintOpts = { known, justifiedWindows: rb.dashboardPolicy.justifiedWindows, requiredPanels: rb.dashboardPolicy.requiredPanels, disabled: new Set(rb.lint?.disabled ?? []) };
   const problems: string[] = [];
   const uids = new Set<string>();
   for (const f of files) {

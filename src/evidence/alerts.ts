@@ -2,6 +2,7 @@
 // Prometheus's ALERTS series; Alertmanager only knows what is active now), plus what
 // Alertmanager has active at collection time when it is given.
 import { toRfc3339 } from './verdict.ts';
+import { HttpTransport, TransportError } from '../http/transport.ts';
 
 export interface FiredAlert {
   alertname: string;
@@ -78,13 +79,25 @@ export function alertCounts(fired: readonly FiredAlert[]): { critical: number; w
   return { critical: names('critical'), warning: names('warning') };
 }
 
-/** GET Alertmanager's active alerts with a timeout. */
+/** GET Alertmanager's active alerts through the shared transport (timeout, retries). */
 export async function fetchAlertmanager(url: string, timeoutMs = 10_000): Promise<unknown> {
-  const u = new URL('api/v2/alerts', url.endsWith('/') ? url : url + '/');
+  const transport = new HttpTransport({ url, timeoutMs, deadlineMs: timeoutMs * 3, headers: { Accept: 'application/json' } });
+  const u = new URL('api/v2/alerts', transport.baseUrl);
   u.searchParams.set('active', 'true');
   u.searchParams.set('silenced', 'false');
   u.searchParams.set('inhibited', 'false');
-  const res = await fetch(u, { signal: AbortSignal.timeout(timeoutMs), headers: { Accept: 'application/json' } });
-  if (!res.ok) throw new Error(`Alertmanager ${u.origin} answered HTTP ${res.status}`);
-  return res.json();
+  try {
+    const res = await transport.send({ method: 'GET', path: u });
+    if (res.status < 200 || res.status >= 300) throw new Error(`Alertmanager ${u.origin} answered HTTP ${res.status}`);
+    try {
+      return JSON.parse(res.body);
+    } catch {
+      throw new Error(`Alertmanager ${u.origin} did not answer JSON`);
+    }
+  } catch (err) {
+    if (err instanceof TransportError) throw new Error(err.kind === 'server' ? `Alertmanager ${u.origin} answered HTTP ${err.status}` : err.message);
+    throw err;
+  } finally {
+    transport.close();
+  }
 }

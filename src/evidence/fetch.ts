@@ -82,7 +82,7 @@ export async function fetchEvidenceData(
     steps ? guard('hourly deliveries', hourlyRange(hq.deliveries)) : null,
     steps ? guard('hourly successes', hourlyRange(hq.successes)) : null,
     steps ? guard('hourly circuit breaker opens', hourlyRange(hq.cbOpens)) : null,
-    steps ? guard('hourly latency buckets', hourlyRange(hq.durationBuckets)) : null,
+    steps ? guard('hourly p95 latency', hourlyRange(hq.p95)) : null,
     known && step === 60 ? [{ metric: {}, points: [...known.success_rate] }] : guard('success rate series', range(cq.successRatePercent)),
     known && step === 60 ? [{ metric: {}, points: [...known.p95_ms] }] : guard('p95 series', range(cq.p95Ms)),
     guard('circuit breaker series', range(cq.cbOpensPerStep)),
@@ -98,7 +98,7 @@ export async function fetchEvidenceData(
       deliveries: single(del),
       successes: single(ok),
       cbOpens: single(cb),
-      durationBuckets: buckets.map((s) => ({ le: leOf(s.metric), points: s.points as Point[] })),
+      p95Seconds: single(buckets),
     });
   }
   const chart: ChartData | null =

@@ -1,6 +1,7 @@
 // Grafana's image renderer: the runbook's four panel renders. The token comes from the
 // environment and goes only into the Authorization header, never into a message.
 import type { Runbook } from '../contract/runbook.ts';
+import { HttpTransport, TransportError } from '../http/transport.ts';
 import { dashboardSlug, type EvidencePanel } from '../charts/panels.ts';
 
 export interface GrafanaTarget {
@@ -39,18 +40,23 @@ const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 export async function renderPanel(rb: Runbook, g: GrafanaTarget, panel: EvidencePanel, window: { start: number; end: number }): Promise<Buffer> {
   const u = renderUrl(rb, g.url, panel.id, window);
   const where = `${u.origin}${u.pathname}?panelId=${panel.id}`;
-  const headers: Record<string, string> = { Accept: 'image/png' };
-  if (g.token) headers.Authorization = `Bearer ${g.token}`;
-  let res: Response;
+  const timeoutMs = g.timeoutMs ?? 30_000;
+  const transport = new HttpTransport({ url: g.url, credentials: g.token ? { bearer: g.token } : undefined, timeoutMs, deadlineMs: timeoutMs * 3, headers: { Accept: 'image/png' } });
+  let status: number;
+  let body: Buffer;
   try {
-    res = await fetch(u, { headers, signal: AbortSignal.timeout(g.timeoutMs ?? 30_000) });
+    const res = await transport.send({ method: 'GET', path: u, as: 'binary' });
+    status = res.status;
+    body = res.body;
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string; errors?: { code?: string }[] } };
-    const why = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.cause?.errors?.[0]?.code ?? e.cause?.message ?? e.message);
-    throw new Error(`Grafana ${where} is unreachable: ${why}`);
+    if (!(err instanceof TransportError)) throw err;
+    if (err.kind === 'server') status = err.status ?? 0;
+    else throw new Error(`Grafana ${where} is unreachable: ${err.kind === 'timeout' || err.kind === 'deadline' ? 'timed out' : (err.code ?? err.message)}`);
+    body = Buffer.alloc(0);
+  } finally {
+    transport.close();
   }
-  if (!res.ok) throw new Error(`Grafana ${where} answered HTTP ${res.status}${res.status === 401 || res.status === 403 ? ' (check GRAFANA_TOKEN)' : ''}`);
-  const body = Buffer.from(await res.arrayBuffer());
+  if (status < 200 || status >= 300) throw new Error(`Grafana ${where} answered HTTP ${status}${status === 401 || status === 403 ? ' (check GRAFANA_TOKEN)' : ''}`);
   // a login page or an error page can come back as 200
   if (!body.subarray(0, 8).equals(PNG_MAGIC)) throw new Error(`Grafana ${where} did not answer a PNG image`);
   return body;

@@ -1,14 +1,9 @@
 // Hourly snapshots from one range query per metric: the queries are evaluated every
 // hour with a one-hour range, so the point at T+0+(h+1)h is hour h's total. Slicing
 // and the per-hour summary are pure, so they are tested without a server.
+import { iso, round } from '../gate/format.ts';
 
 export type Point = [number, number];
-
-export interface BucketSeries {
-  /** Upper bound (Infinity for +Inf). */
-  le: number;
-  points: readonly Point[];
-}
 
 /** What the hourly range queries returned (each at step 1h, range [1h]). */
 export interface HourlyInput {
@@ -17,8 +12,8 @@ export interface HourlyInput {
   deliveries: readonly Point[] | null;
   successes: readonly Point[] | null;
   cbOpens: readonly Point[] | null;
-  /** `sum by (le)(increase(duration_bucket[1h]))`. */
-  durationBuckets: readonly BucketSeries[];
+  /** `histogram_quantile(q, sum by (le)(increase(duration_bucket[1h])))`, in seconds: Prometheus computes it, as for the gate. */
+  p95Seconds: readonly Point[] | null;
 }
 
 export interface HourlySnapshot {
@@ -47,33 +42,6 @@ export function hourlySteps(window: { start: number; end: number }): { start: nu
   return { start: window.start + HOUR, end: window.start + n * HOUR, step: HOUR };
 }
 
-/**
- * Prometheus's histogram_quantile over cumulative buckets: linear interpolation inside
- * the bucket holding the rank; the +Inf bucket answers the highest finite bound.
- */
-export function histogramQuantile(q: number, buckets: readonly { le: number; count: number }[]): number {
-  const b = [...buckets].filter((x) => !Number.isNaN(x.count)).sort((x, y) => x.le - y.le);
-  if (b.length < 2 || b[b.length - 1].le !== Infinity) return Number.NaN;
-  // counts must not decrease (they can, slightly, from extrapolated increases)
-  for (let i = 1; i < b.length; i++) if (b[i].count < b[i - 1].count) b[i] = { ...b[i], count: b[i - 1].count };
-  const total = b[b.length - 1].count;
-  if (!(total > 0)) return Number.NaN;
-  if (q < 0) return -Infinity;
-  if (q > 1) return Infinity;
-  const rank = q * total;
-  let i = b.findIndex((x) => x.count >= rank);
-  if (i === b.length - 1) return b[b.length - 2].le;
-  if (i === 0 && b[0].le <= 0) return b[0].le;
-  const lower = i === 0 ? 0 : b[i - 1].le;
-  const below = i === 0 ? 0 : b[i - 1].count;
-  const inBucket = b[i].count - below;
-  if (inBucket <= 0) return b[i].le;
-  return lower + (b[i].le - lower) * ((rank - below) / inBucket);
-}
-
-const round = (n: number, d: number) => Math.round(n * 10 ** d) / 10 ** d;
-const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
-
 function byHour(window: { start: number }, points: readonly Point[] | null): Map<number, number> {
   const m = new Map<number, number>();
   for (const [t, v] of points ?? []) m.set(Math.round((t - window.start) / HOUR) - 1, v);
@@ -86,17 +54,14 @@ export function hourlySnapshots(input: HourlyInput): HourlySnapshot[] {
   const del = byHour(input.window, input.deliveries);
   const ok = byHour(input.window, input.successes);
   const cb = byHour(input.window, input.cbOpens);
-  const buckets = input.durationBuckets.map((b) => ({ le: b.le, byHour: byHour(input.window, b.points) }));
+  const p95s = byHour(input.window, input.p95Seconds);
   const out: HourlySnapshot[] = [];
   for (let h = 0; h < n; h++) {
     const d = del.get(h);
     const s = ok.get(h);
     const c = cb.get(h);
     const rate = d !== undefined && s !== undefined && d > 0 ? (s / d) * 100 : null;
-    const p95 = histogramQuantile(
-      0.95,
-      buckets.filter((b) => b.byHour.has(h)).map((b) => ({ le: b.le, count: b.byHour.get(h)! })),
-    );
+    const p95 = p95s.get(h) ?? Number.NaN;
     out.push({
       hour: h,
       label: `T+${h}h`,

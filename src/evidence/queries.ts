@@ -7,11 +7,12 @@ import { firingAlerts, latencyQuantile, successRatio, sumOf } from '../promql/qu
 
 export const HOURLY_RANGE = '1h';
 
-export const hourlyQueries = ({ metrics }: Runbook, m: Selector) => ({
+export const hourlyQueries = ({ metrics, windows }: Runbook, m: Selector) => ({
   deliveries: sumOf('increase', metrics.deliveryTotal.name, m, HOURLY_RANGE),
   successes: sumOf('increase', metrics.deliverySuccessTotal.name, m, HOURLY_RANGE),
   cbOpens: sumOf('increase', metrics.circuitBreakerOpens.name, m, HOURLY_RANGE),
-  durationBuckets: sumOf('increase', metrics.deliveryDuration.name + '_bucket', m, HOURLY_RANGE, ['le']),
+  // server-side, like the gate's p95: one way of computing a quantile
+  p95: latencyQuantile(metrics, windows.latencyQuantile, m, HOURLY_RANGE, 'increase'),
 });
 
 /** The chart series: the runbook's rate window at `step`. */

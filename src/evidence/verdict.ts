@@ -1,4 +1,4 @@
-// The gate's verdict JSON (issue 5's contract), as evidence and reports read it. Loading
+// The gate's verdict JSON (what `slogate gate --json` prints), as evidence and reports read it. Loading
 // checks the shape, so a truncated or hand-edited file fails with a clear message
 // instead of a report full of blanks.
 import type { CheckpointName, Runbook } from '../contract/runbook.ts';

@@ -1,5 +1,6 @@
 // The gate's decision: plain numbers and series in, a verdict out. No I/O here, so
 // every checkpoint x phase x status combination is tested as a table.
+import { EXIT_CODES } from '../contract/exit-codes.ts';
 import type { CanaryPhase, CheckpointName, GateThresholds, Runbook } from '../contract/runbook.ts';
 import { sharedDependencyNote, type BaselineReport } from './baseline.ts';
 import { baselineComparison, canaryVsBaselineCheck, checksOf, type Check, type CheckContext, type GateCheck } from './checks/index.ts';
@@ -11,14 +12,7 @@ export * from './evidence.ts';
 export { showScale };
 
 /** Exit codes of `slogate gate`: pipelines branch on these. */
-export const GATE_EXIT = {
-  promote: 0,
-  continue: 0,
-  rollback: 1,
-  usage: 2,
-  inconclusive: 3,
-  marginal: 4,
-} as const satisfies Record<Verdict | 'usage', number>;
+export const GATE_EXIT = EXIT_CODES.gate satisfies Record<Verdict | 'usage', number>;
 
 
 export interface Decision {

@@ -32,5 +32,5 @@ export { gateQueries, criticalAlertsQuery, checkSelector, canarySelector, matche
 export { defaultChecks, checksOf, sustainedCheck, BUILTIN_CHECK_NAMES, type BuiltinCheckName, type CheckContext, type CheckOutcome, type CheckQueryContext } from './checks/index.ts';
 export { counterEvents, countEvents } from './counters.ts';
 export { runGate, gatherEvidence, GateConfigError, type GateOptions, type GateResult, type GatherOptions, type WindowEvidence } from './run.ts';
-export { verdictJson, verdictTable, summaryFromResult, summaryFromEvidence, writeGateFiles, type RunbookSummary } from './output.ts';
+export { verdictJson, verdictTable, summaryFromResult, summaryFromEvidence, type RunbookSummary } from './output.ts';
 export { parseInstant, parseSummaryWindow } from './time.ts';

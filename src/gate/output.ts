@@ -1,8 +1,7 @@
 // What the gate prints and writes: the verdict JSON, the runbook's summary JSON and a table.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { GateResult, WindowEvidence } from './run.ts';
 import { showScale, type Check, type GateMetrics } from './decide.ts';
+import { iso, round } from './format.ts';
 
 /**
  * The `--json` document (and `verdict_T+<checkpoint>.json`). `time_scale` appears only
@@ -55,7 +54,6 @@ export function summaryFromResult(r: GateResult): RunbookSummary {
   return { ...r.metrics, window: { ...r.window, label: `T+${r.checkpoint}` }, selector: r.selector, missing };
 }
 
-const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
 /** Summary of a window's evidence without a decision (for `slogate metrics`). */
 export function summaryFromEvidence(e: WindowEvidence, selector: string, label: string): RunbookSummary {
@@ -97,19 +95,7 @@ export function summaryFromEvidence(e: WindowEvidence, selector: string, label: 
   };
 }
 
-function round(n: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}
 
-/** Writes `summary_T+<checkpoint>.json` and `verdict_T+<checkpoint>.json` into `dir`. */
-export async function writeGateFiles(dir: string, r: GateResult): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const files = [join(dir, `summary_T+${r.checkpoint}.json`), join(dir, `verdict_T+${r.checkpoint}.json`)];
-  await writeFile(files[0], JSON.stringify(summaryFromResult(r), null, 2) + '\n');
-  await writeFile(files[1], JSON.stringify(verdictJson(r), null, 2) + '\n');
-  return files;
-}
 
 const STATUS_MARK: Record<Check['status'], string> = {
   pass: 'pass',

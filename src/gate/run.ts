@@ -11,6 +11,7 @@ import { checksOf, type GateCheck } from './checks/index.ts';
 import type { FileTimes, ReadError, ScanResult, WindowCoverage } from '../pii/index.ts';
 import type { LogSource } from '../pii/source.ts';
 import { defaultMaxGap } from '../pii/coverage.ts';
+import { iso } from './format.ts';
 
 export interface GateOptions {
   /** The runbook whose thresholds, checkpoints, alerts and metrics apply. */
@@ -97,7 +98,6 @@ export interface GateResult extends Decision {
 /** Thrown for a query Prometheus rejects (HTTP 4xx): the configuration is wrong, not the canary. */
 export class GateConfigError extends Error {}
 
-const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
 export async function runGate(opts: GateOptions): Promise<GateResult> {
   const rb = opts.runbook;

@@ -5,6 +5,8 @@ import type { Runbook } from '../contract/runbook.ts';
 import { sloRecordingGroups } from '../slo/rules.ts';
 import { checkSloDefinition } from '../slo/validate.ts';
 import { ARTEFACT_SOURCES } from './sources.ts';
+import { ALERT_CHECKS } from '../rules/validate.ts';
+import { DASHBOARD_CHECKS } from '../dashboards/lint.ts';
 import type { Artefact, ArtefactSource, BuildOptions } from './types.ts';
 
 export type { Artefact, ArtefactSource, BuildOptions } from './types.ts';
@@ -29,6 +31,8 @@ export function knownSeries(rb: Runbook): Set<string> {
 export function buildArtefacts(rb: Runbook, opts: BuildOptions = {}, sources: readonly ArtefactSource[] = ARTEFACT_SOURCES): Artefact[] {
   const problems: string[] = [];
   for (const slo of rb.slos) problems.push(...checkSloDefinition(slo));
+  const checkIds = new Set<string>([...ALERT_CHECKS.map((c) => c.id), ...DASHBOARD_CHECKS.map((c) => c.id)]);
+  for (const id of rb.lint?.disabled ?? []) if (!checkIds.has(id)) problems.push(`lint.disabled: "${id}" is not a check (see docs/generate.md for the list)`);
   if (problems.length) throw new DefinitionError(problems);
 
   const known = knownSeries(rb);

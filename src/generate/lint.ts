@@ -81,7 +81,7 @@ export async function lintGenerated(dir: string, rb: Runbook, opts: LintOptions 
             description: ann.description,
             labels,
           };
-          problems.push(...checkAlert(def, known).map((p) => `${f}: ${p}`));
+          problems.push(...checkAlert(def, known, new Set(rb.lint?.disabled ?? [])).map((p) => `${f}: ${p}`));
           if (!ann.runbook_url) problems.push(`${f}: alert ${r.alert}: missing annotation runbook_url`);
           if (seen.has(r.alert)) problems.push(`${f}: alert ${r.alert}: duplicate alert name`);
           seen.add(r.alert);

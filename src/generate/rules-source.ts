@@ -12,7 +12,7 @@ import type { Artefact, ArtefactSource } from './types.ts';
 export const ruleAndSloSource: ArtefactSource = (rb: Runbook, known, opts) => {
   const problems: string[] = [];
   const from = rb.source ?? 'the runbook';
-  problems.push(...checkAlertGroups(rb.alertGroups, known));
+  problems.push(...checkAlertGroups(rb.alertGroups, known, new Set(rb.lint?.disabled ?? [])));
   const artefacts: Artefact[] = [];
 
   for (const g of rb.alertGroups) {

@@ -2,8 +2,8 @@
 // (Loki's queriers drop most lines across the cluster), then run the same precise checks locally.
 // Response shape (Loki HTTP API): {"status":"success","data":{"resultType":"streams",
 //   "result":[{"stream":{<labels>},"values":[["<unix ns>","<line>"],...]}]}}
-import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../contract/errors.ts';
+import { HttpTransport, TransportError } from '../http/transport.ts';
 import { PII_CATEGORIES } from '../contract/metrics.ts';
 import { compileAllowList, type AllowList } from './allowlist.ts';
 import { detectContext, needlesFor, NEEDLES } from './detect.ts';
@@ -29,8 +29,10 @@ export interface LokiScanOptions {
   policy?: PiiPolicy;
   maxFindings?: number;
   evidenceLines?: number;
-  /** Attempts per page on 429, 5xx or a network error (default 5). */
+  /** Attempts per page on 429, 5xx, a timeout or a network error (default 5). */
   attempts?: number;
+  /** Per-request timeout in ms (default 30 000). */
+  timeoutMs?: number;
   /** First retry delay; doubles each attempt; `Retry-After` wins when sent (default 500 ms). */
   retryDelayMs?: number;
 }
@@ -65,42 +67,51 @@ function streamName(labels: Record<string, string>): string {
   return `loki:{${body}}`;
 }
 
-async function fetchPage(url: URL, opts: LokiScanOptions, headers: Record<string, string>): Promise<LokiStream[]> {
-  const body = (await fetchJson(url, opts, headers)) as { status?: string; data?: { resultType?: string; result?: LokiStream[] } };
+/** A Loki transport: its retries (429, 5xx, network), Retry-After and timeouts, and LOKI_TOKEN as the one credential. */
+function lokiTransport(base: URL, opts: Pick<LokiScanOptions, 'attempts' | 'retryDelayMs' | 'timeoutMs'>): HttpTransport {
+  return new HttpTransport({
+    url: base.origin + '/',
+    credentials: process.env.LOKI_TOKEN ? { bearer: process.env.LOKI_TOKEN } : undefined,
+    retries: Math.max(0, (opts.attempts ?? 5) - 1),
+    backoffMs: opts.retryDelayMs ?? 500,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    // a scan pages through hours of logs: the deadline bounds one page's retries, not the scan
+    deadlineMs: 24 * 3600_000,
+    concurrency: 1,
+  });
+}
+
+/** GET through the transport; the JSON body of a 2xx answer with status success. */
+async function fetchJson(url: URL, transport: HttpTransport, headers: Record<string, string>): Promise<unknown> {
+  let res;
+  try {
+    res = await transport.send({ method: 'GET', path: url, headers });
+  } catch (err) {
+    if (!(err instanceof TransportError)) throw err;
+    const first = (err.body ?? '').split('\n')[0].slice(0, 200);
+    const last = err.kind === 'server' ? `HTTP ${err.status}${first ? `: ${first}` : ''}` : `network error: ${err.code ?? err.message}`;
+    throw new UserError(`loki: query_range failed after ${err.attempts ?? 1} attempts: ${last}`, 2);
+  }
+  if (res.status >= 200 && res.status < 300) {
+    let body: { status?: string } | null = null;
+    try {
+      body = JSON.parse(res.body);
+    } catch {
+      // said below
+    }
+    if (body?.status !== 'success') throw new UserError(`loki: ${url.pathname} did not answer Loki's JSON (status success)`, 2);
+    return body;
+  }
+  const text = res.body.split('\n')[0].slice(0, 200);
+  throw new UserError(`loki: query_range failed: HTTP ${res.status}${text ? `: ${text}` : ''}`, 2);
+}
+
+async function fetchPage(url: URL, transport: HttpTransport, headers: Record<string, string>): Promise<LokiStream[]> {
+  const body = (await fetchJson(url, transport, headers)) as { status?: string; data?: { resultType?: string; result?: LokiStream[] } };
   if (body.status !== 'success' || body.data?.resultType !== 'streams' || !Array.isArray(body.data.result)) {
     throw new UserError(`loki: unexpected query_range response (want status success, resultType streams)`, 2);
   }
   return body.data.result;
-}
-
-/** GET with retries on 429, 5xx and network errors; the JSON body of a 2xx answer. */
-async function fetchJson(url: URL, opts: Pick<LokiScanOptions, 'attempts' | 'retryDelayMs'>, headers: Record<string, string>): Promise<unknown> {
-  const attempts = opts.attempts ?? 5;
-  const base = opts.retryDelayMs ?? 500;
-  let last = '';
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    let res: Response;
-    try {
-      res = await fetch(url, { headers });
-    } catch (err) {
-      last = `network error: ${(err as Error).message}`;
-      if (attempt < attempts) await sleep(base * 2 ** (attempt - 1));
-      continue;
-    }
-    if (res.ok) {
-      const body = (await res.json().catch(() => null)) as { status?: string } | null;
-      if (body?.status !== 'success') throw new UserError(`loki: ${url.pathname} did not answer Loki's JSON (status success)`, 2);
-      return body;
-    }
-    const text = (await res.text()).split('\n')[0].slice(0, 200);
-    last = `HTTP ${res.status}${text ? `: ${text}` : ''}`;
-    if (res.status !== 429 && res.status < 500) throw new UserError(`loki: query_range failed: ${last}`, 2);
-    if (attempt < attempts) {
-      const ra = Number(res.headers.get('retry-after'));
-      await sleep(Number.isFinite(ra) && ra > 0 ? Math.min(ra * 1000, 30_000) : base * 2 ** (attempt - 1));
-    }
-  }
-  throw new UserError(`loki: query_range failed after ${attempts} attempts: ${last}`, 2);
 }
 
 /** Scans the last `since` of a Loki stream selector. Same result shape as scanLogs. */
@@ -120,8 +131,8 @@ export async function scanLoki(opts: LokiScanOptions): Promise<ScanResult> {
     throw new UserError(`loki: bad URL '${opts.url}'`, 2);
   }
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (process.env.LOKI_TOKEN) headers.authorization = `Bearer ${process.env.LOKI_TOKEN}`;
   if (process.env.LOKI_ORG_ID) headers['x-scope-orgid'] = process.env.LOKI_ORG_ID;
+  const transport = lokiTransport(base, opts);
   const logql = `${opts.query} |~ \`${lineFilter(needlesFor(detect))}\``;
 
   const streams = new Map<string, { tally: Tally; n: number; first: bigint; last: bigint }>();
@@ -134,7 +145,13 @@ export async function scanLoki(opts: LokiScanOptions): Promise<ScanResult> {
     url.searchParams.set('end', end.toString());
     url.searchParams.set('limit', String(pageSize));
     url.searchParams.set('direction', 'forward');
-    const result = await fetchPage(url, opts, headers);
+    let result: LokiStream[];
+    try {
+      result = await fetchPage(url, transport, headers);
+    } catch (err) {
+      transport.close();
+      throw err;
+    }
     const entries: { ts: bigint; line: string; name: string }[] = [];
     for (const s of result) {
       const name = streamName(s.stream ?? {});
@@ -205,6 +222,7 @@ export async function scanLoki(opts: LokiScanOptions): Promise<ScanResult> {
     out.evidence = evidence;
     if (evidenceTruncated) out.evidence_truncated = true;
   }
+  transport.close();
   return out;
 }
 
@@ -213,7 +231,7 @@ export async function scanLoki(opts: LokiScanOptions): Promise<ScanResult> {
  * selector, no line filter), as a clock for coverage: the scan only sees filtered lines.
  * Response shape: {"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[<unix s>,"<count>"],...]}]}}
  */
-export async function lokiCounts(url: string, query: string, w: TimeWindow, opts: Pick<LokiScanOptions, 'attempts' | 'retryDelayMs'> = {}): Promise<ClockState> {
+export async function lokiCounts(url: string, query: string, w: TimeWindow, opts: Pick<LokiScanOptions, 'attempts' | 'retryDelayMs' | 'timeoutMs'> = {}): Promise<ClockState> {
   const bs = Math.max(1, Math.round(bucketSeconds(w)));
   const u = new URL('loki/api/v1/query_range', url.endsWith('/') ? url : url + '/');
   u.searchParams.set('query', `sum(count_over_time(${query} [${bs}s]))`);
@@ -221,9 +239,14 @@ export async function lokiCounts(url: string, query: string, w: TimeWindow, opts
   u.searchParams.set('end', String(Math.ceil(w.end)));
   u.searchParams.set('step', `${bs}s`);
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (process.env.LOKI_TOKEN) headers.authorization = `Bearer ${process.env.LOKI_TOKEN}`;
   if (process.env.LOKI_ORG_ID) headers['x-scope-orgid'] = process.env.LOKI_ORG_ID;
-  const res = await fetchJson(u, opts, headers);
+  const transport = lokiTransport(u, opts);
+  let res: unknown;
+  try {
+    res = await fetchJson(u, transport, headers);
+  } finally {
+    transport.close();
+  }
   const data = (res as { data?: { resultType?: string; result?: { values?: [number | string, string][] }[] } }).data;
   if (data?.resultType !== 'matrix' || !Array.isArray(data.result)) throw new UserError('loki: unexpected count_over_time response (want resultType matrix)', 2);
   const clock = emptyClock();

@@ -37,6 +37,7 @@ import {
 import { parseAlertmanagerConfig, RoutingConfigError } from './routing.ts';
 import { alertRulesCheck, generatedGroups, parseRulesResponse, type LoadedGroup } from './rules-check.ts';
 import type { ExpectedGroup } from '../rules/loaded.ts';
+import { HttpTransport, TransportError } from '../http/transport.ts';
 
 export interface PreflightOptions {
   runbook: Runbook;
@@ -99,19 +100,23 @@ interface RawRuleGroup {
   rules?: { type?: string; name: string; health?: string; lastError?: string }[];
 }
 
+/** One GET through the shared transport (its timeout; a pre-flight probe is not retried). */
 async function fetchJson(url: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; body: unknown }> {
-  let res: Response;
+  const u = new URL(url);
+  const transport = new HttpTransport({ url: u.origin + '/', timeoutMs, deadlineMs: timeoutMs, retries: 0, headers: { Accept: 'application/json' } });
+  let res;
   try {
-    res = await fetch(url, { headers: { Accept: 'application/json', ...headers }, signal: AbortSignal.timeout(timeoutMs) });
+    res = await transport.send({ method: 'GET', path: u, headers, retryOn: () => false });
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (e.cause?.code ?? e.cause?.message ?? e.message);
-    throw new Error(`${new URL(url).origin} is unreachable: ${why}`);
+    if (!(err instanceof TransportError)) throw err;
+    const why = err.kind === 'timeout' || err.kind === 'deadline' ? `no answer within ${timeoutMs / 1000} s` : (err.code ?? err.message);
+    throw new Error(`${u.origin} is unreachable: ${why}`);
+  } finally {
+    transport.close();
   }
-  const text = await res.text();
   let body: unknown = null;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(res.body);
   } catch {
     body = null;
   }

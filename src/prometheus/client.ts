@@ -1,11 +1,11 @@
 // A small client for the Prometheus HTTP query API (also spoken by VictoriaMetrics,
-// Thanos and Mimir). Every request has a timeout, network errors and 5xx are retried
-// with backoff, everything stops at one overall deadline, and at most `concurrency`
-// requests are in flight. Credentials come from the environment and never appear in
-// an error message.
-import http from 'node:http';
-import https from 'node:https';
+// Thanos and Mimir), on the shared transport (src/http/transport.ts): its timeout, retry,
+// deadline and concurrency policy and its credentials rule. Credentials come from the
+// environment and never appear in an error message.
 import { readFileSync } from 'node:fs';
+import { HttpTransport, TransportError, redactUrl } from '../http/transport.ts';
+
+export { redactUrl };
 
 export type PrometheusErrorKind =
   /** Connection refused, DNS failure, reset, TLS failure. */
@@ -83,19 +83,6 @@ export function authFromEnv(env: NodeJS.ProcessEnv = process.env): PrometheusAut
   return auth;
 }
 
-/** The URL without user:password, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return '<invalid URL>';
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 function parseValue(v: unknown): number {
   // The API encodes sample values as strings: "NaN", "+Inf", "-Inf" or a decimal.
@@ -106,19 +93,7 @@ function parseValue(v: unknown): number {
 }
 
 export class PrometheusClient {
-  readonly baseUrl: URL;
-  /** HTTP requests sent (attempts, including retries). */
-  requests = 0;
-  private readonly timeoutMs: number;
-  private readonly retries: number;
-  private readonly backoffMs: number;
-  private readonly deadline: number;
-  private readonly concurrency: number;
-  private readonly headers: Record<string, string>;
-  private readonly agent: http.Agent;
-  private readonly transport: typeof http | typeof https;
-  private inflight = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly transport: HttpTransport;
 
   constructor(opts: PrometheusClientOptions) {
     let base: URL;
@@ -130,33 +105,31 @@ export class PrometheusClient {
     if (base.protocol !== 'http:' && base.protocol !== 'https:') {
       throw new PrometheusError('bad_request', `Prometheus URL must be http or https: ${redactUrl(opts.url)}`);
     }
-    const auth = { ...opts.auth };
-    // user:password in the URL works too, but is moved into a header and out of every message
-    if (base.username && !auth.bearer && !auth.basic) {
-      auth.basic = { user: decodeURIComponent(base.username), password: decodeURIComponent(base.password) };
-    }
-    base.username = '';
-    base.password = '';
-    if (!base.pathname.endsWith('/')) base.pathname += '/';
-    this.baseUrl = base;
-    this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.retries = opts.retries ?? 2;
-    this.backoffMs = opts.backoffMs ?? 250;
-    this.deadline = Date.now() + (opts.deadlineMs ?? 60_000);
-    this.concurrency = Math.max(1, opts.concurrency ?? 4);
-    this.headers = { Accept: 'application/json', 'User-Agent': 'slogate' };
-    if (auth.bearer) this.headers.Authorization = `Bearer ${auth.bearer}`;
-    else if (auth.basic) this.headers.Authorization = `Basic ${Buffer.from(`${auth.basic.user}:${auth.basic.password}`).toString('base64')}`;
-    this.transport = base.protocol === 'https:' ? https : http;
-    this.agent =
-      base.protocol === 'https:'
-        ? new https.Agent({ keepAlive: true, maxSockets: this.concurrency, ...(auth.ca ? { ca: auth.ca } : {}) })
-        : new http.Agent({ keepAlive: true, maxSockets: this.concurrency });
+    this.transport = new HttpTransport({
+      url: opts.url,
+      credentials: opts.auth,
+      timeoutMs: opts.timeoutMs,
+      retries: opts.retries,
+      backoffMs: opts.backoffMs,
+      deadlineMs: opts.deadlineMs,
+      concurrency: opts.concurrency,
+      deadlineName: "the gate's deadline",
+      headers: { Accept: 'application/json' },
+    });
+  }
+
+  get baseUrl(): URL {
+    return this.transport.baseUrl;
+  }
+
+  /** HTTP requests sent (attempts, including retries). */
+  get requests(): number {
+    return this.transport.requests;
   }
 
   /** Where messages may say the answer came from. */
   get displayUrl(): string {
-    return this.baseUrl.toString().replace(/\/$/, '');
+    return this.transport.displayUrl;
   }
 
   /** Instant query at `time` (unix seconds). */
@@ -207,7 +180,7 @@ export class PrometheusClient {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.transport.close();
   }
 
   private malformed(path: string, why: string): PrometheusError {
@@ -229,104 +202,28 @@ export class PrometheusClient {
     return doc.data as { resultType: string; result: unknown };
   }
 
-  private async acquire(): Promise<void> {
-    if (this.inflight < this.concurrency) {
-      this.inflight++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-    // the releasing request handed its slot over: inflight stays the same
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.inflight--;
-  }
-
+  /** The transport's answer, with Prometheus's meaning of each status: 4xx is our mistake and never retried. */
   private async send(method: 'GET' | 'POST', path: string, body: string | undefined): Promise<{ status: number; body: string }> {
-    await this.acquire();
+    let res;
     try {
-      let lastErr: PrometheusError | undefined;
-      let attempts = 0;
-      for (let attempt = 0; attempt <= this.retries; attempt++) {
-        if (attempt > 0) {
-          const wait = this.backoffMs * 2 ** (attempt - 1);
-          if (Date.now() + wait >= this.deadline) break;
-          await sleep(wait);
-        }
-        const left = this.deadline - Date.now();
-        if (left <= 0) break;
-        attempts++;
-        try {
-          const res = await this.attempt(method, path, body, Math.min(this.timeoutMs, left), left < this.timeoutMs);
-          if (res.status >= 200 && res.status < 300) return res;
-          const apiError = extractApiError(res.body);
-          if (res.status === 401 || res.status === 403) {
-            throw new PrometheusError('bad_request', `${this.displayUrl} refused access (HTTP ${res.status}): check PROMETHEUS_TOKEN or PROMETHEUS_USER/PROMETHEUS_PASSWORD`, res.status);
-          }
-          if (res.status >= 400 && res.status < 500 && res.status !== 429) {
-            // the query is wrong: retrying will not fix it (429 is load, and is retried)
-            throw new PrometheusError('bad_request', `${this.displayUrl} rejected the query (HTTP ${res.status}${apiError ? `: ${apiError}` : ''})`, res.status);
-          }
-          lastErr = new PrometheusError('server', `${this.displayUrl} answered HTTP ${res.status}${apiError ? `: ${apiError}` : ''}`, res.status);
-        } catch (err) {
-          if (!(err instanceof PrometheusError)) throw err;
-          if (err.kind === 'bad_request') throw err;
-          lastErr = err;
-        }
-        if (lastErr.kind === 'deadline') break;
+      res = await this.transport.send({ method, path, body });
+    } catch (err) {
+      if (!(err instanceof TransportError)) throw err;
+      if (err.kind === 'server') {
+        const apiError = err.body === undefined ? undefined : extractApiError(err.body);
+        const n = err.attempts ?? 1;
+        throw new PrometheusError('server', `${this.displayUrl} answered HTTP ${err.status}${apiError ? `: ${apiError}` : ''} (${n} attempt${n === 1 ? '' : 's'})`, err.status);
       }
-      if (!lastErr) throw new PrometheusError('deadline', `${this.displayUrl}: the gate's deadline passed before the request could be sent`);
-      if (lastErr.kind === 'deadline') throw lastErr;
-      throw new PrometheusError(lastErr.kind, `${lastErr.message} (${attempts} attempt${attempts === 1 ? '' : 's'})`, lastErr.status);
-    } finally {
-      this.release();
+      throw new PrometheusError(err.kind, err.message, err.status);
     }
-  }
-
-  private attempt(method: 'GET' | 'POST', path: string, body: string | undefined, timeoutMs: number, isDeadline: boolean): Promise<{ status: number; body: string }> {
-    this.requests++;
-    const url = new URL(path, this.baseUrl);
-    const headers: Record<string, string> = { ...this.headers };
-    if (body !== undefined) {
-      headers['Content-Type'] = 'application/x-www-form-urlencoded';
-      headers['Content-Length'] = String(Buffer.byteLength(body));
+    if (res.status >= 200 && res.status < 300) return res;
+    if (res.status === 401 || res.status === 403) {
+      throw new PrometheusError('bad_request', `${this.displayUrl} refused access (HTTP ${res.status}): check PROMETHEUS_TOKEN or PROMETHEUS_USER/PROMETHEUS_PASSWORD`, res.status);
     }
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const done = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        fn();
-      };
-      const req = this.transport.request(url, { method, headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(() => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })));
-        res.on('error', (err) => done(() => reject(new PrometheusError('unreachable', `${this.displayUrl}: ${describeNetworkError(err)}`))));
-      });
-      const timer = setTimeout(() => {
-        done(() =>
-          reject(
-            isDeadline
-              ? new PrometheusError('deadline', `${this.displayUrl} did not answer before the gate's deadline`)
-              : new PrometheusError('timeout', `${this.displayUrl} did not answer within ${timeoutMs / 1000} s`),
-          ),
-        );
-        req.destroy();
-      }, timeoutMs);
-      req.on('error', (err) => done(() => reject(new PrometheusError('unreachable', `${this.displayUrl} is unreachable: ${describeNetworkError(err)}`))));
-      if (body !== undefined) req.write(body);
-      req.end();
-    });
+    // the query is wrong: retrying will not fix it (429 and 5xx are load, and the transport retried them)
+    const apiError = extractApiError(res.body);
+    throw new PrometheusError('bad_request', `${this.displayUrl} rejected the query (HTTP ${res.status}${apiError ? `: ${apiError}` : ''})`, res.status);
   }
-}
-
-function describeNetworkError(err: Error): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code ? `${code}` : err.message;
 }
 
 function extractApiError(body: string): string | undefined {

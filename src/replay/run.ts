@@ -26,9 +26,10 @@ import {
 } from './plan.ts';
 import type { IncidentRecord } from './record.ts';
 import { TransportError } from './transport.ts';
+import { EXIT_CODES } from '../contract/exit-codes.ts';
 
 /** Exit codes of `slogate replay` (docs/recovery.md). */
-export const REPLAY_EXIT = { ok: 0, drift: 1, usage: 2, unverified: 3, escalated: 4, refused: 5, interrupted: 130 } as const;
+export const REPLAY_EXIT = EXIT_CODES.replay;
 
 export type Outcome = 'done' | 'planned' | 'drift' | 'no_drift' | 'unverified' | 'escalated' | 'refused' | 'interrupted' | 'auth_refused' | 'not_found' | 'api_error';
 

@@ -9,6 +9,7 @@ import { timelineSvg } from '../charts/timeline.ts';
 import { DRAIN_CHART_FILE, drainChartSvg } from '../rollback/index.ts';
 import { rolloutStatus } from '../rollout/status.ts';
 import { DEFAULT_EVIDENCE_DIR, nextStep, rollbackTo, shellWord, type NextStep } from './next-step.ts';
+import { iso } from '../gate/format.ts';
 
 export interface ReportContext {
   /** The runbook the verdict was taken under: thresholds, phases, channels, panels. */
@@ -50,7 +51,6 @@ const SEVERITY: readonly VerdictCheck['status'][] = ['critical', 'fail', 'no_dat
 /** Deliveries are a count: `increase()` extrapolates to fractions, a report prints whole deliveries. */
 const fmtCount = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '—' : String(Math.round(v)));
 
-const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 export const fmtNumber = (v: number | null | undefined, digits = 2, unit = ''): string =>
   v === null || v === undefined || Number.isNaN(v) ? '—' : `${Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}${unit}`;
 

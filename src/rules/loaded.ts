@@ -6,6 +6,7 @@ import { PrometheusError, type PrometheusClient } from '../prometheus/client.ts'
 import { parseDuration } from '../promql/duration.ts';
 import { renderAlert } from './render.ts';
 import type { AlertGroupDef } from './alert.ts';
+import { iso } from '../gate/format.ts';
 
 /** A rule as it should run: what the generator wrote. */
 export interface ExpectedRule {
@@ -254,7 +255,6 @@ function latest(ts: readonly (number | null)[]): number | null {
   return v.length ? Math.max(...v) : null;
 }
 
-const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
 /** One sentence for a problem, naming the group, the rule and the difference. */
 export function describeProblem(group: string, p: RuleGroupProblem): string {

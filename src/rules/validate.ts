@@ -1,12 +1,8 @@
-// Generate-time checks on alert definitions. Each problem names the definition.
+// Generate-time checks on alert definitions, one named unit each (ALERT_CHECKS). Each problem
+// names the alert and the check.
 import { analyzePromql } from '../promql/parse.ts';
 import { parseDuration } from '../promql/duration.ts';
 import type { AlertDef, AlertGroupDef } from './alert.ts';
-
-export interface DefinitionProblem {
-  /** What is wrong where, e.g. `alert WebhookX: expr: …`. One line. */
-  readonly message: string;
-}
 
 const CAMEL = /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*$/;
 const MAX_NAME = 40;
@@ -22,47 +18,87 @@ export function checkExpr(where: string, expr: string, knownMetrics: ReadonlySet
   return out;
 }
 
-export function checkAlert(a: AlertDef, knownMetrics: ReadonlySet<string>): string[] {
-  const at = `alert ${a.name || '(unnamed)'}`;
-  const out: string[] = [];
-  if (!CAMEL.test(a.name)) out.push(`${at}: name must be CamelCase (letters and digits, starting with a capital)`);
-  if (a.name.length > MAX_NAME) out.push(`${at}: name is ${a.name.length} characters, at most ${MAX_NAME} allowed`);
-  if (a.severity !== 'critical' && a.severity !== 'warning') out.push(`${at}: severity must be critical or warning, got "${String(a.severity)}"`);
-  if (!a.summary?.trim()) out.push(`${at}: missing annotation summary`);
-  else {
-    if (TEMPLATE.test(a.summary)) out.push(`${at}: summary must be static (no template), found "${a.summary}"`);
-    if (!/^[A-Z]/.test(a.summary)) out.push(`${at}: summary must start with a capital letter`);
-    if (!/\.$/.test(a.summary)) out.push(`${at}: summary must end with a period`);
-    if (/[.!?]\s+[A-Z]/.test(a.summary.slice(0, -1))) out.push(`${at}: summary must be one sentence`);
-  }
-  if (!a.description?.trim()) out.push(`${at}: missing annotation description`);
-  else if (!/\$value/.test(a.description)) out.push(`${at}: description must include the templated $value`);
-  for (const [k, v] of Object.entries(a.labels ?? {})) {
-    if (/\$value/.test(v)) out.push(`${at}: label ${k} uses $value (labels must be stable, or each value becomes a new alert)`);
-  }
-  if (a.for !== undefined) {
-    try {
-      parseDuration(a.for);
-    } catch {
-      out.push(`${at}: for: "${a.for}" is not a Prometheus duration`);
-    }
-  }
-  const exprProblems = checkExpr(`${at}: expr`, a.expr, knownMetrics);
-  out.push(...exprProblems);
-  if (!exprProblems.length && !analyzePromql(a.expr).hasComparison) {
-    out.push(`${at}: expr has no comparison (an alert expression must compare against a threshold)`);
-  }
-  return out;
+/** One named alert check, pint-style: an id (what problems and the runbook's lint.disabled name), a severity, a doc line. */
+export interface AlertCheck {
+  readonly id: string;
+  readonly severity: 'error' | 'warning';
+  readonly doc: string;
+  /** What is wrong, one line each, without the alert's name (the runner adds it). */
+  readonly run: (a: AlertDef, known: ReadonlySet<string>) => string[];
 }
 
-export function checkAlertGroups(groups: readonly AlertGroupDef[], knownMetrics: ReadonlySet<string>): string[] {
+const summaryChecks = (id: string, doc: string, bad: (summary: string) => string | null): AlertCheck => ({
+  id,
+  severity: 'error',
+  doc,
+  run: (a) => {
+    const s = a.summary?.trim() ? a.summary : null;
+    const why = s === null ? null : bad(s);
+    return why ? [why] : [];
+  },
+});
+
+export const ALERT_CHECKS: readonly AlertCheck[] = [
+  { id: 'alert-name-camelcase', severity: 'error', doc: 'the alert name is CamelCase: letters and digits, starting with a capital', run: (a) => (CAMEL.test(a.name) ? [] : ['name must be CamelCase (letters and digits, starting with a capital)']) },
+  { id: 'alert-name-length', severity: 'error', doc: `the alert name has at most ${MAX_NAME} characters`, run: (a) => (a.name.length > MAX_NAME ? [`name is ${a.name.length} characters, at most ${MAX_NAME} allowed`] : []) },
+  { id: 'alert-severity', severity: 'error', doc: 'severity is critical or warning', run: (a) => (a.severity === 'critical' || a.severity === 'warning' ? [] : [`severity must be critical or warning, got "${String(a.severity)}"`]) },
+  { id: 'alert-summary-present', severity: 'error', doc: 'there is a summary annotation', run: (a) => (a.summary?.trim() ? [] : ['missing annotation summary']) },
+  summaryChecks('alert-summary-static', 'the summary is static text (no template: it names the alert, the description says the value)', (s) => (TEMPLATE.test(s) ? `summary must be static (no template), found "${s}"` : null)),
+  summaryChecks('alert-summary-capital', 'the summary starts with a capital letter', (s) => (/^[A-Z]/.test(s) ? null : 'summary must start with a capital letter')),
+  summaryChecks('alert-summary-period', 'the summary ends with a period', (s) => (/\.$/.test(s) ? null : 'summary must end with a period')),
+  summaryChecks('alert-summary-one-sentence', 'the summary is one sentence', (s) => (/[.!?]\s+[A-Z]/.test(s.slice(0, -1)) ? 'summary must be one sentence' : null)),
+  {
+    id: 'alert-description-value',
+    severity: 'error',
+    doc: 'there is a description, and it says the templated $value',
+    run: (a) => (!a.description?.trim() ? ['missing annotation description'] : /\$value/.test(a.description) ? [] : ['description must include the templated $value']),
+  },
+  {
+    id: 'alert-label-stable',
+    severity: 'error',
+    doc: 'no label uses $value (each new value would be a new alert)',
+    run: (a) => Object.entries(a.labels ?? {}).flatMap(([k, v]) => (/\$value/.test(v) ? [`label ${k} uses $value (labels must be stable, or each value becomes a new alert)`] : [])),
+  },
+  {
+    id: 'alert-for-duration',
+    severity: 'error',
+    doc: '`for` is a Prometheus duration',
+    run: (a) => {
+      if (a.for === undefined) return [];
+      try {
+        parseDuration(a.for);
+        return [];
+      } catch {
+        return [`for: "${a.for}" is not a Prometheus duration`];
+      }
+    },
+  },
+  { id: 'alert-expr-promql', severity: 'error', doc: 'the expression parses, and every series in it is known', run: (a, known) => checkExpr('expr', a.expr, known) },
+  {
+    id: 'alert-expr-comparison',
+    severity: 'error',
+    doc: 'the expression compares against a threshold',
+    run: (a) => {
+      const info = analyzePromql(a.expr);
+      return info.problems.length || info.hasComparison ? [] : ['expr has no comparison (an alert expression must compare against a threshold)'];
+    },
+  },
+];
+
+/** Every enabled check on one alert; each problem reads `alert <name>: [<check>] <what>`. */
+export function checkAlert(a: AlertDef, knownMetrics: ReadonlySet<string>, disabled: ReadonlySet<string> = new Set()): string[] {
+  const at = `alert ${a.name || '(unnamed)'}`;
+  return ALERT_CHECKS.filter((c) => !disabled.has(c.id)).flatMap((c) => c.run(a, knownMetrics).map((p) => `${at}: [${c.id}] ${p}`));
+}
+
+export function checkAlertGroups(groups: readonly AlertGroupDef[], knownMetrics: ReadonlySet<string>, disabled: ReadonlySet<string> = new Set()): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   for (const g of groups) {
     for (const a of g.alerts) {
       if (seen.has(a.name)) out.push(`alert ${a.name}: duplicate alert name`);
       seen.add(a.name);
-      out.push(...checkAlert(a, knownMetrics));
+      out.push(...checkAlert(a, knownMetrics, disabled));
     }
   }
   return out;

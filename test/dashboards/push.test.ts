@@ -150,7 +150,8 @@ describe('dashboards push', () => {
   });
 
   it('412 name-exists: tells the user to rename or delete the other dashboard', async () => {
-    const res = await pushDashboards(local.slice(0, 1), { grafanaUrl: GRAFANA, token: TOKEN, message: 'm', fetch: nockedFetch(412, { message: 'A dashboard with the same name in the folder already exists', status: 'name-exists' }) });
+    nock(GRAFANA).post('/api/dashboards/db').reply(412, { message: 'A dashboard with the same name in the folder already exists', status: 'name-exists' });
+    const res = await pushDashboards(local.slice(0, 1), { grafanaUrl: GRAFANA, token: TOKEN, message: 'm' });
     expect(res.results[0].status).toBe('failed');
     expect(res.results[0].line).toMatch(/412 name-exists.*rename or delete it/);
   });
@@ -242,10 +243,11 @@ describe('dashboards push --dry-run', () => {
 
   it('says unchanged when Grafana holds the same model in the same folder', async () => {
     const d = local[0];
-    const fetchSame = nockedFetch(200, { dashboard: { ...d.dashboard, id: 9, version: 2 }, meta: { folderUid: 'f1' } });
-    const res = await pushDashboards([d], { grafanaUrl: GRAFANA, token: TOKEN, message: 'm', folderUid: 'f1', dryRun: true, fetch: fetchSame });
+    const same = { dashboard: { ...d.dashboard, id: 9, version: 2 }, meta: { folderUid: 'f1' } };
+    nock(GRAFANA).get(`/api/dashboards/uid/${d.uid}`).times(2).reply(200, same);
+    const res = await pushDashboards([d], { grafanaUrl: GRAFANA, token: TOKEN, message: 'm', folderUid: 'f1', dryRun: true });
     expect(res.results[0]).toMatchObject({ status: 'unchanged', line: `unchanged ${d.uid} (version 2)` });
-    const moved = await pushDashboards([d], { grafanaUrl: GRAFANA, token: TOKEN, message: 'm', folderUid: 'f2', dryRun: true, fetch: fetchSame });
+    const moved = await pushDashboards([d], { grafanaUrl: GRAFANA, token: TOKEN, message: 'm', folderUid: 'f2', dryRun: true });
     expect(moved.results[0].line).toContain('folder "f1" -> "f2"');
   });
 
@@ -255,11 +257,6 @@ describe('dashboards push --dry-run', () => {
     expect(diffDashboards(a, b)).toEqual(['fields title', 'panels added 3', 'panels removed 1']);
   });
 });
-
-/** A fetch that answers every request with one status and body (library-level tests). */
-function nockedFetch(status: number, body: unknown): typeof fetch {
-  return (async () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })) as typeof fetch;
-}
 
 async function closedPort(): Promise<number> {
   const srv = createServer();

@@ -25,7 +25,7 @@ describe('reference docs', () => {
         expect(existsSync(f), f).toBe(true);
         const text = readFileSync(f, 'utf8');
         expect(text).toMatch(/## First three checks\n\n1\. .+\n2\. .+\n3\. .+/);
-        expect(text).toContain('canary-runbook.md#rollback-procedure');
+        expect(text).toContain('rollout-guide.md#rollback-procedure');
       }
     }
   });

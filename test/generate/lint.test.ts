@@ -32,7 +32,7 @@ describe('slogate lint', () => {
     await writeFile(f, text.replace('expr: up{job="webhook-sender"} == 0', 'expr: up{job="webhook-sender"} =='));
     const r = slogate(['lint', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/webhook_canary_alerts\.yml: alert WebhookSenderDown: expr: PromQL error at line 1/);
+    expect(r.stderr).toMatch(/webhook_canary_alerts\.yml: alert WebhookSenderDown: \[alert-expr-promql\] expr: PromQL error at line 1/);
   });
 
   it('finds a templated summary and a missing runbook_url', async () => {
@@ -44,7 +44,7 @@ describe('slogate lint', () => {
     await writeFile(f, text);
     const r = slogate(['lint', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/alert WebhookSenderDown: summary must be static/);
+    expect(r.stderr).toMatch(/alert WebhookSenderDown: \[alert-summary-static\] summary must be static/);
     expect(r.stderr).toMatch(/alert WebhookQueueBacklog: missing annotation runbook_url/);
   });
 

@@ -31,11 +31,11 @@ describe('generate-time validation', () => {
   });
 
   const cases: [string, Runbook, RegExp][] = [
-    ['PromQL syntax error with its position', withAlert({ expr: 'sum(rate(webhook_delivery_total[5m]) > 1' }), /alert WebhookCanarySuccessRateCritical: expr: PromQL error at line 1, column \d+/],
+    ['PromQL syntax error with its position', withAlert({ expr: 'sum(rate(webhook_delivery_total[5m]) > 1' }), /alert WebhookCanarySuccessRateCritical: \[alert-expr-promql\] expr: PromQL error at line 1, column \d+/],
     ['a range function on an instant vector', withAlert({ expr: 'rate(webhook_delivery_total) > 1' }), /rate\(\) expects a range vector/],
     ['wrong arity', withAlert({ expr: 'histogram_quantile(webhook_delivery_duration_seconds_bucket) > 1' }), /histogram_quantile\(\) takes 2 argument\(s\), got 1/],
     ['a metric outside the contract', withAlert({ expr: 'webhook_delivery_totl > 1' }), /unknown metric "webhook_delivery_totl"/],
-    ['an alert name that is not CamelCase', withAlert({ name: 'webhook_canary_down' }), /alert webhook_canary_down: name must be CamelCase/],
+    ['an alert name that is not CamelCase', withAlert({ name: 'webhook_canary_down' }), /alert webhook_canary_down: \[alert-name-camelcase\] name must be CamelCase/],
     ['an alert name over 40 characters', withAlert({ name: 'WebhookCanarySuccessRateCriticalForTheWholeFleet' }), /name is 48 characters, at most 40/],
     ['a bad severity', withAlert({ severity: 'page' as never }), /severity must be critical or warning, got "page"/],
     ['a missing summary', withAlert({ summary: '' }), /missing annotation summary/],

@@ -31,6 +31,7 @@ const gates = {
   circuitBreakerOpensPerDay: { target: 3, critical: 12, unit: 'opens/24h' },
   piiLeaks: { target: 0, critical: 0, unit: 'lines' },
   minDeliveries: 200,
+  logCoverage: { maxGapMinutes: 10, maxGapShareOfWindow: 1 / 6 },
 };
 const slo: SloDef = {
   name: 'payments-availability', displayName: 'Payments availability', service: service.job,
@@ -86,6 +87,11 @@ function* paymentsSamples(h: ScenarioHistory): Generator<Sample> {
     const name = RENAME[s.name];
     if (name) yield { ...s, name, labels: { ...s.labels, job: 'payments-api' } };
   }
+  // the ruler's own metric, as a Prometheus that scrapes itself records it: the alert rules ran through the window
+  for (let m = 0; m <= h.minutes; m++) {
+    const t = h.t0 + m * 60;
+    yield { name: 'prometheus_rule_group_last_evaluation_timestamp_seconds', labels: { job: 'prometheus', rule_group: '/etc/prometheus/payments_canary_alerts.yml;payments_canary' }, t, value: t };
+  }
 }
 
 const T_HEALTHY = Date.UTC(2025, 8, 1) / 1000;
@@ -117,13 +123,15 @@ const rfc3339 = (t: number) => new Date(t * 1000).toISOString();
 describe('the packed package, installed into another project', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'slogate-pack-'));
-    const [tarball, server] = await Promise.all([
-      packRepository(work),
-      startPrometheus([...paymentsSamples(history('payments-healthy', T_HEALTHY, 0.995)), ...paymentsSamples(history('payments-failing', T_FAILING, 0.8))]),
-    ]);
-    prometheus = server;
-    project = await installedProject(tarball, { slogate: { runbook: 'payments.runbook.ts' } });
+    project = await installedProject(await packRepository(work), { slogate: { runbook: 'payments.runbook.ts' } });
     await writeFile(join(project, 'payments.runbook.ts'), RUNBOOK);
+    // the gate fails closed without the service's alert rules running: load the ones generated from this runbook
+    const gen = await inProject(bin(), ['generate', '--out', 'gen']);
+    if (gen.code !== 0) throw new Error(`generate failed: ${gen.stderr}`);
+    prometheus = await startPrometheus([...paymentsSamples(history('payments-healthy', T_HEALTHY, 0.995)), ...paymentsSamples(history('payments-failing', T_FAILING, 0.8))], {
+      ruleFiles: [join(project, 'gen/prometheus/payments_canary_alerts.yml')],
+      evaluationInterval: '5s',
+    });
   }, 600_000);
 
   afterAll(async () => {
@@ -149,6 +157,7 @@ describe('the packed package, installed into another project', () => {
     const gen = await inProject(bin(), ['generate', '--out', 'gen']);
     expect(gen.stderr).toBe('');
     expect(gen.code).toBe(0);
+    expect(gen.stdout).toMatch(/wrote \d+ files to gen\//);
     const rules = (await readdir(join(project, 'gen/prometheus'))).sort();
     expect(rules).toEqual(['payments_canary_alerts.yml', 'slo_payments-availability.yml']);
     const alerts = await readFile(join(project, 'gen/prometheus/payments_canary_alerts.yml'), 'utf8');
@@ -163,12 +172,17 @@ describe('the packed package, installed into another project', () => {
   });
 
   it("runs the gate against a real Prometheus on the service's own metric names", async () => {
-    const gate = (t0: number, extra: string[] = []) =>
-      inProject(bin(), ['gate', '--prometheus', prometheus!.url, '--start', rfc3339(t0), '--at', rfc3339(t0 + 3600), '--checkpoint', '1h', '--phase', '10', '--skip', 'pii', '--json', ...extra]);
+    // the final checkpoint promotes only with a PII scan of logs that cover the window
+    const logs = (t0: number) => {
+      const lines = Array.from({ length: 61 }, (_, m) => `${new Date((t0 + m * 60) * 1000).toISOString()} level=info msg="payment settled" id=pay_${m} status=200`);
+      return writeFile(join(project, `payments-${t0}.log`), lines.join('\n') + '\n').then(() => join(project, `payments-${t0}.log`));
+    };
+    const gate = async (t0: number, extra: string[] = []) =>
+      inProject(bin(), ['gate', '--prometheus', prometheus!.url, '--start', rfc3339(t0), '--at', rfc3339(t0 + 3600), '--checkpoint', '1h', '--phase', '10', '--logs', await logs(t0), '--json', ...extra]);
     const ok = await gate(T_HEALTHY);
     expect(ok.stderr).toBe('');
     const healthy = JSON.parse(ok.stdout);
-    expect(healthy.verdict).toBe('promote');
+    expect(healthy.verdict, healthy.reasons.join(' | ')).toBe('promote');
     expect(ok.code).toBe(0);
     expect(healthy.metrics.deliveries).toBeGreaterThan(200);
     expect(healthy.next_phase).toBe(100);

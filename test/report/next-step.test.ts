@@ -1,5 +1,5 @@
 // The report's next step against the runbook's text, for every phase, checkpoint and
-// verdict. Expected strings are copied from the runbook (seed 000), not from slo/canary.ts.
+// verdict. Expected strings are written out from the canary runbook document, not read from rollout.ts.
 import { describe, expect, it } from 'vitest';
 import { nextStep } from '../../src/report/next-step.ts';
 import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';

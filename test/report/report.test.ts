@@ -1,4 +1,4 @@
-// `slogate report` from recorded gate verdicts (issue 5's JSON): the numbers in the
+// `slogate report` from recorded gate verdicts (the JSON `slogate gate --json` prints): the numbers in the
 // reports are the verdict's, the next step is the runbook's for the phase, templates
 // can be replaced, and a broken one fails with its line.
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -138,7 +138,7 @@ describe('rollback and post-mortem reports', () => {
     expect(md).toContain('within 1 hour (by 2025-09-02T07:03:00Z)');
   });
 
-  it("post-mortem: seed 002's template filled from the evidence", async () => {
+  it("post-mortem: the delivery service's post-mortem template filled from the evidence", async () => {
     const ev = path.join(work, 'postmortem');
     const v = await evidenceFrom('verdict_T+24h_rollback.json', ev);
     const r = await slogate(['report', '--kind', 'postmortem', '--evidence', ev, '--operator', 'carol']);

@@ -43,7 +43,7 @@ interface PushCliOptions {
 }
 
 export function registerDashboards(program: Command): void {
-  const cmd = program.command('dashboards').description('Grafana dashboards generated from dashboards/*.ts');
+  const cmd = program.command('dashboards').description("Grafana dashboards generated from the runbook's dashboard definitions");
   cmd
     .command('push')
     .description('import every generated dashboard into Grafana (POST /api/dashboards/db, overwrite); token from GRAFANA_TOKEN')

@@ -8,6 +8,7 @@ import { UserError } from '../errors.ts';
 import { canaryMatchersOf, type Runbook } from '../../contract/runbook.ts';
 import { canarySelector } from '../../gate/index.ts';
 import { loadRunbook } from '../runbook.ts';
+import { EXIT_CODES } from '../../contract/exit-codes.ts';
 import { logSourceFromFlags } from './log-options.ts';
 import { addGateRunOptions, asUserError, durationMs, gateOptionsFromFlags, selectorFlag, type GateRunFlags } from './gate.ts';
 
@@ -18,7 +19,7 @@ interface CollectFlags extends GateRunFlags {
 }
 
 /** Evidence collection exit codes: 1 says a part of the evidence could not be produced. */
-export const EVIDENCE_EXIT = { ok: 0, incomplete: 1, usage: 2 } as const;
+export const EVIDENCE_EXIT = EXIT_CODES.evidence;
 
 async function readVerdict(file: string, rb: Runbook): Promise<VerdictDoc> {
   let doc: unknown;

@@ -8,6 +8,7 @@ import { UserError } from '../errors.ts';
 import { loadRunbook } from '../runbook.ts';
 import { collectGateEvidence, EvidenceError, PII_EVIDENCE_LINES } from '../../evidence/index.ts';
 import { addLogOptions, logSourceFromFlags, type LogFlags } from './log-options.ts';
+import { iso } from '../../gate/format.ts';
 
 interface GateFlags extends GateRunFlags {
   json?: boolean;
@@ -46,7 +47,6 @@ export const CLOCK_SKEW_SECONDS = 60;
  */
 export function notInTheFuture(flag: string, text: string, end: number, now = Math.floor(Date.now() / 1000)): void {
   if (end > now + CLOCK_SKEW_SECONDS) {
-    const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
     throw new UserError(`${flag} ${text} ends the window at ${iso(end)}, in the future (now ${iso(now)}): wait for the checkpoint`, GATE_EXIT.usage);
   }
 }

@@ -40,6 +40,8 @@ const gates = {
   circuitBreakerOpensPerDay: { target: 5, critical: 20, unit: 'opens/24h' },
   piiLeaks: { target: 0, critical: 0, unit: 'lines' },
   minDeliveries: 100,
+  /** The logs the PII scan reads must have a line at least this often to cover the window. */
+  logCoverage: { maxGapMinutes: 10, maxGapShareOfWindow: 1 / 6 },
 };
 
 const availability: SloDef = {
