@@ -183,7 +183,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
     const rules =
       opts.rules === false
         ? Promise.resolve({ ok: false as const, error: new Error('not checked') })
-        : settle(Promise.all(gatedAlertGroups(rb).filter((g) => g.alerts.some((a) => criticalNames.has(a.name))).map((group) => ruleGroupEvidence(rb, rulesClient, client, group, { start, end }, scale, times.seriesStepSeconds))).then((groups) => ({ groups })));
+        : settle(Promise.all(gatedAlertGroups(rb).map((group) => ruleGroupEvidence(rb, rulesClient, client, group, { start, end }, scale, times.seriesStepSeconds))).then((groups) => ({ groups })));
     const q = gateQueries(rb, sel, windowSeconds, alertDefs, scale);
     const instant = (expr: string) => settle(client.query(expr, end));
     // the checks' own queries, by key

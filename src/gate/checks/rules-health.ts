@@ -8,8 +8,8 @@ import type { CheckContext, GateCheck } from './types.ts';
 export function rulesProblems(ctx: CheckContext): string[] {
   const r = ctx.evidence.rules;
   if (!r.ok) return [`the loaded rules could not be read: ${r.reason}`];
-  // only groups with a critical alert the gate counts are checked: warnings never decide
-  if (r.value.groups.length === 0) return ['no alert rule group of the runbook holds a critical alert, so none could have fired'];
+  // only the groups the runbook marks for the gate are checked
+  if (r.value.groups.length === 0) return ['the runbook marks no alert rule group for the gate, so no alert of ours could have fired'];
   const out: string[] = [];
   for (const { report, coverage: c } of r.value.groups) {
     out.push(...describeReport(report));
