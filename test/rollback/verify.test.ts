@@ -15,9 +15,11 @@ const CANARY = ['webhook-sender-001', 'webhook-sender-002'];
 /** Polls fast and uses a short rate window: the simulator's scrape interval is 1 s. */
 const FAST = ['--interval', '1s', '--rate-window', '5s'];
 
+/** An evidence folder of a started canary (the journal refuses a folder that is not one). */
 const dir = (name: string) => {
   const d = join(tmp, name);
   mkdirSync(d, { recursive: true });
+  writeFileSync(join(d, 'start_time.txt'), '2025-09-01T06:00:00Z\n');
   return d;
 };
 
@@ -80,7 +82,6 @@ describe('slogate rollback verify', () => {
     expect(log.map((l) => l.replace(/^\S+ - /, '').replace(/:.*/, ''))).toEqual(['DRAIN VERIFY STARTED', 'TRAFFIC AT ZERO', 'DRAIN VERIFIED']);
     expect(r.stderr).toMatch(/traffic stopped on all 2 instances/);
     // rollback step 4: the rollback report carries the drain timeline
-    writeFileSync(join(d, 'start_time.txt'), '2025-09-01T06:00:00Z\n');
     copyFileSync('test/report/fixtures/verdict_T+24h_rollback.json', join(d, 'verdict_T+24h.json'));
     const report = await slogateAsync(['report', '--kind', 'rollback', '--evidence', d]);
     expect(report.code, report.stderr).toBe(0);
@@ -109,7 +110,9 @@ describe('slogate rollback verify', () => {
   }, 30_000);
 
   it('bad flags: one line, exit 2', async () => {
-    for (const extra of [['--deadline', 'soon'], ['--max-rate', '-1'], ['--selector', 'canary'], ['--evidence', join(tmp, 'none')]]) {
+    const bare = join(tmp, 'not-evidence');
+    mkdirSync(bare, { recursive: true });
+    for (const extra of [['--deadline', 'soon'], ['--max-rate', '-1'], ['--selector', 'canary'], ['--evidence', join(tmp, 'none')], ['--evidence', bare]]) {
       const r = await slogateAsync(['rollback', 'verify', '--prometheus', live.stack.prometheusUrl, ...extra]);
       expect(r.code, extra.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

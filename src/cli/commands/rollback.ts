@@ -8,7 +8,7 @@ import { selector as renderMatchers } from '../../contract/selectors.ts';
 import { authFromEnv, PrometheusError } from '../../prometheus/client.ts';
 import { parseDuration } from '../../promql/duration.ts';
 import { DRAIN_CHART_FILE, DRAIN_FILE, drainChartSvg } from '../../rollback/index.ts';
-import { rollbackLogJournal } from '../../rollback/journal.ts';
+import { JournalError, rollbackLogJournal } from '../../rollback/journal.ts';
 import { verifyDrain } from '../../rollback/verify.ts';
 import { UserError } from '../errors.ts';
 import { loadRunbook } from '../runbook.ts';
@@ -70,7 +70,7 @@ export function registerRollback(program: Command): void {
         throw new UserError(`--prometheus ${JSON.stringify(flags.prometheus)} is not a URL`, ROLLBACK_EXIT.usage);
       }
       const t0 = Date.now();
-      const { outcome, timeline } = await verifyDrain({
+      const verified = verifyDrain({
         prometheus: flags.prometheus,
         auth,
         selector,
@@ -82,6 +82,11 @@ export function registerRollback(program: Command): void {
         timeoutMs: durationMs('--timeout', flags.timeout),
         journal: flags.evidence ? rollbackLogJournal(flags.evidence) : undefined,
         onSample: (s, line) => process.stderr.write(`${new Date(s.t * 1000).toISOString().slice(11, 19)} +${Math.round((s.t * 1000 - t0) / 1000)}s  ${line}\n`),
+      });
+      const { outcome, timeline } = await verified.catch((err) => {
+        // the journal refuses a folder that is not evidence, or one whose sealed part was edited
+        if (err instanceof JournalError) throw new UserError(`--evidence ${flags.evidence}: ${err.message}`, ROLLBACK_EXIT.usage);
+        throw err;
       });
       if (flags.evidence) {
         await writeFile(path.join(flags.evidence, DRAIN_FILE), JSON.stringify(timeline, null, 2) + '\n');
