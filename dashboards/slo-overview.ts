@@ -22,9 +22,9 @@ export function sloOverviewDashboard(defs: Definitions): Dashboard {
   defs.slos.forEach((slo, k) => {
     const ids = sloOverviewPanelIds(k);
     d.withRow(new RowBuilder(`${slo.displayName} (${slo.objective}% over ${slo.timeWindow})`).id(ids.row));
-    d.withPanel(sliPanel(slo, { ...o, id: ids.sli, width: 12 }));
+    d.withPanel(sliPanel(slo, defs.burnPolicy, { ...o, id: ids.sli, width: 12 }));
     d.withPanel(budgetRemainingPanel(slo, { ...o, id: ids.budgetRemaining, width: 6 }));
-    d.withPanel(burnRatePanel(slo, defs.burnRatePolicy, { ...o, id: ids.burnRate, width: 6 }));
+    d.withPanel(burnRatePanel(slo, defs.burnPolicy, { ...o, id: ids.burnRate, width: 6 }));
   });
   return d.build();
 }

@@ -5,10 +5,11 @@ import { contractSeriesNames } from '../contract/metrics.ts';
 import { renderAlertGroups, renderRecordingGroups } from '../rules/render.ts';
 import { checkAlertGroups, checkExpr } from '../rules/validate.ts';
 import { sloRecordingGroups } from '../slo/rules.ts';
-import { openSloSpec } from '../slo/openslo.ts';
+import { sloAlertGroup } from '../slo/alerts.ts';
+import { openSloDocuments } from '../slo/openslo.ts';
 import { checkOpenSlo, checkSloDefinition } from '../slo/validate.ts';
 import type { AlertGroupDef } from '../rules/alert.ts';
-import type { BurnRateWindow, SloDef } from '../slo/types.ts';
+import type { BurnPolicy, SloDef } from '../slo/types.ts';
 
 export interface Artefact {
   /** Path relative to the output directory, with forward slashes. */
@@ -19,8 +20,11 @@ export interface Artefact {
 export interface Definitions {
   readonly alertGroups: readonly AlertGroupDef[];
   readonly slos: readonly SloDef[];
-  readonly burnRatePolicy: readonly BurnRateWindow[];
+  /** Windows specs per period and the severity of each tier (the runbook's). */
+  readonly burnPolicy: BurnPolicy;
   readonly runbookBaseUrl: string;
+  /** Also emit Sloth's labels (`sloth_id`, `sloth_service`, `sloth_slo`, `sloth_window`) and `sloth_slo_info`. */
+  readonly slothCompatible?: boolean;
 }
 
 export interface BuildOptions {
@@ -54,39 +58,45 @@ export function toYaml(doc: unknown): string {
 export function knownSeries(defs: Definitions): Set<string> {
   const known = contractSeriesNames();
   for (const slo of defs.slos) {
-    for (const g of sloRecordingGroups(slo, defs.burnRatePolicy)) for (const r of g.rules) known.add(r.record);
+    for (const g of sloRecordingGroups(slo, defs.burnPolicy, defs)) for (const r of g.rules) known.add(r.record);
   }
   return known;
 }
 
+/** Every alert group generated: the hand-written ones and each SLO's own. Definitions must be valid. */
+export function allAlertGroups(defs: Definitions): AlertGroupDef[] {
+  return [...defs.alertGroups, ...defs.slos.map((slo) => sloAlertGroup(slo, defs.burnPolicy, defs))];
+}
+
 export function buildArtefacts(defs: Definitions, opts: BuildOptions = {}): Artefact[] {
   const problems: string[] = [];
-  for (const slo of defs.slos) problems.push(...checkSloDefinition(slo));
+  for (const slo of defs.slos) problems.push(...checkSloDefinition(slo, defs.burnPolicy));
   if (problems.length) throw new DefinitionError(problems);
 
   const known = knownSeries(defs);
-  problems.push(...checkAlertGroups(defs.alertGroups, known));
+  const sloAlerts = defs.slos.map((slo) => sloAlertGroup(slo, defs.burnPolicy, defs));
+  problems.push(...checkAlertGroups([...defs.alertGroups, ...sloAlerts], known));
   const artefacts: Artefact[] = [];
+  const render = { runbookBaseUrl: defs.runbookBaseUrl, forScale: opts.forScale };
 
   for (const g of defs.alertGroups) {
-    const file = renderAlertGroups([g], { runbookBaseUrl: defs.runbookBaseUrl, forScale: opts.forScale });
+    const file = renderAlertGroups([g], render);
     artefacts.push({ path: `prometheus/${g.name}_alerts.yml`, content: yamlHeader('alerts/') + toYaml(file) });
   }
 
   const sloNames = new Set<string>();
-  for (const slo of defs.slos) {
+  defs.slos.forEach((slo, i) => {
     if (sloNames.has(slo.name)) problems.push(`slo ${slo.name}: duplicate SLO name`);
     sloNames.add(slo.name);
-    const groups = sloRecordingGroups(slo, defs.burnRatePolicy);
+    const groups = sloRecordingGroups(slo, defs.burnPolicy, defs);
     for (const g of groups) for (const r of g.rules) problems.push(...checkExpr(`slo ${slo.name}: record ${r.record}`, r.expr, known));
-    artefacts.push({
-      path: `prometheus/slo_${slo.name}.yml`,
-      content: yamlHeader(`slo/ (${slo.name})`) + toYaml(renderRecordingGroups(groups)),
-    });
-    const spec = openSloSpec(slo);
-    problems.push(...checkOpenSlo(spec, `slo ${slo.name}`));
-    artefacts.push({ path: `slo/${slo.name}.yaml`, content: yamlHeader(`slo/ (${slo.name})`) + toYaml(spec) });
-  }
+    // recording groups, then the SLO's own alert group, in one file
+    const file = { groups: [...renderRecordingGroups(groups).groups, ...renderAlertGroups([sloAlerts[i]], render).groups] };
+    artefacts.push({ path: `prometheus/slo_${slo.name}.yml`, content: yamlHeader(`slo/ (${slo.name})`) + toYaml(file) });
+    const docs = openSloDocuments(slo, defs.burnPolicy);
+    docs.forEach((d, j) => problems.push(...checkOpenSlo(d, `slo ${slo.name}: OpenSLO document ${j + 1} (${String(d.kind)})`)));
+    artefacts.push({ path: `slo/${slo.name}.yaml`, content: yamlHeader(`slo/ (${slo.name})`) + docs.map((d) => toYaml(d)).join('---\n') });
+  });
 
   for (const source of extraSources) {
     const r = source(defs, known);
