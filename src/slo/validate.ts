@@ -64,8 +64,8 @@ function semanticProblems(slo: SloDef, policy: BurnPolicy): string[] {
   if (!(budget > 0) || !(target < 1)) {
     out.push(`objective ${slo.objective} leaves no error budget (it rounds to 100% at 15 significant digits); use a lower objective`);
   }
-  const long = openSloNames(slo).find((n) => n.length > MAX_OPENSLO_NAME);
-  if (long) {
+  const long = openSloNames(slo).reduce((a, b) => (b.length > a.length ? b : a));
+  if (long.length > MAX_OPENSLO_NAME) {
     out.push(`name is ${slo.name.length} characters; at most ${slo.name.length - (long.length - MAX_OPENSLO_NAME)} so that the OpenSLO names made from it (${long}) stay within ${MAX_OPENSLO_NAME}`);
   }
   for (const tier of ['page', 'ticket'] as const) {
