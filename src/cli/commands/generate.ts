@@ -6,9 +6,10 @@ import { lintGenerated } from '../../generate/lint.ts';
 import '../../generate/sources.ts';
 import { UserError } from '../errors.ts';
 
-function build(forScale?: number) {
+function build(forScale?: number, slothCompatible?: boolean) {
   try {
-    return buildArtefacts(projectDefinitions, { forScale });
+    const defs = slothCompatible ? { ...projectDefinitions, slothCompatible: true } : projectDefinitions;
+    return buildArtefacts(defs, { forScale });
   } catch (e) {
     if (e instanceof DefinitionError) {
       // every problem on its own line; the last one becomes the UserError line
@@ -43,8 +44,9 @@ export function registerGenerate(program: Command): void {
     .option('--check', 'write nothing; exit 1 naming each stale, missing or extra file')
     .option('--out <dir>', 'output directory', 'generated')
     .option('--for-scale <factor>', 'multiply every alert `for` (test variants of the rules)', parseScale)
-    .action(async (opts: { check?: boolean; out: string; forScale?: number }) => {
-      const artefacts = build(opts.forScale);
+    .option('--sloth-compatible', "also emit Sloth's labels (sloth_id, sloth_service, sloth_slo, sloth_window) and sloth_slo_info")
+    .action(async (opts: { check?: boolean; out: string; forScale?: number; slothCompatible?: boolean }) => {
+      const artefacts = build(opts.forScale, opts.slothCompatible);
       if (opts.check) {
         const drift = await onOutput(() => compareArtefacts(opts.out, artefacts));
         const lines = [
