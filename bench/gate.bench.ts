@@ -5,6 +5,7 @@
 //                each query one at a time.
 // Prints wall time (median of RUNS) and HTTP requests for each, on loopback and again
 // through a proxy that adds BENCH_RTT_MS (default 25 ms) per request, like a remote backend.
+import { runbook } from '../runbooks/webhook-delivery/index.ts';
 import { execFile } from 'node:child_process';
 import http from 'node:http';
 import { join } from 'node:path';
@@ -84,7 +85,7 @@ try {
   try {
     for (const [label, url] of [['loopback', server.url], [`+${RTT_MS} ms per request`, proxy.url]] as const) {
       const results: { name: string; ms: number; requests: number }[] = [];
-      const gateOpts = { prometheus: url, start: t0, at, checkpoint: '24h' as const, phase: 5 as const, skip: ['pii'] };
+      const gateOpts = { runbook, prometheus: url, start: t0, at, checkpoint: '24h' as const, phase: 5 as const, skip: ['pii'] };
       results.push(
         await measure('slogate gate (library, concurrency 4)', async () => {
           const r = await runGate({ ...gateOpts, concurrency: 4 });
@@ -97,10 +98,10 @@ try {
         await measure('baseline: runbook hourly loop, sequential', async () => {
           let requests = 0;
           for (let h = 0; h < 24; h++) {
-            const g = await gatherEvidence({ prometheus: url, start: t0 + h * 3600, end: t0 + (h + 1) * 3600, skip: ['pii'], series: true, concurrency: 1 });
+            const g = await gatherEvidence({ runbook, prometheus: url, start: t0 + h * 3600, end: t0 + (h + 1) * 3600, skip: ['pii'], series: true, concurrency: 1 });
             requests += g.httpRequests;
           }
-          const day = await gatherEvidence({ prometheus: url, start: t0, end: at, skip: ['pii'], series: false, concurrency: 1 });
+          const day = await gatherEvidence({ runbook, prometheus: url, start: t0, end: at, skip: ['pii'], series: false, concurrency: 1 });
           return requests + day.httpRequests;
         }),
       );

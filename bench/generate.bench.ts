@@ -5,9 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildArtefacts, writeArtefacts, type Definitions, type SloDef } from '../src/index.ts';
-import { projectDefinitions } from '../src/generate/definitions.ts';
-import '../src/generate/sources.ts';
+import { buildArtefacts, writeArtefacts, type Runbook, type SloDef } from '../src/index.ts';
+import { runbook as projectDefinitions } from '../runbooks/webhook-delivery/index.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -30,10 +29,10 @@ try {
   }
   console.log(`npm run generate (bin/slogate generate, whole process, median of 5): ${median(cli).toFixed(0)} ms (target < 3000 ms)`);
 
-  const baseDefs: Definitions = { ...projectDefinitions, slos: [] };
+  const baseDefs: Runbook = { ...projectDefinitions, slos: [] };
   const rows: [number, number, number][] = [];
   for (const n of [25, 50, 100, 200, 400]) {
-    const defs: Definitions = { ...baseDefs, slos: syntheticSlos(n) };
+    const defs: Runbook = { ...baseDefs, slos: syntheticSlos(n) };
     buildArtefacts(defs); // warm-up
     const times: number[] = [];
     let files = 0;

@@ -9,12 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canaryGates } from '../slo/canary.ts';
+import { runbook } from '../runbooks/webhook-delivery/index.ts';
 import { instanceName } from '../src/cli/commands/simulate.ts';
 import { CANARY_TRACK, metrics } from '../src/contract/metrics.ts';
-import { successRateCriticalAlert } from '../alerts/webhook-canary.ts';
+import { successRateCriticalAlert } from '../runbooks/webhook-delivery/alerts.ts';
 import { DEFAULT_CANARY_SELECTOR } from '../src/contract/selectors.ts';
-import { CHECKPOINT_EARLIEST_MINUTES } from '../src/gate/index.ts';
 import { presets } from '../src/simulator/scenario.ts';
 import { startSimulator, type SimulatorInstance } from '../src/simulator/server.ts';
 import {
@@ -31,8 +30,10 @@ const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/slogate');
 const FOR_SCALE = 1 / 60;
 /** The T+30m checkpoint needs 25 runbook minutes of window: 25 s at the gate's --time-scale. */
-const SCALED_CHECKPOINT_MS = CHECKPOINT_EARLIEST_MINUTES['30m'] * 60 * FOR_SCALE * 1000;
-const MIN_DELIVERIES = 100;
+const canaryGates = runbook.gates;
+const EARLIEST_30M = runbook.checkpoints['30m'].earliestMinutes;
+const SCALED_CHECKPOINT_MS = EARLIEST_30M * 60 * FOR_SCALE * 1000;
+const MIN_DELIVERIES = canaryGates.minDeliveries;
 const WATCHED_ALERT = successRateCriticalAlert.name;
 const hold = process.argv.includes('--hold');
 
@@ -157,7 +158,7 @@ async function main() {
   say(`Each instance sends ${h.deliveriesPerSecond} webhooks/s, ${pct(h.successRate)} succeed, median ${h.latencyP50Ms} ms.`);
   await waitForDeliveries(healthyAt, MIN_DELIVERIES * 1.5);
   say(`The gate runs 60x faster too (--time-scale 0.0166667): the T+30m checkpoint needs`);
-  say(`${CHECKPOINT_EARLIEST_MINUTES['30m']} minutes of window, ${CHECKPOINT_EARLIEST_MINUTES['30m']} seconds here, and a sustained breach is counted in seconds.`);
+  say(`${EARLIEST_30M} minutes of window, ${EARLIEST_30M} seconds here, and a sustained breach is counted in seconds.`);
   await waitFor('the scaled checkpoint window', async () => (Date.now() - healthyAt >= SCALED_CHECKPOINT_MS + 1000 ? true : undefined), 60_000);
   say(`Prometheus sees a success rate of ${pct((await successRate('1m')) ?? NaN)} over the last minute.`);
   const healthyCode = await gate(healthyAt, ['--skip', 'pii']);

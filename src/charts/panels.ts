@@ -1,12 +1,11 @@
 // The runbook's four evidence panels of the `webhook-canary-observability` dashboard,
 // drawn from Prometheus data when there is no Grafana to render them.
-import { canaryGates } from '../../slo/canary.ts';
-import { CANARY_DASHBOARD, canaryPanelIds } from '../../dashboards/panel-ids.ts';
+import type { Runbook } from '../contract/runbook.ts';
+import { parseDuration } from '../promql/duration.ts';
 import { barChart, lineChart, type Point } from './svg.ts';
 
-export const DASHBOARD_UID = CANARY_DASHBOARD.uid;
-/** Grafana's URL slug of the dashboard title ("Webhooks Canary" -> webhooks-canary). */
-export const DASHBOARD_SLUG = CANARY_DASHBOARD.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+/** Grafana's URL slug of a dashboard title ("Webhooks Canary" -> webhooks-canary). */
+export const dashboardSlug = (title: string): string => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 export interface EvidencePanel {
   /** Panel id on the dashboard (the runbook's `panelId=`). */
@@ -16,12 +15,18 @@ export interface EvidencePanel {
   title: string;
 }
 
-export const evidencePanels: readonly EvidencePanel[] = [
-  { id: canaryPanelIds.successRate, slug: 'success_rate', title: 'Success rate (5m)' },
-  { id: canaryPanelIds.p95Latency, slug: 'p95_latency', title: 'p95 delivery latency (5m)' },
-  { id: canaryPanelIds.retryHistogram, slug: 'retry_histogram', title: 'Retry histogram (attempts per delivery)' },
-  { id: canaryPanelIds.circuitBreakerOpens, slug: 'cb_sparkline', title: 'Circuit breaker opens (cumulative)' },
-];
+/** The four evidence panels of the runbook's evidence dashboard. */
+export function evidencePanels(rb: Runbook): readonly EvidencePanel[] {
+  const ids = rb.dashboardPolicy.evidence.panels;
+  const w = rb.windows;
+  const q = `p${Math.round(w.latencyQuantile * 100)}`;
+  return [
+    { id: ids.successRate, slug: 'success_rate', title: `Success rate (${w.rate})` },
+    { id: ids.p95Latency, slug: 'p95_latency', title: `${q} delivery latency (${w.rate})` },
+    { id: ids.retryHistogram, slug: 'retry_histogram', title: 'Retry histogram (attempts per delivery)' },
+    { id: ids.circuitBreakerOpens, slug: 'cb_sparkline', title: 'Circuit breaker opens (cumulative)' },
+  ];
+}
 
 /** What the charts are drawn from; all times are unix seconds. */
 export interface ChartData {
@@ -36,13 +41,12 @@ export interface ChartData {
   cbOpensCumulative: readonly Point[];
 }
 
-const DAY_SECONDS = 86400;
-
-export function drawPanel(slug: EvidencePanel['slug'], d: ChartData, size: { width?: number; height?: number } = {}): string {
-  const sr = canaryGates.successRate;
-  const lat = canaryGates.p95LatencyMs;
-  const cb = canaryGates.circuitBreakerOpensPerDay;
-  const title = evidencePanels.find((p) => p.slug === slug)!.title;
+export function drawPanel(rb: Runbook, slug: EvidencePanel['slug'], d: ChartData, size: { width?: number; height?: number } = {}): string {
+  const sr = rb.gates.successRate;
+  const lat = rb.gates.p95LatencyMs;
+  const cb = rb.gates.circuitBreakerOpensPerDay;
+  const DAY_SECONDS = parseDuration(rb.windows.circuitBreakerDay);
+  const title = evidencePanels(rb).find((p) => p.slug === slug)!.title;
   switch (slug) {
     case 'success_rate':
       return lineChart({

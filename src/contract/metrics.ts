@@ -113,21 +113,16 @@ export const metrics = {
   },
 } as const satisfies Record<string, MetricDef>;
 
-export type MetricKey = keyof typeof metrics;
-
 export const CIRCUIT_BREAKER_STATES = { closed: 0, halfOpen: 1, open: 2 } as const;
-
-/** Circuit breaker state gauge value meaning "open". */
-export const CIRCUIT_OPEN = CIRCUIT_BREAKER_STATES.open;
 
 /** PII categories, in the order reports list them. */
 export const PII_CATEGORIES = ['email', 'username', 'ip', 'phone', 'card'] as const;
 export type PiiCategory = (typeof PII_CATEGORIES)[number];
 
 /** Every series name the contract allows in a query (histograms expand to their series). */
-export function contractSeriesNames(): Set<string> {
+export function contractSeriesNames(contract: Readonly<Record<string, MetricDef>>): Set<string> {
   const out = new Set<string>(['ALERTS', 'ALERTS_FOR_STATE']);
-  for (const m of Object.values(metrics) as MetricDef[]) {
+  for (const m of Object.values(contract)) {
     if (m.type === 'histogram') {
       for (const s of ['_bucket', '_sum', '_count']) out.add(m.name + s);
     } else {

@@ -2,8 +2,9 @@
 // Pure: a dashboard document in, one line per problem out, each naming the
 // dashboard, the panel and the rule.
 import { analyzePromql } from '../promql/parse.ts';
-import { JUSTIFIED_WINDOWS, DATASOURCE_VARIABLE } from '../../dashboards/common.ts';
-import { RUNBOOK_PANELS } from '../../dashboards/panel-ids.ts';
+
+/** The datasource template variable every panel, target and annotation must use. */
+export const DATASOURCE_VARIABLE = 'datasource';
 
 export const LINT_RULES = [
   'panel-id-unique',
@@ -23,10 +24,10 @@ export type LintRule = (typeof LINT_RULES)[number];
 export interface LintOptions {
   /** Series a query may name: the contract plus generated recording rules. */
   readonly known: ReadonlySet<string>;
-  /** Fixed windows allowed in rate/increase, with the reason (default: dashboards/common.ts). */
-  readonly justifiedWindows?: Readonly<Record<string, string>>;
-  /** Panels that must exist, by dashboard uid (default: the runbook's). */
-  readonly requiredPanels?: Readonly<Record<string, Readonly<Record<number, string>>>>;
+  /** Fixed windows allowed in rate/increase, with the reason (the runbook's dashboardPolicy). */
+  readonly justifiedWindows: Readonly<Record<string, string>>;
+  /** Panels that must exist, by dashboard uid (the runbook's dashboardPolicy). */
+  readonly requiredPanels: Readonly<Record<string, Readonly<Record<number, string>>>>;
 }
 
 type Json = Record<string, unknown>;
@@ -115,7 +116,7 @@ export function lintDashboard(doc: unknown, opts: LintOptions, label?: string): 
   const dash = `dashboard ${uid}${label ? ` (${label})` : ''}`;
   const panelName = (p: Json) => `panel ${typeof p.id === 'number' ? p.id : '(no id)'} "${String(p.title ?? '')}"`;
   const report = (where: string, rule: LintRule, msg: string) => out.push(`${dash}: ${where}: [${rule}] ${msg}`);
-  const windows = opts.justifiedWindows ?? JUSTIFIED_WINDOWS;
+  const windows = opts.justifiedWindows;
 
   const templating = isObj(doc.templating) && Array.isArray(doc.templating.list) ? doc.templating.list.filter(isObj) : [];
   const dsVar = templating.find((v) => v.name === DATASOURCE_VARIABLE);
@@ -145,7 +146,7 @@ export function lintDashboard(doc: unknown, opts: LintOptions, label?: string): 
       if (/^\$\{?__rate_interval\}?$/.test(window)) continue;
       if (/^\$\{?__range\}?$/.test(window) && fn === 'increase' && instant) continue; // a total over the viewed range
       if (windows[window]) continue;
-      report(where, 'rate-interval', `${fn}() over [${window}]: use $__rate_interval, $__range in an instant increase(), or justify the window in JUSTIFIED_WINDOWS`);
+      report(where, 'rate-interval', `${fn}() over [${window}]: use $__rate_interval, $__range in an instant increase(), or justify the window in the runbook's dashboardPolicy.justifiedWindows`);
     }
   };
 
@@ -195,7 +196,7 @@ export function lintDashboard(doc: unknown, opts: LintOptions, label?: string): 
     checkExpr(where, a.expr, false);
   }
 
-  const required = (opts.requiredPanels ?? RUNBOOK_PANELS)[uid];
+  const required = opts.requiredPanels[uid];
   for (const [id, what] of Object.entries(required ?? {})) {
     const p = panelGroups(doc).flat().find((x) => x.id === Number(id));
     if (!p) report(`panel ${id}`, 'runbook-panel-ids', `the runbook renders panel ${id} (${what}) but the dashboard has no such panel`);
@@ -205,7 +206,7 @@ export function lintDashboard(doc: unknown, opts: LintOptions, label?: string): 
 }
 
 /** Dashboards the runbook needs that are absent from a set of uids. */
-export function missingRunbookDashboards(uids: ReadonlySet<string>, required = RUNBOOK_PANELS): string[] {
+export function missingRunbookDashboards(uids: ReadonlySet<string>, required: LintOptions['requiredPanels']): string[] {
   return Object.keys(required)
     .filter((u) => !uids.has(u))
     .map((u) => `dashboard ${u}: [runbook-panel-ids] the runbook links to this dashboard but it was not generated`);

@@ -1,7 +1,8 @@
 // Grafana file provisioning: a Grafana started with generated/grafana/provisioning
 // mounted at /etc/grafana/provisioning and the dashboards at DASHBOARDS_MOUNT loads
 // every generated dashboard with no clicks.
-import { toYaml, type Artefact } from '../generate/artefacts.ts';
+import { toYaml } from '../generate/yaml.ts';
+import type { Artefact } from '../generate/types.ts';
 
 /** Where the provider expects generated/grafana/dashboards inside the Grafana container. */
 export const DASHBOARDS_MOUNT = '/var/lib/grafana/dashboards/slogate';

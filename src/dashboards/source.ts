@@ -1,12 +1,11 @@
-// Plugs the dashboards into `slogate generate` (artefact source) and `slogate lint`
-// (folder linter). Generate lints the JSON it built, so a bad dashboard writes nothing.
+// The dashboards' part of `slogate generate` (an artefact source) and `slogate lint`
+// (a folder linter); both are listed in src/generate. Generate lints the JSON it built, so a bad dashboard writes nothing.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { dashboards } from '../../dashboards/index.ts';
 import { contractSeriesNames } from '../contract/metrics.ts';
-import { registerArtefactSource, type Artefact, type ArtefactSource, type Definitions } from '../generate/artefacts.ts';
-import { registerFolderLinter } from '../generate/lint.ts';
+import type { Runbook } from '../contract/runbook.ts';
+import type { Artefact, ArtefactSource } from '../generate/types.ts';
 import { dashboardJson, dashboardPath } from './json.ts';
 import { lintDashboard, missingRunbookDashboards } from './lint.ts';
 import { provisioningArtefacts } from './provisioning.ts';
@@ -17,10 +16,10 @@ export interface BuiltDashboard {
   readonly artefact: Artefact;
 }
 
-/** Builds every dashboard's JSON from the definitions (no lint). */
-export function buildDashboards(defs: Definitions): BuiltDashboard[] {
-  return dashboards.map((d) => {
-    const doc = d.build(defs);
+/** Builds every dashboard's JSON from the runbook (no lint). */
+export function buildDashboards(rb: Runbook): BuiltDashboard[] {
+  return rb.dashboards.map((d) => {
+    const doc = d.build(rb);
     // classic JSON: Grafana's loader expects annotations.list even when empty
     if (!doc.annotations?.list) doc.annotations = { list: [] };
     const uid = doc.uid ?? '';
@@ -28,17 +27,18 @@ export function buildDashboards(defs: Definitions): BuiltDashboard[] {
   });
 }
 
-export const dashboardSource: ArtefactSource = (defs, known) => {
+export const dashboardSource: ArtefactSource = (rb, known) => {
   const problems: string[] = [];
-  const built = buildDashboards(defs);
+  const built = buildDashboards(rb);
+  const lintOpts = { known, justifiedWindows: rb.dashboardPolicy.justifiedWindows, requiredPanels: rb.dashboardPolicy.requiredPanels };
   const uids = new Set<string>();
   for (const b of built) {
     if (!b.uid) problems.push(`${b.source}: dashboard has no uid`);
     if (uids.has(b.uid)) problems.push(`${b.source}: dashboard uid ${b.uid} is used twice`);
     uids.add(b.uid);
-    problems.push(...lintDashboard(JSON.parse(b.artefact.content), { known }, b.source));
+    problems.push(...lintDashboard(JSON.parse(b.artefact.content), lintOpts, b.source));
   }
-  problems.push(...missingRunbookDashboards(uids));
+  problems.push(...missingRunbookDashboards(uids, rb.dashboardPolicy.requiredPanels));
   return { artefacts: [...built.map((b) => b.artefact), ...provisioningArtefacts()], problems };
 };
 
@@ -52,8 +52,8 @@ async function jsonFiles(dir: string): Promise<string[]> {
 }
 
 /** Contract series plus every `record:` in `<dir>/prometheus/*.yml`. */
-export async function knownSeriesIn(dir: string): Promise<Set<string>> {
-  const known = contractSeriesNames();
+export async function knownSeriesIn(dir: string, rb: Runbook): Promise<Set<string>> {
+  const known = contractSeriesNames(rb.metrics);
   const ruleDir = join(dir, 'prometheus');
   let files: string[] = [];
   try {
@@ -73,11 +73,12 @@ export async function knownSeriesIn(dir: string): Promise<Set<string>> {
 }
 
 /** `slogate lint` over `<dir>/grafana/dashboards/*.json`. No dashboards folder: nothing to check. */
-export async function lintDashboardFolder(dir: string): Promise<string[]> {
+export async function lintDashboardFolder(dir: string, rb: Runbook): Promise<string[]> {
   const dashDir = join(dir, 'grafana', 'dashboards');
   const files = await jsonFiles(dashDir);
   if (!files.length) return [];
-  const known = await knownSeriesIn(dir);
+  const known = await knownSeriesIn(dir, rb);
+  const lintOpts = { known, justifiedWindows: rb.dashboardPolicy.justifiedWindows, requiredPanels: rb.dashboardPolicy.requiredPanels };
   const problems: string[] = [];
   const uids = new Set<string>();
   for (const f of files) {
@@ -91,11 +92,8 @@ export async function lintDashboardFolder(dir: string): Promise<string[]> {
     }
     const uid = (doc as { uid?: unknown })?.uid;
     if (typeof uid === 'string') uids.add(uid);
-    problems.push(...lintDashboard(doc, { known }, path));
+    problems.push(...lintDashboard(doc, lintOpts, path));
   }
-  problems.push(...missingRunbookDashboards(uids));
+  problems.push(...missingRunbookDashboards(uids, rb.dashboardPolicy.requiredPanels));
   return problems;
 }
-
-registerArtefactSource(dashboardSource);
-registerFolderLinter(lintDashboardFolder);

@@ -2,6 +2,7 @@
 // written from the gate's verdict and Prometheus, closed with a sha256 manifest.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Runbook } from '../contract/runbook.ts';
 import type { Selector } from '../contract/selectors.ts';
 import type { RunbookSummary } from '../gate/output.ts';
 import type { PrometheusClient } from '../prometheus/client.ts';
@@ -17,8 +18,10 @@ import { ownAlerts } from './queries.ts';
 import { toRfc3339, verdictWindow, type VerdictDoc } from './verdict.ts';
 
 export interface CollectOptions {
+  /** The runbook whose alerts, windows and evidence panels apply. */
+  runbook: Runbook;
   outDir: string;
-  /** The gate's verdict JSON (issue 5). */
+  /** The gate's verdict JSON (`slogate gate --json`). */
   verdict: VerdictDoc;
   /** Where the metrics come from; null writes the verdict files only and says so. */
   prometheus: PrometheusClient | null;
@@ -112,7 +115,7 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectResult>
 
   // metrics: hourly snapshots, bundles, chart series, alert history
   const data = o.prometheus
-    ? await fetchEvidenceData(o.prometheus, o.selector, window, o.series)
+    ? await fetchEvidenceData(o.runbook, o.prometheus, o.selector, window, o.series)
     : { hourly: null, chart: null, fired: null, errors: ['no Prometheus given: hourly snapshots, charts and alert history not collected'] };
   incomplete.push(...data.errors);
 
@@ -132,7 +135,8 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectResult>
   if (data.chart) await put(layout.series(cp), JSON.stringify(data.chart) + '\n');
 
   // alerts
-  const own = ownAlerts();
+  const own = ownAlerts(o.runbook);
+  const panelList = evidencePanels(o.runbook);
   const alerts: AlertsExport = {
     checkpoint: cp,
     window: v.window,
@@ -154,15 +158,15 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectResult>
   let panels: CollectResult['panels'] = 'none';
   if (o.grafana) {
     try {
-      const pngs = await Promise.all(evidencePanels.map((p) => renderPanel(o.grafana!, p, window)));
-      for (let i = 0; i < pngs.length; i++) await put(layout.panel(cp, evidencePanels[i].slug, 'png'), pngs[i]);
+      const pngs = await Promise.all(panelList.map((p) => renderPanel(o.runbook, o.grafana!, p, window)));
+      for (let i = 0; i < pngs.length; i++) await put(layout.panel(cp, panelList[i].slug, 'png'), pngs[i]);
       panels = 'grafana';
     } catch (err) {
       incomplete.push(`${(err as Error).message}; drew the panels as SVG instead`);
     }
   }
   if (panels === 'none' && data.chart) {
-    for (const p of evidencePanels) await put(layout.panel(cp, p.slug, 'svg'), drawPanel(p.slug, data.chart));
+    for (const p of panelList) await put(layout.panel(cp, p.slug, 'svg'), drawPanel(o.runbook, p.slug, data.chart));
     panels = 'svg';
   }
 

@@ -1,6 +1,7 @@
 // Reads what the evidence needs from Prometheus: hourly totals (one range query per
 // metric), the chart series, the retry histogram and the ALERTS history. All queries
 // go out together; the client bounds concurrency, retries and the overall deadline.
+import type { Runbook } from '../contract/runbook.ts';
 import type { Selector } from '../contract/selectors.ts';
 import type { PrometheusClient, RangeSeries } from '../prometheus/client.ts';
 import type { ChartData } from '../charts/panels.ts';
@@ -52,6 +53,7 @@ export function attemptBars(samples: readonly { metric: Record<string, string>; 
 }
 
 export async function fetchEvidenceData(
+  rb: Runbook,
   client: PrometheusClient,
   m: Selector,
   window: { start: number; end: number },
@@ -67,10 +69,10 @@ export async function fetchEvidenceData(
       return null;
     }
   };
-  const hq = hourlyQueries(m);
+  const hq = hourlyQueries(rb, m);
   const steps = hourlySteps(window);
   const step = chartStep(window);
-  const cq = chartQueries(m, step);
+  const cq = chartQueries(rb, m, step);
   const range = (q: string) => client.queryRange(q, window.start, window.end, step);
   const hourlyRange = (q: string) => client.queryRange(q, steps!.start, steps!.end, steps!.step);
 
@@ -82,8 +84,8 @@ export async function fetchEvidenceData(
     known && step === 60 ? [{ metric: {}, points: [...known.success_rate] }] : guard('success rate series', range(cq.successRatePercent)),
     known && step === 60 ? [{ metric: {}, points: [...known.p95_ms] }] : guard('p95 series', range(cq.p95Ms)),
     guard('circuit breaker series', range(cq.cbOpensPerStep)),
-    guard('retry histogram', client.query(attemptsQuery(m, window.end - window.start), window.end)),
-    guard('ALERTS history', range(firingAlertsQuery(step))),
+    guard('retry histogram', client.query(attemptsQuery(rb, m, window.end - window.start), window.end)),
+    guard('ALERTS history', range(firingAlertsQuery(rb, step))),
   ]);
 
   let hourly: HourlySnapshot[] | null = null;
@@ -107,6 +109,6 @@ export async function fetchEvidenceData(
           cbOpensCumulative: cumulative(single(cbSteps) ?? []),
         }
       : null;
-  const fired = alerts ? firedAlerts(alerts, step, ownAlerts()) : null;
+  const fired = alerts ? firedAlerts(alerts, step, ownAlerts(rb)) : null;
   return { hourly, chart, fired, errors };
 }

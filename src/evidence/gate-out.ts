@@ -1,5 +1,6 @@
 // `slogate gate --out DIR`: the gate's own result sealed into the runbook's evidence
 // folder, reusing the series the gate already fetched.
+import type { Runbook } from '../contract/runbook.ts';
 import type { GateResult } from '../gate/run.ts';
 import { summaryFromResult, verdictJson } from '../gate/output.ts';
 import { PrometheusClient, authFromEnv } from '../prometheus/client.ts';
@@ -8,6 +9,7 @@ import { grafanaTokenFromEnv } from './grafana.ts';
 import type { VerdictDoc } from './verdict.ts';
 
 export interface GateOutOptions {
+  runbook: Runbook;
   prometheus: string;
   logs?: readonly string[];
   skip?: readonly string[];
@@ -21,6 +23,7 @@ export async function collectGateEvidence(outDir: string, result: GateResult, o:
   const client = new PrometheusClient({ url: o.prometheus, auth: authFromEnv(), timeoutMs: o.timeoutMs, deadlineMs: o.deadlineMs });
   try {
     return await collectEvidence({
+      runbook: o.runbook,
       outDir,
       verdict: verdictJson(result) as VerdictDoc,
       summary: summaryFromResult(result),

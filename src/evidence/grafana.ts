@@ -1,6 +1,7 @@
 // Grafana's image renderer: the runbook's four panel renders. The token comes from the
 // environment and goes only into the Authorization header, never into a message.
-import { DASHBOARD_SLUG, DASHBOARD_UID, type EvidencePanel } from '../charts/panels.ts';
+import type { Runbook } from '../contract/runbook.ts';
+import { dashboardSlug, type EvidencePanel } from '../charts/panels.ts';
 
 export interface GrafanaTarget {
   url: string;
@@ -16,8 +17,9 @@ export function grafanaTokenFromEnv(env: NodeJS.ProcessEnv = process.env): strin
   return env.GRAFANA_TOKEN || env.GRAFANA_API_KEY || undefined;
 }
 
-export function renderUrl(base: string, panelId: number, window: { start: number; end: number }): URL {
-  const u = new URL(`render/d-solo/${DASHBOARD_UID}/${DASHBOARD_SLUG}`, base.endsWith('/') ? base : base + '/');
+export function renderUrl(rb: Runbook, base: string, panelId: number, window: { start: number; end: number }): URL {
+  const dash = rb.dashboardPolicy.evidence;
+  const u = new URL(`render/d-solo/${dash.uid}/${dashboardSlug(dash.title)}`, base.endsWith('/') ? base : base + '/');
   u.username = '';
   u.password = '';
   u.searchParams.set('orgId', '1');
@@ -33,8 +35,8 @@ export function renderUrl(base: string, panelId: number, window: { start: number
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** One panel as PNG bytes; throws a one-line error (without the token) otherwise. */
-export async function renderPanel(g: GrafanaTarget, panel: EvidencePanel, window: { start: number; end: number }): Promise<Buffer> {
-  const u = renderUrl(g.url, panel.id, window);
+export async function renderPanel(rb: Runbook, g: GrafanaTarget, panel: EvidencePanel, window: { start: number; end: number }): Promise<Buffer> {
+  const u = renderUrl(rb, g.url, panel.id, window);
   const where = `${u.origin}${u.pathname}?panelId=${panel.id}`;
   const headers: Record<string, string> = { Accept: 'image/png' };
   if (g.token) headers.Authorization = `Bearer ${g.token}`;

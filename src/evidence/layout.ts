@@ -1,5 +1,6 @@
 // File names of the runbook's evidence folder (evidence/canary/...), in one place.
-import { CHECKPOINT_MINUTES, type CheckpointName } from '../../slo/canary.ts';
+import type { CheckpointName } from '../contract/runbook.ts';
+import { parseDuration } from '../promql/duration.ts';
 import type { EvidencePanel } from '../charts/panels.ts';
 
 export const HOURS_PER_BUNDLE = 6;
@@ -23,5 +24,14 @@ export const EVIDENCE_DIRS = ['hourly', '6h', 'grafana', 'alerts', 'pii'] as con
 
 export const checkpointLabel = (cp: CheckpointName) => `T+${cp}`;
 
-/** Checkpoints ordered by time, latest last. */
-export const checkpointsByTime = (cps: Iterable<CheckpointName>) => [...cps].sort((a, b) => CHECKPOINT_MINUTES[a] - CHECKPOINT_MINUTES[b]);
+/** A checkpoint's offset from T+0 in seconds: its name is a duration (`30m`, `24h`); NaN otherwise. */
+export const checkpointSeconds = (cp: CheckpointName): number => {
+  try {
+    return parseDuration(cp);
+  } catch {
+    return Number.NaN;
+  }
+};
+
+/** Checkpoints ordered by time, latest last (names that are not durations first). */
+export const checkpointsByTime = (cps: Iterable<CheckpointName>) => [...cps].sort((a, b) => (checkpointSeconds(a) || 0) - (checkpointSeconds(b) || 0));

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { CHECKPOINT_MINUTES, type CheckpointName } from '../../slo/canary.ts';
+import { checkpointsByTime } from './layout.ts';
 import { layout } from './layout.ts';
 
 export const MANIFEST_FORMAT = 'slogate-evidence/1';
@@ -89,7 +89,7 @@ export function manifestClaimProblems(m: Manifest, sealed: Readonly<Record<strin
   if (!(m.checkpoint in verdicts)) out.push(`manifest.json's checkpoint T+${m.checkpoint} has no verdict`);
   else if (verdicts[m.checkpoint] !== m.verdict) out.push(`manifest.json says the verdict is ${m.verdict}, but T+${m.checkpoint} was ${verdicts[m.checkpoint]}`);
   else {
-    const latest = Object.keys(sealed).sort((a, b) => (CHECKPOINT_MINUTES[a as CheckpointName] ?? 0) - (CHECKPOINT_MINUTES[b as CheckpointName] ?? 0)).pop();
+    const latest = checkpointsByTime(Object.keys(sealed)).pop();
     if (latest && latest !== m.checkpoint) out.push(`manifest.json says the latest checkpoint is T+${m.checkpoint}, but T+${latest} is sealed`);
   }
   return out;

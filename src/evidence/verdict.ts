@@ -1,7 +1,7 @@
 // The gate's verdict JSON (issue 5's contract), as evidence and reports read it. Loading
 // checks the shape, so a truncated or hand-edited file fails with a clear message
 // instead of a report full of blanks.
-import { CHECKPOINT_MINUTES, type CheckpointName } from '../../slo/canary.ts';
+import type { CheckpointName, Runbook } from '../contract/runbook.ts';
 
 // one definition of the verdict's parts: the gate's own types
 import { checkpointRule, verdictOf, type Check, type CheckStatus, type GateMetrics, type Verdict } from '../gate/decide.ts';
@@ -40,12 +40,12 @@ export function toRfc3339(unix: number): string {
 }
 
 /** Problems with a parsed verdict document; empty when it is usable. */
-export function verdictProblems(doc: unknown): string[] {
+export function verdictProblems(doc: unknown, rb: Runbook): string[] {
   const p: string[] = [];
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return ['not a JSON object'];
   const d = doc as Record<string, unknown>;
   if (!VERDICTS.includes(d.verdict as Verdict)) p.push(`"verdict" must be one of ${VERDICTS.join(', ')}`);
-  if (typeof d.checkpoint !== 'string' || !(d.checkpoint in CHECKPOINT_MINUTES)) p.push(`"checkpoint" must be one of ${Object.keys(CHECKPOINT_MINUTES).join(', ')}`);
+  if (typeof d.checkpoint !== 'string' || !Object.hasOwn(rb.checkpoints, d.checkpoint)) p.push(`"checkpoint" must be one of ${Object.keys(rb.checkpoints).join(', ')}`);
   if (typeof d.phase !== 'number') p.push('"phase" must be a number');
   if (typeof d.next_phase !== 'number') p.push('"next_phase" must be a number');
   const w = d.window as Record<string, unknown> | undefined;
@@ -63,15 +63,15 @@ export function verdictProblems(doc: unknown): string[] {
     });
   if (!Array.isArray(d.reasons) || d.reasons.some((r) => typeof r !== 'string')) p.push('"reasons" must be a list of strings');
   if (p.length) return p;
-  return consistencyProblems(d as unknown as VerdictDoc);
+  return consistencyProblems(d as unknown as VerdictDoc, rb);
 }
 
 // how far a verdict is from "go ahead"; a recorded verdict may be more careful than its checks, never less
 const SEVERITY: Record<Verdict, number> = { promote: 0, continue: 0, marginal: 1, inconclusive: 2, rollback: 3 };
 
 /** A hand-edited verdict (rollback turned into promote, a promote at T+30m) must not reach a report or an evidence folder. */
-function consistencyProblems(d: VerdictDoc): string[] {
-  const rule = checkpointRule(d.phase, d.checkpoint);
+function consistencyProblems(d: VerdictDoc, rb: Runbook): string[] {
+  const rule = checkpointRule(rb, d.phase, d.checkpoint);
   if ('error' in rule) return [`"phase"/"checkpoint": ${rule.error.replace(/--/g, "")}`];
   const w = verdictWindow(d);
   if (!(w.end > w.start)) return ['"window.end" must be after "window.start"'];

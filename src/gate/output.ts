@@ -18,8 +18,10 @@ export function verdictJson(r: GateResult) {
     metrics: r.metrics,
     checks: r.checks,
     reasons: r.reasons,
+    notes: r.notes,
     skipped: r.skipped,
     selector: r.selector,
+    ...(r.selector_warning ? { selector_warning: r.selector_warning } : {}),
     fired_alerts: r.fired_alerts,
     ...(r.time_scale !== 1 ? { time_scale: r.time_scale } : {}),
   };
@@ -115,6 +117,7 @@ export function verdictTable(r: GateResult): string {
   const lines: string[] = [];
   lines.push(`T+${r.checkpoint} checkpoint, phase ${r.phase}%, window ${r.window.start} .. ${r.window.end}`);
   lines.push(`selector ${r.selector}`);
+  if (r.selector_warning) lines.push(`warning: ${r.selector_warning}`);
   if (r.time_scale !== 1) {
     lines.push(`time scale ${showScale(r.time_scale)}: every time constant of the rules is multiplied by it (1 s stands for ${fmtFactor(1 / r.time_scale)} s); a rehearsal, not a runbook checkpoint`);
   }

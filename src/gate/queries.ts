@@ -2,13 +2,17 @@
 // `--selector` is passed as a checked `{...}` string (it may carry regex matchers, which the
 // Matchers record cannot), straight to the shared query builders.
 import { parser } from '@prometheus-io/lezer-promql';
-import { metrics } from '../contract/metrics.ts';
-import { DEFAULT_CANARY_SELECTOR, regexLabel } from '../contract/selectors.ts';
-import { circuitBreakerOpens, deliveries, firingAlerts, latencyQuantile, successRatio, sumOf } from '../promql/query.ts';
-import { TEAM_LABEL, type AlertDef } from '../rules/alert.ts';
-import { DEFAULT_TIME_SCALE, LATENCY_QUANTILE, scaledTimes } from './decide.ts';
+import type { Runbook } from '../contract/runbook.ts';
+import { canaryMatchers, DEFAULT_CANARY_SELECTOR, regexLabel, selector, type Matchers } from '../contract/selectors.ts';
+import { deliveries, firingAlerts, latencyQuantile, successRatio, sumOf } from '../promql/query.ts';
+import type { AlertDef } from '../rules/alert.ts';
+import { DEFAULT_TIME_SCALE, scaledTimes } from './evidence.ts';
 
-const DURATION_BUCKET = `${metrics.deliveryDuration.name}_bucket`;
+/**
+ * How far before the window the breaker counters are read: a series with a sample in it
+ * existed at the start (Prometheus's default lookback); one without was born in the window.
+ */
+export const CB_LOOKBACK_SECONDS = 300;
 
 export interface GateQueries {
   deliveries: string;
@@ -16,10 +20,13 @@ export interface GateQueries {
   p95: string;
   /** The window's latency histogram, bucket by bucket (to tell a p95 in the +Inf bucket). */
   latencyBuckets: string;
+  /** The breaker counters' raw samples over the window and a lookback before it (opens are counted from them). */
   cbOpens: string;
-  /** Opens in the trailing 24h, evaluated over a range to find the worst 24h. */
-  cbOpens24h: string;
   criticalAlerts: string;
+  /** Prometheus's record of the alert group's evaluations (when it scrapes itself). */
+  ruleEvaluations: string;
+  /** vmalert's count of the alert group's evaluations (when it is scraped). */
+  ruleIterations: string;
   successRateSeries: string;
   p95Series: string;
 }
@@ -31,9 +38,9 @@ export interface GateQueries {
  * still counts (`team=~"platform|"`: a ruler or relabelling may drop it; failing closed);
  * another team's alert of the same name does not.
  */
-export function criticalAlertsQuery(alerts: readonly AlertDef[], window: string): string {
+export function criticalAlertsQuery(alerts: readonly AlertDef[], window: string, ownerLabels: Runbook['ownerLabels']): string {
   const names = alerts.filter((a) => a.severity === 'critical').map((a) => a.name);
-  const team = Object.fromEntries(Object.entries(TEAM_LABEL).map(([k, v]) => [regexLabel(k), `${v}|`]));
+  const team = Object.fromEntries(Object.entries(ownerLabels).map(([k, v]) => [regexLabel(k), `${v}|`]));
   return `count by (alertname) (max_over_time(${firingAlerts(names, { severity: 'critical', ...team })}[${window}]))`;
 }
 
@@ -42,18 +49,24 @@ export function criticalAlertsQuery(alerts: readonly AlertDef[], window: string)
  * A time scale shrinks the sustained series' rate window and the sliding 24h; totals over
  * the window need no scaling.
  */
-export function gateQueries(sel: string, windowSeconds: number, alerts: readonly AlertDef[], timeScale = DEFAULT_TIME_SCALE): GateQueries {
+export function gateQueries(rb: Runbook, sel: string, windowSeconds: number, alerts: readonly AlertDef[], timeScale = DEFAULT_TIME_SCALE, group = rb.alertGroups[0]?.name ?? '', evaluationLimitSeconds = 300): GateQueries {
   const w = `${Math.round(windowSeconds)}s`;
-  const times = scaledTimes(timeScale);
+  const times = scaledTimes(rb.windows, timeScale);
+  const metrics = rb.metrics;
+  const LATENCY_QUANTILE = rb.windows.latencyQuantile;
+  const DURATION_BUCKET = `${metrics.deliveryDuration.name}_bucket`;
   const r = times.seriesRateWindow;
+  const groupRe = group.replace(/[\\.^$|?*+()[\]{}]/g, (c) => `\\${c}`).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   return {
     deliveries: deliveries(sel, w, 'increase'),
     successes: sumOf('increase', metrics.deliverySuccessTotal.name, sel, w),
     p95: latencyQuantile(LATENCY_QUANTILE, sel, w, 'increase'),
     latencyBuckets: sumOf('increase', DURATION_BUCKET, sel, w, ['le']),
-    cbOpens: circuitBreakerOpens(sel, w),
-    cbOpens24h: circuitBreakerOpens(sel, times.day),
-    criticalAlerts: criticalAlertsQuery(alerts, w),
+    cbOpens: `${metrics.circuitBreakerOpens.name}${sel}[${Math.round(windowSeconds) + CB_LOOKBACK_SECONDS}s]`,
+    criticalAlerts: criticalAlertsQuery(alerts, w, rb.ownerLabels),
+    // rule_group is "<file>;<group>"
+    ruleEvaluations: `max(prometheus_rule_group_last_evaluation_timestamp_seconds{rule_group=~".*;${groupRe}"})`,
+    ruleIterations: `sum(increase(vmalert_iteration_total{group="${group.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"}[${Math.max(1, Math.round(evaluationLimitSeconds))}s]))`,
     successRateSeries: `100 * ${successRatio(sel, r)}`,
     p95Series: latencyQuantile(LATENCY_QUANTILE, sel, r),
   };
@@ -79,5 +92,75 @@ export function checkSelector(sel: string): string | null {
   if (errorAt >= 0) return bad(`not valid PromQL at character ${Math.max(1, errorAt)}`);
   const top = tree.topNode.firstChild;
   if (!top || top.name !== 'VectorSelector' || top.to !== expr.length) return bad('only label matchers may be given');
+  // {} would add nothing to the default matchers: almost certainly a mistake in a pipeline
+  if (matcherLabels(s).length === 0) return `--selector ${JSON.stringify(sel)} holds no label matchers: leave --selector out for the canary's ${DEFAULT_CANARY_SELECTOR}, or name the labels to add`;
   return null;
+}
+
+/** A `--selector` merged with the canary's default matchers. */
+export interface CanarySelector {
+  /** What every query uses. */
+  selector: string;
+  /** Default labels the given selector named, and so replaced. */
+  replaced: string[];
+  /** Set when the selector no longer pins the canary's track (recorded in the verdict). */
+  warning?: string;
+}
+
+/**
+ * The given matchers are added to the default `job` and `track` matchers; a default is
+ * replaced only by naming its label. `{region="eu"}` is the canary in eu; `{job="x"}` is
+ * job x's canary; dropping the canary track takes an explicit `track` matcher, and earns
+ * a warning. `given` must have passed checkSelector.
+ */
+export function canarySelector(given: string | undefined, defaults: Matchers = canaryMatchers): CanarySelector {
+  const def = selector(defaults);
+  if (given === undefined) return { selector: def, replaced: [] };
+  const block = given.trim();
+  const named = matcherLabels(block);
+  const kept = Object.fromEntries(Object.entries(defaults).filter(([k]) => !named.some((m) => m.label === k)));
+  const inner = block.slice(1, -1).trim().replace(/,\s*$/, '');
+  const keptText = selector(kept).slice(1, -1);
+  const merged = `{${[keptText, inner].filter(Boolean).join(',')}}`;
+  const replaced = Object.keys(defaults).filter((k) => named.some((m) => m.label === k));
+  const trackLabel = 'track';
+  const track = named.filter((m) => m.label === trackLabel);
+  const pinned = track.length > 0 && track.every((m) => m.op === '=' && m.value === defaults[trackLabel]);
+  const warning =
+    trackLabel in defaults && track.length > 0 && !pinned
+      ? `--selector replaces track="${defaults[trackLabel]}" with ${track.map((m) => m.text).join(',')}: the gate may judge other tracks' series as the canary's`
+      : undefined;
+  return { selector: merged, replaced, ...(warning ? { warning } : {}) };
+}
+
+/** The label matchers of a checked `{...}` block: label, operator, value, as written. */
+export function matcherLabels(block: string): { label: string; op: string; value: string; text: string }[] {
+  const expr = `x${block}`;
+  const out: { label: string; op: string; value: string; text: string }[] = [];
+  parser.parse(expr).iterate({
+    enter: (n) => {
+      if (n.name !== 'UnquotedLabelMatcher' && n.name !== 'QuotedLabelMatcher') return undefined;
+      const node = n.node;
+      const nameNode = node.getChild('LabelName') ?? node.getChild('QuotedLabelName');
+      const opNode = node.getChild('MatchOp');
+      const strings = node.getChildren('StringLiteral');
+      const valueNode = strings[strings.length - 1];
+      if (nameNode && opNode && valueNode) {
+        const rawName = expr.slice(nameNode.from, nameNode.to);
+        const label = nameNode.name === 'QuotedLabelName' ? unquoteString(rawName) : rawName;
+        out.push({ label, op: expr.slice(opNode.from, opNode.to), value: unquoteString(expr.slice(valueNode.from, valueNode.to)), text: expr.slice(n.from, n.to) });
+      }
+      return false;
+    },
+  });
+  return out;
+}
+
+function unquoteString(s: string): string {
+  if (s.startsWith('`')) return s.slice(1, -1);
+  try {
+    return JSON.parse(s.startsWith("'") ? `"${s.slice(1, -1).replace(/"/g, '\\"')}"` : s);
+  } catch {
+    return s.slice(1, -1);
+  }
 }

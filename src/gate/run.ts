@@ -1,16 +1,17 @@
 // The gate's shell: query Prometheus (concurrently, bounded), scan the logs, then hand
 // plain numbers to decide(). Nothing here makes a decision.
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
-import type { CheckpointName } from '../../slo/canary.ts';
-import { DEFAULT_CANARY_SELECTOR } from '../contract/selectors.ts';
-import { canaryGates, canaryPhases } from '../../slo/canary.ts';
-import type { AlertDef } from '../rules/alert.ts';
-import { TEAM_LABEL } from '../rules/alert.ts';
+import { canaryMatchersOf, type CheckpointName, type Runbook } from '../contract/runbook.ts';
+import type { AlertDef, AlertGroupDef } from '../rules/alert.ts';
+import { compareRuleGroup, evaluationGaps, expectedAlertGroup, fetchLoadedRuleGroups, type RuleGroupReport } from '../rules/loaded.ts';
 import { PrometheusClient, PrometheusError, authFromEnv, redactUrl, type InstantSample, type PrometheusAuth, type RangeSeries } from '../prometheus/client.ts';
-import { checkTimeScale, decide, DEFAULT_TIME_SCALE, measured, missing, scaledTimes, type Decision, type GateEvidence, type Measured, type PhaseNumber, type Point } from './decide.ts';
-import { gateQueries, type GateQueries } from './queries.ts';
+import { counterEvents, countEvents } from './counters.ts';
+import { checkTimeScale, decide, DEFAULT_TIME_SCALE, measured, missing, scaledTimes, type Decision, type GateEvidence, type Measured, type PhaseNumber, type Point, type RuleCoverage, type RuleGroupEvidence } from './decide.ts';
+import { canarySelector, gateQueries, type GateQueries } from './queries.ts';
+import type { GateCheck } from './checks/index.ts';
 
 export interface GateOptions {
+  /** The runbook whose thresholds, checkpoints, alerts and metrics apply. */
+  runbook: Runbook;
   prometheus: string;
   /** T+0, unix seconds. */
   start: number;
@@ -35,8 +36,12 @@ export interface GateOptions {
   backoffMs?: number;
   /** Credentials; default from PROMETHEUS_TOKEN / PROMETHEUS_USER / PROMETHEUS_PASSWORD / PROMETHEUS_CA. */
   auth?: PrometheusAuth;
-  /** Alert definitions whose critical names count (default: the webhook_canary group). */
+  /** Alert definitions whose critical names count (default: every alert of the runbook). */
   alerts?: readonly AlertDef[];
+  /** The checks to run (default: the runbook's list); their own queries are gathered too. */
+  checks?: readonly GateCheck[];
+  /** Where `/api/v1/rules` is served (default: the Prometheus URL): a ruler, vmalert, Mimir's ruler. */
+  rulesUrl?: string;
   /**
    * Multiplies every time constant of the decision (default 1, the runbook's): for
    * rehearsals, demos and end-to-end tests, never for a production canary.
@@ -47,7 +52,11 @@ export interface GateOptions {
 export interface GateResult extends Decision {
   window: { start: string; end: string };
   selector: string;
+  /** Set when --selector no longer pins the canary track. */
+  selector_warning?: string;
   source: string;
+  /** The alert rule groups as the backend runs them (null when they could not be read). */
+  rules: RuleGroupReport[] | null;
   /** The per-minute series the sustained checks used, for charts (no re-query needed). */
   series: { success_rate: Point[]; p95_ms: Point[] };
   /** Names of our critical alerts that fired in the window. */
@@ -64,7 +73,8 @@ export class GateConfigError extends Error {}
 const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
 export async function runGate(opts: GateOptions): Promise<GateResult> {
-  const phase = opts.phase ?? canaryPhases[0].phase;
+  const rb = opts.runbook;
+  const phase = opts.phase ?? rb.phases[0].phase;
   const end = Math.floor(opts.at ?? Date.now() / 1000);
   const start = Math.floor(opts.start);
   const g = await gatherEvidence({ ...opts, start, end, series: true });
@@ -72,15 +82,17 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
     ...g.evidence,
     checkpoint: opts.checkpoint,
     phase,
-    minDeliveries: opts.minDeliveries ?? canaryGates.minDeliveries,
+    minDeliveries: opts.minDeliveries ?? rb.gates.minDeliveries,
     ...(opts.timeScale !== undefined && opts.timeScale !== DEFAULT_TIME_SCALE ? { timeScale: opts.timeScale } : {}),
   };
-  const decision = decide(evidence);
+  const decision = decide(evidence, rb, opts.checks ? { checks: opts.checks } : {});
   return {
     ...decision,
     window: { start: iso(start), end: iso(end) },
     selector: g.selector,
+    ...(g.selectorWarning ? { selector_warning: g.selectorWarning } : {}),
     source: redactUrl(opts.prometheus),
+    rules: g.evidence.rules.ok ? g.evidence.rules.value.groups.map((x) => x.report) : null,
     series: g.series,
     fired_alerts: evidence.criticalAlerts.ok ? [...new Set(evidence.criticalAlerts.value)].sort() : [],
     ...(g.piiScan ? { pii_scan: g.piiScan } : {}),
@@ -94,6 +106,7 @@ export type WindowEvidence = Omit<GateEvidence, 'checkpoint' | 'phase' | 'minDel
 export interface GatheredEvidence {
   evidence: WindowEvidence;
   selector: string;
+  selectorWarning?: string;
   series: GateResult['series'];
   piiScan?: GateResult['pii_scan'];
   queries: GateQueries;
@@ -105,84 +118,145 @@ export type GatherOptions = Omit<GateOptions, 'checkpoint' | 'phase' | 'minDeliv
   end: number;
   /** Also fetch the per-minute series (the gate needs them; a summary does not). */
   series: boolean;
+  /** Also check the loaded alert rules (default true; a summary does not need them). */
+  rules?: boolean;
 };
 
 /** Queries one window (concurrently, bounded by the client) and scans the logs. Decides nothing. */
 export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvidence> {
-  const sel = (opts.selector ?? DEFAULT_CANARY_SELECTOR).trim();
+  const rb = opts.runbook;
+  const chosen = canarySelector(opts.selector, canaryMatchersOf(rb));
+  const sel = chosen.selector;
   const { start, end } = opts;
   const windowSeconds = end - start;
   if (windowSeconds <= 0) throw new GateConfigError(`the window is empty: its end ${iso(end)} is not after its start ${iso(start)}`);
   const scale = opts.timeScale ?? DEFAULT_TIME_SCALE;
   const scaleErr = checkTimeScale(scale);
   if (scaleErr) throw new GateConfigError(scaleErr);
-  const times = scaledTimes(scale);
-  const alertDefs = opts.alerts ?? canaryAlertGroup.alerts;
-  const q = gateQueries(sel, windowSeconds, alertDefs, scale);
-  const client = new PrometheusClient({
-    url: opts.prometheus,
+  const times = scaledTimes(rb.windows, scale);
+  const alertDefs = opts.alerts ?? rb.alertGroups.flatMap((g) => g.alerts);
+  const clientOpts = {
     auth: opts.auth ?? authFromEnv(),
     timeoutMs: opts.timeoutMs,
     deadlineMs: opts.deadlineMs,
     concurrency: opts.concurrency,
     retries: opts.retries,
     backoffMs: opts.backoffMs,
-  });
+  };
+  const client = new PrometheusClient({ url: opts.prometheus, ...clientOpts });
+  const rulesClient = opts.rulesUrl && opts.rulesUrl !== opts.prometheus ? new PrometheusClient({ url: opts.rulesUrl, ...clientOpts }) : client;
   const criticalNames = new Set(alertDefs.filter((a) => a.severity === 'critical').map((a) => a.name));
   const skip = Promise.resolve(undefined);
   try {
+    // the rule group first: its interval sets how old an evaluation may be
+    const rules =
+      opts.rules === false
+        ? Promise.resolve({ ok: false as const, error: new Error('not checked') })
+        : settle(Promise.all(rb.alertGroups.map((group) => ruleGroupEvidence(rb, rulesClient, client, group, { start, end }, scale, times.seriesStepSeconds))).then((groups) => ({ groups })));
+    const q = gateQueries(rb, sel, windowSeconds, alertDefs, scale);
     const instant = (expr: string) => settle(client.query(expr, end));
-    const longWindow = windowSeconds > times.daySeconds;
+    // the checks' own queries, by key
+    const extraQueries = Object.entries(Object.assign({}, ...(opts.checks ?? []).map((c) => c.queries?.({ selector: sel, window: `${Math.round(windowSeconds)}s` }) ?? {})) as Record<string, string>);
+    const extraP = Promise.all(extraQueries.map(async ([k, expr]) => [k, scalar(await instant(expr), `no series for ${expr}`)] as const));
     // everything at once; the client bounds how many are in flight
-    const [deliveries, successes, p95, buckets, cb, cb24, alerts, srSeries, p95Series, amAlerts, pii] = await Promise.all([
+    const [deliveries, successes, p95, buckets, cb, alerts, srSeries, p95Series, amAlerts, pii, rulesR] = await Promise.all([
       instant(q.deliveries),
       instant(q.successes),
       instant(q.p95),
       instant(q.latencyBuckets),
-      instant(q.cbOpens),
-      longWindow ? settle(client.queryRange(q.cbOpens24h, start + times.daySeconds, end, times.cb24hStepSeconds)) : skip,
+      settle(client.queryRaw(q.cbOpens, end)),
       instant(q.criticalAlerts),
       opts.series ? settle(client.queryRange(q.successRateSeries, start, end, times.seriesStepSeconds)) : skip,
       opts.series ? settle(client.queryRange(q.p95Series, start, end, times.seriesStepSeconds)) : skip,
       opts.alertmanager ? settle(activeAlertmanagerAlerts(opts.alertmanager, criticalNames, opts)) : skip,
       piiEvidence(opts),
+      rules,
     ]);
+    const extra = Object.fromEntries(await extraP);
 
-    for (const r of [deliveries, successes, p95, buckets, cb, cb24, alerts, srSeries, p95Series]) {
+    for (const r of [deliveries, successes, p95, buckets, cb, alerts, srSeries, p95Series]) {
       if (r && !r.ok && r.error instanceof PrometheusError && r.error.kind === 'bad_request') throw new GateConfigError(r.error.message);
     }
 
     const noSeries = `no series match ${sel} in the window`;
     const deliveriesM = scalar(deliveries, noSeries);
     const notFetched = missing<Point[]>('not fetched');
+    const opens = breakerOpens(cb, { start, end }, times.daySeconds, deliveriesM);
     const evidence: WindowEvidence = {
       window: { start, end },
       deliveries: deliveriesM,
       successes: scalar(successes, `no success counter series match ${sel}`),
       p95Seconds: scalar(p95, `no latency histogram series match ${sel}`),
       latencyBuckets: bucketCounts(buckets),
-      // an endpoint's breaker counter appears on its first open: with deliveries present, absent means none
-      cbOpens: deliveriesM.ok ? scalar(cb, '', 0) : missing(deliveriesM.reason),
-      cbOpensMax24h: longWindow && cb24 ? maxOfRange(cb24, deliveriesM.ok ? 0 : null) : undefined,
+      cbOpens: opens.total,
+      cbOpensMax24h: windowSeconds > times.daySeconds ? opens.max24h : undefined,
       criticalAlerts: alertNames(alerts, amAlerts),
       piiLeaks: pii.leaks,
       successRateSeries: srSeries ? series(srSeries, noSeries) : notFetched,
       p95Series: p95Series ? series(p95Series, noSeries) : notFetched,
+      rules: rulesR.ok ? measured(rulesR.value) : missing(why(rulesR.error)),
+      ...(extraQueries.length ? { extra } : {}),
+      ...(chosen.warning ? { notes: [`${chosen.warning} (selector ${sel}).`] } : {}),
     };
     return {
       evidence,
       selector: sel,
+      ...(chosen.warning ? { selectorWarning: chosen.warning } : {}),
       series: {
         success_rate: srSeries ? firstSeries(srSeries) : [],
         p95_ms: p95Series ? firstSeries(p95Series).map(([t, v]) => [t, v * 1000] as Point) : [],
       },
       piiScan: pii.scan,
       queries: q,
-      httpRequests: client.requests,
+      httpRequests: client.requests + (rulesClient === client ? 0 : rulesClient.requests),
     };
   } finally {
     client.close();
+    if (rulesClient !== client) rulesClient.close();
   }
+}
+
+/**
+ * The alert group as loaded, compared with the generated one, and whether the backend's
+ * own metrics show it evaluated throughout the window (Prometheus scraping itself, or a
+ * scraped vmalert). Neither recorded: said, not held against the verdict.
+ */
+async function ruleGroupEvidence(rb: Runbook, rulesClient: PrometheusClient, client: PrometheusClient, group: AlertGroupDef, window: { start: number; end: number }, scale: number, stepSeconds: number): Promise<RuleGroupEvidence> {
+  // one fetch per gate would do; groups are few, and each compare is against the same answer
+  const loaded = await fetchLoadedRuleGroups(rulesClient);
+  const report = compareRuleGroup(expectedAlertGroup(group, { ownerLabels: rb.ownerLabels, forScale: scale }), loaded, { now: Date.now() / 1000 });
+  const interval = report.intervalSeconds ?? 60;
+  // three missed evaluations, plus two steps for the scrape that records them
+  const limit = 3 * interval + 2 * stepSeconds;
+  const q = gateQueries(rb, '{}', window.end - window.start, [], scale, group.name, limit);
+  const [prom, vm] = await Promise.all([
+    settle(client.queryRange(q.ruleEvaluations, window.start, window.end, stepSeconds)),
+    settle(client.queryRange(q.ruleIterations, window.start, window.end, stepSeconds)),
+  ]);
+  let coverage: RuleCoverage;
+  const points = (r: Settled<RangeSeries[]>) => (r.ok && r.value.length ? r.value[0].points : null);
+  const p = points(prom);
+  const v = points(vm);
+  if (p) coverage = { recorded: true, source: 'prometheus_rule_group_last_evaluation_timestamp_seconds', gaps: evaluationGaps(p, window, stepSeconds, limit, 'timestamp') };
+  else if (v && v.some(([, x]) => x > 0)) coverage = { recorded: true, source: 'vmalert_iteration_total', gaps: evaluationGaps(v, window, stepSeconds, limit, 'count') };
+  else if (!prom.ok) coverage = { recorded: false, why: `the query for rule evaluations failed: ${why(prom.error)}` };
+  else coverage = { recorded: false, why: `${client.displayUrl} holds no prometheus_rule_group_last_evaluation_timestamp_seconds or vmalert_iteration_total for group ${group.name} in the window` };
+  return { report, coverage };
+}
+
+/**
+ * Breaker opens from the counters' raw samples: a series born inside the window counts
+ * its first value. With deliveries present and no breaker series, no breaker opened.
+ */
+function breakerOpens(r: Settled<RangeSeries[]>, window: { start: number; end: number }, daySeconds: number, deliveries: Measured<number>): { total: Measured<number>; max24h: Measured<number> } {
+  if (!r.ok) return { total: missing(why(r.error)), max24h: missing(why(r.error)) };
+  if (r.value.length === 0 && !deliveries.ok) return { total: missing(deliveries.reason), max24h: missing(deliveries.reason) };
+  const events = counterEvents(
+    r.value.map((s) => s.points),
+    window,
+  );
+  const { total, maxInSpan } = countEvents(events, window, daySeconds);
+  return { total: measured(total), max24h: measured(maxInSpan) };
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -220,13 +294,6 @@ function parseBound(le: string | undefined): number {
   return t === '' ? Number.NaN : Number(t);
 }
 
-function maxOfRange(r: Settled<RangeSeries[]>, ifEmpty: number | null): Measured<number> {
-  if (!r.ok) return missing(why(r.error));
-  const values = r.value.flatMap((s) => s.points.map(([, v]) => v)).filter((v) => !Number.isNaN(v));
-  if (values.length === 0) return ifEmpty === null ? missing('no circuit breaker data') : measured(ifEmpty);
-  return measured(Math.max(...values));
-}
-
 function series(r: Settled<RangeSeries[]>, noSeries: string): Measured<Point[]> {
   if (!r.ok) return missing(why(r.error));
   if (r.value.length === 0) return missing(noSeries);
@@ -251,7 +318,7 @@ async function activeAlertmanagerAlerts(url: string, names: ReadonlySet<string>,
   try {
     const doc = await am.getJson('api/v2/alerts?active=true');
     if (!Array.isArray(doc)) throw new PrometheusError('malformed', `${am.displayUrl}/api/v2/alerts did not answer a list of alerts`);
-    const team = Object.entries(TEAM_LABEL);
+    const team = Object.entries(opts.runbook.ownerLabels);
     return (doc as { labels?: Record<string, string> }[])
       .filter((a) => a.labels && names.has(a.labels.alertname) && a.labels.severity === 'critical' && team.every(([k, v]) => a.labels![k] === v || a.labels![k] === undefined || a.labels![k] === ''))
       .map((a) => a.labels!.alertname);

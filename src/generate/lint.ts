@@ -5,16 +5,15 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
 import { contractSeriesNames } from '../contract/metrics.ts';
+import type { Runbook } from '../contract/runbook.ts';
+import { lintDashboardFolder } from '../dashboards/source.ts';
+import type { FolderLinter } from './types.ts';
 import { checkAlert, checkExpr } from '../rules/validate.ts';
 import { checkOpenSlo } from '../slo/validate.ts';
 import type { AlertDef, Severity } from '../rules/alert.ts';
 
-/** A lint step over the output folder (dashboards register one). */
-export type FolderLinter = (dir: string) => Promise<string[]>;
-const folderLinters: FolderLinter[] = [];
-export function registerFolderLinter(l: FolderLinter): void {
-  if (!folderLinters.includes(l)) folderLinters.push(l);
-}
+/** Lint steps over the output folder beyond rules and SLOs, as an explicit list. */
+export const FOLDER_LINTERS: readonly FolderLinter[] = [lintDashboardFolder];
 
 async function filesIn(dir: string, ext: RegExp): Promise<string[]> {
   try {
@@ -43,7 +42,7 @@ export interface LintOptions {
   readonly promtool?: boolean;
 }
 
-export async function lintGenerated(dir: string, opts: LintOptions = {}): Promise<string[]> {
+export async function lintGenerated(dir: string, rb: Runbook, opts: LintOptions = {}): Promise<string[]> {
   // fail closed: a typo in the folder name must not read as "no problems"
   const s = await stat(dir).catch(() => null);
   if (!s) return [`${dir}: no such directory (run \`slogate generate\` first)`];
@@ -56,7 +55,7 @@ export async function lintGenerated(dir: string, opts: LintOptions = {}): Promis
     const doc = (await readYaml(f, problems)) as RuleDoc | undefined;
     if (doc) docs.push([f, doc]);
   }
-  const known = contractSeriesNames();
+  const known = contractSeriesNames(rb.metrics);
   for (const [, doc] of docs) for (const g of doc.groups ?? []) for (const r of g.rules ?? []) if (typeof r.record === 'string') known.add(r.record);
 
   const seen = new Set<string>();
@@ -72,7 +71,7 @@ export async function lintGenerated(dir: string, opts: LintOptions = {}): Promis
           const ann = (r.annotations as Record<string, string>) ?? {};
           const severity = labels.severity as Severity;
           delete labels.severity;
-          delete labels.team;
+          for (const k of Object.keys(rb.ownerLabels)) delete labels[k];
           const def: AlertDef = {
             name: r.alert,
             severity,
@@ -102,7 +101,7 @@ export async function lintGenerated(dir: string, opts: LintOptions = {}): Promis
       else problems.push(...checkOpenSlo(d.toJSON(), docs.length > 1 ? `${f} (document ${i + 1})` : f));
     }
   }
-  for (const l of folderLinters) problems.push(...(await l(dir)));
+  for (const l of FOLDER_LINTERS) problems.push(...(await l(dir, rb)));
   if (opts.promtool !== false && ruleFiles.length && !problems.length) problems.push(...(await promtoolCheck(ruleFiles)));
   return problems;
 }

@@ -23,6 +23,8 @@ export interface DeliveryMetricsOptions {
   instance?: string;
   /** Where `track` is read from when not given. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** Endpoints whose circuit breakers exist from the start (their open counters export 0). */
+  endpoints?: readonly string[];
 }
 
 /** The contract metrics this module registers: everything the service itself publishes. */
@@ -50,6 +52,7 @@ export class DeliveryMetrics {
   private readonly dlqSize: Gauge;
   private readonly inflightDeliveries: Gauge;
   private readonly rateLimitedTotal: Counter;
+  private readonly breakers = new Set<string>();
 
   constructor(options: DeliveryMetricsOptions = {}) {
     const env = options.env ?? process.env;
@@ -75,6 +78,20 @@ export class DeliveryMetrics {
     this.dlqSize = gauge(metrics.dlqSize);
     this.inflightDeliveries = gauge(metrics.inflightDeliveries);
     this.rateLimitedTotal = counter(metrics.rateLimitedTotal);
+    for (const ep of options.endpoints ?? []) this.circuitBreaker(ep);
+  }
+
+  /**
+   * An endpoint's circuit breaker exists (closed): its open counter is exported at 0 from
+   * now on. Without the 0 the first open would appear as a new series at 1, and
+   * `increase()` sees no increase in a single value, so that open would be lost.
+   * Idempotent; `circuitOpened` and `setCircuitState` call it too.
+   */
+  circuitBreaker(endpoint: string): void {
+    if (this.breakers.has(endpoint)) return;
+    this.breakers.add(endpoint);
+    this.circuitBreakerOpens.inc({ endpoint }, 0);
+    this.circuitBreakerState.set({ endpoint }, CIRCUIT_BREAKER_STATES.closed);
   }
 
   /** A delivery reached its final outcome: delivered, or failed after its last retry. */
@@ -89,11 +106,13 @@ export class DeliveryMetrics {
 
   /** An endpoint's circuit breaker tripped: counts the transition and sets the state gauge to open. */
   circuitOpened(endpoint: string): void {
+    this.circuitBreaker(endpoint);
     this.circuitBreakerOpens.inc({ endpoint });
     this.circuitBreakerState.set({ endpoint }, CIRCUIT_BREAKER_STATES.open);
   }
 
   setCircuitState(endpoint: string, state: CircuitState): void {
+    this.circuitBreaker(endpoint);
     this.circuitBreakerState.set({ endpoint }, CIRCUIT_BREAKER_STATES[state]);
   }
 

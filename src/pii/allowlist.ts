@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { PII_CATEGORIES, type PiiCategory } from '../contract/metrics.ts';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../contract/errors.ts';
 import { isEmail, validPhone } from './validators.ts';
 import { parseCidr } from './allow-match.ts';
 export { compileAllowList, type AllowMatcher } from './allow-match.ts';

@@ -3,8 +3,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PII_CATEGORIES } from '../contract/metrics.ts';
-import { UserError } from '../cli/errors.ts';
-import type { ScanResult } from './index.ts';
+import { UserError } from '../contract/errors.ts';
+import type { ScanResult } from './types.ts';
 
 /** The `--json` / summary shape: the result without the evidence lines. */
 export function publicResult(result: ScanResult): Omit<ScanResult, 'evidence' | 'evidence_truncated'> {

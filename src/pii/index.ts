@@ -1,64 +1,7 @@
 // Public API of the PII log scanner. `slogate pii-scan` and `slogate gate --logs` both call this.
 // Everything else under src/pii is internal.
-import type { PiiCategory } from '../contract/metrics.ts';
-
-export type { PiiCategory };
-
-/** One PII value found on one line. Never carries the raw value. */
-export interface Finding {
-  file: string;
-  /** 1-based line number (for Loki: 1-based ordinal of the entry within its stream). */
-  line: number;
-  category: PiiCategory;
-  /** What a person needs to find the leak, e.g. `j***@a***.io`, `**** **** **** 1111`, `81.2.x.x`. */
-  redacted: string;
-  /** Keyed HMAC-SHA256 of the normalised value (16 hex chars); equal values share it within a run. */
-  fingerprint: string;
-}
-
-/** A log line with PII, every found value replaced by its redaction (for the `--out` evidence files). */
-export interface EvidenceLine {
-  file: string;
-  line: number;
-  categories: PiiCategory[];
-  excerpt: string;
-}
-
-export interface ScanResult {
-  /** Lines with at least one finding. */
-  pii_leaks: number;
-  /** Lines per category. */
-  by_category: Record<PiiCategory, number>;
-  files: number;
-  lines: number;
-  /** Bytes of log text scanned (after gunzip). */
-  bytes: number;
-  findings: Finding[];
-  findings_truncated?: boolean;
-  /** Redacted lines for evidence files; only filled when `evidence` is asked for. Not part of `--json`. */
-  evidence?: EvidenceLine[];
-  evidence_truncated?: boolean;
-}
-
-export interface Progress {
-  bytesDone: number;
-  bytesTotal: number;
-  findings: number;
-}
-
-export interface ScanOptions {
-  allow?: AllowList;
-  /** Cap on `findings` (default 1000). Counts are never capped. */
-  maxFindings?: number;
-  /** Worker threads (default: available cores, at most 4). 1 scans in-process. */
-  jobs?: number;
-  /** Keep up to this many redacted evidence lines (default 0 = none; the CLI uses 10000 with --out). */
-  evidenceLines?: number;
-  onProgress?: (p: Progress) => void;
-}
-
+export type * from './types.ts';
 export type { AllowList } from './allowlist.ts';
-import type { AllowList } from './allowlist.ts';
 export { loadAllowList, parseAllowList } from './allowlist.ts';
 export { scanLogs } from './scan.ts';
 export { writeEvidence } from './evidence.ts';

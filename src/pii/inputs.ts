@@ -2,7 +2,7 @@
 // Node 20 has no fs.glob, so globs are a recursive readdir plus a small matcher.
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../contract/errors.ts';
 
 export type Input = { kind: 'stdin' } | { kind: 'file'; path: string; size: number };
 

@@ -3,11 +3,11 @@
 // Response shape (Loki HTTP API): {"status":"success","data":{"resultType":"streams",
 //   "result":[{"stream":{<labels>},"values":[["<unix ns>","<line>"],...]}]}}
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../contract/errors.ts';
 import { PII_CATEGORIES } from '../contract/metrics.ts';
 import { compileAllowList, type AllowList } from './allowlist.ts';
 import { NEEDLES } from './detect.ts';
-import type { ScanResult } from './index.ts';
+import type { ScanResult } from './types.ts';
 import { fingerprintKey } from './scan.ts';
 import { Tally, emptyCounts } from './tally.ts';
 

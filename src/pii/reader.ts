@@ -5,7 +5,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../contract/errors.ts';
 import type { Tally } from './tally.ts';
 
 /** Read size: large reads mean few system calls. */

@@ -3,10 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../contract/errors.ts';
 import { PII_CATEGORIES } from '../contract/metrics.ts';
 import { compileAllowList, type AllowList } from './allowlist.ts';
-import type { ScanOptions, ScanResult } from './index.ts';
+import type { ScanOptions, ScanResult } from './types.ts';
 import { resolveInputs } from './inputs.ts';
 import { nextLineStart, sniffFile, scanStdin, scanUnit, type ReadUnit } from './reader.ts';
 import { Tally, emptyCounts, type UnitResult } from './tally.ts';

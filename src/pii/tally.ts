@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { PII_CATEGORIES, type PiiCategory } from '../contract/metrics.ts';
 import type { AllowMatcher } from './allow-match.ts';
 import { NEEDLES, detectLine, type LineFinding } from './detect.ts';
-import type { EvidenceLine, Finding } from './index.ts';
+import type { EvidenceLine, Finding } from './types.ts';
 
 export interface TallyOptions {
   allow?: AllowMatcher;

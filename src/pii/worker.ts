@@ -1,6 +1,6 @@
 // Scan worker: receives units (files or byte ranges), returns one UnitResult per unit.
 import { parentPort, workerData } from 'node:worker_threads';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../contract/errors.ts';
 import { compileAllowList } from './allow-match.ts';
 import { scanUnit, type ReadUnit } from './reader.ts';
 import { Tally } from './tally.ts';

@@ -173,6 +173,19 @@ export class PrometheusClient {
     });
   }
 
+  /**
+   * Instant query of a range selector (`x[30m]`) at `time`: every raw sample in the range,
+   * per series, as the backend stored them.
+   */
+  async queryRaw(expr: string, time: number): Promise<RangeSeries[]> {
+    const data = await this.call('api/v1/query', { query: expr, time: String(time) });
+    if (data.resultType !== 'matrix' || !Array.isArray(data.result)) throw this.malformed('api/v1/query', 'expected a matrix');
+    return (data.result as { metric?: Record<string, string>; values?: [number, string][] }[]).map((s) => {
+      if (!Array.isArray(s.values)) throw this.malformed('api/v1/query', 'series without values');
+      return { metric: s.metric ?? {}, points: s.values.map(([t, v]) => [Number(t), parseValue(v)] as [number, number]) };
+    });
+  }
+
   /** Range query from `start` to `end` (unix seconds) every `step` seconds. */
   async queryRange(expr: string, start: number, end: number, step: number): Promise<RangeSeries[]> {
     const data = await this.call('api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(step) });

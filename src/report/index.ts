@@ -5,7 +5,7 @@ import { defaultTemplate, loadTemplate, TemplateError, type ReportFormat, type R
 
 export { loadSources, ReportInputError, TemplateError, type ReportSources, type ReportContext, type ReportKind, type ReportFormat };
 export { checkpointView, rollbackView, postmortemView } from './model.ts';
-export { nextStep, instanceName } from './next-step.ts';
+export { nextStep, rollbackTo } from './next-step.ts';
 export { compileTemplate } from './render.ts';
 
 export const REPORT_KINDS: readonly ReportKind[] = ['checkpoint', 'rollback', 'postmortem'];

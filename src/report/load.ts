@@ -1,7 +1,7 @@
 // Reads what a report is made of from an evidence folder (or just a verdict file).
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CHECKPOINT_MINUTES, type CheckpointName } from '../../slo/canary.ts';
+import type { CheckpointName, Runbook } from '../contract/runbook.ts';
 import type { ChartData } from '../charts/panels.ts';
 import { checkpointsByTime, layout, verdictProblems, type AlertsExport, type HourlySnapshot, type VerdictDoc } from '../evidence/index.ts';
 
@@ -36,14 +36,14 @@ async function readJson<T>(file: string): Promise<T | null> {
 }
 
 /** The latest checkpoint with a verdict in the folder. */
-async function latestCheckpoint(dir: string): Promise<CheckpointName | null> {
+async function latestCheckpoint(dir: string, rb: Runbook): Promise<CheckpointName | null> {
   let names: string[];
   try {
     names = await readdir(dir);
   } catch {
     throw new ReportInputError(`evidence folder ${dir} does not exist`);
   }
-  const cps = names.map((n) => /^verdict_T\+(\w+)\.json$/.exec(n)?.[1]).filter((c): c is CheckpointName => !!c && c in CHECKPOINT_MINUTES);
+  const cps = names.map((n) => /^verdict_T\+(\w+)\.json$/.exec(n)?.[1]).filter((c): c is CheckpointName => !!c && Object.hasOwn(rb.checkpoints, c));
   const sorted = checkpointsByTime(cps);
   return sorted.length ? sorted[sorted.length - 1] : null;
 }
@@ -58,18 +58,18 @@ async function listRel(dir: string, rel = ''): Promise<string[]> {
   return out.sort();
 }
 
-export async function loadSources(o: { evidenceDir?: string; verdictFile?: string; checkpoint?: CheckpointName }): Promise<ReportSources> {
+export async function loadSources(o: { runbook: Runbook; evidenceDir?: string; verdictFile?: string; checkpoint?: CheckpointName }): Promise<ReportSources> {
   const dir = o.evidenceDir ?? null;
   let verdictFile = o.verdictFile;
   if (!verdictFile) {
     if (!dir) throw new ReportInputError('give --evidence DIR or --verdict FILE');
-    const cp = o.checkpoint ?? (await latestCheckpoint(dir));
+    const cp = o.checkpoint ?? (await latestCheckpoint(dir, o.runbook));
     if (!cp) throw new ReportInputError(`${dir} holds no verdict_T+<checkpoint>.json; collect the evidence first (slogate evidence collect or slogate gate --out)`);
     verdictFile = path.join(dir, layout.verdict(cp));
   }
   const verdict = await readJson<VerdictDoc>(verdictFile);
   if (verdict === null) throw new ReportInputError(`${verdictFile}: no such file`);
-  const problems = verdictProblems(verdict);
+  const problems = verdictProblems(verdict, o.runbook);
   if (problems.length) throw new ReportInputError(`${verdictFile} is not a gate verdict: ${problems[0]}`);
   const cp = verdict.checkpoint;
   if (!dir) return { verdict, hourly: [], chart: null, alerts: null, pii: null, rollbackLog: [], evidenceFiles: [], evidenceDir: null };

@@ -1,13 +1,15 @@
 // Report views: plain data the templates print. Every number is formatted here, once,
 // from the gate's JSON and the evidence, so templates stay logic-free and overridable.
-import { canaryGates, canaryPhases, canaryChannels, CHECKPOINT_MINUTES } from '../../slo/canary.ts';
+import { instanceName, type Runbook } from '../contract/runbook.ts';
 import { PII_CATEGORIES } from '../contract/metrics.ts';
 import { drawPanel, evidencePanels, type EvidencePanel } from '../charts/panels.ts';
 import { toUnix, type VerdictCheck, type VerdictDoc } from '../evidence/verdict.ts';
 import type { ReportSources } from './load.ts';
-import { instanceName, nextStep, ROLLBACK_TO, type NextStep } from './next-step.ts';
+import { nextStep, rollbackTo, type NextStep } from './next-step.ts';
 
 export interface ReportContext {
+  /** The runbook the verdict was taken under: thresholds, phases, channels, panels. */
+  runbook: Runbook;
   operator: string;
   generatedAt: Date;
   /** For `--kind rollback`: when the rollback started (default: the verdict time). */
@@ -40,7 +42,8 @@ function checkOf(v: VerdictDoc, name: string): VerdictCheck | undefined {
 }
 
 /** The runbook's SLO gate table: value, target, critical threshold, status. */
-function gateRows(v: VerdictDoc) {
+function gateRows(v: VerdictDoc, rb: Runbook) {
+  const canaryGates = rb.gates;
   const sr = canaryGates.successRate;
   const lat = canaryGates.p95LatencyMs;
   const cb = canaryGates.circuitBreakerOpensPerDay;
@@ -58,7 +61,8 @@ function gateRows(v: VerdictDoc) {
   ];
 }
 
-function phaseLabel(percent: number): string {
+function phaseLabel(rb: Runbook, percent: number): string {
+  const canaryPhases = rb.phases;
   const p = canaryPhases.find((x) => x.phase === percent);
   return p ? `Phase ${canaryPhases.indexOf(p) + 1} (${percent}%)` : `${percent}%`;
 }
@@ -74,11 +78,11 @@ export interface ChartView {
 function charts(s: ReportSources, ctx: ReportContext, only?: EvidencePanel['slug'][]): ChartView[] {
   if (!s.chart) return [];
   const cp = s.verdict.checkpoint;
-  return evidencePanels
+  return evidencePanels(ctx.runbook)
     .filter((p) => !only || only.includes(p.slug))
     .map((p) => {
       const file = s.evidenceFiles.find((f) => f.startsWith(`grafana/T+${cp}_${p.slug}.`));
-      return { slug: p.slug, title: p.title, svg: drawPanel(p.slug, s.chart!, { width: 900, height: 420 }), link: file && ctx.evidenceLink !== null ? `${ctx.evidenceLink}/${file}` : null };
+      return { slug: p.slug, title: p.title, svg: drawPanel(ctx.runbook, p.slug, s.chart!, { width: 900, height: 420 }), link: file && ctx.evidenceLink !== null ? `${ctx.evidenceLink}/${file}` : null };
     });
 }
 
@@ -88,8 +92,8 @@ function common(s: ReportSources, ctx: ReportContext) {
   const end = toUnix(v.window.end);
   return {
     checkpoint: `T+${v.checkpoint}`,
-    phase: phaseLabel(v.phase),
-    nextPhase: v.next_phase === 0 ? '0%' : phaseLabel(v.next_phase),
+    phase: phaseLabel(ctx.runbook, v.phase),
+    nextPhase: v.next_phase === 0 ? '0%' : phaseLabel(ctx.runbook, v.next_phase),
     verdict: v.verdict,
     verdictUpper: v.verdict.toUpperCase(),
     verdictMark: VERDICT_MARK[v.verdict],
@@ -98,14 +102,15 @@ function common(s: ReportSources, ctx: ReportContext) {
     generated: ctx.generatedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     reasons: v.reasons,
     skipped: v.skipped ?? [],
-    gates: gateRows(v),
+    gates: gateRows(v, ctx.runbook),
     checks: v.checks.map((c) => ({ name: c.name, value: fmtExact(c.value), target: c.target, status: STATUS[c.status], detail: c.detail })),
     deliveries: fmtExact(v.metrics.deliveries),
     evidence: ctx.evidenceLink,
   };
 }
 
-function hourlyRows(s: ReportSources) {
+function hourlyRows(s: ReportSources, rb: Runbook) {
+  const canaryGates = rb.gates;
   return s.hourly.map((h) => ({
     label: h.label,
     start: h.window.start.slice(11, 16),
@@ -134,14 +139,14 @@ function alertRows(s: ReportSources) {
 
 export function checkpointView(s: ReportSources, ctx: ReportContext) {
   const v = s.verdict;
-  const step: NextStep = nextStep(v.verdict, v.phase, v.checkpoint);
+  const step: NextStep = nextStep(ctx.runbook, v.verdict, v.phase, v.checkpoint);
   return {
     kind: 'checkpoint',
     title: `Webhook canary T+${v.checkpoint} checkpoint report`,
     ...common(s, ctx),
     charts: charts(s, ctx),
     hasCharts: !!s.chart,
-    hourly: hourlyRows(s),
+    hourly: hourlyRows(s, ctx.runbook),
     hasHourly: s.hourly.length > 0,
     pii: piiRows(s),
     hasPii: !!s.pii,
@@ -156,7 +161,7 @@ function timeline(s: ReportSources, ctx: ReportContext) {
   const v = s.verdict;
   const start = toUnix(v.window.start);
   const end = toUnix(v.window.end);
-  const events: { t: number; event: string }[] = [{ t: start, event: `Canary started (${phaseLabel(v.phase)})` }];
+  const events: { t: number; event: string }[] = [{ t: start, event: `Canary started (${phaseLabel(ctx.runbook, v.phase)})` }];
   for (const a of s.alerts?.fired ?? []) {
     events.push({ t: toUnix(a.first_firing), event: `Alert ${a.alertname} (${a.severity}) firing` });
     events.push({ t: toUnix(a.last_firing), event: `Alert ${a.alertname} last seen firing` });
@@ -200,12 +205,14 @@ function extremes(s: ReportSources) {
 
 export function rollbackView(s: ReportSources, ctx: ReportContext) {
   const v = s.verdict;
-  const phase = canaryPhases.find((p) => p.phase === v.phase) ?? canaryPhases[0];
+  const rb = ctx.runbook;
+  const canaryChannels = rb.channels;
+  const phase = rb.phases.find((p) => p.phase === v.phase) ?? rb.phases[0];
   const rollbackAt = ctx.rollbackTime ?? toUnix(v.window.end);
   const log = s.rollbackLog.join('\n');
   const initiated = /ROLLBACK INITIATED/.test(log);
   const complete = /ROLLBACK COMPLETE/.test(log);
-  const instances = `${instanceName(1)} to ${instanceName(ROLLBACK_TO)}`;
+  const instances = `${instanceName(rb.service.instancePattern, 1)} to ${instanceName(rb.service.instancePattern, rollbackTo(rb))}`;
   const traffic = ctx.trafficNow;
   const stopped = traffic !== undefined && traffic !== null && traffic < 0.01;
   const steps = [
@@ -234,7 +241,7 @@ export function rollbackView(s: ReportSources, ctx: ReportContext) {
   const triggers = v.checks.filter((c) => c.status === 'critical' || c.status === 'fail').map((c) => ({ name: c.name, value: fmtExact(c.value), target: c.target, detail: c.detail }));
   return {
     kind: 'rollback',
-    title: `Webhook canary rollback report (${phaseLabel(v.phase)}, T+${v.checkpoint})`,
+    title: `Webhook canary rollback report (${phaseLabel(ctx.runbook, v.phase)}, T+${v.checkpoint})`,
     ...common(s, ctx),
     rollbackTime: iso(rollbackAt),
     rollbackTPlus: tPlus(rollbackAt, toUnix(v.window.start)),
@@ -271,7 +278,7 @@ export function postmortemView(s: ReportSources, ctx: ReportContext) {
   well.push(`The T+${v.checkpoint} gate answered ${v.verdict.toUpperCase()} at ${iso(toUnix(v.window.end))} from recorded evidence.`);
   return {
     kind: 'postmortem',
-    title: `Webhook canary ${v.verdict === 'rollback' ? 'rollback' : v.verdict} at T+${v.checkpoint} (${phaseLabel(v.phase)})`,
+    title: `Webhook canary ${v.verdict === 'rollback' ? 'rollback' : v.verdict} at T+${v.checkpoint} (${phaseLabel(ctx.runbook, v.phase)})`,
     ...common(s, ctx),
     date: iso(end).slice(0, 10),
     duration: `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')} (${minutes} minutes)`,
@@ -294,6 +301,6 @@ export function postmortemView(s: ReportSources, ctx: ReportContext) {
     wentWell: well,
     wentWrong: v.reasons,
     owner: ctx.operator,
-    checkpointMinutes: CHECKPOINT_MINUTES[v.checkpoint],
+    checkpointMinutes: ctx.runbook.checkpoints[v.checkpoint]?.minutes ?? null,
   };
 }

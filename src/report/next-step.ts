@@ -1,6 +1,6 @@
 // What the runbook says to do after a verdict, for the phase it was taken in: instance
-// names, rate-limit settings and the messages to post. Data from slo/canary.ts only.
-import { CHECKPOINT_MINUTES, INSTANCE_NAME_PATTERN, canaryChannels, canaryPhases, type CanaryPhase, type CheckpointName } from '../../slo/canary.ts';
+// names, rate-limit settings and the messages to post. Data from the runbook only.
+import { instanceName, type CanaryPhase, type CheckpointName, type Runbook } from '../contract/runbook.ts';
 import type { Verdict } from '../evidence/verdict.ts';
 
 export interface NextStep {
@@ -10,13 +10,19 @@ export interface NextStep {
   messages: { channel: string; text: string }[];
 }
 
-export function instanceName(n: number): string {
-  return INSTANCE_NAME_PATTERN.replace(/%0(\d)d/, (_, w: string) => String(n).padStart(Number(w), '0'));
-}
+/** The runbook's rollback loop covers every canary instance ({1..25}), whatever the phase. */
+export const rollbackTo = (rb: Runbook): number => Math.max(...rb.phases.filter((p) => p.finalCheckpoint).map((p) => p.instances.to));
 
-const range = (from: number, to: number) => `${instanceName(from)} to ${instanceName(to)}`;
-const phaseNumber = (p: CanaryPhase) => canaryPhases.indexOf(p) + 1;
-const phaseName = (p: CanaryPhase) => `Phase ${phaseNumber(p)} (${p.phase}%)`;
+export function nextStep(rb: Runbook, verdict: Verdict, phasePercent: number, cp: CheckpointName): NextStep {
+  const canaryPhases = rb.phases;
+  const canaryChannels = rb.channels;
+  const INSTANCE_NAME_PATTERN = rb.service.instancePattern;
+  const ROLLBACK_TO = rollbackTo(rb);
+  const name = (n: number) => instanceName(INSTANCE_NAME_PATTERN, n);
+  const range = (from: number, to: number) => `${name(from)} to ${name(to)}`;
+  const phaseNumber = (p: CanaryPhase) => canaryPhases.indexOf(p) + 1;
+  const phaseName = (p: CanaryPhase) => `Phase ${phaseNumber(p)} (${p.phase}%)`;
+  const minutes = (c: CheckpointName) => rb.checkpoints[c]?.minutes ?? 0;
 
 function rateLimitCommand(p: CanaryPhase, extra: string[] = []): string {
   return [
@@ -29,11 +35,8 @@ function rateLimitCommand(p: CanaryPhase, extra: string[] = []): string {
 }
 
 function nextCheckpoint(p: CanaryPhase, cp: CheckpointName): CheckpointName | null {
-  return p.checkpoints.find((c) => CHECKPOINT_MINUTES[c] > CHECKPOINT_MINUTES[cp]) ?? null;
+  return p.checkpoints.find((c) => minutes(c) > minutes(cp)) ?? null;
 }
-
-/** The runbook's rollback loop covers every canary instance ({1..25}), whatever the phase. */
-export const ROLLBACK_TO = Math.max(...canaryPhases.filter((p) => p.finalCheckpoint).map((p) => p.instances.to));
 
 function promote(phase: CanaryPhase): NextStep {
   const next = canaryPhases.find((p) => p.phase === phase.next)!;
@@ -108,7 +111,6 @@ function hold(phase: CanaryPhase, cp: CheckpointName, headline: string): NextSte
   };
 }
 
-export function nextStep(verdict: Verdict, phasePercent: number, cp: CheckpointName): NextStep {
   const phase = canaryPhases.find((p) => p.phase === phasePercent);
   if (!phase || !phase.finalCheckpoint) return { headline: `Phase ${phasePercent}% is not a canary phase: no runbook step applies.`, actions: [], commands: [], messages: [] };
   const label = `T+${cp}`;

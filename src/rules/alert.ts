@@ -1,4 +1,4 @@
-// The shape of an alert definition in alerts/*.ts.
+// The shape of an alert definition in a runbook's alert groups.
 
 export type Severity = 'critical' | 'warning';
 
@@ -24,5 +24,3 @@ export interface AlertGroupDef {
   readonly interval?: string;
   readonly alerts: readonly AlertDef[];
 }
-
-export const TEAM_LABEL = { team: 'platform' } as const;

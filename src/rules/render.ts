@@ -1,11 +1,13 @@
 // Alert and recording groups to Prometheus rule-file objects (stable key order).
 import { parseDuration, formatDuration } from '../promql/duration.ts';
-import { TEAM_LABEL, type AlertDef, type AlertGroupDef } from './alert.ts';
+import type { AlertDef, AlertGroupDef } from './alert.ts';
 import type { RecordingGroup } from '../slo/rules.ts';
 
 export interface RenderOptions {
   /** Base URL of docs/runbooks; each alert links to `<base>/<AlertName>.md`. */
   readonly runbookBaseUrl: string;
+  /** Labels every alert carries (the runbook's ownerLabels, e.g. team). */
+  readonly ownerLabels: Readonly<Record<string, string>>;
   /** Multiply every `for` (tests run the real rules with short timings). */
   readonly forScale?: number;
 }
@@ -22,7 +24,7 @@ function scaledFor(d: string, scale: number | undefined): string {
 export function renderAlert(a: AlertDef, opts: RenderOptions): Record<string, unknown> {
   const rule: Record<string, unknown> = { alert: a.name, expr: a.expr };
   if (a.for) rule.for = scaledFor(a.for, opts.forScale);
-  rule.labels = { severity: a.severity, ...TEAM_LABEL, ...(a.labels ?? {}) };
+  rule.labels = { severity: a.severity, ...opts.ownerLabels, ...(a.labels ?? {}) };
   rule.annotations = {
     summary: a.summary,
     description: a.description,

@@ -1,5 +1,4 @@
 // What the simulated delivery service does: named presets and live changes, validated.
-import { canaryGates, canaryPhases } from '../../slo/canary.ts';
 
 export interface Scenario {
   /** New delivery jobs per second arriving at this instance. */
@@ -32,8 +31,10 @@ export interface Scenario {
 export const PRESET_NAMES = ['healthy', 'degraded', 'slow', 'cb-storm', 'pii-leak'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
-const phase1 = canaryPhases[0].rateLimit;
-const gates = canaryGates;
+// The simulated service's own behaviour, in its own numbers: like a real service it knows
+// nothing of the gate. The presets sit well clear of the flagship runbook's thresholds
+// (success 95/90%, p95 2/5 s, the first phase's 10 QPS token bucket) so each breaks one gate.
+const phase1 = { qps: 10, burst: 20, maxInflight: 100 };
 
 /** A canary that meets every runbook gate with margin. */
 const healthy: Scenario = {
@@ -53,13 +54,13 @@ const healthy: Scenario = {
   piiRate: 0,
 };
 
-// Each preset breaks one gate clearly, derived from the runbook thresholds.
+// Each preset breaks one gate of the flagship runbook clearly.
 export const presets: Readonly<Record<PresetName, Scenario>> = {
   healthy,
   /** Success rate well under the critical threshold, with retries piling up. */
-  degraded: { ...healthy, successRate: (gates.successRate.critical - 20) / 100, retryRate: 0.3, latencyP50Ms: 250, latencyP95Ms: 1200 },
+  degraded: { ...healthy, successRate: 0.7, retryRate: 0.3, latencyP50Ms: 250, latencyP95Ms: 1200 },
   /** p95 past the critical latency threshold, everything else fine. */
-  slow: { ...healthy, latencyP50Ms: gates.p95LatencyMs.target, latencyP95Ms: gates.p95LatencyMs.critical * 1.6 },
+  slow: { ...healthy, latencyP50Ms: 2000, latencyP95Ms: 8000 },
   /** Breakers flapping: more opens in minutes than the runbook allows in a day. */
   'cb-storm': { ...healthy, successRate: 0.97, retryRate: 0.15, circuitOpensPerMinute: 6, circuitOpenSeconds: 10 },
   /** Healthy metrics, but one line in twenty leaks a customer's PII. */

@@ -1,4 +1,4 @@
-// The shape of an SLO definition (Sloth-like) and of the burn-rate policy it is alerted by.
+// The shape of an SLO definition in a runbook (Sloth-like) and of the burn-rate policy it is alerted by.
 import type { Matchers } from '../contract/selectors.ts';
 import type { Severity } from '../rules/alert.ts';
 

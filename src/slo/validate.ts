@@ -2,7 +2,7 @@
 // OpenSLO output, oslo) would refuse, each as one line naming the SLO. And the OpenSLO v1 schema.
 import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { metrics, type MetricDef } from '../contract/metrics.ts';
+import type { MetricDef } from '../contract/metrics.ts';
 import { parseMatcherKey } from '../contract/selectors.ts';
 import { analyzePromql } from '../promql/parse.ts';
 import { resultLabels } from '../promql/labels.ts';
@@ -41,7 +41,8 @@ const MAX_ALERT_NAME = 40;
 /** Labels the generated series carry themselves; an SLI grouped by one would be overwritten. */
 const RESERVED_LABELS = new Set(['slo', 'service', 'window', 'sloth_id', 'sloth_service', 'sloth_slo', 'sloth_window', 'severity', 'tier', 'long_window', 'short_window']);
 
-export function checkSloDefinition(def: unknown, policy: BurnPolicy): string[] {
+/** Problems of one SLO definition; `metrics` (the runbook's contract) lets a latency bound be checked against its buckets. */
+export function checkSloDefinition(def: unknown, policy: BurnPolicy, metrics: readonly MetricDef[] = []): string[] {
   const name = (def as { name?: unknown })?.name;
   const at = `slo ${typeof name === 'string' && name ? name : '(unnamed)'}`;
   const out: string[] = [];
@@ -53,10 +54,10 @@ export function checkSloDefinition(def: unknown, policy: BurnPolicy): string[] {
     else if (!sliValidators[kinds[0]](sli)) out.push(...describe(sliValidators[kinds[0]].errors, '/sli'));
   }
   if (out.length) return out.map((m) => `${at}: ${m}`);
-  return semanticProblems(def as SloDef, policy).map((m) => `${at}: ${m}`);
+  return semanticProblems(def as SloDef, policy, metrics).map((m) => `${at}: ${m}`);
 }
 
-function semanticProblems(slo: SloDef, policy: BurnPolicy): string[] {
+function semanticProblems(slo: SloDef, policy: BurnPolicy, metrics: readonly MetricDef[]): string[] {
   const out: string[] = [];
   // a budget of 0 would divide by zero in every burn rate
   const budget = toNumber(errorBudget(slo));
@@ -78,7 +79,7 @@ function semanticProblems(slo: SloDef, policy: BurnPolicy): string[] {
   out.push(...periodProblems(slo, policy));
   for (const l of slo.groupBy) if (RESERVED_LABELS.has(l)) out.push(`groupBy label "${l}" is one the SLO rules set themselves; rename it in the query`);
   out.push(...matcherProblems(slo));
-  out.push(...sliProblems(slo));
+  out.push(...sliProblems(slo, metrics));
   return out;
 }
 
@@ -131,10 +132,10 @@ function matcherProblems(slo: SloDef): string[] {
   return out;
 }
 
-function sliProblems(slo: SloDef): string[] {
+function sliProblems(slo: SloDef, metrics: readonly MetricDef[]): string[] {
   const s = slo.sli;
   if ('latency' in s) {
-    const h = (Object.values(metrics) as MetricDef[]).find((m) => m.name === s.latency.histogram && m.type === 'histogram');
+    const h = metrics.find((m) => m.name === s.latency.histogram && m.type === 'histogram');
     if (h?.buckets && !h.buckets.includes(s.latency.le)) {
       return [`sli.latency.le ${s.latency.le} is not a bucket of ${h.name} (buckets: ${h.buckets.join(', ')})`];
     }

@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { contractSeriesNames } from '../../src/contract/metrics.ts';
 import { knownSeries } from '../../src/generate/artefacts.ts';
-import { projectDefinitions } from '../../src/generate/definitions.ts';
+import { runbook as projectDefinitions } from '../../runbooks/webhook-delivery/index.ts';
 import { LINT_RULES, lintDashboard, rateWindows, substituteMacros } from '../../src/dashboards/lint.ts';
 import { buildDashboards, dashboardSource } from '../../src/dashboards/source.ts';
-import { JUSTIFIED_WINDOWS } from '../../dashboards/common.ts';
+import { JUSTIFIED_WINDOWS } from '../../runbooks/webhook-delivery/dashboard-common.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
 
 const known = knownSeries(projectDefinitions);
 const built = buildDashboards(projectDefinitions);
@@ -19,7 +20,8 @@ type Panel = { id: number; type: string; title: string; gridPos: { x: number; y:
 type Dash = { uid: string; panels: Panel[]; templating: { list: { name: string }[] }; annotations: { list: { datasource?: unknown; expr?: string }[] } };
 const fresh = (): Dash => JSON.parse(canaryJson);
 const panel = (d: Dash, id: number) => d.panels.find((p) => p.id === id)!;
-const lint = (d: unknown) => lintDashboard(d, { known });
+const lintPolicy = { justifiedWindows: flagship.dashboardPolicy.justifiedWindows, requiredPanels: flagship.dashboardPolicy.requiredPanels };
+const lint = (d: unknown) => lintDashboard(d, { known, ...lintPolicy });
 
 /** Problems for one rule; each must name the dashboard and carry the rule tag. */
 function problemsFor(d: Dash, rule: string): string[] {
@@ -30,7 +32,7 @@ function problemsFor(d: Dash, rule: string): string[] {
 
 describe('dashboard lint rules', () => {
   it('the generated dashboards are clean', () => {
-    for (const b of built) expect(lintDashboard(JSON.parse(b.artefact.content), { known })).toEqual([]);
+    for (const b of built) expect(lintDashboard(JSON.parse(b.artefact.content), { known, ...lintPolicy })).toEqual([]);
   });
 
   const cases: [string, (d: Dash) => void, RegExp][] = [
@@ -69,9 +71,9 @@ describe('dashboard lint rules', () => {
   it('a fixed window is fine once justified', () => {
     const d = fresh();
     panel(d, 20).targets![0].expr = 'sum(rate(webhook_delivery_total[1h]))';
-    expect(lintDashboard(d, { known, justifiedWindows: { ...JUSTIFIED_WINDOWS, '1h': 'hourly report' } })).toEqual([]);
+    expect(lintDashboard(d, { known, ...lintPolicy, justifiedWindows: { ...JUSTIFIED_WINDOWS, '1h': 'hourly report' } })).toEqual([]);
     // the circuit breaker gate's 24h window is clean only because it is justified
-    expect(lintDashboard(fresh(), { known, justifiedWindows: {} }).join('\n')).toMatch(/panel 11 .*\[rate-interval\] increase\(\) over \[24h\]/);
+    expect(lintDashboard(fresh(), { known, ...lintPolicy, justifiedWindows: {} }).join('\n')).toMatch(/panel 11 .*\[rate-interval\] increase\(\) over \[24h\]/);
   });
 
   it('substitutes Grafana macros and variables before parsing', () => {
@@ -86,7 +88,7 @@ describe('dashboard lint rules', () => {
 describe('lint runs in generate and in slogate lint', () => {
   it('generate: the dashboard source returns lint problems, so nothing is written', () => {
     // without the SLO recording rules, the SLO panels name unknown series
-    const r = dashboardSource(projectDefinitions, contractSeriesNames());
+    const r = dashboardSource(projectDefinitions, contractSeriesNames(flagship.metrics), {});
     expect(r.problems.length).toBeGreaterThan(0);
     expect(r.problems.every((p) => /\[promql-known-series\] unknown series "slo:/.test(p))).toBe(true);
   });

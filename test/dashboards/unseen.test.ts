@@ -2,11 +2,11 @@
 // third SLO through the library API: both dashboards grow with no dashboard code.
 import { describe, expect, it } from 'vitest';
 import { buildArtefacts, knownSeries } from '../../src/generate/artefacts.ts';
-import '../../src/generate/sources.ts';
-import { projectDefinitions } from '../../src/generate/definitions.ts';
+import { runbook as projectDefinitions } from '../../runbooks/webhook-delivery/index.ts';
 import { lintDashboard } from '../../src/dashboards/lint.ts';
-import { slos } from '../../slo/index.ts';
+import { slos } from '../../runbooks/webhook-delivery/slos.ts';
 import type { SloDef } from '../../src/slo/types.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
 
 const known = knownSeries(projectDefinitions);
 const ds = { type: 'prometheus', uid: '${datasource}' };
@@ -24,7 +24,8 @@ const panel = (id: number, gridPos: { x: number; y: number; w: number; h: number
   targets: [{ refId: 'A', datasource: ds, expr }],
   ...extra,
 });
-const lint = (panels: P[], uid = 'team-board') => lintDashboard({ uid, title: 'Team board', templating, panels }, { known });
+const lintPolicy = { justifiedWindows: flagship.dashboardPolicy.justifiedWindows, requiredPanels: flagship.dashboardPolicy.requiredPanels };
+const lint = (panels: P[], uid = 'team-board') => lintDashboard({ uid, title: 'Team board', templating, panels }, { known, ...lintPolicy });
 
 describe('lint on dashboards it has never seen', () => {
   it('a clean hand-written dashboard has no problems', () => {
@@ -80,7 +81,7 @@ describe('a third SLO through buildArtefacts', () => {
     }
     const mine = b.panels.filter((p) => p.targets?.some((t) => t.expr.includes(`slo="${third.name}"`)));
     expect(mine.length).toBeGreaterThanOrEqual(2);
-    expect(lintDashboard(b, { known: knownSeries(defs) })).toEqual([]);
+    expect(lintDashboard(b, { known: knownSeries(defs), ...lintPolicy })).toEqual([]);
   });
 
   it('the overview gets a row titled after the new SLO', () => {

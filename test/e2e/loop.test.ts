@@ -10,11 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
-import { canaryGates } from '../../slo/canary.ts';
+import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alerts.ts';
+import { canaryGates } from '../../runbooks/webhook-delivery/rollout.ts';
 import { CANARY_TRACK, metrics, SCRAPE_JOB } from '../../src/contract/metrics.ts';
 import { DEFAULT_CANARY_SELECTOR } from '../../src/contract/selectors.ts';
-import { CHECKPOINT_EARLIEST_MINUTES } from '../../src/gate/index.ts';
 import { FAKE_PII } from '../../src/simulator/pii.ts';
 import {
   alertmanagerAlerts,
@@ -25,6 +24,7 @@ import {
   webhookReceiverConfig,
   type LiveStack,
 } from '../harness/live-stack.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/slogate');
@@ -50,7 +50,7 @@ function cli(args: string[]): Promise<CliResult> {
 // The gate's time constants shrink by the same factor as the rules' `for`: a runbook minute lasts a second.
 const timeScaleArgs = ['--time-scale', String(FOR_SCALE)];
 /** The T+30m checkpoint needs a window of 25 runbook minutes: 25 s at this time scale. */
-const SCALED_CHECKPOINT_MS = CHECKPOINT_EARLIEST_MINUTES['30m'] * 60 * FOR_SCALE * 1000;
+const SCALED_CHECKPOINT_MS = flagship.checkpoints['30m'].earliestMinutes * 60 * FOR_SCALE * 1000;
 
 interface GateJson {
   verdict: string;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startPrometheus, type TsdbServer } from '../harness/tsdb-servers.ts';
 import { trueTotals } from '../harness/history.ts';
 import { startAlertmanager, type ManagedProcess } from '../harness/live-stack.ts';
-import { canaryGates } from '../../slo/canary.ts';
+import { canaryGates } from '../../runbooks/webhook-delivery/rollout.ts';
 import { PII_CATEGORIES } from '../../src/contract/metrics.ts';
 import { scanLogs } from '../../src/pii/index.ts';
 import { ALERT_NAMES, ATTEMPT_SHARES, CB_OPEN_MINUTES, DIP_HOUR, LOG_TEXT, PER_MINUTE, RAW_PII, SLOW_HOUR, T0, evidenceSamples, history, iso } from './scenario.ts';

@@ -7,8 +7,9 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { collectEvidence, type VerdictDoc } from '../../src/evidence/index.ts';
 import { evidencePanels } from '../../src/charts/panels.ts';
-import { CANARY_DASHBOARD, canaryPanelIds } from '../../dashboards/panel-ids.ts';
+import { CANARY_DASHBOARD, canaryPanelIds } from '../../runbooks/webhook-delivery/dashboard-panel-ids.ts';
 import { canaryMatchers } from '../../src/contract/selectors.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
 
 const GRAFANA = 'http://grafana.test:3000';
 const TOKEN = 'glsa_test_token_must_not_leak_0123456789';
@@ -50,12 +51,12 @@ describe('Grafana panel renders', () => {
       .times(4)
       .reply(200, PNG, { 'Content-Type': 'image/png' });
     const dir = path.join(work, 'ok');
-    const r = await collectEvidence({ outDir: dir, verdict, prometheus: null, selector: canaryMatchers, grafana: { url: GRAFANA, token: TOKEN }, skipPii: true });
+    const r = await collectEvidence({ runbook: flagship, outDir: dir, verdict, prometheus: null, selector: canaryMatchers, grafana: { url: GRAFANA, token: TOKEN }, skipPii: true });
     expect(scope.isDone()).toBe(true);
     expect(seen.sort((a, b) => Number(a) - Number(b))).toEqual(['1', '2', '10', '11']);
-    expect(Object.values(canaryPanelIds)).toEqual(expect.arrayContaining(evidencePanels.map((p) => p.id)));
+    expect(Object.values(canaryPanelIds)).toEqual(expect.arrayContaining(evidencePanels(flagship).map((p) => p.id)));
     expect(r.panels).toBe('grafana');
-    for (const p of evidencePanels) expect((await readFile(path.join(dir, `grafana/T+24h_${p.slug}.png`))).equals(PNG)).toBe(true);
+    for (const p of evidencePanels(flagship)) expect((await readFile(path.join(dir, `grafana/T+24h_${p.slug}.png`))).equals(PNG)).toBe(true);
     expect(r.manifest.files.map((f) => f.path)).toContain('grafana/T+24h_success_rate.png');
     expect(await everything(dir)).not.toContain(TOKEN);
   });
@@ -63,7 +64,7 @@ describe('Grafana panel renders', () => {
   it('records a rejected token without printing it, and writes no PNG', async () => {
     nock(GRAFANA).get(/\/render\/d-solo\//).times(4).reply(401, { message: `invalid token ${TOKEN.slice(0, 4)}` });
     const dir = path.join(work, 'denied');
-    const r = await collectEvidence({ outDir: dir, verdict, prometheus: null, selector: canaryMatchers, grafana: { url: GRAFANA, token: TOKEN }, skipPii: true });
+    const r = await collectEvidence({ runbook: flagship, outDir: dir, verdict, prometheus: null, selector: canaryMatchers, grafana: { url: GRAFANA, token: TOKEN }, skipPii: true });
     expect(r.panels).toBe('none');
     const line = r.incomplete.find((l) => /Grafana/.test(l))!;
     expect(line).toMatch(/HTTP 401 \(check GRAFANA_TOKEN\)/);
@@ -74,7 +75,7 @@ describe('Grafana panel renders', () => {
 
   it('refuses a 200 answer that is not a PNG (a login page)', async () => {
     nock(GRAFANA).get(/\/render\/d-solo\//).times(4).reply(200, '<html>login</html>', { 'Content-Type': 'text/html' });
-    const r = await collectEvidence({ outDir: path.join(work, 'html'), verdict, prometheus: null, selector: canaryMatchers, grafana: { url: GRAFANA, token: TOKEN }, skipPii: true });
+    const r = await collectEvidence({ runbook: flagship, outDir: path.join(work, 'html'), verdict, prometheus: null, selector: canaryMatchers, grafana: { url: GRAFANA, token: TOKEN }, skipPii: true });
     expect(r.incomplete.join('\n')).toMatch(/did not answer a PNG image/);
   });
 });

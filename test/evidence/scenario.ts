@@ -2,10 +2,10 @@
 // with slow deliveries, two circuit breaker opens, our alerts (one critical, one
 // warning, one only pending) and another team's, plus the retry histogram the gate
 // harness does not write. Shared by the evidence and report tests.
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
+import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alerts.ts';
 import { ATTEMPT_BUCKETS, CANARY_TRACK, SCRAPE_JOB, metrics } from '../../src/contract/metrics.ts';
-import { TEAM_LABEL } from '../../src/rules/alert.ts';
 import { instanceNames, latency, scenarioSamples, type MinuteTraffic, type Sample, type ScenarioHistory } from '../harness/history.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
 
 export const T0 = Date.UTC(2025, 8, 1, 6, 0, 0) / 1000;
 export const PER_MINUTE = 60;
@@ -34,9 +34,9 @@ export const history: ScenarioHistory = {
   minutes: 24 * 60 + 10,
   instances: instanceNames(5).map((instance, i) => ({ instance, minute: (m) => minuteTraffic(i, m) })),
   alerts: [
-    { labels: { alertname: critical, alertstate: 'firing', severity: 'critical', ...TEAM_LABEL }, from: 400, to: 412 },
-    { labels: { alertname: warning, alertstate: 'firing', severity: 'warning', ...TEAM_LABEL }, from: 330, to: 360 },
-    { labels: { alertname: critical2, alertstate: 'pending', severity: 'critical', ...TEAM_LABEL }, from: 100, to: 103 },
+    { labels: { alertname: critical, alertstate: 'firing', severity: 'critical', ...flagship.ownerLabels }, from: 400, to: 412 },
+    { labels: { alertname: warning, alertstate: 'firing', severity: 'warning', ...flagship.ownerLabels }, from: 330, to: 360 },
+    { labels: { alertname: critical2, alertstate: 'pending', severity: 'critical', ...flagship.ownerLabels }, from: 100, to: 103 },
     { labels: { alertname: 'PaymentsApiDown', alertstate: 'firing', severity: 'critical', team: 'payments' }, from: 500, to: 520 },
   ],
 };

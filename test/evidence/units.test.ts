@@ -8,7 +8,8 @@ import { ownAlerts, firingAlertsQuery, hourlyQueries } from '../../src/evidence/
 import { attemptBars } from '../../src/evidence/fetch.ts';
 import { verdictProblems } from '../../src/evidence/verdict.ts';
 import { lineChart, barChart, niceTicks } from '../../src/charts/svg.ts';
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
+import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alerts.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
 
 const T = 1_700_000_000;
 
@@ -72,7 +73,7 @@ describe('manifest drift', () => {
 });
 
 describe('alerts', () => {
-  const own = ownAlerts();
+  const own = ownAlerts(flagship);
   const crit = canaryAlertGroup.alerts.find((a) => a.severity === 'critical')!.name;
   it('keeps our alerts that fired, with first and last firing step', () => {
     const fired = firedAlerts(
@@ -100,7 +101,7 @@ describe('alerts', () => {
     expect(() => activeAlerts({ error: 'x' }, own)).toThrow(/list/);
   });
   it('queries firing ALERTS of our names only', () => {
-    const q = firingAlertsQuery(60);
+    const q = firingAlertsQuery(flagship, 60);
     expect(q).toMatch(/^max_over_time\(ALERTS\{alertname=~"[^"]+",alertstate="firing",severity=~"critical\|warning"\}\[59s\]\)$/);
     for (const a of canaryAlertGroup.alerts) expect(q).toContain(a.name);
   });
@@ -108,7 +109,7 @@ describe('alerts', () => {
 
 describe('selectors, attempts, verdict shape', () => {
   it('keeps a regex --selector as given in every query', () => {
-    const q = hourlyQueries('{job="webhook-sender",instance=~"webhook-sender-00[1-5]"}');
+    const q = hourlyQueries(flagship, '{job="webhook-sender",instance=~"webhook-sender-00[1-5]"}');
     for (const expr of Object.values(q)) expect(expr).toContain('{job="webhook-sender",instance=~"webhook-sender-00[1-5]"}');
   });
   it('turns cumulative attempt buckets into per-count bars', () => {
@@ -125,8 +126,8 @@ describe('selectors, attempts, verdict shape', () => {
     expect(bars.at(-1)!.label).toBe('> 6');
   });
   it('names the first problem of a verdict that is not the gate contract', () => {
-    expect(verdictProblems({})[0]).toMatch(/verdict/);
-    expect(verdictProblems([])).toEqual(['not a JSON object']);
+    expect(verdictProblems({}, flagship)[0]).toMatch(/verdict/);
+    expect(verdictProblems([], flagship)).toEqual(['not a JSON object']);
   });
 });
 

@@ -1,20 +1,21 @@
 // The decision core, table-driven: every runbook checkpoint of every phase against
 // every kind of evidence, plus precedence, pro-rating, sustained runs and bad input.
 import { describe, expect, it } from 'vitest';
-import { canaryGates, canaryPhases, CHECKPOINT_MINUTES, type CheckpointName } from '../../slo/canary.ts';
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
+import { canaryGates, canaryPhases } from '../../runbooks/webhook-delivery/rollout.ts';
+import type { CheckpointName } from '../../src/contract/runbook.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
+import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alerts.ts';
 import { DEFAULT_CANARY_SELECTOR } from '../../src/contract/selectors.ts';
 import {
   GATE_EXIT,
-  CHECKPOINT_EARLIEST_MINUTES,
-  checkpointRule,
-  decide,
-  gateQueries,
-  longestRunMinutes,
+  checkpointRule as checkpointRuleOf,
+  decide as decideWith,
+  gateQueries as gateQueriesOf,
+  longestRunMinutes as longestRun,
   measured,
   MIN_SCALED_RATE_WINDOW_SECONDS,
   missing,
-  scaledTimes,
+  scaledTimes as scaledTimesOf,
   verdictJson,
   verdictTable,
   type CheckStatus,
@@ -23,8 +24,25 @@ import {
   type Measured,
   type PhaseNumber,
   type Point,
+  type RulesEvidence,
+  type RuleGroupEvidence,
+  type GateCheck,
+  BUILTIN_CHECK_NAMES,
+  defaultChecks,
+  type DecideOptions,
   type Verdict,
 } from '../../src/gate/index.ts';
+
+// The flagship runbook supplies every threshold and window the engine reads.
+const decide = (e: GateEvidence, opts?: DecideOptions) => decideWith(e, flagship, opts);
+const defaultThresholds = flagship.gates;
+const checkpointRule = (phase: number, cp: string) => checkpointRuleOf(flagship, phase, cp);
+const scaledTimes = (scale?: number) => scaledTimesOf(flagship.windows, scale);
+const longestRunMinutes = (points: readonly Point[], bad: (v: number) => boolean, step = flagship.windows.seriesStepSeconds) => longestRun(points, bad, step);
+const gateQueries = (sel: string, windowSeconds: number, alerts: Parameters<typeof gateQueriesOf>[3], scale?: number) => gateQueriesOf(flagship, sel, windowSeconds, alerts, scale);
+const CHECKPOINT_MINUTES = Object.fromEntries(Object.entries(flagship.checkpoints).map(([c, t]) => [c, t.minutes])) as Record<CheckpointName, number>;
+const CHECKPOINT_EARLIEST_MINUTES = Object.fromEntries(Object.entries(flagship.checkpoints).map(([c, t]) => [c, t.earliestMinutes])) as Record<CheckpointName, number>;
+const CHECKPOINT_LATEST_MINUTES = Object.fromEntries(Object.entries(flagship.checkpoints).map(([c, t]) => [c, t.latestMinutes])) as Record<CheckpointName, number>;
 
 const T0 = Date.UTC(2025, 10, 13, 9) / 1000;
 const sr = canaryGates.successRate;
@@ -51,8 +69,17 @@ function green(phase: PhaseNumber, checkpoint: CheckpointName, minutes = CHECKPO
     piiLeaks: measured(0),
     successRateSeries: measured(flatSeries(minutes, 99)),
     p95Series: measured(flatSeries(minutes, 0.4)),
+    rules: measured(healthyRules),
   };
 }
+
+/** The alert group loaded as generated, evaluated throughout the window. */
+const healthyGroup: RuleGroupEvidence = {
+  report: { group: 'webhook_canary', ok: true, intervalSeconds: 60, lastEvaluation: T0, problems: [] },
+  coverage: { recorded: true, source: 'prometheus_rule_group_last_evaluation_timestamp_seconds', gaps: [] },
+};
+const healthyRules: RulesEvidence = { groups: [healthyGroup] };
+const rulesWith = (g: Partial<RuleGroupEvidence>): Measured<RulesEvidence> => measured({ groups: [{ ...healthyGroup, ...g }] });
 
 /** A series that is fine except for `n` consecutive minutes at `bad` starting at minute 10. */
 function seriesWithRun(minutes: number, ok: number, bad: number, n: number): Point[] {
@@ -140,8 +167,27 @@ const kinds: Kind[] = [
   },
   { name: 'one PII leak', change: () => ({ piiLeaks: measured(1) }), intermediate: 'rollback', final: 'rollback', check: { name: 'pii_leaks', intermediate: 'critical', final: 'critical' } },
   { name: 'PII scan failed', change: () => ({ piiLeaks: missing('unreadable') }), intermediate: 'inconclusive', final: 'inconclusive', check: { name: 'pii_leaks', intermediate: 'no_data', final: 'no_data' } },
-  { name: 'PII scan skipped', change: () => ({ piiLeaks: 'skipped' }), intermediate: 'continue', final: 'promote' },
-  { name: 'critical alert fired', change: () => ({ criticalAlerts: measured(['WebhookSenderDown']) }), intermediate: 'marginal', final: 'rollback', check: { name: 'critical_alerts', intermediate: 'warn', final: 'fail' } },
+  // issue 11 (3): a skipped scan promoted at the final checkpoint; it is inconclusive there now
+  { name: 'PII scan skipped', change: () => ({ piiLeaks: 'skipped' }), intermediate: 'continue', final: 'inconclusive' },
+  // issue 11 (6): a fired critical alert was marginal before the final checkpoint; it is a rollback trigger anywhere
+  { name: 'critical alert fired', change: () => ({ criticalAlerts: measured(['WebhookSenderDown']) }), intermediate: 'rollback', final: 'rollback', check: { name: 'critical_alerts', intermediate: 'critical', final: 'critical' } },
+  { name: 'critical alert fired while the rules are broken', change: () => ({ criticalAlerts: measured(['WebhookSenderDown']), rules: missing('HTTP 404') }), intermediate: 'rollback', final: 'rollback', check: { name: 'critical_alerts', intermediate: 'critical', final: 'critical' } },
+  // issue 11 (4): "none fired" passed even when the rules never ran
+  {
+    name: 'no alert fired but the rule group is not loaded',
+    change: () => ({ rules: rulesWith({ report: { ...healthyGroup.report, ok: false, problems: [{ kind: 'group_missing', group: 'webhook_canary', loadedGroups: [] }] } }) }),
+    intermediate: 'inconclusive',
+    final: 'inconclusive',
+    check: { name: 'critical_alerts', intermediate: 'no_data', final: 'no_data' },
+  },
+  {
+    name: 'no alert fired but the group stopped evaluating inside the window',
+    change: (e) => ({ rules: rulesWith({ coverage: { recorded: true, source: 'x', gaps: [{ from: e.window.start + 600, to: e.window.start + 1200 }] } }) }),
+    intermediate: 'inconclusive',
+    final: 'inconclusive',
+    check: { name: 'rules_health', intermediate: 'no_data', final: 'no_data' },
+  },
+  { name: 'rules unreadable', change: () => ({ rules: missing('timeout') }), intermediate: 'inconclusive', final: 'inconclusive', check: { name: 'rules_health', intermediate: 'no_data', final: 'no_data' } },
   { name: 'alerts unknown', change: () => ({ criticalAlerts: missing('unreachable') }), intermediate: 'inconclusive', final: 'inconclusive' },
   { name: 'Prometheus unreachable', change: () => unreachable(), intermediate: 'inconclusive', final: 'inconclusive', check: { name: 'success_rate', intermediate: 'no_data', final: 'no_data' } },
   { name: 'no matching series', change: () => ({ deliveries: missing('no series'), successes: missing('no series'), p95Seconds: missing('no series') }), intermediate: 'inconclusive', final: 'inconclusive' },
@@ -186,7 +232,7 @@ const kinds: Kind[] = [
 
 function unreachable(): Partial<GateEvidence> {
   const down = missing('http://127.0.0.1:9 is unreachable: ECONNREFUSED');
-  return { deliveries: down, successes: down, p95Seconds: down, cbOpens: down, cbOpensMax24h: down, criticalAlerts: down, successRateSeries: down, p95Series: down };
+  return { deliveries: down, successes: down, p95Seconds: down, cbOpens: down, cbOpensMax24h: down, criticalAlerts: down, successRateSeries: down, p95Series: down, rules: down };
 }
 
 const combos = canaryPhases.flatMap((p) => p.checkpoints.map((c) => ({ phase: p.phase, checkpoint: c, final: p.finalCheckpoint === c, next: p.next })));
@@ -322,8 +368,8 @@ describe('decide: --time-scale', () => {
   const withRun = (s: Measured<readonly Point[]>, bad: number, n: number) => measured(s.ok ? s.value.map(([t, v], i) => [t, i >= 10 && i < 10 + n ? bad : v] as Point) : []);
 
   it('keeps the runbook constants at 1 and shrinks them, in whole seconds, below it', () => {
-    expect(scaledTimes()).toEqual({ scale: 1, seriesStepSeconds: 60, seriesRateWindow: '5m', day: '24h', daySeconds: 86400, cb24hStepSeconds: 300 });
-    expect(scaledTimes(SCALE)).toEqual({ scale: SCALE, seriesStepSeconds: 1, seriesRateWindow: '5s', day: '1440s', daySeconds: 1440, cb24hStepSeconds: 5 });
+    expect(scaledTimes()).toEqual({ scale: 1, seriesStepSeconds: 60, seriesRateWindow: '5m', day: '24h', daySeconds: 86400, dayMinutes: 1440 });
+    expect(scaledTimes(SCALE)).toEqual({ scale: SCALE, seriesStepSeconds: 1, seriesRateWindow: '5s', day: '1440s', daySeconds: 1440, dayMinutes: 1440 });
     expect(scaledTimes(0.1)).toMatchObject({ seriesStepSeconds: 6, seriesRateWindow: '30s' });
     // a rate needs samples in its window, and a step is at least a second
     expect(scaledTimes(0.001)).toMatchObject({ seriesStepSeconds: 1, seriesRateWindow: `${MIN_SCALED_RATE_WINDOW_SECONDS}s`, daySeconds: 86 });
@@ -338,10 +384,8 @@ describe('decide: --time-scale', () => {
     const scaled = gateQueries(DEFAULT_CANARY_SELECTOR, 1800, canaryAlertGroup.alerts, SCALE);
     expect(gateQueries(DEFAULT_CANARY_SELECTOR, 1800, canaryAlertGroup.alerts, 1)).toEqual(plain);
     expect(plain.successRateSeries).toContain('[5m]');
-    expect(plain.cbOpens24h).toContain('[24h]');
     expect(scaled.successRateSeries).toBe(plain.successRateSeries.replaceAll('[5m]', '[5s]'));
     expect(scaled.p95Series).toBe(plain.p95Series.replaceAll('[5m]', '[5s]'));
-    expect(scaled.cbOpens24h).toBe(plain.cbOpens24h.replace('[24h]', '[1440s]'));
     for (const k of ['deliveries', 'successes', 'p95', 'cbOpens', 'criticalAlerts'] as const) expect(scaled[k]).toBe(plain[k]);
   });
 
@@ -358,7 +402,7 @@ describe('decide: --time-scale', () => {
     expect(ok.verdict).toBe('continue');
     expect(ok.time_scale).toBe(scale);
     const window = ok.checks.find((c) => c.name === 'window')!;
-    expect(window).toMatchObject({ status: 'pass', value: 25, target: '>= 25 scaled min' });
+    expect(window).toMatchObject({ status: 'pass', value: 25, target: '25..35 scaled min' });
     expect(window.detail).toMatch(/^25 scaled minutes \(25 s at time scale 0\.0166667\) from /);
     const short = decide(scaledGreen(scale, 5, '30m', CHECKPOINT_EARLIEST_MINUTES['30m'] - 1));
     expect(short.verdict).toBe('inconclusive');
@@ -370,7 +414,7 @@ describe('decide: --time-scale', () => {
     delete e.timeScale;
     const d = decide(e);
     expect(d.verdict).toBe('inconclusive');
-    expect(d.checks.find((c) => c.name === 'window')).toMatchObject({ status: 'no_data', target: `>= ${CHECKPOINT_EARLIEST_MINUTES['30m']} min` });
+    expect(d.checks.find((c) => c.name === 'window')).toMatchObject({ status: 'no_data', target: `${CHECKPOINT_EARLIEST_MINUTES['30m']}..${CHECKPOINT_LATEST_MINUTES['30m']} min` });
     // per-second points are no per-minute run: 6 bad seconds are not 6 minutes
     const run = decide({ ...e, successRateSeries: withRun(e.successRateSeries, sr.critical - 1, sr.sustainedMinutes + 1) });
     expect(run.checks.find((c) => c.name === 'sustained_success_rate')!.status).toBe('pass');
@@ -381,13 +425,14 @@ describe('decide: --time-scale', () => {
     const over = decide({ ...e, successRateSeries: withRun(e.successRateSeries, sr.critical - 1, sr.sustainedMinutes + 1) });
     expect(over.verdict).toBe('rollback');
     const c = over.checks.find((x) => x.name === 'sustained_success_rate')!;
-    expect(c).toMatchObject({ status: 'critical', value: sr.sustainedMinutes + 1, target: `no run > ${sr.sustainedMinutes} scaled min below ${sr.critical}%` });
+    // 6 points a second apart have held for 5 scaled minutes: what the alert's scaled for needs
+    expect(c).toMatchObject({ status: 'critical', value: sr.sustainedMinutes, target: `held < ${sr.sustainedMinutes} scaled min below ${sr.critical}%` });
     expect(c.detail).toBe(
-      `Success rate was below ${sr.critical}% for 6 consecutive scaled minutes (6 s at time scale 0.0166667) from 2025-11-13T09:00:11Z (rollback after more than 5 scaled minutes).`,
+      `Success rate was below ${sr.critical}% for 5 consecutive scaled minutes (5 s at time scale 0.0166667) from 2025-11-13T09:00:11Z (rollback once it holds 5 scaled minutes, as the alert's for).`,
     );
     const at = decide({ ...e, successRateSeries: withRun(e.successRateSeries, sr.critical - 1, sr.sustainedMinutes) });
     expect(at.verdict).toBe('continue');
-    expect(at.checks.find((x) => x.name === 'sustained_success_rate')!.detail).toBe('longest run 5 scaled min');
+    expect(at.checks.find((x) => x.name === 'sustained_success_rate')!.detail).toBe('longest breach held 4 scaled min');
   });
 
   it('a scaled sustained p95 breach rolls back at a coarser scale too', () => {
@@ -395,7 +440,7 @@ describe('decide: --time-scale', () => {
     expect(scaledTimes(0.1).seriesStepSeconds).toBe(6);
     const over = decide({ ...e, p95Series: withRun(e.p95Series, lat.critical / 1000 + 1, lat.sustainedMinutes + 1) });
     expect(over.verdict).toBe('rollback');
-    expect(over.checks.find((x) => x.name === 'sustained_p95_latency')).toMatchObject({ status: 'critical', value: lat.sustainedMinutes + 1 });
+    expect(over.checks.find((x) => x.name === 'sustained_p95_latency')).toMatchObject({ status: 'critical', value: lat.sustainedMinutes });
     expect(decide({ ...e, p95Series: withRun(e.p95Series, lat.critical / 1000 + 1, lat.sustainedMinutes) }).verdict).toBe('continue');
   });
 
@@ -419,6 +464,7 @@ describe('decide: --time-scale', () => {
       window: { start: '2025-11-13T09:00:00Z', end: '2025-11-13T09:00:25Z' },
       selector: DEFAULT_CANARY_SELECTOR,
       source: 'http://127.0.0.1:9090',
+      rules: null,
       series: { success_rate: [], p95_ms: [] },
       fired_alerts: [],
       queries: gateQueries(DEFAULT_CANARY_SELECTOR, 25, canaryAlertGroup.alerts, e.timeScale),
@@ -430,5 +476,102 @@ describe('decide: --time-scale', () => {
     const plain = result(green(5, '30m'));
     expect(verdictJson(plain)).not.toHaveProperty('time_scale');
     expect(verdictTable(plain)).not.toMatch(/time scale|scaled/);
+  });
+});
+
+describe('decide: the checks as a list (issue 12, item 3)', () => {
+  it('lists every built-in check by its typed name, in order', () => {
+    const d = decide(green(5, '30m'));
+    expect(d.checks.map((c) => c.name)).toEqual([...BUILTIN_CHECK_NAMES]);
+  });
+
+  it('a runbook may leave a check out: without the PII check a leak is not seen, and nothing else changes', () => {
+    const checks = defaultChecks.filter((c) => c.name !== 'pii_leaks');
+    const d = decide({ ...green(5, '24h'), piiLeaks: measured(3) }, { checks });
+    expect(d.verdict).toBe('promote');
+    expect(d.checks.map((c) => c.name)).not.toContain('pii_leaks');
+  });
+
+  it('a runbook may add its own check with its own evidence, and the verdict follows its status', () => {
+    const dlq: GateCheck = {
+      name: 'custom_dlq_size',
+      doc: 'The dead letter queue stays below 100 entries.',
+      queries: ({ selector }) => ({ dlq: `max(webhook_dlq_size${selector})` }),
+      evaluate: ({ evidence }) => {
+        const v = evidence.extra?.dlq;
+        if (!v?.ok) return { value: null, status: 'no_data', target: '< 100', detail: 'DLQ size unknown.' };
+        return v.value < 100 ? { value: v.value, status: 'pass', target: '< 100', detail: `${v.value} entries` } : { value: v.value, status: 'critical', target: '< 100', detail: `DLQ holds ${v.value} entries.` };
+      },
+    };
+    const checks = [...defaultChecks, dlq];
+    expect(decide({ ...green(5, '2h'), extra: { dlq: measured(12) } }, { checks }).verdict).toBe('continue');
+    const full = decide({ ...green(5, '2h'), extra: { dlq: measured(250) } }, { checks });
+    expect(full.verdict).toBe('rollback');
+    expect(full.reasons).toEqual(['DLQ holds 250 entries.']);
+    expect(decide(green(5, '2h'), { checks }).verdict).toBe('inconclusive');
+  });
+
+  it('thresholds are data: a stricter success target turns 97% into a miss', () => {
+    const strict = { ...defaultThresholds, successRate: { ...defaultThresholds.successRate, target: 98 } };
+    const e = { ...green(5, '30m'), successes: measured(9_700) };
+    expect(decide(e).verdict).toBe('continue');
+    expect(decide(e, { thresholds: strict }).verdict).toBe('marginal');
+  });
+});
+
+describe('decide: issue 11 cases', () => {
+  // (7) a T+2h gate run 25 hours after T+0 passed its window check with 1,506 minutes
+  it('a window past the checkpoint latest time is inconclusive: checkpoint missed; run the next one', () => {
+    for (const cp of Object.keys(CHECKPOINT_MINUTES) as CheckpointName[]) {
+      const phase: PhaseNumber = cp === '30m' ? 5 : 25;
+      const at = (m: number) => decide(green(phase, cp, m));
+      expect(at(CHECKPOINT_LATEST_MINUTES[cp]).verdict, cp).not.toBe('inconclusive');
+      const late = at(CHECKPOINT_LATEST_MINUTES[cp] + 1);
+      expect(late.verdict, cp).toBe('inconclusive');
+      expect(late.reasons[0]).toMatch(/^checkpoint missed; run the next one/);
+    }
+    expect(decide(green(5, '2h', 1506)).reasons[0]).toMatch(/checkpoint missed; run the next one: the window covers 1506 minutes, past the T\+2h checkpoint's latest time of 130/);
+    expect(CHECKPOINT_LATEST_MINUTES).toEqual({ '30m': 35, '2h': 130, '24h': 1470, '48h': 2910 });
+  });
+
+  it('a late checkpoint keeps evidence it found: a breach still rolls back', () => {
+    expect(decide({ ...green(5, '2h', 1506), piiLeaks: measured(1) }).verdict).toBe('rollback');
+  });
+
+  // (3) --skip pii promoted at the final checkpoint
+  it('a skipped scan at the final checkpoint is inconclusive and says to run the scan', () => {
+    const d = decide({ ...green(5, '24h'), piiLeaks: 'skipped' });
+    expect(d.verdict).toBe('inconclusive');
+    expect(d.reasons).toEqual(['The PII scan was skipped (--skip pii), but the final T+24h checkpoint promotes only with no PII found: run the gate with --logs.']);
+    // a missed target at the final checkpoint still rolls back
+    expect(decide({ ...green(5, '24h'), piiLeaks: 'skipped', successes: measured(9_300) }).verdict).toBe('rollback');
+  });
+
+  // (4) rule evaluations not recorded by the backend: said in the reasons, not held against the verdict
+  it('says when the backend does not record rule evaluations over the window', () => {
+    const d = decide({ ...green(5, '24h'), rules: rulesWith({ coverage: { recorded: false, why: 'no prometheus_rule_group_last_evaluation_timestamp_seconds' } }) });
+    expect(d.verdict).toBe('promote');
+    expect(d.notes).toHaveLength(1);
+    expect(d.reasons).toEqual(d.notes);
+    expect(d.notes[0]).toMatch(/evaluations over the window are not recorded .*docs\/gate\.md/);
+  });
+
+  it('names the group and the difference when the rules were changed', () => {
+    const d = decide({
+      ...green(5, '2h'),
+      rules: rulesWith({ report: { ...healthyGroup.report, ok: false, problems: [{ kind: 'rule_changed', rule: 'WebhookCanarySuccessRateCritical', field: 'for', expected: '300s', loaded: '600s' }] } }),
+    });
+    expect(d.verdict).toBe('inconclusive');
+    expect(d.reasons.join('\n')).toMatch(/rule group webhook_canary: WebhookCanarySuccessRateCritical differs in for \(generated 300s, loaded 600s\)/);
+  });
+
+  // (6) the alert fires after for: 5m; the gate needed more than 5 consecutive minutes
+  it('a breach that held for the alert for (6 points a minute apart) is sustained, as the alert fires', () => {
+    const d = decide({ ...green(5, '2h'), successRateSeries: measured(seriesWithRun(120, 99, sr.critical - 1, sr.sustainedMinutes + 1)) });
+    const c = d.checks.find((x) => x.name === 'sustained_success_rate')!;
+    expect(c).toMatchObject({ status: 'critical', value: sr.sustainedMinutes });
+    // 5 points have held 4 minutes: the alert with for 5m would not fire either
+    const short = decide({ ...green(5, '2h'), successRateSeries: measured(seriesWithRun(120, 99, sr.critical - 1, sr.sustainedMinutes)) });
+    expect(short.checks.find((x) => x.name === 'sustained_success_rate')).toMatchObject({ status: 'pass', value: sr.sustainedMinutes - 1 });
   });
 });

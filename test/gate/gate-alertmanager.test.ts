@@ -5,12 +5,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
+import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alerts.ts';
 import { runGate } from '../../src/gate/index.ts';
-import { TEAM_LABEL } from '../../src/rules/alert.ts';
+import { ROOT } from '../harness/cli.ts';
 import { scenario } from '../harness/gate-scenarios.ts';
 import { scenarioSamples } from '../harness/history.ts';
 import { freePort, startPrometheus, type TsdbServer } from '../harness/tsdb-servers.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
 
 const s = scenario('healthy-30m');
 let prom: TsdbServer;
@@ -20,7 +21,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'slogate-am-'));
-  prom = await startPrometheus(scenarioSamples(s.history));
+  prom = await startPrometheus(scenarioSamples(s.history), { ruleFiles: [join(ROOT, 'generated/prometheus/webhook_canary_alerts.yml')], evaluationInterval: '5s' });
   const config = join(dir, 'alertmanager.yml');
   await writeFile(config, 'route:\n  receiver: none\nreceivers:\n  - name: none\n');
   const port = await freePort();
@@ -53,29 +54,30 @@ async function post(alerts: Record<string, string>[]): Promise<void> {
   expect(res.ok).toBe(true);
 }
 
-const gate = () => runGate({ prometheus: prom.url, start: s.history.t0, at: s.history.t0 + 1800, checkpoint: '30m', skip: ['pii'], alertmanager: amUrl });
+const gate = () => runGate({ runbook: flagship, prometheus: prom.url, start: s.history.t0, at: s.history.t0 + 1800, checkpoint: '30m', skip: ['pii'], alertmanager: amUrl });
 const critical = canaryAlertGroup.alerts.find((a) => a.severity === 'critical')!.name;
 const warning = canaryAlertGroup.alerts.find((a) => a.severity === 'warning')!.name;
 
 describe('slogate gate --alertmanager', () => {
   it('ignores warnings and other teams, then counts our active critical alert', async () => {
     await post([
-      { alertname: warning, severity: 'warning', ...TEAM_LABEL },
+      { alertname: warning, severity: 'warning', ...flagship.ownerLabels },
       { alertname: critical, severity: 'critical', team: 'payments' },
     ]);
     const quiet = await gate();
     expect(quiet.verdict).toBe('continue');
     expect(quiet.fired_alerts).toEqual([]);
 
-    await post([{ alertname: critical, severity: 'critical', ...TEAM_LABEL }]);
+    await post([{ alertname: critical, severity: 'critical', ...flagship.ownerLabels }]);
     const loud = await gate();
-    expect(loud.verdict).toBe('marginal');
+    // issue 11 (6): was marginal; an active critical alert of ours is a rollback trigger
+    expect(loud.verdict).toBe('rollback');
     expect(loud.fired_alerts).toEqual([critical]);
   });
 
   it('is inconclusive when the Alertmanager it was told to ask is down', async () => {
     const port = await freePort();
-    const r = await runGate({ prometheus: prom.url, start: s.history.t0, at: s.history.t0 + 1800, checkpoint: '30m', skip: ['pii'], alertmanager: `http://127.0.0.1:${port}`, backoffMs: 5 });
+    const r = await runGate({ runbook: flagship, prometheus: prom.url, start: s.history.t0, at: s.history.t0 + 1800, checkpoint: '30m', skip: ['pii'], alertmanager: `http://127.0.0.1:${port}`, backoffMs: 5 });
     expect(r.verdict).toBe('inconclusive');
     expect(r.reasons.join(' ')).toMatch(/Alertmanager: .*unreachable/);
   });

@@ -4,6 +4,7 @@ import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PrometheusClient, PrometheusError, authFromEnv, redactUrl } from '../../src/prometheus/client.ts';
 import { runGate } from '../../src/gate/index.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
 
 const URL_ = 'http://prom.test:9090';
 const vector = (value: string, metric: Record<string, string> = {}) => ({ status: 'success', data: { resultType: 'vector', result: [{ metric, value: [1700000000, value] }] } });
@@ -141,7 +142,7 @@ describe('PrometheusClient', () => {
 });
 
 describe('runGate with a failing backend', () => {
-  const args = { prometheus: URL_, start: 1700000000, at: 1700000000 + 1800, checkpoint: '30m' as const, skip: ['pii'], backoffMs: 5 };
+  const args = { runbook: flagship, prometheus: URL_, start: 1700000000, at: 1700000000 + 1800, checkpoint: '30m' as const, skip: ['pii'], backoffMs: 5 };
 
   it('is inconclusive when every answer is malformed', async () => {
     nock(URL_).post(/api\/v1\/query.*/).times(20).reply(200, 'not json');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { burnFactor, errorBudget, errorRatioThreshold, decimal, timeToExhaustion } from '../../src/index.ts';
 import { rational, toDecimal, mul, div, add, sub } from '../../src/promql/decimal.ts';
 import { parseDuration, formatDuration } from '../../src/promql/duration.ts';
-import { windows30d } from '../../slo/policy.ts';
+import { windows30d } from '../../runbooks/webhook-delivery/burn-policy.ts';
 
 const fastBurn = windows30d.page.quick;
 const slowBurn = windows30d.page.slow;

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../harness/cli.ts';
 import { renderAlertsDoc, renderMetricsDoc } from '../../src/docs/reference.ts';
-import { projectDefinitions } from '../../src/generate/definitions.ts';
+import { runbook as projectDefinitions } from '../../runbooks/webhook-delivery/index.ts';
 import { allAlertGroups, metrics } from '../../src/index.ts';
 
 describe('reference docs', () => {
@@ -14,7 +14,7 @@ describe('reference docs', () => {
 
   it('docs/metrics.md is current and lists every contract metric', () => {
     const text = readFileSync(join(ROOT, 'docs/metrics.md'), 'utf8');
-    expect(text).toBe(renderMetricsDoc());
+    expect(text).toBe(renderMetricsDoc(projectDefinitions));
     for (const m of Object.values(metrics)) expect(text).toContain(`\`${m.name}\``);
   });
 

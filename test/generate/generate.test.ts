@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { slogate, ROOT } from '../harness/cli.ts';
 import { buildArtefacts, writeArtefacts } from '../../src/index.ts';
-import { projectDefinitions } from '../../src/generate/definitions.ts';
+import { runbook as projectDefinitions } from '../../runbooks/webhook-delivery/index.ts';
 
 let tmp: string;
 beforeAll(async () => {

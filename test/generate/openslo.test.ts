@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { checkOpenSlo, openSloDocuments } from '../../src/index.ts';
-import { projectDefinitions } from '../../src/generate/definitions.ts';
+import { runbook as projectDefinitions } from '../../runbooks/webhook-delivery/index.ts';
 import { ROOT } from '../harness/cli.ts';
 
 const dir = (kind: string) => join(ROOT, 'test/openslo', kind);

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { buildArtefacts, type Definitions, type SloDef } from '../../src/index.ts';
-import { projectDefinitions } from '../../src/generate/definitions.ts';
+import { buildArtefacts, type Runbook, type SloDef } from '../../src/index.ts';
+import { runbook as projectDefinitions } from '../../runbooks/webhook-delivery/index.ts';
 import { sloAlertName } from '../../src/slo/alerts.ts';
 import { promtoolTestYaml, sloPromtoolTests } from '../harness/slo-promtool.ts';
 
@@ -42,7 +42,7 @@ const weekly: SloDef = {
     ticket: { quick: { errorBudgetPercent: 20, longWindow: '1d', shortWindow: '2h' }, slow: { errorBudgetPercent: 42, longWindow: '3d', shortWindow: '6h' } },
   },
 };
-const defs: Definitions = { ...projectDefinitions, slos: [...projectDefinitions.slos, errorCounter, weekly] };
+const defs: Runbook = { ...projectDefinitions, slos: [...projectDefinitions.slos, errorCounter, weekly] };
 
 function promtoolTest(name: string, docs: unknown[]) {
   const files = docs.map((doc, i) => {

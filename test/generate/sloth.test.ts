@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { buildArtefacts, slothId } from '../../src/index.ts';
-import { projectDefinitions } from '../../src/generate/definitions.ts';
+import { runbook as projectDefinitions } from '../../runbooks/webhook-delivery/index.ts';
 import { promtoolTestYaml, sloPromtoolTests } from '../harness/slo-promtool.ts';
 import { slogate } from '../harness/cli.ts';
 
-const defs = { ...projectDefinitions, slothCompatible: true };
+const defs = projectDefinitions;
 const dir = mkdtempSync(join(tmpdir(), 'slogate-sloth-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const [availability] = defs.slos;
@@ -20,7 +20,7 @@ const ids = { sloth_id: slothId(availability), sloth_service: availability.servi
 const sel = `{sloth_id="${ids.sloth_id}",sloth_service="${ids.sloth_service}",sloth_slo="${ids.sloth_slo}"}`;
 
 function ruleFile(name: string): string {
-  const a = buildArtefacts(defs).find((x) => x.path === `prometheus/slo_${name}.yml`)!;
+  const a = buildArtefacts(defs, { slothCompatible: true }).find((x) => x.path === `prometheus/slo_${name}.yml`)!;
   const f = join(dir, `slo_${name}.yml`);
   writeFileSync(f, a.content);
   return f;

@@ -1,21 +1,21 @@
 // Each generate-time validation, shown failing with a one-line error naming the definition.
 import { describe, expect, it } from 'vitest';
-import { buildArtefacts, DefinitionError, type Definitions, type AlertDef, type SloDef } from '../../src/index.ts';
-import { projectDefinitions } from '../../src/generate/definitions.ts';
+import { buildArtefacts, DefinitionError, type Runbook, type AlertDef, type SloDef } from '../../src/index.ts';
+import { runbook as projectDefinitions } from '../../runbooks/webhook-delivery/index.ts';
 
 const base = projectDefinitions;
 const good: AlertDef = base.alertGroups[0].alerts[0];
 
-function withAlert(patch: Partial<AlertDef>): Definitions {
+function withAlert(patch: Partial<AlertDef>): Runbook {
   const alerts = [{ ...good, ...patch }, ...base.alertGroups[0].alerts.slice(1)];
   return { ...base, alertGroups: [{ ...base.alertGroups[0], alerts }] };
 }
 
-function withSlo(patch: Record<string, unknown>): Definitions {
+function withSlo(patch: Record<string, unknown>): Runbook {
   return { ...base, slos: [{ ...base.slos[0], ...patch } as SloDef, ...base.slos.slice(1)] };
 }
 
-function problemsOf(defs: Definitions): string[] {
+function problemsOf(defs: Runbook): string[] {
   try {
     buildArtefacts(defs);
   } catch (e) {
@@ -30,7 +30,7 @@ describe('generate-time validation', () => {
     expect(problemsOf(base)).toEqual([]);
   });
 
-  const cases: [string, Definitions, RegExp][] = [
+  const cases: [string, Runbook, RegExp][] = [
     ['PromQL syntax error with its position', withAlert({ expr: 'sum(rate(webhook_delivery_total[5m]) > 1' }), /alert WebhookCanarySuccessRateCritical: expr: PromQL error at line 1, column \d+/],
     ['a range function on an instant vector', withAlert({ expr: 'rate(webhook_delivery_total) > 1' }), /rate\(\) expects a range vector/],
     ['wrong arity', withAlert({ expr: 'histogram_quantile(webhook_delivery_duration_seconds_bucket) > 1' }), /histogram_quantile\(\) takes 2 argument\(s\), got 1/],
@@ -75,7 +75,7 @@ describe('generate-time validation', () => {
     ['an SLO on a metric outside the contract', withSlo({ sli: { good: { metric: 'nope_total' }, total: { metric: 'webhook_delivery_total' } } }), /slo webhook-delivery-availability: record slo:sli_error:ratio_rate5m: unknown metric "nope_total"/],
   ];
 
-  const accepted: [string, Definitions][] = [
+  const accepted: [string, Runbook][] = [
     ['regex and negative matchers of every kind', withSlo({ matchers: { job: 'webhook-sender', 'track=~': 'canary|stable', 'instance!~': 'debug-.*', 'env!=': 'dev' } })],
     ['an error counter over all deliveries', withSlo({ sli: { bad: { metric: 'webhook_rate_limited_total' }, total: { metric: 'webhook_delivery_total' } } })],
     ['a raw ratio keeping exactly the group-by labels', withSlo({ sli: { raw: { errorRatioQuery: 'sum by (track) (rate(webhook_rate_limited_total{job="webhook-sender"}[{{window}}])) / sum by (track) (rate(webhook_delivery_total{job="webhook-sender"}[{{window}}]))' } } })],

@@ -1,9 +1,12 @@
 // The gate's integration scenarios: each one a canary history in its own time slot (so
 // one server holds them all), the gate flags to run against it and what must come out.
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
-import { TEAM_LABEL } from '../../src/rules/alert.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alerts.ts';
 import { instanceNames, latency, scenarioSamples, type MinuteTraffic, type Sample, type ScenarioHistory } from './history.ts';
 import type { CheckStatus, Verdict } from '../../src/gate/index.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
 
 /** Slots start here: a fixed past date keeps runs reproducible. */
 export const HISTORY_BASE = Date.UTC(2025, 5, 2) / 1000;
@@ -27,7 +30,7 @@ const allInstances = (n: number, minute: (m: number) => MinuteTraffic | null) =>
 
 const critical = canaryAlertGroup.alerts.filter((a) => a.severity === 'critical').map((a) => a.name);
 const warning = canaryAlertGroup.alerts.filter((a) => a.severity === 'warning').map((a) => a.name);
-const ours = (alertname: string, alertstate: 'firing' | 'pending', severity = 'critical') => ({ alertname, alertstate, severity, ...TEAM_LABEL });
+const ours = (alertname: string, alertstate: 'firing' | 'pending', severity = 'critical') => ({ alertname, alertstate, severity, ...flagship.ownerLabels });
 
 type Draft = Omit<GateScenario, 'history'> & { name: string; minutes: number; instances: ScenarioHistory['instances']; alerts?: ScenarioHistory['alerts']; scrapeSeconds?: number };
 
@@ -138,6 +141,18 @@ const drafts: Draft[] = [
     checks: { circuit_breaker_opens: 'warn' },
   },
   {
+    // issue 11 (5): the instrumentation created the breaker counter on its first open, at 1:
+    // increase() saw nothing and the gate said continue. The first value counts now.
+    name: 'first-breaker-open',
+    minutes: 40,
+    instances: instanceNames(5).map((instance, i) => ({ instance, cbCounterFromStart: false, minute: (m) => ({ ...healthy(), cbOpens: i === 0 && m === 12 ? 1 : 0 }) })),
+    checkpoint: '30m',
+    phase: 5,
+    atMinute: 30,
+    verdict: 'marginal',
+    checks: { circuit_breaker_opens: 'warn' },
+  },
+  {
     name: 'no-traffic',
     minutes: 40,
     instances: [],
@@ -189,8 +204,9 @@ const drafts: Draft[] = [
     checkpoint: '2h',
     phase: 25,
     atMinute: 120,
-    verdict: 'marginal',
-    checks: { critical_alerts: 'warn' },
+    // issue 11 (6): was marginal, with critical_alerts a warning; a fired critical alert is a rollback trigger
+    verdict: 'rollback',
+    checks: { critical_alerts: 'critical' },
   },
   {
     // 9 opens late on day 1 and 9 early on day 2: neither day exceeds 10, the 24h around the change does
@@ -380,8 +396,9 @@ const drafts: Draft[] = [
     checkpoint: '2h',
     phase: 5,
     atMinute: 120,
-    verdict: 'marginal',
-    checks: { critical_alerts: 'warn' },
+    // issue 11 (6): was marginal, with critical_alerts a warning; a fired critical alert is a rollback trigger
+    verdict: 'rollback',
+    checks: { critical_alerts: 'critical' },
   },
   {
     // firing before T+0 and after --at, pending inside: none of it is in the window
@@ -408,8 +425,9 @@ const drafts: Draft[] = [
     checkpoint: '2h',
     phase: 5,
     atMinute: 120,
-    verdict: 'marginal',
-    checks: { critical_alerts: 'warn' },
+    // issue 11 (6): was marginal, with critical_alerts a warning; a fired critical alert is a rollback trigger
+    verdict: 'rollback',
+    checks: { critical_alerts: 'critical' },
   },
 ];
 
@@ -436,6 +454,33 @@ export function* allScenarioSamples(): Generator<Sample> {
 
 export const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
+/** Whether the scenario's checkpoint is its phase's last (promotion needs the PII scan there). */
+export const isFinal = (s: GateScenario) => (s.phase === 5 && s.checkpoint === '24h') || (s.phase === 25 && s.checkpoint === '48h');
+
+let logDir: string | null = null;
+/**
+ * A clean canary log covering the scenario's window, one logfmt line a minute: the
+ * final checkpoint promotes only with a PII scan (issue 11, item 3).
+ */
+export function cleanLogFor(s: GateScenario): string {
+  if (!logDir) {
+    logDir = mkdtempSync(join(tmpdir(), 'slogate-logs-'));
+    const dir = logDir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const file = join(logDir, `${s.history.name}.log`);
+  const lines: string[] = [];
+  for (let m = 0; m <= s.atMinute; m++) {
+    const ts = new Date((s.history.t0 + m * 60) * 1000).toISOString();
+    lines.push(`ts=${ts} level=info msg="webhook delivered" delivery_id=wh_${1000 + m} endpoint_id=ep_42 status=200 attempts=1 duration_ms=${120 + (m % 7)}`);
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+/** The PII evidence a scenario's gate run gets: a clean log at the final checkpoint, else --skip pii. */
+export const piiArgs = (s: GateScenario): string[] => (isFinal(s) ? ['--logs', cleanLogFor(s)] : ['--skip', 'pii']);
+
 /** The `slogate gate` arguments for a scenario against `url`. */
 export function gateArgs(s: GateScenario, url: string): string[] {
   return [
@@ -450,8 +495,7 @@ export function gateArgs(s: GateScenario, url: string): string[] {
     s.checkpoint,
     '--phase',
     String(s.phase),
-    '--skip',
-    'pii',
+    ...piiArgs(s),
     '--json',
     ...(s.extraArgs ?? []),
   ];

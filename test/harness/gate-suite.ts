@@ -6,14 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canaryAlertGroup } from '../../alerts/webhook-canary.ts';
+import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alerts.ts';
 import { GATE_EXIT, runGate, verdictJson } from '../../src/gate/index.ts';
-import { allScenarioSamples, gateArgs, gateScenarios, iso, scenario } from './gate-scenarios.ts';
+import { allScenarioSamples, cleanLogFor, gateArgs, gateScenarios, isFinal, iso, scenario } from './gate-scenarios.ts';
 import { trueTotals } from './history.ts';
 import { startPrometheus, startVictoriaMetrics, type TsdbServer } from './tsdb-servers.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
 
 const run = promisify(execFile);
 const SLOGATE = join(import.meta.dirname, '../../bin/slogate');
+const GENERATED_RULES = join(import.meta.dirname, '../../generated/prometheus/webhook_canary_alerts.yml');
 
 export interface CliResult {
   code: number;
@@ -41,7 +43,12 @@ export function defineGateSuite(kind: 'prometheus' | 'victoriametrics'): void {
     beforeAll(async () => {
       tmp = await mkdtemp(join(tmpdir(), 'slogate-gate-'));
       const first = gateScenarios[0].history;
-      server = kind === 'prometheus' ? await startPrometheus(allScenarioSamples()) : await startVictoriaMetrics(allScenarioSamples(), { query: 'webhook_delivery_total', time: first.t0 + 600 });
+      // the generated rules run, as in production: "no critical alert fired" is only evidence then
+      const rules = { ruleFiles: [GENERATED_RULES], evaluationInterval: '5s' };
+      server =
+        kind === 'prometheus'
+          ? await startPrometheus(allScenarioSamples(), rules)
+          : await startVictoriaMetrics(allScenarioSamples(), { query: 'webhook_delivery_total', time: first.t0 + 600 }, rules);
     });
     afterAll(async () => {
       await server?.stop();
@@ -53,12 +60,13 @@ export function defineGateSuite(kind: 'prometheus' | 'victoriametrics'): void {
       for (const s of gateScenarios) {
         it(`${s.history.name}: ${s.verdict} at T+${s.checkpoint} (phase ${s.phase})`, async () => {
           const r = await runGate({
+            runbook: flagship,
             prometheus: server.url,
             start: s.history.t0,
             at: s.history.t0 + s.atMinute * 60,
             checkpoint: s.checkpoint,
             phase: s.phase,
-            skip: ['pii'],
+            ...(isFinal(s) ? { logs: [cleanLogFor(s)] } : { skip: ['pii'] }),
           });
           const out = verdictJson(r);
           expect(out.verdict, out.reasons.join('\n')).toBe(s.verdict);
@@ -67,7 +75,7 @@ export function defineGateSuite(kind: 'prometheus' | 'victoriametrics'): void {
             expect(out.checks.find((c) => c.name === name)?.status, name).toBe(status);
           }
           expect(out.window).toEqual({ start: iso(s.history.t0), end: iso(s.history.t0 + s.atMinute * 60) });
-          expect(out.skipped).toEqual(['pii']);
+          expect(out.skipped).toEqual(isFinal(s) ? [] : ['pii']);
           // the per-minute series come back for charts
           if (s.history.instances.length) expect(r.series.success_rate.length).toBeGreaterThan(s.atMinute * 0.9);
         });
@@ -229,6 +237,59 @@ export function defineGateSuite(kind: 'prometheus' | 'victoriametrics'): void {
       // histogram_quantile's answer is the largest finite bound
       expect(out.metrics.p95_ms).toBe(5000);
       expect(out.reasons.join(' ')).toMatch(/above 5000 ms, the latency histogram's largest finite bucket/);
+    });
+
+    // issue 11 (8): --selector '{job="webhook-sender"}' replaced the canary matchers, pulled in the stable track and gave marginal
+    it('--selector adds to the canary matchers: naming job keeps track="canary"', async () => {
+      const s = scenario('stable-track-bad');
+      const r = await slogate([...gateArgs(s, server.url), '--selector', '{job="webhook-sender"}']);
+      const out = JSON.parse(r.stdout);
+      expect(out.verdict, out.reasons.join('\n')).toBe('continue');
+      expect(out.selector).toBe('{track="canary",job="webhook-sender"}');
+      expect(r.stderr).toBe('');
+      const region = JSON.parse((await slogate([...gateArgs(scenario('regions'), server.url), '--selector', '{region="eu"}'])).stdout);
+      expect(region.verdict).toBe('continue');
+      expect(region.selector).toBe('{job="webhook-sender",track="canary",region="eu"}');
+    });
+
+    it('a selector that drops the canary track warns in one line and is recorded in the verdict', async () => {
+      const s = scenario('stable-track-bad');
+      const r = await slogate([...gateArgs(s, server.url), '--selector', '{track=~".+"}']);
+      const out = JSON.parse(r.stdout);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^slogate: warning: --selector replaces track="canary" with track=~"\.\+"/)]);
+      expect(out.selector_warning).toMatch(/other tracks/);
+      expect(out.reasons.join('\n')).toMatch(/replaces track="canary"/);
+      // the stable track's failures are in the numbers now
+      expect(out.verdict).toBe('rollback');
+    });
+
+    it('an empty --selector is a usage error (it was accepted)', async () => {
+      const r = await slogate([...gateArgs(scenario('healthy-30m'), server.url), '--selector', '{}']);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^slogate: --selector "\{\}" holds no label matchers/);
+    });
+
+    // issue 11 (7): a T+2h gate run 25 hours after T+0 passed its window check with 1,506 minutes
+    it('a T+2h gate judged a day after T+0 is inconclusive: checkpoint missed; --at backfills the window', async () => {
+      const s = scenario('healthy-24h-noise-alerts');
+      const late = ['gate', '--prometheus', server.url, '--start', iso(s.history.t0), '--at', iso(s.history.t0 + 24 * 3600), '--checkpoint', '2h', '--phase', '5', '--skip', 'pii', '--json'];
+      const r = await slogate(late);
+      expect(r.code).toBe(3);
+      const out = JSON.parse(r.stdout);
+      expect(out.checks.find((c: { name: string }) => c.name === 'window')).toMatchObject({ status: 'no_data', value: 1440, target: '115..130 min' });
+      expect(out.reasons[0]).toMatch(/^checkpoint missed; run the next one/);
+      const backfill = await slogate(late.map((a) => (a === iso(s.history.t0 + 24 * 3600) ? iso(s.history.t0 + 2 * 3600) : a)));
+      expect(JSON.parse(backfill.stdout).verdict).toBe('continue');
+      expect(backfill.code).toBe(0);
+    });
+
+    // issue 11 (4): the rules run, but this backend keeps no record of their evaluations over the window
+    it('checks the loaded rule group and says that its evaluations over the window are not recorded', async () => {
+      const out = JSON.parse((await slogate(gateArgs(scenario('healthy-30m'), server.url))).stdout);
+      expect(out.checks.find((c: { name: string }) => c.name === 'rules_health').status).toBe('pass');
+      expect(out.notes).toEqual([expect.stringMatching(/^Rule group webhook_canary is loaded and evaluating now, but its evaluations over the window are not recorded/)]);
+      expect(out.reasons).toEqual(['The PII scan was skipped (--skip pii).', ...out.notes]);
     });
 
     it('turns a query the backend rejects into a usage error with its message', async () => {

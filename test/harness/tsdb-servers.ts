@@ -73,8 +73,17 @@ async function stopProcess(proc: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+export interface PrometheusRuleOptions {
+  /** Rule files (globs allowed) Prometheus loads and evaluates. */
+  ruleFiles?: string[];
+  /** Rule evaluation interval (default 1m, Prometheus's). */
+  evaluationInterval?: string;
+  /** Also scrape itself (its `prometheus_rule_group_*` metrics), every this often. */
+  selfScrape?: string;
+}
+
 /** Backfills the samples with promtool, then serves them with a real Prometheus. */
-export async function startPrometheus(samples: Iterable<Sample>): Promise<TsdbServer> {
+export async function startPrometheus(samples: Iterable<Sample>, rules: PrometheusRuleOptions = {}): Promise<TsdbServer> {
   const dir = await mkdtemp(join(tmpdir(), 'slogate-prom-'));
   try {
     const data = join(dir, 'data');
@@ -83,8 +92,8 @@ export async function startPrometheus(samples: Iterable<Sample>): Promise<TsdbSe
     await run('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', om, data], { maxBuffer: 64 * 1024 * 1024 });
     await rm(om);
     const config = join(dir, 'prometheus.yml');
-    await writeFile(config, 'global:\n  scrape_interval: 1m\n');
     const port = await freePort();
+    await writeFile(config, prometheusConfig(port, rules));
     const { proc, log } = startProcess('prometheus', [
       `--config.file=${config}`,
       `--storage.tsdb.path=${data}`,
@@ -94,6 +103,8 @@ export async function startPrometheus(samples: Iterable<Sample>): Promise<TsdbSe
     ]);
     const url = `http://127.0.0.1:${port}`;
     await waitFor(`${url}/-/ready`, proc, (s) => s === 200, `prometheus (${log()})`);
+    // with rules, ready means every group has been evaluated once
+    if (rules.ruleFiles?.length) await waitFor(`${url}/api/v1/rules`, proc, (s, body) => s === 200 && allEvaluated(body), `prometheus rules (${log()})`, 120_000);
     return {
       kind: 'prometheus',
       url,
@@ -108,11 +119,27 @@ export async function startPrometheus(samples: Iterable<Sample>): Promise<TsdbSe
   }
 }
 
+function allEvaluated(body: string): boolean {
+  const groups = JSON.parse(body).data?.groups as { lastEvaluation?: string }[] | undefined;
+  return !!groups?.length && groups.every((g) => g.lastEvaluation && !g.lastEvaluation.startsWith('0001'));
+}
+
+function prometheusConfig(port: number, o: PrometheusRuleOptions): string {
+  const lines = ['global:', `  scrape_interval: ${o.selfScrape ?? '1m'}`, `  evaluation_interval: ${o.evaluationInterval ?? '1m'}`];
+  if (o.ruleFiles?.length) lines.push('rule_files:', ...o.ruleFiles.map((f) => `  - ${JSON.stringify(f)}`));
+  if (o.selfScrape) lines.push('scrape_configs:', '  - job_name: prometheus', '    static_configs:', `      - targets: ["127.0.0.1:${port}"]`);
+  return lines.join('\n') + '\n';
+}
+
 /** Starts VictoriaMetrics and loads the samples through its import API. */
-export async function startVictoriaMetrics(samples: Iterable<Sample>, probe: { query: string; time: number }): Promise<TsdbServer> {
+export async function startVictoriaMetrics(samples: Iterable<Sample>, probe: { query: string; time: number }, rules: { ruleFiles?: string[]; evaluationInterval?: string } = {}): Promise<TsdbServer> {
   const dir = await mkdtemp(join(tmpdir(), 'slogate-vm-'));
   const port = await freePort();
+  // with rules, a vmalert evaluates them against VictoriaMetrics, writes ALERTS back, and
+  // VictoriaMetrics proxies its /api/v1/rules (-vmalert.proxyURL)
+  const vmalertPort = rules.ruleFiles?.length ? await freePort() : null;
   const { proc, log } = startProcess('victoria-metrics', [
+    ...(vmalertPort ? [`-vmalert.proxyURL=http://127.0.0.1:${vmalertPort}`] : []),
     `-storageDataPath=${dir}`,
     `-httpListenAddr=127.0.0.1:${port}`,
     '-retentionPeriod=100y',
@@ -122,10 +149,12 @@ export async function startVictoriaMetrics(samples: Iterable<Sample>, probe: { q
     '-loggerLevel=ERROR',
   ]);
   const url = `http://127.0.0.1:${port}`;
+  let vmalert: ChildProcess | null = null;
   const server: TsdbServer = {
     kind: 'victoriametrics',
     url,
     async stop() {
+      if (vmalert) await stopProcess(vmalert);
       await stopProcess(proc);
       await rm(dir, { recursive: true, force: true });
     },
@@ -138,6 +167,20 @@ export async function startVictoriaMetrics(samples: Iterable<Sample>, probe: { q
     // the import is visible once the probe finds data
     const probeUrl = `${url}/api/v1/query?query=${encodeURIComponent(probe.query)}&time=${probe.time}`;
     await waitFor(probeUrl, proc, (s, body) => s === 200 && JSON.parse(body).data?.result?.length > 0, 'victoria-metrics import');
+    if (vmalertPort) {
+      const va = startProcess('vmalert', [
+        ...rules.ruleFiles!.map((f) => `-rule=${f}`),
+        `-datasource.url=${url}`,
+        `-remoteWrite.url=${url}`,
+        // an address nothing listens on: the tests read alerts from the rules API, not a notifier
+        '-notifier.url=http://127.0.0.1:9',
+        `-evaluationInterval=${rules.evaluationInterval ?? '1m'}`,
+        `-httpListenAddr=127.0.0.1:${vmalertPort}`,
+        '-loggerLevel=ERROR',
+      ]);
+      vmalert = va.proc;
+      await waitFor(`${url}/api/v1/rules`, va.proc, (s, body) => s === 200 && allEvaluated(body), `vmalert (${va.log()})`, 120_000);
+    }
     return server;
   } catch (err) {
     await server.stop();

@@ -199,3 +199,31 @@ describe('PiiScanMetrics', () => {
     expect(parseExposition(await p.exposition()).get(def.name)!.samples.every((s) => s.value === 0)).toBe(true);
   });
 });
+
+// issue 11 (5): the counter appeared on the first open at 1, so increase() lost that open
+describe('circuit breaker counters exist at 0 from the moment the breaker exists', () => {
+  it('serves 0 for a declared breaker, for one whose state was set, and for startup endpoints; 1 after the first open', async () => {
+    const m = createDeliveryMetrics({ env: { SLOGATE_TRACK: 'canary' }, endpoints: ['https://a.example/hook'] });
+    m.circuitBreaker('https://b.example/hook');
+    m.setCircuitState('https://c.example/hook', 'closed');
+    const handler = metricsHandler(m);
+    const server = createServer((req, res) => handler(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+    try {
+      const opens = async () => {
+        const fam = parseExposition(await (await fetch(url)).text()).get(metrics.circuitBreakerOpens.name)!;
+        return Object.fromEntries(fam.samples.map((s) => [s.labels.endpoint, s.value]));
+      };
+      // before any open: every breaker's counter is there, at 0 (it used to be absent)
+      expect(await opens()).toEqual({ 'https://a.example/hook': 0, 'https://b.example/hook': 0, 'https://c.example/hook': 0 });
+      m.circuitOpened('https://b.example/hook');
+      expect((await opens())['https://b.example/hook']).toBe(1);
+      // the state gauge starts closed
+      const state = parseExposition(await (await fetch(url)).text()).get(metrics.circuitBreakerState.name)!;
+      expect(state.samples.find((s) => s.labels.endpoint === 'https://a.example/hook')!.value).toBe(CIRCUIT_BREAKER_STATES.closed);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});

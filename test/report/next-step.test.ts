@@ -2,12 +2,13 @@
 // verdict. Expected strings are copied from the runbook (seed 000), not from slo/canary.ts.
 import { describe, expect, it } from 'vitest';
 import { nextStep } from '../../src/report/next-step.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
 
 const text = (s: ReturnType<typeof nextStep>) => [s.headline, ...s.actions, ...s.commands, ...s.messages.map((m) => `${m.channel}: ${m.text}`)].join('\n');
 
 describe('next step per phase, checkpoint and verdict', () => {
   it('promotes 5% -> 25% only at T+24h: instances 006-025, 50 QPS / burst 100 / 500 in flight, the Phase 1 COMPLETE message', () => {
-    const s = text(nextStep('promote', 5, '24h'));
+    const s = text(nextStep(flagship, 'promote', 5, '24h'));
     expect(s).toContain('webhook-sender-006 to webhook-sender-025');
     expect(s).toContain('for i in {6..25}; do');
     expect(s).toMatch(/WEBHOOK_RATE_LIMIT_QPS=50 \\\n {2}WEBHOOK_RATE_LIMIT_BURST=100 \\\n {2}WEBHOOK_MAX_INFLIGHT=500/);
@@ -16,7 +17,7 @@ describe('next step per phase, checkpoint and verdict', () => {
   });
 
   it('promotes 25% -> 100% only at T+48h, with Phase 3 prerequisites and 200/400/2000', () => {
-    const s = text(nextStep('promote', 25, '48h'));
+    const s = text(nextStep(flagship, 'promote', 25, '48h'));
     expect(s).toContain('WEBHOOK_RATE_LIMIT_QPS=200');
     expect(s).toContain('WEBHOOK_RATE_LIMIT_BURST=400');
     expect(s).toContain('WEBHOOK_MAX_INFLIGHT=2000');
@@ -30,7 +31,7 @@ describe('next step per phase, checkpoint and verdict', () => {
     [25, '2h'],
     [25, '24h'],
   ] as const)('a promote verdict at intermediate %i%% T+%s does not promote', (phase, cp) => {
-    const s = text(nextStep('promote', phase, cp));
+    const s = text(nextStep(flagship, 'promote', phase, cp));
     expect(s).toMatch(/^Do not promote/);
     expect(s).not.toContain('COMPLETE - promoting');
     expect(s).not.toContain('NOTIFICATIONS_WEBHOOK_ENABLED=True');
@@ -42,7 +43,7 @@ describe('next step per phase, checkpoint and verdict', () => {
     [25, '2h', 'T+24h'],
     [25, '24h', 'T+48h'],
   ] as const)('continue at %i%% T+%s goes on to %s with the PASS message', (phase, cp, after) => {
-    const s = text(nextStep('continue', phase, cp));
+    const s = text(nextStep(flagship, 'continue', phase, cp));
     expect(s).toContain(`Continue to ${after}.`);
     expect(s).toContain(`#platform-ops: ✅ T+${cp} checkpoint PASS - continuing`);
   });
@@ -53,7 +54,7 @@ describe('next step per phase, checkpoint and verdict', () => {
     [25, '2h', 50, 100, 500],
     [25, '24h', 50, 100, 500],
   ] as const)('marginal at %i%% T+%s applies the guardrails: %i QPS, burst %i, %i in flight', (phase, cp, qps, burst, inflight) => {
-    const s = text(nextStep('marginal', phase, cp));
+    const s = text(nextStep(flagship, 'marginal', phase, cp));
     expect(s).toContain(`WEBHOOK_RATE_LIMIT_QPS=${qps} \\`);
     expect(s).toContain(`WEBHOOK_RATE_LIMIT_BURST=${burst} \\`);
     expect(s).toContain(`WEBHOOK_MAX_INFLIGHT=${inflight} \\`);
@@ -65,10 +66,10 @@ describe('next step per phase, checkpoint and verdict', () => {
     [5, '24h', 'Phase 1 (5%)'],
     [25, '48h', 'Phase 2 (25%)'],
   ] as const)('marginal or continue at the final checkpoint (%i%% T+%s) never promotes; marginal rolls back (PROMOTE=false)', (phase, cp, name) => {
-    const m = text(nextStep('marginal', phase, cp));
+    const m = text(nextStep(flagship, 'marginal', phase, cp));
     expect(m).toContain('PROMOTION BLOCKED');
     expect(m).toContain(`#platform-ops: ❌ ${name} FAILED - rolling back to 0%`);
-    const c = text(nextStep('continue', phase, cp));
+    const c = text(nextStep(flagship, 'continue', phase, cp));
     expect(c).not.toContain('promoting');
     expect(c).toContain(`Hold at ${phase}%`);
   });
@@ -81,7 +82,7 @@ describe('next step per phase, checkpoint and verdict', () => {
     [25, '24h', '❌ T+24h checkpoint FAIL - rolling back'],
     [25, '48h', '❌ Phase 2 (25%) FAILED - rolling back to 0%'],
   ] as const)("rollback at %i%% T+%s: the runbook's 15-minute procedure over {1..25} and '%s'", (phase, cp, msg) => {
-    const s = text(nextStep('rollback', phase, cp));
+    const s = text(nextStep(flagship, 'rollback', phase, cp));
     expect(s).toContain('echo "$(date -u) - ROLLBACK INITIATED" >> evidence/canary/rollback_log.txt');
     expect(s).toContain('for i in {1..25}; do');
     expect(s).toContain('kubectl set env deployment/$instance NOTIFICATIONS_WEBHOOK_ENABLED=False');
@@ -95,7 +96,7 @@ describe('next step per phase, checkpoint and verdict', () => {
 
   it('inconclusive holds at the phase and never promotes', () => {
     for (const [phase, cp] of [[5, '30m'], [5, '24h'], [25, '48h']] as const) {
-      const s = text(nextStep('inconclusive', phase, cp));
+      const s = text(nextStep(flagship, 'inconclusive', phase, cp));
       expect(s).toContain(`Hold at ${phase}%`);
       expect(s).not.toContain('promoting');
     }

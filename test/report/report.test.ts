@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slogateAsync } from '../harness/cli.ts';
-import { canaryGates, canaryPhases } from '../../slo/canary.ts';
+import { canaryGates, canaryPhases } from '../../runbooks/webhook-delivery/rollout.ts';
 import { PII_CATEGORIES } from '../../src/contract/metrics.ts';
 import { scanLogs } from '../../src/pii/index.ts';
-import { instanceName } from '../../src/report/next-step.ts';
+import { instanceName as nameFrom } from '../../src/contract/runbook.ts';
+const instanceName = (n: number) => nameFrom('webhook-sender-%03d', n);
 
 const FIX = path.resolve('test/report/fixtures');
 

@@ -8,6 +8,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSources, renderReport } from '../../src/report/index.ts';
 import { evidencePanels } from '../../src/charts/panels.ts';
+import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
 
 const FIX = path.resolve('test/report/fixtures');
 let work: string;
@@ -33,8 +34,8 @@ describe('HTML report in Chromium', () => {
     await mkdir(ev);
     await copyFile(path.join(FIX, 'verdict_T+24h_rollback.json'), path.join(ev, 'verdict_T+24h.json'));
     await copyFile(path.join(FIX, 'series_T+24h.json'), path.join(ev, 'series_T+24h.json'));
-    const sources = await loadSources({ evidenceDir: ev });
-    const html = await renderReport('checkpoint', 'html', sources, { operator: 'alice', generatedAt: new Date('2025-09-02T06:10:00Z'), evidenceLink: null });
+    const sources = await loadSources({ runbook: flagship, evidenceDir: ev });
+    const html = await renderReport('checkpoint', 'html', sources, { runbook: flagship, operator: 'alice', generatedAt: new Date('2025-09-02T06:10:00Z'), evidenceLink: null });
     const file = path.join(work, 'canary_T+24h.html');
     await writeFile(file, html);
 
@@ -43,7 +44,7 @@ describe('HTML report in Chromium', () => {
     page.on('request', (r) => requests.push(r.url()));
     await page.goto(`file://${file}`);
     expect(await page.locator('#verdict').innerText()).toContain('ROLLBACK');
-    for (const p of evidencePanels) {
+    for (const p of evidencePanels(flagship)) {
       const svg = page.locator(`#chart-${p.slug} svg`);
       const box = await svg.boundingBox();
       expect(box, p.slug).not.toBeNull();

@@ -2,7 +2,7 @@ import { isValidPhoneNumber } from 'libphonenumber-js';
 import { isIP } from 'node:net';
 import tlds from 'tlds';
 import { describe, expect, it } from 'vitest';
-import { canaryGates } from '../../slo/canary.ts';
+import { canaryGates } from '../../runbooks/webhook-delivery/rollout.ts';
 import { deliveryLogLine, Simulation, type Delivery } from '../../src/simulator/engine.ts';
 import { FAKE_PII, LEAK_FIELDS, PLANTED_CATEGORIES } from '../../src/simulator/pii.ts';
 import { applyScenarioPatch, presets, PRESET_NAMES, ScenarioError, type PresetName } from '../../src/simulator/scenario.ts';

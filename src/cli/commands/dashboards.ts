@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { lintDashboardFolder } from '../../dashboards/source.ts';
 import { pushDashboards, type LocalDashboard } from '../../dashboards/push.ts';
 import { DASHBOARDS_DOC, renderDashboardsDoc } from '../../dashboards/docs.ts';
-import { projectDefinitions } from '../../generate/definitions.ts';
 import { EXIT, UserError } from '../errors.ts';
+import { loadRunbook } from '../runbook.ts';
 
 async function readDashboards(dir: string): Promise<LocalDashboard[]> {
   const dashDir = join(dir, 'grafana', 'dashboards');
@@ -39,6 +39,7 @@ interface PushCliOptions {
   message: string;
   dryRun?: boolean;
   dir: string;
+  runbook?: string;
 }
 
 export function registerDashboards(program: Command): void {
@@ -51,12 +52,13 @@ export function registerDashboards(program: Command): void {
     .option('--message <text>', 'version history message', 'pushed by slogate dashboards push')
     .option('--dry-run', 'change nothing; show for each dashboard whether it would be created, updated or left unchanged')
     .option('--dir <dir>', 'generated output directory', 'generated')
+    .option('--runbook <path>', 'runbook module whose lint policy applies (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
     .action(async (opts: PushCliOptions) => {
       const token = process.env.GRAFANA_TOKEN ?? '';
       if (!token.trim()) throw new UserError('GRAFANA_TOKEN is not set: export a Grafana service account token with dashboard write access');
       const list = await readDashboards(opts.dir);
       // fail closed: never push a dashboard the lint rejects
-      const problems = await lintDashboardFolder(opts.dir);
+      const problems = await lintDashboardFolder(opts.dir, await loadRunbook(opts.runbook));
       if (problems.length) {
         for (const p of problems) process.stderr.write(`slogate: ${p}\n`);
         throw new UserError(`refusing to push: ${problems.length} dashboard lint problem(s) in ${opts.dir}/`, EXIT.found);
@@ -83,8 +85,9 @@ export function registerDashboards(program: Command): void {
     .description(`write ${DASHBOARDS_DOC}: every panel, its query, its thresholds and what red means`)
     .option('--check', 'write nothing; exit 1 when the file is out of date')
     .option('--out <file>', 'output file', DASHBOARDS_DOC)
-    .action(async (opts: { check?: boolean; out: string }) => {
-      const text = renderDashboardsDoc(projectDefinitions);
+    .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
+    .action(async (opts: { check?: boolean; out: string; runbook?: string }) => {
+      const text = renderDashboardsDoc(await loadRunbook(opts.runbook));
       if (opts.check) {
         const current = await readFile(opts.out, 'utf8').catch(() => '');
         if (current !== text) {

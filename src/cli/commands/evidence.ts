@@ -5,6 +5,9 @@ import { runGate, summaryFromResult, verdictJson } from '../../gate/index.ts';
 import { PrometheusClient, PrometheusError, authFromEnv } from '../../prometheus/client.ts';
 import { collectEvidence, driftCount, EvidenceError, grafanaTokenFromEnv, ManifestError, verdictProblems, verifyEvidence, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
 import { UserError } from '../errors.ts';
+import { canaryMatchersOf, type Runbook } from '../../contract/runbook.ts';
+import { canarySelector } from '../../gate/index.ts';
+import { loadRunbook } from '../runbook.ts';
 import { addGateRunOptions, asUserError, durationMs, gateOptionsFromFlags, selectorFlag, type GateRunFlags } from './gate.ts';
 
 interface CollectFlags extends GateRunFlags {
@@ -16,7 +19,7 @@ interface CollectFlags extends GateRunFlags {
 /** Evidence collection exit codes: 1 says a part of the evidence could not be produced. */
 export const EVIDENCE_EXIT = { ok: 0, incomplete: 1, usage: 2 } as const;
 
-async function readVerdict(file: string): Promise<VerdictDoc> {
+async function readVerdict(file: string, rb: Runbook): Promise<VerdictDoc> {
   let doc: unknown;
   try {
     doc = JSON.parse(await readFile(file, 'utf8'));
@@ -24,7 +27,7 @@ async function readVerdict(file: string): Promise<VerdictDoc> {
     const e = err as NodeJS.ErrnoException;
     throw new UserError(`--verdict ${file}: ${e.code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not JSON (${e.message})` : e.message}`);
   }
-  const problems = verdictProblems(doc);
+  const problems = verdictProblems(doc, rb);
   if (problems.length) throw new UserError(`--verdict ${file} is not a gate verdict: ${problems[0]}`);
   return doc as VerdictDoc;
 }
@@ -46,17 +49,18 @@ export function registerEvidence(program: Command): void {
     .option('--grafana <url>', 'render the four panels with Grafana (token from GRAFANA_TOKEN); default: draw them as SVG');
   addGateRunOptions(collect, false)
     .action(async (flags: CollectFlags) => {
-      const selector = selectorFlag(flags.selector);
+      const rb = await loadRunbook(flags.runbook);
+      const selector = canarySelector(flags.selector === undefined ? undefined : selectorFlag(flags.selector), canaryMatchersOf(rb)).selector;
       let verdict: VerdictDoc;
       let summary: unknown;
       let series: { success_rate: [number, number][]; p95_ms: [number, number][] } | undefined;
       if (flags.verdict) {
-        verdict = await readVerdict(flags.verdict);
+        verdict = await readVerdict(flags.verdict, rb);
       } else {
         if (!flags.prometheus || !flags.start || !flags.checkpoint) {
           throw new UserError('give --verdict FILE, or --prometheus, --start and --checkpoint to run the gate');
         }
-        const result = await runGate(gateOptionsFromFlags(flags)).catch(asUserError);
+        const result = await runGate(gateOptionsFromFlags(flags, rb)).catch(asUserError);
         verdict = verdictJson(result) as VerdictDoc;
         summary = summaryFromResult(result);
         series = result.series;
@@ -77,6 +81,7 @@ export function registerEvidence(program: Command): void {
       }
       try {
         const result = await collectEvidence({
+          runbook: rb,
           outDir: flags.out,
           verdict,
           summary,

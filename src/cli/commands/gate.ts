@@ -1,11 +1,11 @@
 // `slogate gate`: one checkpoint of the canary runbook as a command with an exit code.
 import { Command, Option } from 'commander';
-import { CHECKPOINT_MINUTES, canaryGates, canaryPhases, type CheckpointName } from '../../../slo/canary.ts';
-import { DEFAULT_CANARY_SELECTOR } from '../../contract/selectors.ts';
+import type { CheckpointName, Runbook } from '../../contract/runbook.ts';
 import { GATE_EXIT, GateConfigError, checkSelector, checkTimeScale, checkpointRule, parseInstant, runGate, verdictJson, verdictTable, type GateOptions, type PhaseNumber } from '../../gate/index.ts';
 import { PrometheusError } from '../../prometheus/client.ts';
 import { parseDuration } from '../../promql/duration.ts';
 import { UserError } from '../errors.ts';
+import { loadRunbook } from '../runbook.ts';
 import { collectGateEvidence, EvidenceError } from '../../evidence/index.ts';
 
 interface GateFlags extends GateRunFlags {
@@ -70,11 +70,13 @@ export interface GateRunFlags {
   start?: string;
   checkpoint?: string;
   at?: string;
-  phase: string;
-  selector: string;
+  phase?: string;
+  selector?: string;
+  rulesUrl?: string;
   logs?: string[];
   skip?: string[];
-  minDeliveries: string;
+  minDeliveries?: string;
+  runbook?: string;
   alertmanager?: string;
   timeout: string;
   deadline: string;
@@ -93,7 +95,7 @@ export function timeScale(text: string): number {
 
 /** Declares the window, selector and evidence options of a gate run on `cmd`. */
 export function addGateRunOptions(cmd: Command, required: boolean): Command {
-  const checkpoint = new Option('--checkpoint <name>', 'which decision rules apply').choices(Object.keys(CHECKPOINT_MINUTES));
+  const checkpoint = new Option('--checkpoint <name>', "which decision rules apply: one of the runbook's checkpoints");
   if (required) {
     cmd
       .requiredOption('--prometheus <url>', 'Prometheus-compatible query API (Prometheus, VictoriaMetrics, Thanos, Mimir)')
@@ -106,12 +108,14 @@ export function addGateRunOptions(cmd: Command, required: boolean): Command {
       .addOption(checkpoint);
   }
   return cmd
+    .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
     .option('--at <rfc3339>', 'end of the window (default: now)')
-    .option('--phase <percent>', `traffic share of the canary: ${canaryPhases.map((p) => p.phase).join(', ')}`, String(canaryPhases[0].phase))
-    .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR)
+    .option('--phase <percent>', "traffic share of the canary: one of the runbook's phases (default: the first)")
+    .option('--selector <matchers>', "label matchers added to the runbook's job and canary track matchers (naming job or track replaces that one)")
+    .option('--rules-url <url>', 'where /api/v1/rules is served, if not by --prometheus (a ruler, vmalert, Mimir)')
     .option('--logs <path-or-glob...>', 'canary logs to scan for PII')
     .addOption(new Option('--skip <evidence...>', 'decide without this evidence (recorded in the output)').choices(['pii']))
-    .option('--min-deliveries <n>', 'fewer deliveries in the window is inconclusive', String(canaryGates.minDeliveries))
+    .option('--min-deliveries <n>', "fewer deliveries in the window is inconclusive (default: the runbook's)")
     .option('--alertmanager <url>', 'also count our critical alerts active in Alertmanager now')
     .option('--timeout <duration>', 'timeout of each HTTP request', '10s')
     .option('--deadline <duration>', 'the whole gate answers within this', '60s')
@@ -120,29 +124,31 @@ export function addGateRunOptions(cmd: Command, required: boolean): Command {
 }
 
 /** Validates the flags of a gate run into library options; every mistake is a one-line usage error. */
-export function gateOptionsFromFlags(flags: GateRunFlags): GateOptions {
+export function gateOptionsFromFlags(flags: GateRunFlags, rb: Runbook): GateOptions {
   if (!flags.prometheus || !flags.start || !flags.checkpoint) {
     throw new UserError('give --prometheus, --start and --checkpoint to run the gate', GATE_EXIT.usage);
   }
   const start = instant('--start', flags.start);
   const at = flags.at === undefined ? undefined : instant('--at', flags.at);
-  const phase = positiveInt('--phase', flags.phase, 0);
-  const rule = checkpointRule(phase, flags.checkpoint);
+  const phase = positiveInt('--phase', flags.phase ?? String(rb.phases[0].phase), 0);
+  const rule = checkpointRule(rb, phase, flags.checkpoint);
   if ('error' in rule) throw new UserError(rule.error, GATE_EXIT.usage);
   const now = Math.floor(Date.now() / 1000);
   const end = at ?? now;
   if (end <= start) throw new UserError(`--at ${flags.at ?? 'now'} is not after --start ${flags.start}`, GATE_EXIT.usage);
   notInTheFuture('--at', flags.at ?? 'now', end, now);
   return {
+    runbook: rb,
     prometheus: flags.prometheus,
     start,
     at: end,
     checkpoint: flags.checkpoint as CheckpointName,
     phase: phase as PhaseNumber,
-    selector: selectorFlag(flags.selector),
+    ...(flags.selector !== undefined ? { selector: selectorFlag(flags.selector) } : {}),
+    ...(flags.rulesUrl !== undefined ? { rulesUrl: flags.rulesUrl } : {}),
     logs: flags.logs,
     skip: flags.skip,
-    minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries, 0),
+    minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries ?? String(rb.gates.minDeliveries), 0),
     alertmanager: flags.alertmanager,
     timeoutMs: durationMs('--timeout', flags.timeout),
     deadlineMs: durationMs('--deadline', flags.deadline),
@@ -160,7 +166,7 @@ export function registerGate(program: Command): void {
     .option('--out <dir>', "write the runbook's evidence folder here (summary, verdict, hourly, 6h bundles, alerts, pii, panels, manifest.json)")
     .option('--grafana <url>', 'with --out: render the four panels with Grafana (token from GRAFANA_TOKEN)')
     .action(async (flags: GateFlags) => {
-      const options = gateOptionsFromFlags(flags);
+      const options = gateOptionsFromFlags(flags, await loadRunbook(flags.runbook));
       const result = await runGate(options).catch(asUserError);
       if (flags.out) {
         // the verdict stands whatever happens to the evidence; what is missing is said on stderr
@@ -170,6 +176,7 @@ export function registerGate(program: Command): void {
         });
         for (const line of ev.incomplete) process.stderr.write(`slogate: evidence incomplete: ${line}\n`);
       }
+      if (result.selector_warning) process.stderr.write(`slogate: warning: ${result.selector_warning}\n`);
       process.stdout.write(flags.json ? JSON.stringify(verdictJson(result)) + '\n' : verdictTable(result));
       process.exitCode = GATE_EXIT[result.verdict];
     });

@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
 import { buildArtefacts, DefinitionError } from '../../generate/artefacts.ts';
-import { projectDefinitions } from '../../generate/definitions.ts';
 import { compareArtefacts, OutputError, writeArtefacts } from '../../generate/output.ts';
 import { lintGenerated } from '../../generate/lint.ts';
-import '../../generate/sources.ts';
+import type { Runbook } from '../../contract/runbook.ts';
 import { UserError } from '../errors.ts';
+import { loadRunbook } from '../runbook.ts';
 
-function build(forScale?: number, slothCompatible?: boolean) {
+function build(rb: Runbook, forScale?: number, slothCompatible?: boolean) {
   try {
-    const defs = slothCompatible ? { ...projectDefinitions, slothCompatible: true } : projectDefinitions;
-    return buildArtefacts(defs, { forScale });
+    return buildArtefacts(rb, { forScale, slothCompatible });
   } catch (e) {
     if (e instanceof DefinitionError) {
       // every problem on its own line; the last one becomes the UserError line
@@ -44,9 +43,10 @@ export function registerGenerate(program: Command): void {
     .option('--check', 'write nothing; exit 1 naming each stale, missing or extra file')
     .option('--out <dir>', 'output directory', 'generated')
     .option('--for-scale <factor>', 'multiply every alert `for` (test variants of the rules)', parseScale)
+    .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
     .option('--sloth-compatible', "also emit Sloth's labels (sloth_id, sloth_service, sloth_slo, sloth_window) and sloth_slo_info")
-    .action(async (opts: { check?: boolean; out: string; forScale?: number; slothCompatible?: boolean }) => {
-      const artefacts = build(opts.forScale, opts.slothCompatible);
+    .action(async (opts: { check?: boolean; out: string; forScale?: number; runbook?: string; slothCompatible?: boolean }) => {
+      const artefacts = build(await loadRunbook(opts.runbook), opts.forScale, opts.slothCompatible);
       if (opts.check) {
         const drift = await onOutput(() => compareArtefacts(opts.out, artefacts));
         const lines = [
@@ -74,8 +74,9 @@ export function registerLint(program: Command): void {
     .description('check generated rules, OpenSLO specs and dashboards without writing anything')
     .argument('[dir]', 'generated output directory', 'generated')
     .option('--no-promtool', 'skip `promtool check rules` even when promtool is installed')
-    .action(async (dir: string, opts: { promtool: boolean }) => {
-      const problems = await lintGenerated(dir, { promtool: opts.promtool });
+    .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
+    .action(async (dir: string, opts: { promtool: boolean; runbook?: string }) => {
+      const problems = await lintGenerated(dir, await loadRunbook(opts.runbook), { promtool: opts.promtool });
       for (const p of problems) process.stderr.write(`slogate: ${p}\n`);
       if (problems.length) process.exitCode = 1;
       else process.stdout.write(`${dir}/: no problems\n`);

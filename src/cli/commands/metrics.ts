@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_CANARY_SELECTOR } from '../../contract/selectors.ts';
+import { loadRunbook } from '../runbook.ts';
 import { GATE_EXIT, checkSelector, gatherEvidence, parseSummaryWindow, summaryFromEvidence } from '../../gate/index.ts';
 import { UserError } from '../errors.ts';
 import { asUserError, durationMs, instant, notInTheFuture, positiveInt } from './gate.ts';
@@ -12,7 +12,8 @@ interface MetricsFlags {
   start: string;
   window: string;
   output: string;
-  selector: string;
+  selector?: string;
+  runbook?: string;
   logs?: string[];
   timeout: string;
   deadline: string;
@@ -27,7 +28,8 @@ export function registerMetrics(program: Command): void {
     .requiredOption('--start <rfc3339>', "the canary's T+0")
     .requiredOption('--window <window>', 'from T+0 (30m, 2h, 24h) or an hour of the canary (Nh-Mh, e.g. 3h-4h)')
     .requiredOption('--output <file>', 'where to write the summary JSON')
-    .option('--selector <matchers>', "label matchers for the canary's series", DEFAULT_CANARY_SELECTOR)
+    .option('--selector <matchers>', "label matchers added to the runbook's job and canary track matchers (naming job or track replaces that one)")
+    .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
     .option('--logs <path-or-glob...>', 'canary logs to scan for PII (pii_leaks is null without)')
     .option('--timeout <duration>', 'timeout of each HTTP request', '10s')
     .option('--deadline <duration>', 'give up after this', '60s')
@@ -37,16 +39,19 @@ export function registerMetrics(program: Command): void {
       const w = parseSummaryWindow(flags.window);
       if (!w) throw new UserError(`--window ${JSON.stringify(flags.window)} is not a window: use 30m, 2h, 24h or Nh-Mh such as 3h-4h`, GATE_EXIT.usage);
       notInTheFuture('--window', flags.window, t0 + w.to);
-      const selErr = checkSelector(flags.selector);
+      const rb = await loadRunbook(flags.runbook);
+      const selErr = flags.selector === undefined ? null : checkSelector(flags.selector);
       if (selErr) throw new UserError(selErr, GATE_EXIT.usage);
       const g = await gatherEvidence({
+        runbook: rb,
         prometheus: flags.prometheus,
         start: t0 + w.from,
         end: t0 + w.to,
-        selector: flags.selector,
+        ...(flags.selector !== undefined ? { selector: flags.selector } : {}),
         logs: flags.logs,
         skip: flags.logs?.length ? [] : ['pii'],
         series: false,
+        rules: false,
         timeoutMs: durationMs('--timeout', flags.timeout),
         deadlineMs: durationMs('--deadline', flags.deadline),
         concurrency: positiveInt('--concurrency', flags.concurrency),

@@ -1,12 +1,15 @@
 import { type Command, Option } from 'commander';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { INSTANCE_NAME_PATTERN } from '../../../slo/canary.ts';
 import { CANARY_TRACK } from '../../contract/metrics.ts';
 import { TRACK_ENV } from '../../instrument/index.ts';
 import { PRESET_NAMES, type PresetName, type Scenario } from '../../simulator/scenario.ts';
 import { startSimulator, type SimulatorInstance } from '../../simulator/server.ts';
 import { UserError } from '../errors.ts';
+import { instanceName as nameFrom } from '../../contract/runbook.ts';
+
+/** The simulated service is the flagship's: its instances are named like the runbook's. */
+const INSTANCE_NAME_PATTERN = 'webhook-sender-%03d';
 
 interface SimulateOptions {
   port: string;
@@ -35,7 +38,7 @@ function number(name: string, raw: string | undefined, min: number, max: number,
 
 /** The runbook's instance name for number n (webhook-sender-001 ...). */
 export function instanceName(n: number): string {
-  return INSTANCE_NAME_PATTERN.replace(/%0?(\d*)d/, (_, width: string) => String(n).padStart(Number(width || 0), '0'));
+  return nameFrom(INSTANCE_NAME_PATTERN, n);
 }
 
 export function registerSimulate(program: Command): void {

@@ -1,16 +1,17 @@
 // The runbook's 12 alerts (6 critical, 6 warning) in the `webhook_canary` group.
 // Thresholds come from slo/canary.ts, slo/policy.ts and the SLO definitions.
-import { metrics } from '../src/contract/metrics.ts';
-import { canaryMatchers, selector, serviceMatchers } from '../src/contract/selectors.ts';
-import { circuitBreakerOpens, deliveries, latencyQuantile, successRatio } from '../src/promql/query.ts';
-import type { AlertDef, AlertGroupDef } from '../src/rules/alert.ts';
-import type { BurnCondition } from '../src/slo/types.ts';
-import { burnAlert } from '../src/slo/alerts.ts';
-import { sloConditions } from '../src/slo/rules.ts';
-import { canaryGates } from '../slo/canary.ts';
-import { availability } from '../slo/availability.ts';
-import { burnPolicy } from '../slo/policy.ts';
-import { serviceAlertThresholds } from './thresholds.ts';
+import { metrics } from '../../src/contract/metrics.ts';
+import { canaryMatchers, selector, serviceMatchers } from '../../src/contract/selectors.ts';
+import { circuitBreakerOpens, deliveries, latencyQuantile, successRatio } from '../../src/promql/query.ts';
+import type { AlertDef, AlertGroupDef } from '../../src/rules/alert.ts';
+import type { BurnCondition } from '../../src/slo/types.ts';
+import { burnAlert } from '../../src/slo/alerts.ts';
+import { sloConditions } from '../../src/slo/rules.ts';
+import { canaryGates, canaryWindows as w } from './rollout.ts';
+import { availability } from './slo-availability.ts';
+import { burnPolicy } from './burn-policy.ts';
+import { serviceAlertThresholds } from './service-thresholds.ts';
+import { sustainedFor } from '../../src/contract/sustained.ts';
 
 const sr = canaryGates.successRate;
 const p95 = canaryGates.p95LatencyMs;
@@ -27,16 +28,17 @@ const burnDescription = (c: BurnCondition) =>
   `Canary error ratio over ${c.longWindow} is {{ $value | humanizePercentage }}: ${c.errorBudgetPercent}% of the ${availability.timeWindow} error budget would be gone within ${c.longWindow}.`;
 
 // A ratio over zero deliveries is no evidence of failure: require traffic explicitly.
-const withTraffic = (expr: string) => `(${expr})\nand\n${deliveries(canaryMatchers, '5m')} > 0`;
+const withTraffic = (expr: string) => `(${expr})\nand\n${deliveries(canaryMatchers, w.rate)} > 0`;
 
 // Alerts other modules refer to by name (dashboards, the demo).
 export const successRateCriticalAlert: AlertDef = {
   name: 'WebhookCanarySuccessRateCritical',
   severity: 'critical',
-  expr: withTraffic(`${successRatio(canaryMatchers, '5m')} < ${ratio(sr.critical)}`),
-  for: `${sr.sustainedMinutes}m`,
+  expr: withTraffic(`${successRatio(canaryMatchers, w.rate)} < ${ratio(sr.critical)}`),
+  // the gate's sustained check reads the same rule (src/contract/sustained.ts): the alert fires when the gate says rollback
+  for: sustainedFor(sr.sustainedMinutes),
   summary: `Canary webhook success rate is below ${sr.critical}%.`,
-  description: `Canary success rate over 5m is {{ $value | humanizePercentage }}, below the ${sr.critical}% rollback threshold for ${sr.sustainedMinutes}m. Roll the canary back.`,
+  description: `Canary success rate over ${w.rate} is {{ $value | humanizePercentage }}, below the ${sr.critical}% rollback threshold for ${sr.sustainedMinutes}m. Roll the canary back.`,
 };
 
 export const queueBacklogAlert: AlertDef = {
@@ -67,17 +69,17 @@ export const canaryAlertGroup: AlertGroupDef = {
     {
       name: 'WebhookCanaryLatencyP95Critical',
       severity: 'critical',
-      expr: `${latencyQuantile(0.95, canaryMatchers, '5m')} > ${seconds(p95.critical)}`,
-      for: `${p95.sustainedMinutes}m`,
+      expr: `${latencyQuantile(w.latencyQuantile, canaryMatchers, w.rate)} > ${seconds(p95.critical)}`,
+      for: sustainedFor(p95.sustainedMinutes),
       summary: `Canary p95 delivery latency is above ${seconds(p95.critical)} s.`,
-      description: `Canary p95 delivery latency over 5m is {{ $value | humanizeDuration }}, above the ${seconds(p95.critical)} s rollback threshold. Roll the canary back.`,
+      description: `Canary p95 delivery latency over ${w.rate} is {{ $value | humanizeDuration }}, above the ${seconds(p95.critical)} s rollback threshold. Roll the canary back.`,
     },
     {
       name: 'WebhookCanaryCircuitBreakerStorm',
       severity: 'critical',
-      expr: `${circuitBreakerOpens(canaryMatchers, '24h')} > ${cb.critical}`,
-      summary: `Canary circuit breakers opened more than ${cb.critical} times in 24h.`,
-      description: `Canary circuit breakers opened {{ $value | humanize }} times in the last 24h (rollback above ${cb.critical}).`,
+      expr: `${circuitBreakerOpens(canaryMatchers, w.circuitBreakerDay)} > ${cb.critical}`,
+      summary: `Canary circuit breakers opened more than ${cb.critical} times in ${w.circuitBreakerDay}.`,
+      description: `Canary circuit breakers opened {{ $value | humanize }} times in the last ${w.circuitBreakerDay} (rollback above ${cb.critical}).`,
     },
     {
       name: 'WebhookCanaryPIILeak',
@@ -105,25 +107,25 @@ export const canaryAlertGroup: AlertGroupDef = {
     {
       name: 'WebhookCanarySuccessRateLow',
       severity: 'warning',
-      expr: withTraffic(`${successRatio(canaryMatchers, '5m')} < ${ratio(sr.target)}`),
-      for: '10m',
+      expr: withTraffic(`${successRatio(canaryMatchers, w.rate)} < ${ratio(sr.target)}`),
+      for: w.warningFor,
       summary: `Canary webhook success rate is below ${sr.target}%.`,
-      description: `Canary success rate over 5m is {{ $value | humanizePercentage }}, below the ${sr.target}% target. Apply the runbook's guardrails.`,
+      description: `Canary success rate over ${w.rate} is {{ $value | humanizePercentage }}, below the ${sr.target}% target. Apply the runbook's guardrails.`,
     },
     {
       name: 'WebhookCanaryLatencyP95High',
       severity: 'warning',
-      expr: `${latencyQuantile(0.95, canaryMatchers, '5m')} > ${seconds(p95.target)}`,
-      for: '10m',
+      expr: `${latencyQuantile(w.latencyQuantile, canaryMatchers, w.rate)} > ${seconds(p95.target)}`,
+      for: w.warningFor,
       summary: `Canary p95 delivery latency is above ${seconds(p95.target)} s.`,
-      description: `Canary p95 delivery latency over 5m is {{ $value | humanizeDuration }}, above the ${seconds(p95.target)} s target.`,
+      description: `Canary p95 delivery latency over ${w.rate} is {{ $value | humanizeDuration }}, above the ${seconds(p95.target)} s target.`,
     },
     {
       name: 'WebhookCanaryCircuitBreakerOpens',
       severity: 'warning',
-      expr: `${circuitBreakerOpens(canaryMatchers, '24h')} >= ${cb.target}`,
-      summary: `Canary circuit breakers opened ${cb.target} or more times in 24h.`,
-      description: `Canary circuit breakers opened {{ $value | humanize }} times in the last 24h (target below ${cb.target}).`,
+      expr: `${circuitBreakerOpens(canaryMatchers, w.circuitBreakerDay)} >= ${cb.target}`,
+      summary: `Canary circuit breakers opened ${cb.target} or more times in ${w.circuitBreakerDay}.`,
+      description: `Canary circuit breakers opened {{ $value | humanize }} times in the last ${w.circuitBreakerDay} (target below ${cb.target}).`,
     },
     burnAlert(availability, {
       ...canaryBurn,

@@ -1,7 +1,7 @@
 // The burn-rate policy, as data: the SRE workbook's multiwindow, multi-burn-rate parameters
 // (its recommended table, in Sloth's AlertWindows shape) for each period an SLO may use.
 // Factors (14.4, 6, 1, 1 for 30 days) are computed from these rows and the period, never typed.
-import type { AlertWindowsSpec, BurnPolicy } from '../src/slo/types.ts';
+import type { AlertWindowsSpec, BurnPolicy } from '../../src/slo/types.ts';
 
 const workbook = (sloPeriod: string): AlertWindowsSpec => ({
   sloPeriod,

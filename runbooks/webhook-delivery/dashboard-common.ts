@@ -11,10 +11,13 @@ import {
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DataqueryBuilder, PromQueryFormat } from '@grafana/grafana-foundation-sdk/prometheus';
 import { GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, ReduceDataOptionsBuilder, VizLegendOptionsBuilder, LegendDisplayMode, LegendPlacement } from '@grafana/grafana-foundation-sdk/common';
-import { CANARY_TRACK, SCRAPE_JOB, metrics } from '../src/contract/metrics.ts';
-import { regexLabel, selector, type Matchers } from '../src/contract/selectors.ts';
+import { CANARY_TRACK, SCRAPE_JOB, metrics } from '../../src/contract/metrics.ts';
+import { canaryWindows } from './rollout.ts';
+import { regexLabel, selector, type Matchers } from '../../src/contract/selectors.ts';
 
-export const DATASOURCE_VARIABLE = 'datasource';
+import { DATASOURCE_VARIABLE } from '../../src/dashboards/lint.ts';
+
+export { DATASOURCE_VARIABLE };
 /** Every panel and every target points here, so one dashboard works against any Prometheus. */
 export const datasourceRef = { type: 'prometheus', uid: `\${${DATASOURCE_VARIABLE}}` } as const;
 
@@ -91,7 +94,7 @@ export const legendList = () => new VizLegendOptionsBuilder().showLegend(true).d
  * The lint rejects any other fixed window.
  */
 export const JUSTIFIED_WINDOWS: Readonly<Record<string, string>> = {
-  '24h': 'the circuit breaker gate counts opens per 24h (slo/canary.ts circuitBreakerOpensPerDay)',
+  [canaryWindows.circuitBreakerDay]: 'the circuit breaker gate counts opens per day (rollout.ts circuitBreakerOpensPerDay)',
 };
 
 export const GREEN = 'green';

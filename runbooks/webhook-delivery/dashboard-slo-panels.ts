@@ -6,14 +6,14 @@ import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat'
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { BarGaugeDisplayMode, BigValueColorMode, BigValueGraphMode, VizOrientation } from '@grafana/grafana-foundation-sdk/common';
 import { ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
-import { selector, type Matchers } from '../src/contract/selectors.ts';
-import { div, rational } from '../src/promql/decimal.ts';
-import { parseDuration } from '../src/promql/duration.ts';
-import { burnFactor, decimal } from '../src/slo/burn-rate.ts';
-import { BUDGET_REMAINING_RECORD, OBJECTIVE_RECORD, burnRateRecord, sliErrorRecord, sloConditions } from '../src/slo/rules.ts';
-import { shortestWindow, windowsSpecFor } from '../src/slo/windows.ts';
-import type { BurnCondition, BurnPolicy, SloDef } from '../src/slo/types.ts';
-import { GREEN, RED, datasourceRef, lastValue, legendList, promTarget, thresholdLines, thresholdSteps } from './common.ts';
+import { selector, type Matchers } from '../../src/contract/selectors.ts';
+import { div, rational } from '../../src/promql/decimal.ts';
+import { parseDuration } from '../../src/promql/duration.ts';
+import { burnFactor, decimal } from '../../src/slo/burn-rate.ts';
+import { BUDGET_REMAINING_RECORD, OBJECTIVE_RECORD, burnRateRecord, sliErrorRecord, sloConditions } from '../../src/slo/rules.ts';
+import { shortestWindow, windowsSpecFor } from '../../src/slo/windows.ts';
+import type { BurnCondition, BurnPolicy, SloDef } from '../../src/slo/types.ts';
+import { GREEN, RED, datasourceRef, lastValue, legendList, promTarget, thresholdLines, thresholdSteps } from './dashboard-common.ts';
 
 /** The SLI window drawn "over time": the shortest one the SLO's policy records. */
 export function sliPlotWindow(slo: SloDef, policy: BurnPolicy): string {

@@ -1,13 +1,6 @@
-// The canary runbook's SLO gates and rollout phases, as data. Alerts, dashboards,
-// the gate and the reports import these numbers; none of them types a second copy.
-
-export interface GateThreshold {
-  /** Value that must be met for a green gate. */
-  readonly target: number;
-  /** Value past which the runbook demands an immediate rollback. */
-  readonly critical: number;
-  readonly unit: string;
-}
+// The canary runbook's SLO gates, rollout phases, checkpoints and time policy, as data.
+// Alerts and dashboards import these numbers; the engines read them from the Runbook.
+import type { CanaryPhase, CheckpointTimes, GateThresholds, RunbookWindows } from '../../src/contract/runbook.ts';
 
 export const canaryGates = {
   /** Success rate in percent: >= target is green, < critical is a rollback. */
@@ -20,28 +13,9 @@ export const canaryGates = {
   piiLeaks: { target: 0, critical: 0, unit: 'lines' },
   /** Fewer deliveries than this in the window is not enough evidence to decide. */
   minDeliveries: 100,
-} as const;
+} as const satisfies GateThresholds;
 
 export type CheckpointName = '30m' | '2h' | '24h' | '48h';
-
-export interface RateLimit {
-  readonly qps: number;
-  readonly burst: number;
-  readonly maxInflight: number;
-}
-
-export interface CanaryPhase {
-  /** Traffic share in percent. */
-  readonly phase: 5 | 25 | 100;
-  readonly durationHours: number | null;
-  readonly checkpoints: readonly CheckpointName[];
-  /** The checkpoint whose green result promotes to `next`. */
-  readonly finalCheckpoint: CheckpointName | null;
-  readonly next: 25 | 100 | null;
-  /** Instances that carry this phase's traffic (the runbook's webhook-sender-NNN). */
-  readonly instances: { readonly from: number; readonly to: number };
-  readonly rateLimit: RateLimit;
-}
 
 export const canaryPhases: readonly CanaryPhase[] = [
   {
@@ -73,23 +47,26 @@ export const canaryPhases: readonly CanaryPhase[] = [
   },
 ];
 
-export const CHECKPOINT_MINUTES: Readonly<Record<CheckpointName, number>> = {
-  '30m': 30,
-  '2h': 120,
-  '24h': 1440,
-  '48h': 2880,
+/**
+ * Each checkpoint's time and how early and late it may be taken, in minutes after T+0:
+ * the runbook's timelines (T+30m: T+25m to T+35m, T+2h: T+1h55m to T+2h10m, T+24h:
+ * T+23h50m to T+24h30m; T+48h by the same margins as T+24h). A shorter window is not the
+ * evidence the checkpoint asks for.
+ */
+export const canaryCheckpoints: Readonly<Record<CheckpointName, CheckpointTimes>> = {
+  '30m': { minutes: 30, earliestMinutes: 25, latestMinutes: 35 },
+  '2h': { minutes: 120, earliestMinutes: 115, latestMinutes: 130 },
+  '24h': { minutes: 1440, earliestMinutes: 1430, latestMinutes: 1470 },
+  '48h': { minutes: 2880, earliestMinutes: 2870, latestMinutes: 2910 },
 };
 
-/**
- * How early each checkpoint may be taken, in minutes after T+0: the runbook's checkpoint
- * timelines (T+30m: from T+25m, T+2h: from T+1h55m, T+24h: from T+23h50m; T+48h by the
- * same 10 minutes). A shorter window is not the evidence the checkpoint asks for.
- */
-export const CHECKPOINT_EARLIEST_MINUTES: Readonly<Record<CheckpointName, number>> = {
-  '30m': 25,
-  '2h': 115,
-  '24h': 1430,
-  '48h': 2870,
+/** The time policy alerts, dashboards, SLO rules and the gate share. */
+export const canaryWindows: RunbookWindows = {
+  rate: '5m',
+  seriesStepSeconds: 60,
+  latencyQuantile: 0.95,
+  circuitBreakerDay: '24h',
+  warningFor: '10m',
 };
 
 /** The instance naming scheme of the runbook (webhook-sender-001 …). */

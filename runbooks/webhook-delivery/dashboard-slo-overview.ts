@@ -1,16 +1,16 @@
 // The SLO overview (uid webhook-slo-overview): one row per SLO definition, built
 // from slo/index.ts and the burn-rate policy. A new SLO adds its row; no code here changes.
 import { DashboardBuilder, DashboardCursorSync, RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { regexLabel } from '../src/contract/selectors.ts';
-import type { Definitions } from '../src/generate/artefacts.ts';
-import { GENERATED_TAGS, datasourceVariable, generatedDescription, trackVariable } from './common.ts';
-import { SLO_DASHBOARD, sloOverviewPanelIds } from './panel-ids.ts';
-import { budgetRemainingPanel, burnRatePanel, sliPanel } from './slo-panels.ts';
+import { regexLabel } from '../../src/contract/selectors.ts';
+import type { Runbook } from '../../src/contract/runbook.ts';
+import { GENERATED_TAGS, datasourceVariable, generatedDescription, trackVariable } from './dashboard-common.ts';
+import { SLO_DASHBOARD, sloOverviewPanelIds } from './dashboard-panel-ids.ts';
+import { budgetRemainingPanel, burnRatePanel, sliPanel } from './dashboard-slo-panels.ts';
 
-export function sloOverviewDashboard(defs: Definitions): Dashboard {
+export function sloOverviewDashboard(defs: Runbook): Dashboard {
   const d = new DashboardBuilder(SLO_DASHBOARD.title)
     .uid(SLO_DASHBOARD.uid)
-    .description(generatedDescription('dashboards/slo-overview.ts and slo/index.ts', 'Webhook SLOs: SLI against the objective, error budget left and burn rate per alerting window.'))
+    .description(generatedDescription('runbooks/webhook-delivery/dashboard-slo-overview.ts and slos.ts', 'Webhook SLOs: SLI against the objective, error budget left and burn rate per alerting window.'))
     .tags(GENERATED_TAGS)
     .readonly()
     .time({ from: 'now-7d', to: 'now' })

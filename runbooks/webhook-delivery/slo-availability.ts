@@ -1,5 +1,5 @@
-import { metrics, SCRAPE_JOB } from '../src/contract/metrics.ts';
-import type { SloDef } from '../src/slo/types.ts';
+import { metrics, SCRAPE_JOB } from '../../src/contract/metrics.ts';
+import type { SloDef } from '../../src/slo/types.ts';
 
 /** Seed 002: more than 99% of deliveries succeed. */
 export const availability: SloDef = {

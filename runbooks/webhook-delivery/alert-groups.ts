@@ -1,5 +1,5 @@
-import { canaryAlertGroup } from './webhook-canary.ts';
-import type { AlertGroupDef } from '../src/rules/alert.ts';
+import { canaryAlertGroup } from './alerts.ts';
+import type { AlertGroupDef } from '../../src/rules/alert.ts';
 
 export const alertGroups: readonly AlertGroupDef[] = [canaryAlertGroup];
 export { canaryAlertGroup };

@@ -7,13 +7,13 @@ import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat'
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { BarGaugeDisplayMode, BigValueColorMode, BigValueGraphMode, VizOrientation } from '@grafana/grafana-foundation-sdk/common';
-import { CIRCUIT_BREAKER_STATES, metrics } from '../src/contract/metrics.ts';
-import { selector } from '../src/contract/selectors.ts';
-import { circuitBreakerOpens, deliveries, firingAlerts, latencyQuantile, successRatio, sumOf } from '../src/promql/query.ts';
-import type { Definitions } from '../src/generate/artefacts.ts';
-import { canaryGates, canaryPhases } from '../slo/canary.ts';
-import { serviceAlertThresholds } from '../alerts/thresholds.ts';
-import { canaryAlertGroup, dlqGrowingAlert, queueBacklogAlert } from '../alerts/webhook-canary.ts';
+import { CIRCUIT_BREAKER_STATES, metrics } from '../../src/contract/metrics.ts';
+import { selector } from '../../src/contract/selectors.ts';
+import { circuitBreakerOpens, deliveries, firingAlerts, latencyQuantile, successRatio, sumOf } from '../../src/promql/query.ts';
+import type { Runbook } from '../../src/contract/runbook.ts';
+import { canaryGates, canaryPhases, canaryWindows } from './rollout.ts';
+import { serviceAlertThresholds } from './service-thresholds.ts';
+import { canaryAlertGroup, dlqGrowingAlert, queueBacklogAlert } from './alerts.ts';
 import {
   GENERATED_TAGS,
   GREEN,
@@ -31,9 +31,9 @@ import {
   thresholdLines,
   thresholdSteps,
   trackVariable,
-} from './common.ts';
-import { CANARY_DASHBOARD, canaryPanelIds as id, canarySloPanelIds } from './panel-ids.ts';
-import { budgetRemainingPanel, burnRatePanel } from './slo-panels.ts';
+} from './dashboard-common.ts';
+import { CANARY_DASHBOARD, canaryPanelIds as id, canarySloPanelIds } from './dashboard-panel-ids.ts';
+import { budgetRemainingPanel, burnRatePanel } from './dashboard-slo-panels.ts';
 
 /** The alert group the dashboard lists and annotates. */
 /** The alert group the dashboard lists, by name (the definitions own it). */
@@ -41,7 +41,7 @@ export const CANARY_ALERT_GROUP = canaryAlertGroup.name;
 
 const RATE = '$__rate_interval';
 /** The circuit-breaker gate counts opens per 24h (justified in JUSTIFIED_WINDOWS). */
-const CB_WINDOW = '24h';
+const CB_WINDOW = canaryWindows.circuitBreakerDay;
 
 const sr = canaryGates.successRate;
 const p95 = canaryGates.p95LatencyMs;
@@ -50,12 +50,12 @@ const ratio = (percent: number) => percent / 100;
 const seconds = (ms: number) => ms / 1000;
 
 /** Firing alerts of the canary group, selected by alert name (ALERTS carries no group label). */
-export function firingAlertsSelector(defs: Definitions): string {
+export function firingAlertsSelector(defs: Runbook): string {
   const group = defs.alertGroups.find((g) => g.name === CANARY_ALERT_GROUP);
   return firingAlerts((group?.alerts ?? []).map((a) => a.name).sort());
 }
 
-export function canaryDashboard(defs: Definitions): Dashboard {
+export function canaryDashboard(defs: Runbook): Dashboard {
   if (!JUSTIFIED_WINDOWS[CB_WINDOW]) throw new Error(`window ${CB_WINDOW} must be listed in JUSTIFIED_WINDOWS`);
   const alerts = firingAlertsSelector(defs);
   const phaseCaps = canaryPhases.map((p) => `${p.phase}%: ${p.rateLimit.maxInflight}`).join(', ');
@@ -63,7 +63,7 @@ export function canaryDashboard(defs: Definitions): Dashboard {
 
   const d = new DashboardBuilder(CANARY_DASHBOARD.title)
     .uid(CANARY_DASHBOARD.uid)
-    .description(generatedDescription('dashboards/canary.ts', 'Webhook delivery canary: the runbook gates, traffic, resilience and SLOs.'))
+    .description(generatedDescription('runbooks/webhook-delivery/dashboard-canary.ts', 'Webhook delivery canary: the runbook gates, traffic, resilience and SLOs.'))
     .tags(GENERATED_TAGS)
     .readonly()
     .time({ from: 'now-24h', to: 'now' })
@@ -122,7 +122,7 @@ export function canaryDashboard(defs: Definitions): Dashboard {
       .thresholds(thresholdSteps(GREEN, [seconds(p95.target), YELLOW], [seconds(p95.critical), RED]))
       .thresholdsStyle(thresholdLines())
       .legend(legendList())
-      .withTarget(promTarget('A', latencyQuantile(0.95, m, RATE), 'p95')),
+      .withTarget(promTarget('A', latencyQuantile(canaryWindows.latencyQuantile, m, RATE), 'p95')),
   );
   d.withPanel(
     new StatPanel()

@@ -1,6 +1,6 @@
-import { metrics, SCRAPE_JOB } from '../src/contract/metrics.ts';
-import type { SloDef } from '../src/slo/types.ts';
-import { canaryGates } from './canary.ts';
+import { metrics, SCRAPE_JOB } from '../../src/contract/metrics.ts';
+import type { SloDef } from '../../src/slo/types.ts';
+import { canaryGates } from './rollout.ts';
 
 const thresholdSeconds = canaryGates.p95LatencyMs.target / 1000;
 

@@ -1,0 +1,42 @@
+// The gate's checks, as a list. A runbook may pass its own list: leave one out, or add a
+// `custom_*` check with its own queries; the verdict is computed from whatever ran.
+import { criticalAlertsCheck } from './alerts.ts';
+import { circuitBreakerCheck } from './circuit-breakers.ts';
+import { deliveriesCheck } from './deliveries.ts';
+import { p95LatencyCheck } from './p95-latency.ts';
+import { piiCheck } from './pii.ts';
+import { rulesHealthCheck } from './rules-health.ts';
+import { successRateCheck } from './success-rate.ts';
+import { sustainedP95LatencyCheck, sustainedSuccessRateCheck } from './sustained.ts';
+import { windowCheck } from './window.ts';
+import type { GateCheck } from './types.ts';
+
+/** The runbook's checks, in the order the verdict lists them. */
+export const defaultChecks: readonly GateCheck[] = [
+  windowCheck,
+  deliveriesCheck,
+  successRateCheck,
+  p95LatencyCheck,
+  sustainedSuccessRateCheck,
+  sustainedP95LatencyCheck,
+  circuitBreakerCheck,
+  piiCheck,
+  criticalAlertsCheck,
+  rulesHealthCheck,
+];
+
+export {
+  criticalAlertsCheck,
+  circuitBreakerCheck,
+  deliveriesCheck,
+  p95LatencyCheck,
+  piiCheck,
+  rulesHealthCheck,
+  successRateCheck,
+  sustainedP95LatencyCheck,
+  sustainedSuccessRateCheck,
+  windowCheck,
+};
+export { sustainedCheck } from './sustained.ts';
+export { rulesProblems } from './rules-health.ts';
+export { BUILTIN_CHECK_NAMES, type BuiltinCheckName, type Check, type CheckContext, type CheckName, type CheckOutcome, type CheckQueryContext, type GateCheck } from './types.ts';
