@@ -50,20 +50,28 @@ export function sloConditions(slo: SloDef, policy: BurnPolicy): BurnCondition[] 
   return burnConditions(spec, policy);
 }
 
+/** Windows at least this long are summed from the recorded short-window event rates. */
+export const SUMMED_FROM = '1d';
+
 /**
- * The period's error ratio. Event SLIs: the sum of the recorded bad-event rates over the period
- * divided by the sum of the recorded total-event rates, i.e. bad events / all events, weighted by
- * traffic (an average of per-window ratios would let a quiet night count as much as a busy day).
- * It reads a few recorded series instead of every raw sample of the period.
+ * The error ratio over a long window (a day or more, and the period). Event SLIs: the sum of the
+ * recorded bad-event rates over the window divided by the sum of the recorded total-event rates,
+ * i.e. bad events / all events, weighted by traffic (an average of per-window ratios would let a
+ * quiet night count as much as a busy day), exact up to the short window at each end. It reads a
+ * few recorded series instead of every raw sample of every instance over days.
  */
-export function periodErrorExpr(slo: SloDef, shortWindow: string): string {
-  if (isRaw(slo.sli)) return sliErrorExpr(slo, slo.timeWindow);
+export function summedErrorExpr(slo: SloDef, shortWindow: string, window: string): string {
+  if (isRaw(slo.sli)) return sliErrorExpr(slo, window);
   const f = sloFilter(slo);
-  return (
-    `sum_over_time(${errorEventsRecord(shortWindow)}${f}[${slo.timeWindow}])\n` +
-    `/\n` +
-    `sum_over_time(${totalEventsRecord(shortWindow)}${f}[${slo.timeWindow}])`
-  );
+  return `sum_over_time(${errorEventsRecord(shortWindow)}${f}[${window}])\n/\nsum_over_time(${totalEventsRecord(shortWindow)}${f}[${window}])`;
+}
+
+/** The period's error ratio (see summedErrorExpr). */
+export const periodErrorExpr = (slo: SloDef, shortWindow: string): string => summedErrorExpr(slo, shortWindow, slo.timeWindow);
+
+/** A window's SLI expression: from the service's series, or summed from the records for long windows. */
+function windowExpr(slo: SloDef, short: string, window: string): string {
+  return parseDuration(window) >= parseDuration(SUMMED_FROM) ? summedErrorExpr(slo, short, window) : sliErrorExpr(slo, window, short);
 }
 
 export function sloRecordingGroups(slo: SloDef, policy: BurnPolicy, o: SloLabelOptions = {}): RecordingGroup[] {
@@ -85,7 +93,7 @@ export function sloRecordingGroups(slo: SloDef, policy: BurnPolicy, o: SloLabelO
       ];
   const sli: RecordingRule[] = [
     ...events,
-    ...windows.map((w) => ({ record: sliErrorRecord(w), expr: sliErrorExpr(slo, w), labels: lab(w) })),
+    ...windows.map((w) => ({ record: sliErrorRecord(w), expr: windowExpr(slo, short, w), labels: lab(w) })),
     { record: sliErrorRecord(slo.timeWindow), expr: periodErrorExpr(slo, short), labels: lab(slo.timeWindow) },
   ];
 

@@ -63,9 +63,13 @@ function sumRate(slo: SloDef, series: string, window: string): string {
   return `sum${by}(rate(${series}[${window}]))`;
 }
 
-/** Numerator events per second, 0 (with the total's labels) where its series is absent. */
-function numeratorRate(slo: SloDef, e: EventSeries, window: string): string {
-  return `(${sumRate(slo, e.numerator, window)} or 0 * ${sumRate(slo, e.total, window)})`;
+/**
+ * Numerator events per second, 0 (with the total's labels) where its series is absent. The zero
+ * needs only the total's label sets, so it reads the total over `fill`, the shortest window: a
+ * day-long range over every series just to multiply it by 0 would cost as much as the ratio.
+ */
+function numeratorRate(slo: SloDef, e: EventSeries, window: string, fill = window): string {
+  return `(${sumRate(slo, e.numerator, window)} or 0 * ${sumRate(slo, e.total, fill)})`;
 }
 
 /** Total events per second over the window. */
@@ -81,13 +85,13 @@ export function errorRateExpr(slo: SloDef, window: string): string | null {
   return e.kind === 'bad' ? numeratorRate(slo, e, window) : `${sumRate(slo, e.total, window)} - ${numeratorRate(slo, e, window)}`;
 }
 
-/** The SLI error ratio (0..1) over a window, straight from the service's series. */
-export function sliErrorExpr(slo: SloDef, window: string): string {
+/** The SLI error ratio (0..1) over a window, straight from the service's series (`fill`: see numeratorRate). */
+export function sliErrorExpr(slo: SloDef, window: string, fill = window): string {
   const sli = slo.sli;
   if (isRaw(sli)) return `(${sli.raw.errorRatioQuery.split(WINDOW_PLACEHOLDER).join(window)})`;
   const e = eventSeries(slo)!;
   const total = sumRate(slo, e.total, window);
-  return e.kind === 'bad' ? `${numeratorRate(slo, e, window)} / ${total}` : `1 - (${numeratorRate(slo, e, window)} / ${total})`;
+  return e.kind === 'bad' ? `${numeratorRate(slo, e, window, fill)} / ${total}` : `1 - (${numeratorRate(slo, e, window, fill)} / ${total})`;
 }
 
 /** Queries for OpenSLO's ratioMetric: the bare series of each side (a raw SLI has none). */
