@@ -28,13 +28,13 @@ const burnDescription = (c: BurnCondition) =>
   `Canary error ratio over ${c.longWindow} is {{ $value | humanizePercentage }}: ${c.errorBudgetPercent}% of the ${availability.timeWindow} error budget would be gone within ${c.longWindow}.`;
 
 // A ratio over zero deliveries is no evidence of failure: require traffic explicitly.
-const withTraffic = (expr: string) => `(${expr})\nand\n${deliveries(canaryMatchers, w.rate)} > 0`;
+const withTraffic = (expr: string) => `(${expr})\nand\n${deliveries(metrics, canaryMatchers, w.rate)} > 0`;
 
 // Alerts other modules refer to by name (dashboards, the demo).
 export const successRateCriticalAlert: AlertDef = {
   name: 'WebhookCanarySuccessRateCritical',
   severity: 'critical',
-  expr: withTraffic(`${successRatio(canaryMatchers, w.rate)} < ${ratio(sr.critical)}`),
+  expr: withTraffic(`${successRatio(metrics, canaryMatchers, w.rate)} < ${ratio(sr.critical)}`),
   // the gate's sustained check reads the same rule (src/contract/sustained.ts): the alert fires when the gate says rollback
   for: sustainedFor(sr.sustainedMinutes),
   summary: `Canary webhook success rate is below ${sr.critical}%.`,
@@ -69,7 +69,7 @@ export const canaryAlertGroup: AlertGroupDef = {
     {
       name: 'WebhookCanaryLatencyP95Critical',
       severity: 'critical',
-      expr: `${latencyQuantile(w.latencyQuantile, canaryMatchers, w.rate)} > ${seconds(p95.critical)}`,
+      expr: `${latencyQuantile(metrics, w.latencyQuantile, canaryMatchers, w.rate)} > ${seconds(p95.critical)}`,
       for: sustainedFor(p95.sustainedMinutes),
       summary: `Canary p95 delivery latency is above ${seconds(p95.critical)} s.`,
       description: `Canary p95 delivery latency over ${w.rate} is {{ $value | humanizeDuration }}, above the ${seconds(p95.critical)} s rollback threshold. Roll the canary back.`,
@@ -77,7 +77,7 @@ export const canaryAlertGroup: AlertGroupDef = {
     {
       name: 'WebhookCanaryCircuitBreakerStorm',
       severity: 'critical',
-      expr: `${circuitBreakerOpens(canaryMatchers, w.circuitBreakerDay)} > ${cb.critical}`,
+      expr: `${circuitBreakerOpens(metrics, canaryMatchers, w.circuitBreakerDay)} > ${cb.critical}`,
       summary: `Canary circuit breakers opened more than ${cb.critical} times in ${w.circuitBreakerDay}.`,
       description: `Canary circuit breakers opened {{ $value | humanize }} times in the last ${w.circuitBreakerDay} (rollback above ${cb.critical}).`,
     },
@@ -107,7 +107,7 @@ export const canaryAlertGroup: AlertGroupDef = {
     {
       name: 'WebhookCanarySuccessRateLow',
       severity: 'warning',
-      expr: withTraffic(`${successRatio(canaryMatchers, w.rate)} < ${ratio(sr.target)}`),
+      expr: withTraffic(`${successRatio(metrics, canaryMatchers, w.rate)} < ${ratio(sr.target)}`),
       for: w.warningFor,
       summary: `Canary webhook success rate is below ${sr.target}%.`,
       description: `Canary success rate over ${w.rate} is {{ $value | humanizePercentage }}, below the ${sr.target}% target. Apply the runbook's guardrails.`,
@@ -115,7 +115,7 @@ export const canaryAlertGroup: AlertGroupDef = {
     {
       name: 'WebhookCanaryLatencyP95High',
       severity: 'warning',
-      expr: `${latencyQuantile(w.latencyQuantile, canaryMatchers, w.rate)} > ${seconds(p95.target)}`,
+      expr: `${latencyQuantile(metrics, w.latencyQuantile, canaryMatchers, w.rate)} > ${seconds(p95.target)}`,
       for: w.warningFor,
       summary: `Canary p95 delivery latency is above ${seconds(p95.target)} s.`,
       description: `Canary p95 delivery latency over ${w.rate} is {{ $value | humanizeDuration }}, above the ${seconds(p95.target)} s target.`,
@@ -123,7 +123,7 @@ export const canaryAlertGroup: AlertGroupDef = {
     {
       name: 'WebhookCanaryCircuitBreakerOpens',
       severity: 'warning',
-      expr: `${circuitBreakerOpens(canaryMatchers, w.circuitBreakerDay)} >= ${cb.target}`,
+      expr: `${circuitBreakerOpens(metrics, canaryMatchers, w.circuitBreakerDay)} >= ${cb.target}`,
       summary: `Canary circuit breakers opened ${cb.target} or more times in ${w.circuitBreakerDay}.`,
       description: `Canary circuit breakers opened {{ $value | humanize }} times in the last ${w.circuitBreakerDay} (target below ${cb.target}).`,
     },

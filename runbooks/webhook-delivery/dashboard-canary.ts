@@ -14,12 +14,12 @@ import type { Runbook } from '../../src/contract/runbook.ts';
 import { canaryGates, canaryPhases, canaryWindows } from './rollout.ts';
 import { serviceAlertThresholds } from './service-thresholds.ts';
 import { canaryAlertGroup, dlqGrowingAlert, queueBacklogAlert } from './alerts.ts';
+import { GENERATED_TAGS, JUSTIFIED_WINDOWS } from './dashboard-common.ts';
 import {
-  GENERATED_TAGS,
   GREEN,
-  JUSTIFIED_WINDOWS,
   RED,
   YELLOW,
+  dashboardMatchers,
   datasourceRef,
   datasourceVariable,
   generatedDescription,
@@ -27,13 +27,16 @@ import {
   lastValue,
   legendList,
   promTarget,
-  serviceMatchersForDashboard as m,
   thresholdLines,
   thresholdSteps,
   trackVariable,
-} from './dashboard-common.ts';
+} from '../../src/dashboards/kit.ts';
+import { CANARY_TRACK, SCRAPE_JOB } from '../../src/contract/metrics.ts';
+
+const service = { job: SCRAPE_JOB, canaryTrack: CANARY_TRACK };
+const m = dashboardMatchers(service);
 import { CANARY_DASHBOARD, canaryPanelIds as id, canarySloPanelIds } from './dashboard-panel-ids.ts';
-import { budgetRemainingPanel, burnRatePanel } from './dashboard-slo-panels.ts';
+import { budgetRemainingPanel, burnRatePanel } from '../../src/dashboards/slo-panels.ts';
 
 /** The alert group the dashboard lists and annotates. */
 /** The alert group the dashboard lists, by name (the definitions own it). */
@@ -70,8 +73,8 @@ export function canaryDashboard(defs: Runbook): Dashboard {
     .refresh('1m')
     .tooltip(DashboardCursorSync.Crosshair)
     .withVariable(datasourceVariable())
-    .withVariable(trackVariable())
-    .withVariable(instanceVariable())
+    .withVariable(trackVariable(service))
+    .withVariable(instanceVariable(service))
     .annotation(
       new AnnotationQueryBuilder()
         .name(`Firing ${CANARY_ALERT_GROUP} alerts`)
@@ -104,7 +107,7 @@ export function canaryDashboard(defs: Runbook): Dashboard {
       .thresholds(thresholdSteps(RED, [ratio(sr.critical), YELLOW], [ratio(sr.target), GREEN]))
       .thresholdsStyle(thresholdLines())
       .legend(legendList())
-      .withTarget(promTarget('A', successRatio(m, RATE), 'success rate')),
+      .withTarget(promTarget('A', successRatio(metrics, m, RATE), 'success rate')),
   );
   d.withPanel(
     new TimeseriesPanel()
@@ -122,7 +125,7 @@ export function canaryDashboard(defs: Runbook): Dashboard {
       .thresholds(thresholdSteps(GREEN, [seconds(p95.target), YELLOW], [seconds(p95.critical), RED]))
       .thresholdsStyle(thresholdLines())
       .legend(legendList())
-      .withTarget(promTarget('A', latencyQuantile(canaryWindows.latencyQuantile, m, RATE), 'p95')),
+      .withTarget(promTarget('A', latencyQuantile(metrics, canaryWindows.latencyQuantile, m, RATE), 'p95')),
   );
   d.withPanel(
     new StatPanel()
@@ -141,7 +144,7 @@ export function canaryDashboard(defs: Runbook): Dashboard {
       .graphMode(BigValueGraphMode.Area)
       .colorMode(BigValueColorMode.Background)
       .reduceOptions(lastValue())
-      .withTarget(promTarget('A', circuitBreakerOpens(m, CB_WINDOW), 'opens')),
+      .withTarget(promTarget('A', circuitBreakerOpens(metrics, m, CB_WINDOW), 'opens')),
   );
   d.withPanel(
     new StatPanel()
@@ -218,7 +221,7 @@ export function canaryDashboard(defs: Runbook): Dashboard {
       .span(12)
       .height(8)
       .legend(legendList())
-      .withTarget(promTarget('A', deliveries(m, RATE), 'deliveries/s')),
+      .withTarget(promTarget('A', deliveries(metrics, m, RATE), 'deliveries/s')),
   );
   d.withPanel(
     new TimeseriesPanel()
@@ -237,7 +240,7 @@ export function canaryDashboard(defs: Runbook): Dashboard {
       .overrideByName('failed', [{ id: 'color', value: { mode: 'fixed', fixedColor: RED } }])
       .overrideByName('delivered', [{ id: 'color', value: { mode: 'fixed', fixedColor: GREEN } }])
       .withTarget(promTarget('A', sumOf('rate', metrics.deliverySuccessTotal.name, m, RATE), 'delivered'))
-      .withTarget(promTarget('B', `${deliveries(m, RATE)} - ${sumOf('rate', metrics.deliverySuccessTotal.name, m, RATE)}`, 'failed')),
+      .withTarget(promTarget('B', `${deliveries(metrics, m, RATE)} - ${sumOf('rate', metrics.deliverySuccessTotal.name, m, RATE)}`, 'failed')),
   );
   d.withPanel(
     new TimeseriesPanel()
@@ -253,8 +256,8 @@ export function canaryDashboard(defs: Runbook): Dashboard {
       .span(12)
       .height(8)
       .legend(legendList())
-      .withTarget(promTarget('A', latencyQuantile(0.5, m, RATE), 'p50'))
-      .withTarget(promTarget('B', latencyQuantile(0.99, m, RATE), 'p99')),
+      .withTarget(promTarget('A', latencyQuantile(metrics, 0.5, m, RATE), 'p50'))
+      .withTarget(promTarget('B', latencyQuantile(metrics, 0.99, m, RATE), 'p99')),
   );
   d.withPanel(
     new HeatmapPanel()

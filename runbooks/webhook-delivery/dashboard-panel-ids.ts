@@ -27,20 +27,17 @@ export const canaryPanelIds = {
   inflightDeliveries: 32,
   rateLimited: 33,
   circuitBreakerState: 34,
-  // SLO row: per SLO (index k in slo/index.ts) see canarySloPanelIds.
+  // SLO row: per SLO (index k in slos.ts) see canarySloPanelIds.
   sloRow: 103,
 } as const;
 
-/** Canary dashboard, SLO row: two panels per SLO, 200 + 10k. Append new SLOs at the end of slo/index.ts. */
+/** Canary dashboard, SLO row: two panels per SLO, 200 + 10k. Append new SLOs at the end of slos.ts. */
 export function canarySloPanelIds(k: number): { budgetRemaining: number; burnRate: number } {
   return { budgetRemaining: 200 + 10 * k, burnRate: 201 + 10 * k };
 }
 
-/** SLO dashboard: a row and three panels per SLO, 100(k+1) + offset. */
-export function sloOverviewPanelIds(k: number): { row: number; sli: number; budgetRemaining: number; burnRate: number } {
-  const base = 100 * (k + 1);
-  return { row: base, sli: base + 1, budgetRemaining: base + 2, burnRate: base + 3 };
-}
+/** SLO dashboard: a row and three panels per SLO (src/dashboards/slo-overview.ts numbers them). */
+export { sloOverviewPanelIds } from '../../src/dashboards/slo-overview.ts';
 
 /** Panels the runbook links to, by dashboard uid; the lint fails when one is missing. */
 export const RUNBOOK_PANELS: Readonly<Record<string, Readonly<Record<number, string>>>> = {

@@ -7,7 +7,8 @@ import { burnPolicy } from './burn-policy.ts';
 import { JUSTIFIED_WINDOWS } from './dashboard-common.ts';
 import { dashboards } from './dashboard-list.ts';
 import { CANARY_DASHBOARD, canaryPanelIds, RUNBOOK_PANELS } from './dashboard-panel-ids.ts';
-import { canaryChannels, canaryCheckpoints, canaryGates, canaryPhases, canaryWindows, INSTANCE_NAME_PATTERN } from './rollout.ts';
+import { canaryBaseline, canaryChannels, canaryCheckpoints, canaryGates, canaryPhases, canaryWindows, INSTANCE_NAME_PATTERN } from './rollout.ts';
+import { replay } from './replay.ts';
 import { slos } from './slos.ts';
 
 export const runbook = defineRunbook({
@@ -38,7 +39,9 @@ export const runbook = defineRunbook({
   phases: canaryPhases,
   checkpoints: canaryCheckpoints,
   gates: canaryGates,
+  baseline: canaryBaseline,
   windows: canaryWindows,
+  replay,
 });
 
 export default runbook;

@@ -1,6 +1,6 @@
 // The canary runbook's SLO gates, rollout phases, checkpoints and time policy, as data.
 // Alerts and dashboards import these numbers; the engines read them from the Runbook.
-import type { CanaryPhase, CheckpointTimes, GateThresholds, RunbookWindows } from '../../src/contract/runbook.ts';
+import type { BaselinePolicy, CanaryPhase, CheckpointTimes, GateThresholds, RunbookWindows } from '../../src/contract/runbook.ts';
 
 export const canaryGates = {
   /** Success rate in percent: >= target is green, < critical is a rollback. */
@@ -14,6 +14,21 @@ export const canaryGates = {
   /** Fewer deliveries than this in the window is not enough evidence to decide. */
   minDeliveries: 100,
 } as const satisfies GateThresholds;
+
+/**
+ * Canary vs baseline: Kayenta's confidence and tolerance. The effect sizes are ours: a
+ * significant difference counts only when the canary's mean success rate is at least 1%
+ * below the baseline's, or its mean p95 at least 20% above (Kayenta's default, 1, counts any
+ * significant difference, and per-minute 5m-rate series overlap, so noise can look significant).
+ * No selector: the comparison runs when `slogate gate --baseline` names the baseline.
+ */
+export const canaryBaseline = {
+  confidence: 0.98,
+  tolerance: 0.25,
+  successRateAllowedDecrease: 0.99,
+  p95AllowedIncrease: 1.2,
+  minMinutes: 20,
+} as const satisfies BaselinePolicy;
 
 export type CheckpointName = '30m' | '2h' | '24h' | '48h';
 

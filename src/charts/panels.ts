@@ -17,7 +17,7 @@ export interface EvidencePanel {
 
 /** The four evidence panels of the runbook's evidence dashboard. */
 export function evidencePanels(rb: Runbook): readonly EvidencePanel[] {
-  const ids = rb.dashboardPolicy.evidence.panels;
+  const ids = rb.dashboardPolicy.evidence?.panels ?? { successRate: 0, p95Latency: 0, retryHistogram: 0, circuitBreakerOpens: 0 };
   const w = rb.windows;
   const q = `p${Math.round(w.latencyQuantile * 100)}`;
   return [
@@ -39,6 +39,8 @@ export interface ChartData {
   attempts: readonly { label: string; value: number }[];
   /** Cumulative circuit breaker opens since the window start. */
   cbOpensCumulative: readonly Point[];
+  /** The baseline's series over the same window (`gate --baseline`), drawn beside the canary's. */
+  baseline?: { selector: string; successRate: readonly Point[]; p95Ms: readonly Point[] };
 }
 
 export function drawPanel(rb: Runbook, slug: EvidencePanel['slug'], d: ChartData, size: { width?: number; height?: number } = {}): string {
@@ -54,6 +56,7 @@ export function drawPanel(rb: Runbook, slug: EvidencePanel['slug'], d: ChartData
         title,
         unit: 'percent',
         points: d.successRate,
+        ...(d.baseline ? { label: 'canary', compare: { label: `baseline ${d.baseline.selector}`, points: d.baseline.successRate } } : {}),
         yMax: 100,
         thresholds: [
           { value: sr.target, label: `target ${sr.target}%`, kind: 'warn' },
@@ -66,6 +69,7 @@ export function drawPanel(rb: Runbook, slug: EvidencePanel['slug'], d: ChartData
         title,
         unit: 'ms',
         points: d.p95Ms,
+        ...(d.baseline ? { label: 'canary', compare: { label: `baseline ${d.baseline.selector}`, points: d.baseline.p95Ms } } : {}),
         yMin: 0,
         thresholds: [
           { value: lat.target, label: `target ${lat.target} ms`, kind: 'warn' },

@@ -15,6 +15,10 @@ export interface LineChartOptions {
   unit: string;
   /** [unix seconds, value]; NaN values leave a gap. */
   points: readonly Point[];
+  /** Legend name of `points` (shown when there is a second series). */
+  label?: string;
+  /** A second series on the same axes (the canary's baseline), drawn dashed in another colour. */
+  compare?: { label: string; points: readonly Point[] };
   thresholds?: readonly Threshold[];
   /** Fixed y range; otherwise fitted to data and thresholds. */
   yMin?: number;
@@ -36,7 +40,7 @@ export interface BarChartOptions {
 const W = 1200;
 const H = 600;
 const M = { top: 56, right: 150, bottom: 64, left: 90 };
-const COLORS = { line: '#1f77b4', warn: '#d68a00', critical: '#c62828', grid: '#e3e3e3', axis: '#555', bar: '#5b8def', text: '#222' };
+const COLORS = { compare: '#7b3fa0', line: '#1f77b4', warn: '#d68a00', critical: '#c62828', grid: '#e3e3e3', axis: '#555', bar: '#5b8def', text: '#222' };
 
 export function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -84,14 +88,15 @@ export function lineChart(o: LineChartOptions): string {
   const fmt = o.format ?? defaultFormat;
   const pw = width - M.left - M.right;
   const ph = height - M.top - M.bottom;
-  const finite = o.points.filter(([, v]) => Number.isFinite(v));
+  const finite = [...o.points, ...(o.compare?.points ?? [])].filter(([, v]) => Number.isFinite(v));
   const body: string[] = [];
   if (o.points.length === 0 || finite.length === 0) {
     body.push(`<text x="${width / 2}" y="${height / 2}" text-anchor="middle" font-size="20" fill="${COLORS.axis}">no data in the window</text>`);
     return frame(width, height, o.title, body);
   }
-  const t0 = o.points[0][0];
-  const t1 = Math.max(o.points[o.points.length - 1][0], t0 + 1);
+  const times = [...o.points, ...(o.compare?.points ?? [])].map(([t]) => t);
+  const t0 = Math.min(...times);
+  const t1 = Math.max(Math.max(...times), t0 + 1);
   const values = [...finite.map(([, v]) => v), ...(o.thresholds ?? []).map((t) => t.value)];
   let lo = o.yMin ?? Math.min(...values);
   let hi = o.yMax ?? Math.max(...values);
@@ -118,18 +123,32 @@ export function lineChart(o: LineChartOptions): string {
   body.push(`<text transform="translate(22 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle" font-size="14" fill="${COLORS.axis}">${escapeXml(o.unit)}</text>`);
   body.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="${COLORS.axis}"/>`);
 
-  // one path, broken at NaN gaps
-  const segs: string[] = [];
-  let pen = false;
-  for (const [t, v] of o.points) {
-    if (!Number.isFinite(v)) {
-      pen = false;
-      continue;
+  // one path per series, broken at NaN gaps
+  const path = (points: readonly Point[]) => {
+    const segs: string[] = [];
+    let pen = false;
+    for (const [t, v] of points) {
+      if (!Number.isFinite(v)) {
+        pen = false;
+        continue;
+      }
+      segs.push(`${pen ? 'L' : 'M'}${num(x(t))},${num(y(v))}`);
+      pen = true;
     }
-    segs.push(`${pen ? 'L' : 'M'}${num(x(t))},${num(y(v))}`);
-    pen = true;
+    return segs.join(' ');
+  };
+  if (o.compare) {
+    body.push(`<path class="series series-compare" d="${path(o.compare.points)}" fill="none" stroke="${COLORS.compare}" stroke-width="2" stroke-dasharray="4 3"/>`);
   }
-  body.push(`<path class="series" d="${segs.join(' ')}" fill="none" stroke="${COLORS.line}" stroke-width="2"/>`);
+  body.push(`<path class="series" d="${path(o.points)}" fill="none" stroke="${COLORS.line}" stroke-width="2"/>`);
+  if (o.compare) {
+    // legend above the plot, right-aligned
+    const lx = M.left + pw - 360;
+    body.push(`<line x1="${lx}" x2="${lx + 24}" y1="${M.top - 14}" y2="${M.top - 14}" stroke="${COLORS.line}" stroke-width="2"/>`);
+    body.push(`<text x="${lx + 30}" y="${M.top - 9}" font-size="14" fill="${COLORS.text}">${escapeXml(o.label ?? 'series')}</text>`);
+    body.push(`<line x1="${lx + 110}" x2="${lx + 134}" y1="${M.top - 14}" y2="${M.top - 14}" stroke="${COLORS.compare}" stroke-width="2" stroke-dasharray="4 3"/>`);
+    body.push(`<text x="${lx + 140}" y="${M.top - 9}" font-size="14" fill="${COLORS.text}">${escapeXml(o.compare.label)}</text>`);
+  }
 
   for (const th of o.thresholds ?? []) {
     const color = th.kind === 'critical' ? COLORS.critical : COLORS.warn;

@@ -1,14 +1,35 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.ts';
 import { commandsFor } from './commands/index.ts';
 
 /** Runs the CLI and returns the process exit code. Commands set `process.exitCode` or throw. */
+/** The package's version, from its package.json (two levels up from src/cli and from dist/src/cli alike). */
+function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  for (const p of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = require(p) as { name?: string; version?: string };
+      if (pkg.name === 'slogate' && pkg.version) return pkg.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return 'unknown';
+}
+
 export async function main(argv: string[]): Promise<number> {
+  const args = argv.slice(2);
+  // --version loads no command: start-up is the whole cost of this answer
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
   const program = new Command();
   program
     .name('slogate')
     .description('Observability-as-code and SLO gates for canary rollouts')
-    .version('0.1.0')
+    .version(packageVersion())
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({

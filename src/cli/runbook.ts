@@ -1,15 +1,19 @@
 // Which runbook a command works on: `--runbook PATH`, else package.json's
-// `"slogate": { "runbook": PATH }` in the working directory, else the flagship
-// webhook-delivery runbook shipped with slogate. The module is loaded here, at the edge,
+// `"slogate": { "runbook": PATH }` in the working directory, else slogate.config.ts (or .js,
+// .mjs) exporting `{ runbook: PATH }`, else the flagship webhook-delivery runbook shipped
+// with slogate. The module is loaded here, at the edge,
 // and the value is passed down: the library never imports a runbook.
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UserError } from '../contract/errors.ts';
 import type { Runbook } from '../contract/runbook.ts';
 
-const FLAGSHIP = fileURLToPath(new URL('../../runbooks/webhook-delivery/index.ts', import.meta.url));
+// from source the flagship is TypeScript; in the installed package it is compiled next to us
+const CONFIG_FILES = ['slogate.config.ts', 'slogate.config.mts', 'slogate.config.js', 'slogate.config.mjs'];
+
+const FLAGSHIP = fileURLToPath(new URL(`../../runbooks/webhook-delivery/index.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url));
 
 /** The runbook module's path: the flag, the project's package.json setting, or the flagship. */
 export async function runbookPath(flag?: string, cwd = process.cwd()): Promise<string> {
@@ -28,7 +32,32 @@ export async function runbookPath(flag?: string, cwd = process.cwd()): Promise<s
       return resolve(cwd, configured);
     }
   }
+  for (const name of CONFIG_FILES) {
+    const file = resolve(cwd, name);
+    if (!existsSync(file)) continue;
+    let config: { default?: { runbook?: unknown }; runbook?: unknown };
+    try {
+      config = (await importModule(file)) as typeof config;
+    } catch (e) {
+      throw new UserError(`${file}: failed to load: ${(e as Error)?.message?.split('\n')[0] ?? String(e)}`);
+    }
+    const configured = config.default?.runbook ?? config.runbook;
+    if (typeof configured !== 'string' || !configured) throw new UserError(`${file}: export default { runbook: 'path/to/runbook.ts' }`);
+    return resolve(dirname(file), configured);
+  }
   return FLAGSHIP;
+}
+
+/**
+ * A runbook written in TypeScript is loaded with tsx's `tsImport` (tsx is a dependency and
+ * compiles on load, for this one module tree only); JavaScript runbooks are imported as they are.
+ * Loaded on demand, so commands that need no runbook (`--version`) never pay for it.
+ */
+async function importModule(path: string): Promise<{ default?: unknown; runbook?: unknown }> {
+  const url = pathToFileURL(path).href;
+  if (!/\.[cm]?tsx?$/.test(path)) return import(url);
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport(url, import.meta.url);
 }
 
 const isRunbook = (v: unknown): v is Runbook => {
@@ -42,7 +71,7 @@ export async function loadRunbook(flag?: string, cwd = process.cwd()): Promise<R
   if (!existsSync(path)) throw new UserError(`${path}: no such runbook module`);
   let mod: { default?: unknown; runbook?: unknown };
   try {
-    mod = await import(pathToFileURL(path).href);
+    mod = await importModule(path);
   } catch (e) {
     throw new UserError(`${path}: the runbook module failed to load: ${(e as Error)?.message?.split('\n')[0] ?? String(e)}`);
   }

@@ -16,8 +16,34 @@ export interface MetricDef {
   readonly source: 'service' | 'scanner' | 'prometheus';
 }
 
+/**
+ * The roles the engines query, each naming one of the service's metrics. The gate needs the
+ * first four; the evidence draws its retry histogram from `deliveryAttempts` when given.
+ * Further roles name metrics a runbook's own alerts and dashboards use.
+ */
+export interface MetricContract {
+  /** Counter of deliveries (requests, jobs) that reached a final outcome. */
+  readonly deliveryTotal: MetricDef;
+  /** Counter of those that succeeded. */
+  readonly deliverySuccessTotal: MetricDef;
+  /** Histogram of the time to a final outcome, in seconds. */
+  readonly deliveryDuration: MetricDef;
+  /** Counter of circuit breaker trips (may stay absent until the first one). */
+  readonly circuitBreakerOpens: MetricDef;
+  /** Histogram of attempts per delivery. */
+  readonly deliveryAttempts?: MetricDef;
+  readonly [role: string]: MetricDef | undefined;
+}
+
+/** The queries' view of the contract: just the metrics a PromQL builder reads. */
+export type QueryMetrics = Pick<MetricContract, 'deliveryTotal' | 'deliverySuccessTotal' | 'deliveryDuration' | 'circuitBreakerOpens'>;
+
+// The flagship webhook delivery service's contract (runbooks/webhook-delivery) and what the
+// instrumentation module (src/instrument) publishes.
 export const SCRAPE_JOB = 'webhook-sender';
 export const CANARY_TRACK = 'canary';
+/** The track of the instances still running the current release: the canary's baseline. */
+export const STABLE_TRACK = 'stable';
 /** Labels every series of the service carries. */
 export const SCRAPE_LABELS = ['job', 'instance', 'track'] as const;
 
@@ -111,7 +137,7 @@ export const metrics = {
     labels: [],
     source: 'prometheus',
   },
-} as const satisfies Record<string, MetricDef>;
+} as const satisfies MetricContract;
 
 export const CIRCUIT_BREAKER_STATES = { closed: 0, halfOpen: 1, open: 2 } as const;
 
@@ -120,9 +146,10 @@ export const PII_CATEGORIES = ['email', 'username', 'ip', 'phone', 'card'] as co
 export type PiiCategory = (typeof PII_CATEGORIES)[number];
 
 /** Every series name the contract allows in a query (histograms expand to their series). */
-export function contractSeriesNames(contract: Readonly<Record<string, MetricDef>>): Set<string> {
+export function contractSeriesNames(contract: MetricContract): Set<string> {
   const out = new Set<string>(['ALERTS', 'ALERTS_FOR_STATE']);
   for (const m of Object.values(contract)) {
+    if (!m) continue;
     if (m.type === 'histogram') {
       for (const s of ['_bucket', '_sum', '_count']) out.add(m.name + s);
     } else {

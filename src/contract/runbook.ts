@@ -1,8 +1,9 @@
 // The shape of a runbook: everything slogate knows about one service's rollout, as one
 // typed value. The library's engines receive a Runbook and never import one; the CLI,
 // tests and scripts load a runbook module (runbooks/<service>/index.ts) and pass it down.
+import type { ReplayConfig } from './replay.ts';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { MetricDef, metrics } from './metrics.ts';
+import type { MetricContract } from './metrics.ts';
 import type { Matchers } from './selectors.ts';
 import type { AlertGroupDef } from '../rules/alert.ts';
 import type { BurnPolicy, SloDef } from '../slo/types.ts';
@@ -10,8 +11,7 @@ import type { BurnPolicy, SloDef } from '../slo/types.ts';
 /** A checkpoint's name as operators say it: `30m`, `2h`, `24h`. */
 export type CheckpointName = string;
 
-/** The roles the engines query, each with the service's own metric. */
-export type MetricContract = { readonly [K in keyof typeof metrics]: MetricDef };
+export type { MetricContract };
 
 export interface RateLimit {
   readonly qps: number;
@@ -63,6 +63,25 @@ export interface GateThresholds {
   readonly minDeliveries: number;
 }
 
+/**
+ * How the canary is compared with its baseline (`canary_vs_baseline`): a Mann-Whitney test
+ * of the two per-minute series, classified as Kayenta's classifier does.
+ */
+export interface BaselinePolicy {
+  /** The baseline's label matchers, `{...}`; unset: compare only when `--baseline` is given. */
+  readonly selector?: string;
+  /** Confidence of the shift's interval (Kayenta: 0.98). */
+  readonly confidence: number;
+  /** The interval must clear this share of |shift| to count (Kayenta: 0.25). */
+  readonly tolerance: number;
+  /** Mean ratio canary/baseline of the success rate at or below which a significant drop counts. */
+  readonly successRateAllowedDecrease: number;
+  /** Mean ratio canary/baseline of the p95 at or above which a significant rise counts. */
+  readonly p95AllowedIncrease: number;
+  /** Fewer minutes with traffic on either side is no evidence (fail closed). */
+  readonly minMinutes: number;
+}
+
 /** The time policy every engine shares: one place for `5m`, `0.95`, `24h`. */
 export interface RunbookWindows {
   /** Rate window of alerts and of the sustained-breach series (`5m`). */
@@ -88,8 +107,8 @@ export interface DashboardPolicy {
   readonly justifiedWindows: Readonly<Record<string, string>>;
   /** Panels that must exist, by dashboard uid: id -> what it shows. */
   readonly requiredPanels: Readonly<Record<string, Readonly<Record<number, string>>>>;
-  /** The dashboard whose panels are the evidence images, and the ids of those panels. */
-  readonly evidence: {
+  /** The dashboard whose panels Grafana renders as evidence images, and their ids (none: SVG charts only). */
+  readonly evidence?: {
     readonly uid: string;
     readonly title: string;
     readonly panels: { readonly successRate: number; readonly p95Latency: number; readonly retryHistogram: number; readonly circuitBreakerOpens: number };
@@ -125,9 +144,13 @@ export interface Runbook {
   readonly phases: readonly CanaryPhase[];
   readonly checkpoints: Readonly<Record<CheckpointName, CheckpointTimes>>;
   readonly gates: GateThresholds;
+  /** Canary vs baseline comparison; absent: the gate never compares. */
+  readonly baseline?: BaselinePolicy;
   readonly windows: RunbookWindows;
   /** The PII scan's policy (categories, allowlist, what counts as a leak). Optional for now. */
   readonly pii?: unknown;
+  /** Incident recovery (`slogate replay`): providers, endpoints, batch sizes, escalation. */
+  readonly replay?: ReplayConfig;
 }
 
 /** Identity, for type checking a runbook module's export: `export default defineRunbook({...})`. */

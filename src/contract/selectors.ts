@@ -1,10 +1,12 @@
 // Label selectors shared by rules, dashboards and the gate.
-import { CANARY_TRACK, SCRAPE_JOB } from './metrics.ts';
+import { CANARY_TRACK, SCRAPE_JOB, STABLE_TRACK } from './metrics.ts';
 
 export type Matchers = Readonly<Record<string, string>>;
 
 /** The canary's series: job webhook-sender, track canary. */
 export const canaryMatchers: Matchers = { job: SCRAPE_JOB, track: CANARY_TRACK };
+/** The stable track: the baseline a canary is compared with. */
+export const stableMatchers: Matchers = { job: SCRAPE_JOB, track: STABLE_TRACK };
 /** Every instance of the service, whatever its track. */
 export const serviceMatchers: Matchers = { job: SCRAPE_JOB };
 
@@ -41,6 +43,7 @@ export function selector(matchers: Matchers, extra: Matchers = {}): string {
 }
 
 export const DEFAULT_CANARY_SELECTOR = selector(canaryMatchers);
+export const DEFAULT_BASELINE_SELECTOR = selector(stableMatchers);
 
 /**
  * A selector as matchers, or as a `{...}` block of label matchers already checked

@@ -13,7 +13,7 @@ import { fetchEvidenceData } from './fetch.ts';
 import { renderPanel, type GrafanaTarget } from './grafana.ts';
 import { bundleGroups, type HourlySnapshot, type Point } from './hourly.ts';
 import { checkpointLabel, EVIDENCE_DIRS, HOURS_PER_BUNDLE, layout } from './layout.ts';
-import { driftCount, hashFiles, MANIFEST_FORMAT, verifyEvidence, type Manifest, type ManifestDrift, ManifestError } from './manifest.ts';
+import { driftCount, hashFiles, isIncidentManifest, MANIFEST_FORMAT, verifyEvidence, type Manifest, type ManifestDrift, ManifestError } from './manifest.ts';
 import { ownAlerts } from './queries.ts';
 import { toRfc3339, verdictWindow, type VerdictDoc } from './verdict.ts';
 
@@ -36,7 +36,7 @@ export interface CollectOptions {
   /** The runbook summary as the gate wrote it (`summaryFromResult`); derived from the verdict otherwise. */
   summary?: unknown;
   /** The per-minute series the gate already fetched (success rate in percent, p95 in ms). */
-  series?: { success_rate: readonly Point[]; p95_ms: readonly Point[] };
+  series?: { success_rate: readonly Point[]; p95_ms: readonly Point[]; baseline?: { selector: string; success_rate: readonly Point[]; p95_ms: readonly Point[] } };
   now?: Date;
 }
 
@@ -83,8 +83,11 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectResult>
   let previous: Manifest | null = null;
   let drift: ManifestDrift | null = null;
   try {
-    ({ manifest: previous, drift } = await verifyEvidence(dir));
+    const found = await verifyEvidence(dir);
+    if (isIncidentManifest(found.manifest)) throw new EvidenceError(`${dir} is an incident record (slogate replay), not a canary evidence folder`);
+    ({ manifest: previous, drift } = { manifest: found.manifest, drift: found.drift });
   } catch (err) {
+    if (err instanceof EvidenceError) throw err;
     if (!(err instanceof ManifestError) || !/no manifest|no such evidence folder/.test(err.message)) throw new EvidenceError(err instanceof Error ? err.message : String(err));
   }
   if (previous && drift) {

@@ -58,7 +58,7 @@ export async function fetchEvidenceData(
   m: Selector,
   window: { start: number; end: number },
   /** The gate's per-minute series, when it already fetched them. */
-  known?: { success_rate: readonly Point[]; p95_ms: readonly Point[] },
+  known?: { success_rate: readonly Point[]; p95_ms: readonly Point[]; baseline?: { selector: string; success_rate: readonly Point[]; p95_ms: readonly Point[] } },
 ): Promise<EvidenceData> {
   const errors: string[] = [];
   const guard = async <T>(what: string, p: Promise<T>): Promise<T | null> => {
@@ -70,6 +70,8 @@ export async function fetchEvidenceData(
     }
   };
   const hq = hourlyQueries(rb, m);
+  // a runbook without an attempts histogram draws an empty retry chart
+  const attemptsExpr = attemptsQuery(rb, m, window.end - window.start);
   const steps = hourlySteps(window);
   const step = chartStep(window);
   const cq = chartQueries(rb, m, step);
@@ -84,7 +86,7 @@ export async function fetchEvidenceData(
     known && step === 60 ? [{ metric: {}, points: [...known.success_rate] }] : guard('success rate series', range(cq.successRatePercent)),
     known && step === 60 ? [{ metric: {}, points: [...known.p95_ms] }] : guard('p95 series', range(cq.p95Ms)),
     guard('circuit breaker series', range(cq.cbOpensPerStep)),
-    guard('retry histogram', client.query(attemptsQuery(rb, m, window.end - window.start), window.end)),
+    attemptsExpr === null ? [] : guard('retry histogram', client.query(attemptsExpr, window.end)),
     guard('ALERTS history', range(firingAlertsQuery(rb, step))),
   ]);
 
@@ -107,6 +109,7 @@ export async function fetchEvidenceData(
           p95Ms: single(p95) ?? [],
           attempts: attemptBars(attempts),
           cbOpensCumulative: cumulative(single(cbSteps) ?? []),
+          ...(known?.baseline ? { baseline: { selector: known.baseline.selector, successRate: known.baseline.success_rate, p95Ms: known.baseline.p95_ms } } : {}),
         }
       : null;
   const fired = alerts ? firedAlerts(alerts, step, ownAlerts(rb)) : null;

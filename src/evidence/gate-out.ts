@@ -27,7 +27,7 @@ export async function collectGateEvidence(outDir: string, result: GateResult, o:
       outDir,
       verdict: verdictJson(result) as VerdictDoc,
       summary: summaryFromResult(result),
-      series: result.series,
+      series: result.baseline_series ? { ...result.series, baseline: result.baseline_series } : result.series,
       prometheus: client,
       selector: result.selector,
       alertmanagerUrl: o.alertmanager,

@@ -19,6 +19,7 @@ export function grafanaTokenFromEnv(env: NodeJS.ProcessEnv = process.env): strin
 
 export function renderUrl(rb: Runbook, base: string, panelId: number, window: { start: number; end: number }): URL {
   const dash = rb.dashboardPolicy.evidence;
+  if (!dash) throw new Error('the runbook names no evidence dashboard (dashboardPolicy.evidence) for Grafana to render');
   const u = new URL(`render/d-solo/${dash.uid}/${dashboardSlug(dash.title)}`, base.endsWith('/') ? base : base + '/');
   u.username = '';
   u.password = '';

@@ -25,6 +25,23 @@ export interface Manifest {
   files: ManifestEntry[];
 }
 
+/**
+ * The same seal over an incident-recovery record (`slogate replay`): its files' hashes plus the
+ * request id of every run and the latest outcome, instead of checkpoint verdicts.
+ */
+export interface IncidentManifest {
+  format: typeof MANIFEST_FORMAT;
+  kind: 'incident';
+  created: string;
+  request_ids: string[];
+  outcome: string;
+  files: ManifestEntry[];
+}
+
+export type AnyManifest = Manifest | IncidentManifest;
+
+export const isIncidentManifest = (m: AnyManifest): m is IncidentManifest => (m as IncidentManifest).kind === 'incident';
+
 export interface ManifestDrift {
   changed: string[];
   missing: string[];
@@ -117,7 +134,7 @@ async function sealedVerdicts(dir: string, m: Manifest, current: readonly Manife
 
 export class ManifestError extends Error {}
 
-export async function readManifest(dir: string): Promise<Manifest> {
+export async function readManifest(dir: string): Promise<AnyManifest> {
   const file = path.join(dir, layout.manifest);
   let text: string;
   try {
@@ -130,7 +147,7 @@ export async function readManifest(dir: string): Promise<Manifest> {
     }
     throw new ManifestError(`${file}: ${(err as Error).message}`);
   }
-  let doc: Manifest;
+  let doc: AnyManifest;
   try {
     doc = JSON.parse(text);
   } catch {
@@ -139,14 +156,18 @@ export async function readManifest(dir: string): Promise<Manifest> {
   if (doc?.format !== MANIFEST_FORMAT || !Array.isArray(doc.files) || doc.files.some((f) => typeof f?.path !== 'string' || !/^[0-9a-f]{64}$/.test(f?.sha256))) {
     throw new ManifestError(`${file} is not a slogate evidence manifest (${MANIFEST_FORMAT})`);
   }
+  if (isIncidentManifest(doc) && (!Array.isArray(doc.request_ids) || doc.request_ids.some((r) => typeof r !== 'string') || typeof doc.outcome !== 'string')) {
+    throw new ManifestError(`${file} is an incident manifest without request_ids or outcome`);
+  }
   return doc;
 }
 
-export async function verifyEvidence(dir: string): Promise<{ manifest: Manifest; drift: ManifestDrift; files: number }> {
+export async function verifyEvidence(dir: string): Promise<{ manifest: AnyManifest; drift: ManifestDrift; files: number }> {
   const manifest = await readManifest(dir);
   const current = await hashFiles(dir);
   const drift = compareEntries(manifest.files, current);
-  drift.claims = manifestClaimProblems(manifest, await sealedVerdicts(dir, manifest, current));
+  // an incident record has no verdicts to cross-check; its runs are in its hashed files
+  if (!isIncidentManifest(manifest)) drift.claims = manifestClaimProblems(manifest, await sealedVerdicts(dir, manifest, current));
   return { manifest, drift, files: manifest.files.length };
 }
 

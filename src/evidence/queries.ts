@@ -16,14 +16,14 @@ export const hourlyQueries = ({ metrics }: Runbook, m: Selector) => ({
 
 /** The chart series: the runbook's rate window at `step`. */
 export const chartQueries = ({ metrics, windows }: Runbook, m: Selector, stepSeconds: number) => ({
-  successRatePercent: `100 * (${successRatio(m, windows.rate)})`,
-  p95Ms: `1000 * ${latencyQuantile(windows.latencyQuantile, m, windows.rate)}`,
+  successRatePercent: `100 * (${successRatio(metrics, m, windows.rate)})`,
+  p95Ms: `1000 * ${latencyQuantile(metrics, windows.latencyQuantile, m, windows.rate)}`,
   cbOpensPerStep: sumOf('increase', metrics.circuitBreakerOpens.name, m, `${stepSeconds}s`),
 });
 
-/** Deliveries by attempt bucket over the whole window (instant query at the window's end). */
-export const attemptsQuery = ({ metrics }: Runbook, m: Selector, windowSeconds: number) =>
-  sumOf('increase', metrics.deliveryAttempts.name + '_bucket', m, `${Math.max(1, Math.round(windowSeconds))}s`, ['le']);
+/** Deliveries by attempt bucket over the whole window (instant query at the window's end); null without an attempts histogram. */
+export const attemptsQuery = ({ metrics }: Runbook, m: Selector, windowSeconds: number): string | null =>
+  metrics.deliveryAttempts ? sumOf('increase', metrics.deliveryAttempts.name + '_bucket', m, `${Math.max(1, Math.round(windowSeconds))}s`, ['le']) : null;
 
 export const ATTEMPT_BOUNDS = ATTEMPT_BUCKETS;
 

@@ -1,8 +1,9 @@
 // The gate's decision: plain numbers and series in, a verdict out. No I/O here, so
 // every checkpoint x phase x status combination is tested as a table.
 import type { CanaryPhase, CheckpointName, GateThresholds, Runbook } from '../contract/runbook.ts';
-import { defaultChecks, type Check, type CheckContext, type GateCheck } from './checks/index.ts';
-import { DEFAULT_TIME_SCALE, scaledTimes, type GateEvidence, type GateMetrics, type PhaseNumber, type Verdict } from './evidence.ts';
+import { sharedDependencyNote, type BaselineReport } from './baseline.ts';
+import { baselineComparison, canaryVsBaselineCheck, defaultChecks, type Check, type CheckContext, type GateCheck } from './checks/index.ts';
+import { DEFAULT_TIME_SCALE, longestRunMinutes, scaledTimes, type GateEvidence, type GateMetrics, type PhaseNumber, type Verdict } from './evidence.ts';
 import { fmt, round, showScale } from './format.ts';
 
 export type { Check, CheckName, GateCheck } from './checks/index.ts';
@@ -37,6 +38,8 @@ export interface Decision {
   skipped: string[];
   /** The time scale the rules ran at (1: the runbook's own times). */
   time_scale: number;
+  /** The canary-vs-baseline comparison, when a baseline was given. */
+  baseline?: BaselineReport;
 }
 
 /** The phase's definition, or a sentence saying why the pair is not a runbook checkpoint. */
@@ -100,10 +103,17 @@ export function decide(e: GateEvidence, rb: Runbook, opts: DecideOptions = {}): 
   const notes: string[] = [];
   const skipped: string[] = [];
   const metrics: GateMetrics = { success_rate: null, p95_ms: null, cb_opens: null, pii_leaks: null, critical_alerts: null, deliveries: null };
-  for (const check of opts.checks ?? defaultChecks) {
+  // with a baseline: one more check, and breached thresholds the baseline shares say so
+  const list = [...(opts.checks ?? defaultChecks), ...(e.baseline ? [canaryVsBaselineCheck] : [])];
+  const baseline = baselineComparison(ctx);
+  const run = (series: readonly [number, number][], bad: (v: number) => boolean) => toScaled(longestRunMinutes(series, bad, times.seriesStepSeconds).minutes);
+  for (const check of list) {
     const o = check.evaluate(ctx);
-    checks.push({ name: check.name, value: o.value, status: o.status, target: o.target, detail: o.detail });
-    if (o.status !== 'pass') reasons.push(o.reason ?? o.detail);
+    // the runbook's verdict stands; the reason says where to look
+    const shared = e.baseline && check.name !== 'canary_vs_baseline' ? sharedDependencyNote({ name: check.name, status: o.status }, e.baseline, ctx.thresholds, run) : null;
+    const detail = shared ? `${o.detail} ${shared}` : o.detail;
+    checks.push({ name: check.name, value: o.value, status: o.status, target: o.target, detail });
+    if (o.status !== 'pass') reasons.push(shared ? `${o.reason ?? o.detail} ${shared}` : (o.reason ?? o.detail));
     if (o.notes) notes.push(...o.notes);
     if (o.skipped) skipped.push(o.skipped);
     if (o.metrics) Object.assign(metrics, o.metrics);
@@ -124,6 +134,7 @@ export function decide(e: GateEvidence, rb: Runbook, opts: DecideOptions = {}): 
     notes,
     skipped,
     time_scale: scale,
+    ...(baseline ? { baseline: baseline.report } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 // The gate's evidence as plain data, and the primitives checks read it with. No I/O,
 // no decision: the checks (src/gate/checks/) and decide() build on this.
+import type { BaselineEvidence } from './baseline.ts';
 import type { CheckpointName, RunbookWindows } from '../contract/runbook.ts';
 import { parseDuration } from '../promql/duration.ts';
 import type { RuleGroupReport } from '../rules/loaded.ts';
@@ -97,6 +98,8 @@ export interface GateEvidence {
   extra?: Readonly<Record<string, Measured<number>>>;
   /** Things the gate could not prove but that do not change the verdict (said in the reasons). */
   notes?: readonly string[];
+  /** The baseline over the same window (`--baseline`): adds the `canary_vs_baseline` check. */
+  baseline?: BaselineEvidence;
 }
 
 /** Whether the backend recorded the rule group's evaluations over the window, and where it didn't. */

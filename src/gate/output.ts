@@ -23,6 +23,7 @@ export function verdictJson(r: GateResult) {
     selector: r.selector,
     ...(r.selector_warning ? { selector_warning: r.selector_warning } : {}),
     fired_alerts: r.fired_alerts,
+    ...(r.baseline ? { baseline: r.baseline } : {}),
     ...(r.time_scale !== 1 ? { time_scale: r.time_scale } : {}),
   };
 }

@@ -58,17 +58,17 @@ export function gateQueries(rb: Runbook, sel: string, windowSeconds: number, ale
   const r = times.seriesRateWindow;
   const groupRe = group.replace(/[\\.^$|?*+()[\]{}]/g, (c) => `\\${c}`).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
   return {
-    deliveries: deliveries(sel, w, 'increase'),
+    deliveries: deliveries(metrics, sel, w, 'increase'),
     successes: sumOf('increase', metrics.deliverySuccessTotal.name, sel, w),
-    p95: latencyQuantile(LATENCY_QUANTILE, sel, w, 'increase'),
+    p95: latencyQuantile(metrics, LATENCY_QUANTILE, sel, w, 'increase'),
     latencyBuckets: sumOf('increase', DURATION_BUCKET, sel, w, ['le']),
     cbOpens: `${metrics.circuitBreakerOpens.name}${sel}[${Math.round(windowSeconds) + CB_LOOKBACK_SECONDS}s]`,
     criticalAlerts: criticalAlertsQuery(alerts, w, rb.ownerLabels),
     // rule_group is "<file>;<group>"
     ruleEvaluations: `max(prometheus_rule_group_last_evaluation_timestamp_seconds{rule_group=~".*;${groupRe}"})`,
     ruleIterations: `sum(increase(vmalert_iteration_total{group="${group.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"}[${Math.max(1, Math.round(evaluationLimitSeconds))}s]))`,
-    successRateSeries: `100 * ${successRatio(sel, r)}`,
-    p95Series: latencyQuantile(LATENCY_QUANTILE, sel, r),
+    successRateSeries: `100 * ${successRatio(metrics, sel, r)}`,
+    p95Series: latencyQuantile(metrics, LATENCY_QUANTILE, sel, r),
   };
 }
 

@@ -20,6 +20,8 @@ export interface GateOptions {
   checkpoint: CheckpointName;
   phase?: PhaseNumber;
   selector?: string;
+  /** The baseline's label matchers (`{track="stable"}`): adds the canary_vs_baseline check. */
+  baseline?: string;
   /** Log files or globs for the PII scan. */
   logs?: readonly string[];
   /** Evidence deliberately not gathered: only 'pii' for now. */
@@ -59,6 +61,8 @@ export interface GateResult extends Decision {
   rules: RuleGroupReport[] | null;
   /** The per-minute series the sustained checks used, for charts (no re-query needed). */
   series: { success_rate: Point[]; p95_ms: Point[] };
+  /** The baseline's per-minute series over the same window, when one was compared. */
+  baseline_series?: { selector: string; success_rate: Point[]; p95_ms: Point[] };
   /** Names of our critical alerts that fired in the window. */
   fired_alerts: string[];
   /** The PII scan's counts, when one ran. */
@@ -94,6 +98,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
     source: redactUrl(opts.prometheus),
     rules: g.evidence.rules.ok ? g.evidence.rules.value.groups.map((x) => x.report) : null,
     series: g.series,
+    ...(g.baselineSeries ? { baseline_series: g.baselineSeries } : {}),
     fired_alerts: evidence.criticalAlerts.ok ? [...new Set(evidence.criticalAlerts.value)].sort() : [],
     ...(g.piiScan ? { pii_scan: g.piiScan } : {}),
     queries: g.queries,
@@ -108,6 +113,7 @@ export interface GatheredEvidence {
   selector: string;
   selectorWarning?: string;
   series: GateResult['series'];
+  baselineSeries?: GateResult['baseline_series'];
   piiScan?: GateResult['pii_scan'];
   queries: GateQueries;
   httpRequests: number;
@@ -159,7 +165,18 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
     const extraQueries = Object.entries(Object.assign({}, ...(opts.checks ?? []).map((c) => c.queries?.({ selector: sel, window: `${Math.round(windowSeconds)}s` }) ?? {})) as Record<string, string>);
     const extraP = Promise.all(extraQueries.map(async ([k, expr]) => [k, scalar(await instant(expr), `no series for ${expr}`)] as const));
     // everything at once; the client bounds how many are in flight
-    const [deliveries, successes, p95, buckets, cb, alerts, srSeries, p95Series, amAlerts, pii, rulesR] = await Promise.all([
+    const baseSel = opts.baseline !== undefined ? canarySelector(opts.baseline, canaryMatchersOf(rb)).selector : undefined;
+    const bq = baseSel ? gateQueries(rb, baseSel, windowSeconds, alertDefs, scale) : undefined;
+    const baselineFetch = bq
+      ? Promise.all([
+          instant(bq.deliveries),
+          instant(bq.successes),
+          instant(bq.p95),
+          settle(client.queryRange(bq.successRateSeries, start, end, times.seriesStepSeconds)),
+          settle(client.queryRange(bq.p95Series, start, end, times.seriesStepSeconds)),
+        ])
+      : skip;
+    const [deliveries, successes, p95, buckets, cb, alerts, srSeries, p95Series, amAlerts, pii, rulesR, base] = await Promise.all([
       instant(q.deliveries),
       instant(q.successes),
       instant(q.p95),
@@ -171,10 +188,11 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
       opts.alertmanager ? settle(activeAlertmanagerAlerts(opts.alertmanager, criticalNames, opts)) : skip,
       piiEvidence(opts),
       rules,
+      baselineFetch,
     ]);
     const extra = Object.fromEntries(await extraP);
 
-    for (const r of [deliveries, successes, p95, buckets, cb, alerts, srSeries, p95Series]) {
+    for (const r of [deliveries, successes, p95, buckets, cb, alerts, srSeries, p95Series, ...(base ?? [])]) {
       if (r && !r.ok && r.error instanceof PrometheusError && r.error.kind === 'bad_request') throw new GateConfigError(r.error.message);
     }
 
@@ -198,6 +216,18 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
       ...(extraQueries.length ? { extra } : {}),
       ...(chosen.warning ? { notes: [`${chosen.warning} (selector ${sel}).`] } : {}),
     };
+    if (base && baseSel) {
+      const [bd, bs, bp, bsr, bp95] = base;
+      const none = `no series match ${baseSel} in the window`;
+      evidence.baseline = {
+        selector: baseSel,
+        deliveries: scalar(bd, none),
+        successes: scalar(bs, none),
+        p95Seconds: scalar(bp, none),
+        successRateSeries: series(bsr, none),
+        p95Series: series(bp95, none),
+      };
+    }
     return {
       evidence,
       selector: sel,
@@ -206,6 +236,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
         success_rate: srSeries ? firstSeries(srSeries) : [],
         p95_ms: p95Series ? firstSeries(p95Series).map(([t, v]) => [t, v * 1000] as Point) : [],
       },
+      ...(base && baseSel ? { baselineSeries: { selector: baseSel, success_rate: firstSeries(base[3]), p95_ms: firstSeries(base[4]).map(([t, v]) => [t, v * 1000] as Point) } } : {}),
       piiScan: pii.scan,
       queries: q,
       httpRequests: client.requests + (rulesClient === client ? 0 : rulesClient.requests),

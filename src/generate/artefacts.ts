@@ -1,6 +1,6 @@
 // What `slogate generate` produces: a list of files, built in memory from the runbook
 // and validated before anything is written. The sources are listed in sources.ts.
-import { contractSeriesNames } from '../contract/metrics.ts';
+import { contractSeriesNames, type MetricDef } from '../contract/metrics.ts';
 import type { Runbook } from '../contract/runbook.ts';
 import { sloRecordingGroups } from '../slo/rules.ts';
 import { sloAlertGroup } from '../slo/alerts.ts';
@@ -35,7 +35,7 @@ export function allAlertGroups(rb: Runbook, opts: BuildOptions = {}): AlertGroup
 
 export function buildArtefacts(rb: Runbook, opts: BuildOptions = {}, sources: readonly ArtefactSource[] = ARTEFACT_SOURCES): Artefact[] {
   const problems: string[] = [];
-  for (const slo of rb.slos) problems.push(...checkSloDefinition(slo, rb.burnPolicy, Object.values(rb.metrics)));
+  for (const slo of rb.slos) problems.push(...checkSloDefinition(slo, rb.burnPolicy, Object.values(rb.metrics).filter((m): m is MetricDef => m !== undefined)));
   if (problems.length) throw new DefinitionError(problems);
 
   const known = knownSeries(rb);

@@ -5,4 +5,5 @@ export type { AllowList } from './allowlist.ts';
 export { loadAllowList, parseAllowList } from './allowlist.ts';
 export { scanLogs } from './scan.ts';
 export { writeEvidence } from './evidence.ts';
+export { redactText, type Redacted } from './redact.ts';
 export { scanLoki, type LokiScanOptions } from './loki.ts';

@@ -175,7 +175,8 @@ async function runUnits(
   progress: (bytes: number, leaks?: number) => void,
   scanHere: (i: number) => Promise<UnitResult>,
 ): Promise<void> {
-  const entry = new URL('./worker-entry.cjs', import.meta.url);
+  // compiled (dist/): the worker is plain JavaScript; from source, a CommonJS entry registers tsx first
+  const entry = import.meta.url.endsWith('.js') ? new URL('./worker.js', import.meta.url) : new URL('./worker-entry.cjs', import.meta.url);
   const threads: Worker[] = [];
   let nextUnit = 0;
   let failure: Error | undefined;

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { createDeliveryMetrics, metricsHandler, type DeliveryMetrics } from '../instrument/index.ts';
 import { deliveryLogLine, Simulation, type StepResult } from './engine.ts';
+import { faultReaches, faults, FAULT_NAMES, isFaultName, type FaultName } from './faults.ts';
 import { applyScenarioPatch, presets, ScenarioError, type PresetName, type Scenario } from './scenario.ts';
 
 export interface SimulatorOptions {
@@ -23,6 +24,8 @@ export interface SimulatorOptions {
   logFile?: string;
   /** Length of one simulation step. */
   tickMs?: number;
+  /** A fault active from the start (applied only if it reaches this instance's track). */
+  fault?: FaultName;
 }
 
 export interface SimulatorInstance {
@@ -34,6 +37,10 @@ export interface SimulatorInstance {
   readonly metrics: DeliveryMetrics;
   readonly simulation: Simulation;
   preset(): PresetName | 'custom';
+  /** The active fault that reaches this instance, or null. */
+  fault(): FaultName | null;
+  /** Starts a fault (a no-op on a track it does not reach), or clears it with null. Returns whether it applies here. */
+  setFault(name: FaultName | null): boolean;
   stop(): Promise<void>;
 }
 
@@ -85,10 +92,27 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const timer = setInterval(tick, tickMs);
 
   const serveMetrics = metricsHandler(metrics);
+  // a fault patches the scenario; clearing it restores what ran before
+  let activeFault: FaultName | null = null;
+  let beforeFault: Scenario | null = null;
+  const setFault = (name: FaultName | null): boolean => {
+    tick(); // traffic up to now ran without the change
+    if (beforeFault) sim.scenario = beforeFault;
+    beforeFault = null;
+    activeFault = null;
+    if (name === null || !faultReaches(faults[name], options.track)) return false;
+    beforeFault = sim.scenario;
+    sim.scenario = applyScenarioPatch(sim.scenario, faults[name].patch).scenario;
+    activeFault = name;
+    return true;
+  };
+  if (options.fault) setFault(options.fault);
+
   const describe = () => ({
     instance: options.instance,
     track: options.track,
     preset: presetName,
+    fault: activeFault,
     scenario: sim.scenario,
     stats: sim.stats,
   });
@@ -131,11 +155,30 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       });
       return;
     }
+    if (path === '/fault' && req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        let body: unknown;
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY_BYTES));
+        } catch {
+          return json(res, 400, { error: 'body is not valid JSON' });
+        }
+        const name = (body as { fault?: unknown } | null)?.fault;
+        if (name !== null && (typeof name !== 'string' || !isFaultName(name))) {
+          return json(res, 400, { error: `unknown fault ${JSON.stringify(name)} (known: ${FAULT_NAMES.join(', ')}, or null to clear)` });
+        }
+        const applies = setFault(name);
+        return json(res, 200, { ...describe(), applies });
+      });
+      return;
+    }
     if (path === '/scenario') return res.writeHead(405, { allow: 'GET, POST' }).end();
     if (path === '/') {
       return res
         .writeHead(200, { 'content-type': 'text/plain' })
-        .end(`slogate simulator ${options.instance} (track ${options.track})\nGET /metrics\nGET /scenario\nPOST /scenario {"successRate":0.8}\n`);
+        .end(`slogate simulator ${options.instance} (track ${options.track})\nGET /metrics\nGET /scenario\nPOST /scenario {"successRate":0.8}\nPOST /fault {"fault":"receiver-db-down"} (or null)\n`);
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
   });
@@ -163,6 +206,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     metrics,
     simulation: sim,
     preset: () => presetName,
+    fault: () => activeFault,
+    setFault,
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         clearInterval(timer);

@@ -14,10 +14,20 @@ const camel = (kebab: string): string =>
     .map((p) => p[0].toUpperCase() + p.slice(1))
     .join('');
 
-const TIER_SUFFIX: Record<AlertTier, string> = { page: 'BurnPage', ticket: 'BurnTicket' };
+const TIER_SUFFIX: Record<AlertTier, string> = { page: 'Page', ticket: 'Ticket' };
+/** Alert names are at most this long (the runbook's rule for every alert). */
+const MAX_ALERT_NAME = 40;
 
-/** The alert name of an SLO's tier: its own, or `<SloName>BurnPage` / `<SloName>BurnTicket`. */
-export const sloAlertName = (slo: SloDef, tier: AlertTier): string => slo.alerts?.[tier]?.name ?? `${camel(slo.name)}${TIER_SUFFIX[tier]}`;
+/**
+ * The alert name of an SLO's tier: its own, else `<SloName>BurnPage` / `<SloName>BurnTicket`, or
+ * `<SloName>Page` / `<SloName>Ticket` when that would pass 40 characters (validation reports what's still too long).
+ */
+export function sloAlertName(slo: SloDef, tier: AlertTier): string {
+  const own = slo.alerts?.[tier]?.name;
+  if (own) return own;
+  const long = `${camel(slo.name)}Burn${TIER_SUFFIX[tier]}`;
+  return long.length <= MAX_ALERT_NAME ? long : `${camel(slo.name)}${TIER_SUFFIX[tier]}`;
+}
 
 export interface BurnAlertOptions extends SloLabelOptions {
   readonly name: string;

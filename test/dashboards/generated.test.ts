@@ -16,7 +16,6 @@ import { knownSeries } from '../../src/generate/artefacts.ts';
 import { runbook as projectDefinitions } from '../../runbooks/webhook-delivery/index.ts';
 import { buildDashboards } from '../../src/dashboards/source.ts';
 import { lintDashboard } from '../../src/dashboards/lint.ts';
-import { sloOverviewDashboard } from '../../runbooks/webhook-delivery/dashboard-slo-overview.ts';
 import { DASHBOARDS_DOC, renderDashboardsDoc } from '../../src/dashboards/docs.ts';
 import type { SloDef } from '../../src/slo/types.ts';
 import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
@@ -169,7 +168,8 @@ describe('generated dashboards', () => {
   it('a new SLO definition adds its row with no dashboard code, and lints clean', () => {
     const extra: SloDef = { ...slos[0], name: 'webhook-delivery-availability-strict', displayName: 'Strict availability', objective: 99.9 };
     const defs = { ...projectDefinitions, slos: [...slos, extra] };
-    const d = sloOverviewDashboard(defs) as unknown as Dash;
+    const overview = projectDefinitions.dashboards.find((x) => x.source.includes('slos.ts'))!;
+    const d = overview.build(defs) as unknown as Dash;
     const k = slos.length;
     expect(byId(d, 100 * (k + 1))).toMatchObject({ type: 'row', title: 'Strict availability (99.9% over 30d)' });
     expect(steps(byId(d, 100 * (k + 1) + 1))).toEqual([null, 0.999]);

@@ -25,7 +25,7 @@ describe('slogate gate: usage', () => {
     [['--selector', '{job="x"'], /--selector must be label matchers in braces/],
     [['--start', '2999-01-01T00:00:00Z', '--at', '2999-01-01T00:30:00Z'], /--at 2999-01-01T00:30:00Z ends the window at .* in the future/],
     [['--timeout', 'soon'], /--timeout "soon" is not a duration/],
-    [['--checkpoint', '1h'], /Allowed choices are 30m, 2h, 24h, 48h/],
+    [['--checkpoint', '1h'], /--checkpoint 1h is not a checkpoint \(use 30m, 2h, 24h, 48h\)/],
     [['--skip', 'alerts'], /Allowed choices are pii/],
     [['--prometheus', 'ftp://x'], /must be http or https/],
     [['--time-scale', '0'], /--time-scale "0" must be a number in \(0, 1\]/],

@@ -71,7 +71,7 @@ describe('generate-time validation', () => {
     ['a raw query that drops a group-by label', withSlo({ sli: { raw: { errorRatioQuery: 'sum(rate(webhook_rate_limited_total[{{window}}])) / sum(rate(webhook_delivery_total[{{window}}]))' } } }), /sli.raw.errorRatioQuery keeps labels \(\), but groupBy is \(track\); aggregate with sum by \(track\)/],
     ['a raw query that keeps every label', withSlo({ sli: { raw: { errorRatioQuery: 'rate(webhook_rate_limited_total[{{window}}]) / rate(webhook_delivery_total[{{window}}])' } } }), /can't tell which labels the result keeps: rate\(\) keeps every label of its series/],
     ['own windows for another period', withSlo({ timeWindow: '7d', alertWindows: { ...projectDefinitions.burnPolicy.windows[0] } }), /alertWindows.sloPeriod 30d is not the SLO's period 7d/],
-    ['a generated alert name over 40 characters', withSlo({ name: 'webhook-delivery-availability-for-everyone' }), /page alert name WebhookDeliveryAvailabilityForEveryoneBurnPage must be CamelCase of at most 40 characters \(it is 46\); set alerts.page.name/],
+    ['a generated alert name over 40 characters', withSlo({ name: 'webhook-delivery-availability-for-everyone-here' }), /page alert name WebhookDeliveryAvailabilityForEveryoneHerePage must be CamelCase of at most 40 characters \(it is 46\); set alerts.page.name/],
     ['an SLO on a metric outside the contract', withSlo({ sli: { good: { metric: 'nope_total' }, total: { metric: 'webhook_delivery_total' } } }), /slo webhook-delivery-availability: record slo:sli_error:ratio_rate5m: unknown metric "nope_total"/],
   ];
 
@@ -82,6 +82,7 @@ describe('generate-time validation', () => {
     ['a 28-day period', withSlo({ timeWindow: '28d' })],
     ['a 4-week period (the 28-day spec)', withSlo({ timeWindow: '4w' })],
     ['a 7-day SLO with its own windows', withSlo({ timeWindow: '7d', alertWindows: { ...projectDefinitions.burnPolicy.windows[0], sloPeriod: '7d' } })],
+    ['a name too long for "BurnPage" but not for "Page"', withSlo({ name: 'webhook-delivery-availability-strict' })],
     ['a 50-character name', withSlo({ name: 'a'.repeat(50), alerts: { page: { name: 'LongPage' }, ticket: { name: 'LongTicket' } } })],
   ];
   for (const [what, defs] of accepted) {

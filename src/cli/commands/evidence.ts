@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runGate, summaryFromResult, verdictJson } from '../../gate/index.ts';
 import { PrometheusClient, PrometheusError, authFromEnv } from '../../prometheus/client.ts';
-import { collectEvidence, driftCount, EvidenceError, grafanaTokenFromEnv, ManifestError, verdictProblems, verifyEvidence, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
+import { collectEvidence, driftCount, EvidenceError, grafanaTokenFromEnv, isIncidentManifest, ManifestError, verdictProblems, verifyEvidence, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
 import { UserError } from '../errors.ts';
 import { canaryMatchersOf, type Runbook } from '../../contract/runbook.ts';
 import { canarySelector } from '../../gate/index.ts';
@@ -124,7 +124,11 @@ export function registerEvidence(program: Command): void {
         process.stderr.write(`slogate: ${dir} does not match its manifest (${driftCount(drift)} difference${driftCount(drift) === 1 ? '' : 's'} in ${r.files} files)\n`);
         process.exitCode = EVIDENCE_EXIT.incomplete;
       } else {
-        process.stdout.write(`${dir}: ${r.files} files match manifest.json (verdict ${r.manifest.verdict}, ${Object.entries(r.manifest.verdicts).map(([c, v]) => `T+${c} ${v}`).join(', ')})\n`);
+        const m = r.manifest;
+        const what = isIncidentManifest(m)
+          ? `incident record, ${m.request_ids.length} run${m.request_ids.length === 1 ? '' : 's'}, last outcome ${m.outcome}`
+          : `verdict ${m.verdict}, ${Object.entries(m.verdicts).map(([c, v]) => `T+${c} ${v}`).join(', ')}`;
+        process.stdout.write(`${dir}: ${r.files} files match manifest.json (${what})\n`);
       }
     });
 }

@@ -1,7 +1,7 @@
 // `slogate gate`: one checkpoint of the canary runbook as a command with an exit code.
 import { Command, Option } from 'commander';
-import type { CheckpointName, Runbook } from '../../contract/runbook.ts';
-import { GATE_EXIT, GateConfigError, checkSelector, checkTimeScale, checkpointRule, parseInstant, runGate, verdictJson, verdictTable, type GateOptions, type PhaseNumber } from '../../gate/index.ts';
+import { canaryMatchersOf, type CheckpointName, type Runbook } from '../../contract/runbook.ts';
+import { GATE_EXIT, GateConfigError, canarySelector, checkSelector, checkTimeScale, checkpointRule, parseInstant, runGate, verdictJson, verdictTable, type GateOptions, type PhaseNumber } from '../../gate/index.ts';
 import { PrometheusError } from '../../prometheus/client.ts';
 import { parseDuration } from '../../promql/duration.ts';
 import { UserError } from '../errors.ts';
@@ -77,6 +77,7 @@ export interface GateRunFlags {
   skip?: string[];
   minDeliveries?: string;
   runbook?: string;
+  baseline?: string;
   alertmanager?: string;
   timeout: string;
   deadline: string;
@@ -113,6 +114,7 @@ export function addGateRunOptions(cmd: Command, required: boolean): Command {
     .option('--phase <percent>', "traffic share of the canary: one of the runbook's phases (default: the first)")
     .option('--selector <matchers>', "label matchers added to the runbook's job and canary track matchers (naming job or track replaces that one)")
     .option('--rules-url <url>', 'where /api/v1/rules is served, if not by --prometheus (a ruler, vmalert, Mimir)')
+    .option('--baseline <matchers>', "compare the canary with a baseline: matchers added to the runbook's job and canary track, e.g. '{track=\"stable\"}' (default: the runbook's baseline selector, if any)")
     .option('--logs <path-or-glob...>', 'canary logs to scan for PII')
     .addOption(new Option('--skip <evidence...>', 'decide without this evidence (recorded in the output)').choices(['pii']))
     .option('--min-deliveries <n>', "fewer deliveries in the window is inconclusive (default: the runbook's)")
@@ -121,6 +123,19 @@ export function addGateRunOptions(cmd: Command, required: boolean): Command {
     .option('--deadline <duration>', 'the whole gate answers within this', '60s')
     .option('--concurrency <n>', 'queries in flight at once', '4')
     .option('--time-scale <factor>', "multiply the rules' time constants by this (0 < factor <= 1) for rehearsals, demos and e2e tests; never in production", '1');
+}
+
+/** `--baseline`, or the runbook's baseline selector; the runbook must say how to compare. */
+function baselineOption(flags: GateRunFlags, rb: Runbook): { baseline?: string } {
+  const sel = flags.baseline ?? rb.baseline?.selector;
+  if (sel === undefined) return {};
+  if (!rb.baseline) throw new UserError(`--baseline: the runbook${rb.source ? ` ${rb.source}` : ''} has no baseline policy (confidence, tolerance, effect sizes)`, GATE_EXIT.usage);
+  const problem = checkSelector(sel);
+  if (problem) throw new UserError(problem.replace('--selector', '--baseline'), GATE_EXIT.usage);
+  // the canary's own series would compare it with itself
+  const canary = canarySelector(flags.selector, canaryMatchersOf(rb)).selector;
+  if (canarySelector(sel, canaryMatchersOf(rb)).selector === canary) throw new UserError(`--baseline ${sel} selects the canary's own series (${canary})`, GATE_EXIT.usage);
+  return { baseline: sel.trim() };
 }
 
 /** Validates the flags of a gate run into library options; every mistake is a one-line usage error. */
@@ -146,6 +161,7 @@ export function gateOptionsFromFlags(flags: GateRunFlags, rb: Runbook): GateOpti
     phase: phase as PhaseNumber,
     ...(flags.selector !== undefined ? { selector: selectorFlag(flags.selector) } : {}),
     ...(flags.rulesUrl !== undefined ? { rulesUrl: flags.rulesUrl } : {}),
+    ...baselineOption(flags, rb),
     logs: flags.logs,
     skip: flags.skip,
     minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries ?? String(rb.gates.minDeliveries), 0),

@@ -16,6 +16,9 @@ export const commandLoaders: Readonly<Record<string, Loader>> = {
   'pii-scan': async () => (await import('./pii-scan.ts')).registerPiiScan,
   evidence: async () => (await import('./evidence.ts')).registerEvidence,
   report: async () => (await import('./report.ts')).registerReport,
+  replay: async () => (await import('./replay.ts')).registerReplay,
+  backtest: async () => (await import('./backtest.ts')).registerBacktest,
+  init: async () => (await import('./init.ts')).registerInit,
 };
 
 /** The registrars needed for these arguments: one command's, or all of them for help and typos. */

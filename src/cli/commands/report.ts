@@ -40,7 +40,7 @@ async function trafficNow(rb: Runbook, url: string, selector: string | undefined
   const sel = selectorFlag(selector ?? renderMatchers(canaryMatchersOf(rb)));
   const client = new PrometheusClient({ url, auth: authFromEnv(), deadlineMs: 20_000 });
   try {
-    const r = await client.query(deliveries(sel, '1m'), Date.now() / 1000);
+    const r = await client.query(deliveries(rb.metrics, sel, '1m'), Date.now() / 1000);
     return r.length && Number.isFinite(r[0].value) ? r[0].value : null;
   } catch (err) {
     process.stderr.write(`slogate: warning: could not measure the delivery rate: ${(err as Error).message}\n`);

@@ -1,7 +1,8 @@
 import { type Command, Option } from 'commander';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { CANARY_TRACK } from '../../contract/metrics.ts';
+import { CANARY_TRACK, STABLE_TRACK } from '../../contract/metrics.ts';
+import { FAULT_NAMES, faults, type FaultName } from '../../simulator/faults.ts';
 import { TRACK_ENV } from '../../instrument/index.ts';
 import { PRESET_NAMES, type PresetName, type Scenario } from '../../simulator/scenario.ts';
 import { startSimulator, type SimulatorInstance } from '../../simulator/server.ts';
@@ -25,6 +26,8 @@ interface SimulateOptions {
   successRate?: string;
   seed?: string;
   duration?: string;
+  stable: string;
+  fault?: FaultName;
 }
 
 function number(name: string, raw: string | undefined, min: number, max: number, integer = false): number | undefined {
@@ -58,16 +61,23 @@ export function registerSimulate(program: Command): void {
     .option('--success-rate <ratio>', 'success ratio (0..1), on top of the preset')
     .option('--seed <n>', 'random seed, for a reproducible run (instance i uses seed+i)')
     .option('--duration <seconds>', 'stop after this many seconds (default: run until interrupted)')
+    .option('--stable <n>', `also run n instances on track ${STABLE_TRACK} (the baseline), numbered after the others`, '0')
+    .addOption(new Option('--fault <name>', `start with a fault: ${FAULT_NAMES.map((f) => `${f} (${faults[f].scope})`).join(', ')}`).choices(FAULT_NAMES))
     .addHelpText(
       'after',
       `
 Prints one base URL per instance on stdout (first lines), then runs until SIGINT/SIGTERM.
-Each instance serves GET /metrics, GET /scenario and POST /scenario, e.g.
+Each instance serves GET /metrics, GET /scenario, POST /scenario and POST /fault, e.g.
   curl -d '{"successRate":0.8}' URL/scenario
-  curl -d '{"preset":"degraded"}' URL/scenario`,
+  curl -d '{"preset":"degraded"}' URL/scenario
+  curl -d '{"fault":"receiver-db-down"}' URL/fault   (shared: reaches every track)
+  curl -d '{"fault":"canary-slow"}' URL/fault        (canary only: stable instances ignore it)
+  curl -d '{"fault":null}' URL/fault                 (clear it)`,
     )
     .action(async (opts: SimulateOptions) => {
+      const track = opts.track ?? process.env[TRACK_ENV] ?? CANARY_TRACK;
       const count = number('instances', opts.instances, 1, 100, true)!;
+      const stable = number('stable', opts.stable, 0, 100, true)!;
       const first = number('first', opts.first, 0, 999_999, true)!;
       const port = number('port', opts.port, 0, 65535, true)!;
       const seed = number('seed', opts.seed, 0, 2 ** 32 - 1, true);
@@ -76,7 +86,9 @@ Each instance serves GET /metrics, GET /scenario and POST /scenario, e.g.
       if (opts.instance !== undefined && count > 1) {
         throw new UserError('--instance names a single instance; with --instances N the names follow ' + INSTANCE_NAME_PATTERN);
       }
-      if (port > 0 && port + count - 1 > 65535) throw new UserError(`--port ${port} leaves no room for ${count} instances`);
+      if (opts.instance !== undefined && stable > 0) throw new UserError('--instance names a single instance; --stable N numbers the baseline after the others');
+      if (track === STABLE_TRACK && stable > 0) throw new UserError(`--track ${STABLE_TRACK} with --stable: the baseline would be compared with itself`);
+      if (port > 0 && port + count + stable - 1 > 65535) throw new UserError(`--port ${port} leaves no room for ${count + stable} instances`);
       const overrides: Partial<Scenario> = {};
       const pii = number('pii-rate', opts.piiRate, 0, 1);
       const rate = number('rate', opts.rate, 0, 10_000);
@@ -84,7 +96,6 @@ Each instance serves GET /metrics, GET /scenario and POST /scenario, e.g.
       if (pii !== undefined) overrides.piiRate = pii;
       if (rate !== undefined) overrides.deliveriesPerSecond = rate;
       if (success !== undefined) overrides.successRate = success;
-      const track = opts.track ?? process.env[TRACK_ENV] ?? CANARY_TRACK;
       if (opts.log !== undefined) {
         // Fail before any port is bound, with the file's own problem.
         try {
@@ -98,11 +109,12 @@ Each instance serves GET /metrics, GET /scenario and POST /scenario, e.g.
       const running: SimulatorInstance[] = [];
       const stopAll = () => Promise.all(running.map((r) => r.stop()));
       try {
-        for (let i = 0; i < count; i++) {
+        for (let i = 0; i < count + stable; i++) {
           running.push(
             await startSimulator({
               instance: opts.instance ?? instanceName(first + i),
-              track,
+              track: i < count ? track : STABLE_TRACK,
+              fault: opts.fault,
               host: opts.host,
               port: port === 0 ? 0 : port + i,
               preset: opts.preset,
@@ -126,7 +138,7 @@ Each instance serves GET /metrics, GET /scenario and POST /scenario, e.g.
       process.stdout.write(running.map((r) => r.url).join('\n') + '\n');
       for (const r of running) {
         process.stderr.write(
-          `simulating ${r.instance} (track ${r.track}, preset ${opts.preset}) at ${r.url}/metrics${opts.log ? `, logging to ${opts.log}` : ''}\n`,
+          `simulating ${r.instance} (track ${r.track}, preset ${opts.preset}${r.fault() ? `, fault ${r.fault()}` : ''}) at ${r.url}/metrics${opts.log ? `, logging to ${opts.log}` : ''}\n`,
         );
       }
 

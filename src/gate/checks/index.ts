@@ -10,6 +10,7 @@ import { successRateCheck } from './success-rate.ts';
 import { sustainedP95LatencyCheck, sustainedSuccessRateCheck } from './sustained.ts';
 import { windowCheck } from './window.ts';
 import type { GateCheck } from './types.ts';
+import { canaryVsBaselineCheck } from './canary-vs-baseline.ts';
 
 /** The runbook's checks, in the order the verdict lists them. */
 export const defaultChecks: readonly GateCheck[] = [
@@ -25,7 +26,9 @@ export const defaultChecks: readonly GateCheck[] = [
   rulesHealthCheck,
 ];
 
+export { baselineComparison } from './canary-vs-baseline.ts';
 export {
+  canaryVsBaselineCheck,
   criticalAlertsCheck,
   circuitBreakerCheck,
   deliveriesCheck,

@@ -15,6 +15,7 @@ export const BUILTIN_CHECK_NAMES = [
   'pii_leaks',
   'critical_alerts',
   'rules_health',
+  'canary_vs_baseline',
 ] as const;
 
 export type BuiltinCheckName = (typeof BUILTIN_CHECK_NAMES)[number];

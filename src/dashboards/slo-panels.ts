@@ -1,19 +1,19 @@
-// Panels built from one SLO definition and the burn-rate policy. Both the canary
-// dashboard's SLO row and the SLO overview use them, so a new SLO in slo/index.ts
-// shows up on both with no dashboard code.
+// Panels built from one SLO definition and the burn-rate policy. The flagship's canary
+// dashboard's SLO row and the SLO overview use them, so a new SLO in a runbook shows up on
+// both with no dashboard code.
 import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { BarGaugeDisplayMode, BigValueColorMode, BigValueGraphMode, VizOrientation } from '@grafana/grafana-foundation-sdk/common';
 import { ThresholdsMode } from '@grafana/grafana-foundation-sdk/dashboard';
-import { selector, type Matchers } from '../../src/contract/selectors.ts';
-import { div, rational } from '../../src/promql/decimal.ts';
-import { parseDuration } from '../../src/promql/duration.ts';
-import { burnFactor, decimal } from '../../src/slo/burn-rate.ts';
-import { BUDGET_REMAINING_RECORD, OBJECTIVE_RECORD, burnRateRecord, sliErrorRecord, sloConditions } from '../../src/slo/rules.ts';
-import { shortestWindow, windowsSpecFor } from '../../src/slo/windows.ts';
-import type { BurnCondition, BurnPolicy, SloDef } from '../../src/slo/types.ts';
-import { GREEN, RED, datasourceRef, lastValue, legendList, promTarget, thresholdLines, thresholdSteps } from './dashboard-common.ts';
+import { selector, type Matchers } from '../contract/selectors.ts';
+import { div, rational } from '../promql/decimal.ts';
+import { parseDuration } from '../promql/duration.ts';
+import { burnFactor, decimal } from '../slo/burn-rate.ts';
+import { BUDGET_REMAINING_RECORD, OBJECTIVE_RECORD, burnRateRecord, sliErrorRecord, sloConditions } from '../slo/rules.ts';
+import { shortestWindow, windowsSpecFor } from '../slo/windows.ts';
+import type { BurnCondition, BurnPolicy, SloDef } from '../slo/types.ts';
+import { GREEN, RED, datasourceRef, lastValue, legendList, promTarget, thresholdLines, thresholdSteps } from './kit.ts';
 
 /** The SLI window drawn "over time": the shortest one the SLO's policy records. */
 export function sliPlotWindow(slo: SloDef, policy: BurnPolicy): string {
