@@ -35,6 +35,12 @@ export function allAlertGroups(rb: Runbook, opts: BuildOptions = {}): AlertGroup
 
 export function buildArtefacts(rb: Runbook, opts: BuildOptions = {}, sources: readonly ArtefactSource[] = ARTEFACT_SOURCES): Artefact[] {
   const problems: string[] = [];
+  // a runbook written for an older slogate has burnRatePolicy rows instead of windows specs
+  if (!Array.isArray(rb.burnPolicy?.windows) || !rb.burnPolicy.severity) {
+    throw new DefinitionError([
+      `runbook ${rb.source ?? ''}: burnPolicy is missing or incomplete: give { windows: [AlertWindows spec per SLO period], severity: { page, ticket } } (docs/generate.md, "Burn policy")`.replace('runbook : ', 'runbook: '),
+    ]);
+  }
   for (const slo of rb.slos) problems.push(...checkSloDefinition(slo, rb.burnPolicy, Object.values(rb.metrics).filter((m): m is MetricDef => m !== undefined)));
   if (problems.length) throw new DefinitionError(problems);
 

@@ -64,8 +64,8 @@ export function burnAlert(slo: SloDef, o: BurnAlertOptions): AlertDef {
 }
 
 const SUMMARY: Record<AlertTier, (slo: SloDef) => string> = {
-  page: (slo) => `${slo.displayName} burns its error budget fast enough to page.`,
-  ticket: (slo) => `${slo.displayName} burns its error budget steadily enough for a ticket.`,
+  page: (slo) => `The ${slo.displayName} SLO burns its error budget fast enough to page.`,
+  ticket: (slo) => `The ${slo.displayName} SLO burns its error budget steadily enough for a ticket.`,
 };
 
 /** The SLO's page alert (page quick OR page slow) and ticket alert (ticket quick OR ticket slow). */
