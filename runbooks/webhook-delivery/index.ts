@@ -7,7 +7,7 @@ import { burnPolicy } from './burn-policy.ts';
 import { JUSTIFIED_WINDOWS } from './dashboard-common.ts';
 import { dashboards } from './dashboard-list.ts';
 import { CANARY_DASHBOARD, canaryPanelIds, RUNBOOK_PANELS } from './dashboard-panel-ids.ts';
-import { canaryBaseline, canaryChannels, canaryCheckpoints, canaryGates, canaryPhases, canaryWindows, INSTANCE_NAME_PATTERN } from './rollout.ts';
+import { canaryBaseline, canaryChannels, canaryCheckpoints, canaryGates, canaryPhases, canaryWindows, INSTANCE_NAME_PATTERN, rollbackDrain } from './rollout.ts';
 import { replay } from './replay.ts';
 import { slos } from './slos.ts';
 
@@ -41,6 +41,7 @@ export const runbook = defineRunbook({
   gates: canaryGates,
   baseline: canaryBaseline,
   windows: canaryWindows,
+  rollback: rollbackDrain,
   replay,
 });
 

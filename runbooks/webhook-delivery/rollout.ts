@@ -1,6 +1,6 @@
 // The canary runbook's SLO gates, rollout phases, checkpoints and time policy, as data.
 // Alerts and dashboards import these numbers; the engines read them from the Runbook.
-import type { BaselinePolicy, CanaryPhase, CheckpointTimes, GateThresholds, RunbookWindows } from '../../src/contract/runbook.ts';
+import type { BaselinePolicy, CanaryPhase, CheckpointTimes, GateThresholds, RollbackPolicy, RunbookWindows } from '../../src/contract/runbook.ts';
 
 export const canaryGates = {
   /** Success rate in percent: >= target is green, < critical is a rollback. */
@@ -13,6 +13,12 @@ export const canaryGates = {
   piiLeaks: { target: 0, critical: 0, unit: 'lines' },
   /** Fewer deliveries than this in the window is not enough evidence to decide. */
   minDeliveries: 100,
+  /**
+   * The canary's logs must be dated across the checkpoint window: a stretch longer than
+   * this with no line (a sixth of the window, at most 15 minutes) leaves the PII check
+   * without evidence for it.
+   */
+  logCoverage: { maxGapMinutes: 15, maxGapShareOfWindow: 1 / 6 },
 } as const satisfies GateThresholds;
 
 /**
@@ -83,6 +89,12 @@ export const canaryWindows: RunbookWindows = {
   circuitBreakerDay: '24h',
   warningFor: '10m',
 };
+
+/**
+ * Rollback step 3: in-flight deliveries get this long to drain before the canary's delivery
+ * rate must read 0 (the runbook waits 5 minutes, and gives the step until minute 10).
+ */
+export const rollbackDrain: RollbackPolicy = { drainMinutes: 5, deadlineMinutes: 10, rateWindow: '1m' };
 
 /** The instance naming scheme of the runbook (webhook-sender-001 …). */
 export const INSTANCE_NAME_PATTERN = 'webhook-sender-%03d';

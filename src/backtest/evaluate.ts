@@ -189,6 +189,7 @@ export interface TimelineSummary {
   points: number;
   counts: Record<Verdict, number>;
   flips: Flip[];
+  /** Longest run of promote (of continue at an intermediate checkpoint, which never promotes). */
   longestPromote: Run | null;
   longestRollback: Run | null;
   /** Points per deciding check, per verdict. */
@@ -213,7 +214,7 @@ function longest(points: readonly BacktestPoint[], v: Verdict): Run | null {
   return best;
 }
 
-export function summarize(points: readonly BacktestPoint[]): TimelineSummary {
+export function summarize(points: readonly BacktestPoint[], green: 'promote' | 'continue' = 'promote'): TimelineSummary {
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   const decidedBy: TimelineSummary['decidedBy'] = {};
   const flips: Flip[] = [];
@@ -224,7 +225,7 @@ export function summarize(points: readonly BacktestPoint[]): TimelineSummary {
     by[key] = (by[key] ?? 0) + 1;
     if (i > 0 && points[i - 1].verdict !== p.verdict) flips.push({ at: p.at, from: points[i - 1].verdict, to: p.verdict, decidedBy: p.decidedBy });
   });
-  return { points: points.length, counts, flips, longestPromote: longest(points, 'promote'), longestRollback: longest(points, 'rollback'), decidedBy };
+  return { points: points.length, counts, flips, longestPromote: longest(points, green), longestRollback: longest(points, 'rollback'), decidedBy };
 }
 
 export interface VerdictChange {

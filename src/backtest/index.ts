@@ -1,6 +1,6 @@
 // Public API of the backtest: what would the gate have said at every point of a range?
 import type { CheckpointName, Runbook } from '../contract/runbook.ts';
-import type { PhaseNumber } from '../gate/decide.ts';
+import { checkpointRule, type PhaseNumber } from '../gate/decide.ts';
 import { redactUrl } from '../prometheus/client.ts';
 import { backtestTimeline, changedVerdicts, checkpointSeconds, summarize, withThreshold } from './evaluate.ts';
 import { iso, type BacktestReport } from './output.ts';
@@ -34,6 +34,9 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
   const data = await fetchRangeData({ ...o, windowSeconds });
   const settings = { runbook: rb, checkpoint: o.checkpoint, phase: o.phase, minDeliveries: o.minDeliveries };
   const points = backtestTimeline(data, settings);
+  const rule = checkpointRule(rb, o.phase, o.checkpoint);
+  if ('error' in rule) throw new BacktestSetError(rule.error);
+  const green = rule.final ? 'promote' : 'continue';
   const report: BacktestReport = {
     source: redactUrl(o.prometheus),
     selector: data.selector,
@@ -45,13 +48,13 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     window_seconds: windowSeconds,
     http_requests: data.httpRequests,
     pii: 'not backtested',
-    summary: summarize(points),
+    summary: summarize(points, green),
     points,
   };
   if (changed) {
     const minDeliveries = o.set!.trim().startsWith('minDeliveries=') ? changed.gates.minDeliveries : o.minDeliveries;
     const after = backtestTimeline(data, { ...settings, runbook: changed, minDeliveries });
-    report.sensitivity = { set: o.set!, summary: summarize(after), changed: changedVerdicts(points, after) };
+    report.sensitivity = { set: o.set!, summary: summarize(after, green), changed: changedVerdicts(points, after) };
   }
   return report;
 }

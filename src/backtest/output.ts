@@ -27,6 +27,7 @@ const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.
 const show = (v: number | null, digits: number, unit: string) => (v === null ? '-' : `${v.toFixed(digits)}${unit}`);
 
 function runLine(label: string, r: TimelineSummary['longestPromote']): string {
+  if (r && label.includes('promote') && r.verdict !== 'promote') label = `longest ${r.verdict} run`;
   return r ? `${label}: ${r.points} points, ${iso(r.from)} .. ${iso(r.to)}` : `${label}: none`;
 }
 

@@ -4,9 +4,8 @@
 // breaker counter's raw samples are fetched once over [from - window, to] and sliced per
 // point. Nothing here decides.
 import { canaryMatchersOf, type Runbook } from '../contract/runbook.ts';
-import { selector } from '../contract/selectors.ts';
 import { GateConfigError } from '../gate/run.ts';
-import { CB_LOOKBACK_SECONDS, gateQueries, type GateQueries } from '../gate/queries.ts';
+import { CB_LOOKBACK_SECONDS, canarySelector, gateQueries, type GateQueries } from '../gate/queries.ts';
 import { scaledTimes, type Point } from '../gate/decide.ts';
 import { PrometheusClient, PrometheusError, authFromEnv, type PrometheusAuth, type RangeSeries } from '../prometheus/client.ts';
 import type { AlertDef } from '../rules/alert.ts';
@@ -25,6 +24,7 @@ export interface RangeFetchOptions {
   every: number;
   /** Length of the evaluated window (the checkpoint's), seconds. */
   windowSeconds: number;
+  /** Matchers added to the runbook's canary matchers (naming job or track replaces that one). */
   selector?: string;
   alerts?: readonly AlertDef[];
   auth?: PrometheusAuth;
@@ -142,7 +142,8 @@ const mapped = <A, B>(f: Fetched<A>, fn: (a: A) => B): Fetched<B> => (f.ok ? { o
 /** Fetches everything the backtest needs: a fixed number of requests whatever the number of points. */
 export async function fetchRangeData(opts: RangeFetchOptions): Promise<RangeData> {
   const rb = opts.runbook;
-  const sel = (opts.selector ?? selector(canaryMatchersOf(rb))).trim();
+  // as the gate does: --selector adds to the runbook's job and canary-track matchers
+  const sel = canarySelector(opts.selector, canaryMatchersOf(rb)).selector;
   const { from, to, every, windowSeconds } = opts;
   if (!(to >= from)) throw new GateConfigError('--to must not be before --from');
   const times = scaledTimes(rb.windows, 1);

@@ -1,7 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { UserError } from './errors.ts';
 import { commandsFor } from './commands/index.ts';
+import { definitionErrorLine } from './load-errors.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** commander prints its own one-line errors: on stderr, with the same `slogate:` prefix as ours (it says `error:`). */
+const OUTPUT = {
+  writeErr: (s: string) => process.stderr.write(s),
+  outputError: (s: string, write: (s: string) => void) => write(s.replace(/^error: /, 'slogate: ')),
+};
 
 /** Runs the CLI and returns the process exit code. Commands set `process.exitCode` or throw. */
 /** The package's version, from its package.json (two levels up from src/cli and from dist/src/cli alike). */
@@ -32,13 +42,13 @@ export async function main(argv: string[]): Promise<number> {
     .version(packageVersion())
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput({
-      // commander prints its own one-line error; keep it on stderr
-      writeErr: (s) => process.stderr.write(s),
-    });
-  for (const register of await commandsFor(argv.slice(2))) register(program);
-  for (const cmd of program.commands) cmd.exitOverride();
+    .configureOutput(OUTPUT);
   try {
+    // loading a command loads the definitions it reads: a bad one fails here
+    for (const register of await commandsFor(argv.slice(2))) register(program);
+    // subcommands (and theirs) inherit neither: every command prints its errors the same way
+    const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+    for (const cmd of all(program).slice(1)) cmd.exitOverride().configureOutput(OUTPUT);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
@@ -50,6 +60,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UserError) {
       process.stderr.write(`slogate: ${err.message}\n`);
       return err.exitCode;
+    }
+    const definition = definitionErrorLine(err, ROOT);
+    if (definition) {
+      process.stderr.write(`slogate: ${definition}\n`);
+      return 2;
     }
     process.stderr.write(`slogate: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     return 70;

@@ -8,8 +8,10 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UserError } from '../contract/errors.ts';
-import type { Runbook } from '../contract/runbook.ts';
+import { runbookBaseFromRepository, type Runbook } from '../contract/runbook.ts';
+import { definitionErrorLine } from './load-errors.ts';
 
+const SLOGATE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // from source the flagship is TypeScript; in the installed package it is compiled next to us
 const CONFIG_FILES = ['slogate.config.ts', 'slogate.config.mts', 'slogate.config.js', 'slogate.config.mjs'];
 
@@ -73,9 +75,24 @@ export async function loadRunbook(flag?: string, cwd = process.cwd()): Promise<R
   try {
     mod = await importModule(path);
   } catch (e) {
+    // a syntax error or a bad value in a definition: name its file, line and field
+    const where = definitionErrorLine(e, cwd) ?? definitionErrorLine(e, SLOGATE_ROOT);
+    if (where) throw new UserError(where);
     throw new UserError(`${path}: the runbook module failed to load: ${(e as Error)?.message?.split('\n')[0] ?? String(e)}`);
   }
   const rb = isRunbook(mod.default) ? mod.default : mod.runbook;
   if (!isRunbook(rb)) throw new UserError(`${path}: exports no runbook (export default defineRunbook({...}))`);
-  return rb;
+  if (rb.runbookBaseUrl) return rb;
+  // no runbookBaseUrl: the alert pages live in the user's own repository
+  return { ...rb, runbookBaseUrl: await defaultRunbookBaseUrl(cwd) };
+}
+
+/** The runbook pages' base when a runbook sets none: the project's package.json `repository`, else `docs/runbooks`. */
+export async function defaultRunbookBaseUrl(cwd = process.cwd()): Promise<string> {
+  try {
+    const pkg = JSON.parse(await readFile(resolve(cwd, 'package.json'), 'utf8')) as { repository?: unknown };
+    return runbookBaseFromRepository(pkg.repository) ?? 'docs/runbooks';
+  } catch {
+    return 'docs/runbooks';
+  }
 }

@@ -123,6 +123,13 @@ export const metrics = {
     labels: [],
     source: 'service',
   },
+  rateLimitQps: {
+    name: 'webhook_rate_limit_qps',
+    type: 'gauge',
+    help: "Refill rate of the sender's token bucket: the deliveries per second it allows.",
+    labels: [],
+    source: 'service',
+  },
   piiLeakLines: {
     name: 'pii_scan_leak_lines',
     type: 'gauge',

@@ -5,6 +5,7 @@ import type { ReplayConfig } from './replay.ts';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MetricContract } from './metrics.ts';
 import type { Matchers } from './selectors.ts';
+import type { GateCheckPolicy } from './checks.ts';
 import type { AlertGroupDef } from '../rules/alert.ts';
 import type { BurnPolicy, SloDef } from '../slo/types.ts';
 
@@ -61,6 +62,8 @@ export interface GateThresholds {
   readonly piiLeaks: Threshold;
   /** Fewer deliveries than this in the window is not enough evidence to decide. */
   readonly minDeliveries: number;
+  /** The canary's logs must be dated across the window: the longest stretch without a line that still counts as covered. */
+  readonly logCoverage: { readonly maxGapMinutes: number; readonly maxGapShareOfWindow: number };
 }
 
 /**
@@ -94,6 +97,15 @@ export interface RunbookWindows {
   readonly circuitBreakerDay: string;
   /** How long a warning alert's condition must hold before it fires (`10m`). */
   readonly warningFor: string;
+}
+
+export interface RollbackPolicy {
+  /** How long the runbook expects draining to take. */
+  readonly drainMinutes: number;
+  /** Past this the canary still sending is a failed rollback step. */
+  readonly deadlineMinutes: number;
+  /** `rate()` window of the delivery counter when checking it is 0 (`1m`). */
+  readonly rateWindow: string;
 }
 
 export interface DashboardDef {
@@ -147,14 +159,38 @@ export interface Runbook {
   /** Canary vs baseline comparison; absent: the gate never compares. */
   readonly baseline?: BaselinePolicy;
   readonly windows: RunbookWindows;
+  /** Rollback verification: how long in-flight deliveries may take to drain, and the rate window read. */
+  readonly rollback?: RollbackPolicy;
   /** The PII scan's policy (categories, allowlist, what counts as a leak). Optional for now. */
   readonly pii?: unknown;
+  /** The gate's checks: the built-in ones minus `omit`, plus the runbook's own (default: all built-in). */
+  readonly gateChecks?: GateCheckPolicy;
   /** Incident recovery (`slogate replay`): providers, endpoints, batch sizes, escalation. */
   readonly replay?: ReplayConfig;
 }
 
-/** Identity, for type checking a runbook module's export: `export default defineRunbook({...})`. */
-export const defineRunbook = (rb: Runbook): Runbook => rb;
+/** What a runbook module writes: `runbookBaseUrl` may be left out (see `defineRunbook`). */
+export type RunbookDefinition = Omit<Runbook, 'runbookBaseUrl'> & { readonly runbookBaseUrl?: string };
+
+/**
+ * For type checking a runbook module's export: `export default defineRunbook({...})`.
+ * Without `runbookBaseUrl` the CLI fills it when it loads the runbook, from the project's
+ * package.json `repository` (`<repo>/blob/HEAD/docs/runbooks`), else `docs/runbooks`.
+ */
+export const defineRunbook = (rb: RunbookDefinition): Runbook => ({ ...rb, runbookBaseUrl: rb.runbookBaseUrl ?? '' });
+
+/** `<repository>/blob/HEAD/docs/runbooks` from a package.json `repository` field (string, `github:` shorthand or `{url}`); null when it names no web repository. */
+export function runbookBaseFromRepository(repository: unknown): string | null {
+  const raw = typeof repository === 'string' ? repository : typeof (repository as { url?: unknown })?.url === 'string' ? (repository as { url: string }).url : null;
+  if (!raw) return null;
+  const short = /^(?:(github|gitlab|bitbucket):)?([\w.-]+)\/([\w.-]+?)(?:\.git)?$/.exec(raw.trim());
+  const host = { github: 'github.com', gitlab: 'gitlab.com', bitbucket: 'bitbucket.org' } as const;
+  if (short) return `https://${host[(short[1] ?? 'github') as keyof typeof host]}/${short[2]}/${short[3]}/blob/HEAD/docs/runbooks`;
+  const url = /^(?:git\+)?(?:https?|ssh|git):\/\/(?:[^@/]+@)?([^/:]+)(?::\d+)?[/:](.+?)(?:\.git)?\/?$/.exec(raw.trim()) ?? /^git@([^:]+):(.+?)(?:\.git)?$/.exec(raw.trim());
+  if (!url) return null;
+  // GitLab's file view is /-/blob/, the others /blob/
+  return `https://${url[1]}/${url[2]}${/gitlab/.test(url[1]) ? '/-' : ''}/blob/HEAD/docs/runbooks`;
+}
 
 /** An instance's name from a printf pattern: `webhook-sender-%03d`, 7 -> `webhook-sender-007`. */
 export const instanceName = (pattern: string, n: number): string => pattern.replace(/%0?(\d*)d/, (_, width: string) => String(n).padStart(Number(width || 0), '0'));

@@ -115,11 +115,18 @@ slogate dashboards push --grafana https://grafana.example.com --folder-uid webho
 (token rejected), 403 (token lacks dashboards:write on the folder), 404 (folder not found; Grafana 9
 and 10 answer 400 "folder not found", handled the same), 412
 (version conflict or a same-titled dashboard in the folder, with how to resolve), connection
-refused. \`--dry-run\` reads each dashboard (\`GET /api/dashboards/uid/<uid>\`) and prints whether it
-would be created, updated (which fields and panel ids differ, folder moves) or is unchanged.
+refused. Only Grafana's own JSON counts as an import: a 200 answer must be a JSON object with
+\`status: "success"\`, the dashboard's \`uid\` and a numeric \`version\`, or that dashboard failed. An
+answer that is not Grafana's JSON at all (an SSO proxy's HTML sign-in page, a redirect, which is
+reported and not followed, or plain text) stops the push after the first request, naming what
+came back: \`POST …/api/dashboards/db did not answer Grafana's JSON: got an HTML page titled "Sign in"
+(200, text/html; …)\`, exit 1. \`--dry-run\` makes GET requests only (\`GET /api/dashboards/uid/<uid>\`,
+checked the same way) and prints whether each dashboard would be created, updated (which fields and
+panel ids differ, folder moves) or is unchanged, then \`dry run: would create N, update N, leave N
+unchanged …; nothing was changed\`.
 \`--dir DIR\` reads the dashboards from \`DIR/grafana/dashboards/\` (default \`generated\`). Exit codes: 0 every
 dashboard imported (or checked, with \`--dry-run\`); 1 a dashboard failed lint or import, or Grafana refused
-(401, 403, 404, connection); 2 usage error, such as \`GRAFANA_TOKEN\` unset.
+(401, 403, 404, connection, an answer that is not Grafana's JSON); 2 usage error, such as \`GRAFANA_TOKEN\` unset.
 
 ## Lint
 

@@ -57,6 +57,34 @@ export function grafanaBase(url: string): URL {
 interface Reply {
   readonly status: number;
   readonly body: Record<string, unknown>;
+  /** The body parsed as a JSON object (Grafana's API always answers one). */
+  readonly json: boolean;
+  readonly contentType: string;
+  /** The start of the body as text, for saying what came back when it is not Grafana's JSON. */
+  readonly text: string;
+  readonly location: string | null;
+}
+
+/**
+ * What came back instead of Grafana's JSON, in a few words: an HTML page by its title (an SSO
+ * proxy's sign-in page answers 200 too), a redirect by where it leads, else the type and start.
+ */
+export function describeAnswer(r: Pick<Reply, 'status' | 'contentType' | 'text' | 'location'>): string {
+  if (r.status >= 300 && r.status < 400) {
+    let to = r.location ?? '';
+    try {
+      const u = new URL(to);
+      to = `${u.origin}${u.pathname}`;
+    } catch {
+      // a relative Location: as sent
+    }
+    return `a ${r.status} redirect${to ? ` to ${to}` : ''} (a sign-in proxy in front of Grafana?)`;
+  }
+  const type = r.contentType.split(';')[0].trim() || 'no content type';
+  const title = /<title[^>]*>([^<]{0,200})<\/title>/i.exec(r.text)?.[1]?.trim().slice(0, 60);
+  if (/html/i.test(type) || /^\s*<(!doctype|html)/i.test(r.text)) return `an HTML page${title ? ` titled "${title}"` : ''} (${r.status}, ${type}; a sign-in proxy, or not Grafana's root URL?)`;
+  const start = r.text.replace(/\s+/g, ' ').trim().slice(0, 80);
+  return `${r.status} ${type}${start ? `: ${start}` : ' with an empty body'}`;
 }
 
 function oneLine(s: string, token: string): string {
@@ -91,18 +119,35 @@ async function call(opts: PushOptions, base: URL, method: 'GET' | 'POST', path: 
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(timeoutMs),
+      // a redirect is never Grafana's API answering: say where it led instead of following it
+      redirect: 'manual',
     });
   } catch (e) {
     throw networkError(e, base, timeoutMs);
   }
   const text = await res.text();
   let parsed: unknown;
+  let json = false;
   try {
-    parsed = text ? JSON.parse(text) : {};
+    parsed = JSON.parse(text);
+    json = !!parsed && typeof parsed === 'object' && !Array.isArray(parsed);
   } catch {
     parsed = { message: text };
   }
-  return { status: res.status, body: parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {} };
+  return {
+    status: res.status,
+    body: parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {},
+    json,
+    contentType: res.headers.get('content-type') ?? '',
+    text: oneLine(text.slice(0, 2000), opts.token),
+    location: res.headers.get('location'),
+  };
+}
+
+/** Not Grafana answering at all (HTML, a redirect, plain text): the same for every dashboard, so it stops the run. */
+function notGrafana(r: Reply, what: string): GrafanaFatal | null {
+  if (r.json && !(r.status >= 300 && r.status < 400)) return null;
+  return new GrafanaFatal(`${what} did not answer Grafana's JSON: got ${describeAnswer(r)}`);
 }
 
 /** The errors that are the same for every dashboard: stop at the first. */
@@ -121,12 +166,20 @@ export async function pushDashboard(d: LocalDashboard, opts: PushOptions, base =
   // id null: Grafana matches by uid, so the same JSON imports into any Grafana
   const payload = { dashboard: { ...d.dashboard, id: null }, folderUid: opts.folderUid ?? '', message: opts.message, overwrite: true };
   const r = await call(opts, base, 'POST', 'api/dashboards/db', payload);
-  const fatal = fatalFor(r, opts, 'write dashboards');
+  const fatal = fatalFor(r, opts, 'write dashboards') ?? notGrafana(r, `POST ${new URL('api/dashboards/db', base).toString()}`);
   if (fatal) throw fatal;
   const msg = oneLine(String(r.body.message ?? ''), opts.token);
   if (r.status === 200) {
-    const url = typeof r.body.url === 'string' ? new URL(r.body.url.replace(/^\//, ''), base).toString() : '';
-    return { uid: d.uid, status: 'imported', line: `imported ${d.uid} "${d.title}" (version ${String(r.body.version ?? '?')})${url ? ` ${url}` : ''}` };
+    // Grafana's answer: {"id":…,"uid":"…","url":"/d/…","status":"success","version":N,"slug":"…"}
+    const b = r.body;
+    const wrong = [
+      b.status !== 'success' ? `status ${JSON.stringify(b.status ?? null)} (want "success")` : '',
+      b.uid !== d.uid ? `uid ${JSON.stringify(b.uid ?? null)} (want "${d.uid}")` : '',
+      typeof b.version !== 'number' || !Number.isInteger(b.version) ? `version ${JSON.stringify(b.version ?? null)} (want a number)` : '',
+    ].filter(Boolean);
+    if (wrong.length) return { uid: d.uid, status: 'failed', line: `${d.uid}: not imported: Grafana answered 200 but ${wrong.join(', ')}: ${oneLine(JSON.stringify(b), opts.token).slice(0, 120)}` };
+    const url = typeof b.url === 'string' ? new URL(b.url.replace(/^\//, ''), base).toString() : '';
+    return { uid: d.uid, status: 'imported', line: `imported ${d.uid} "${d.title}" (version ${b.version})${url ? ` ${url}` : ''}` };
   }
   // Grafana 11+ answers 404 for an unknown folderUid; 9 and 10 answer 400 "folder not found"
   const folderMissing = r.status === 404 || (r.status === 400 && /folder not found/i.test(msg));
@@ -151,15 +204,21 @@ export async function pushDashboard(d: LocalDashboard, opts: PushOptions, base =
 
 /** What a push would change for one dashboard, from GET /api/dashboards/uid/<uid>. */
 export async function planDashboard(d: LocalDashboard, opts: PushOptions, base = grafanaBase(opts.grafanaUrl)): Promise<PushResult> {
-  const r = await call(opts, base, 'GET', `api/dashboards/uid/${encodeURIComponent(d.uid)}`);
-  const fatal = fatalFor(r, opts, 'read dashboards');
+  const path = `api/dashboards/uid/${encodeURIComponent(d.uid)}`;
+  const r = await call(opts, base, 'GET', path);
+  const fatal = fatalFor(r, opts, 'read dashboards') ?? notGrafana(r, `GET ${new URL(path, base).toString()}`);
   if (fatal) throw fatal;
+  // Grafana's 404 is JSON ({"message":"Dashboard not found"}); an HTML 404 stopped above
   if (r.status === 404) return { uid: d.uid, status: 'create', line: `would create ${d.uid} "${d.title}"` };
   if (r.status !== 200) {
     const msg = oneLine(String(r.body.message ?? ''), opts.token);
     return { uid: d.uid, status: 'failed', line: `${d.uid}: Grafana answered ${r.status}${msg ? `: ${msg}` : ''}` };
   }
-  const remote = (r.body.dashboard ?? {}) as Record<string, unknown>;
+  // Grafana's answer: {"dashboard":{…,"uid":"…","version":N},"meta":{…}}
+  if (!r.body.dashboard || typeof r.body.dashboard !== 'object' || !r.body.meta || typeof r.body.meta !== 'object') {
+    throw new GrafanaFatal(`GET ${new URL(path, base).toString()} answered 200 without Grafana's {"dashboard", "meta"}: ${oneLine(JSON.stringify(r.body), opts.token).slice(0, 120)}`);
+  }
+  const remote = r.body.dashboard as Record<string, unknown>;
   const meta = (r.body.meta ?? {}) as Record<string, unknown>;
   const changes = diffDashboards(remote, d.dashboard);
   const remoteFolder = typeof meta.folderUid === 'string' ? meta.folderUid : '';

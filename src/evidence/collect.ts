@@ -6,6 +6,8 @@ import type { Runbook } from '../contract/runbook.ts';
 import type { Selector } from '../contract/selectors.ts';
 import type { RunbookSummary } from '../gate/output.ts';
 import type { PrometheusClient } from '../prometheus/client.ts';
+import type { ScanResult } from '../pii/index.ts';
+import type { LogSource } from '../pii/source.ts';
 import { drawPanel, evidencePanels } from '../charts/panels.ts';
 import { activeAlerts, alertCounts, fetchAlertmanager, type AlertsExport } from './alerts.ts';
 import { zipFiles } from './bundle.ts';
@@ -29,8 +31,10 @@ export interface CollectOptions {
   selector: Selector;
   alertmanagerUrl?: string;
   grafana?: GrafanaTarget;
-  /** Canary log files or globs: their PII is written redacted to pii/ by slogate's scanner. */
-  logs?: readonly string[];
+  /** The canary's logs and PII policy (as pii-scan and the gate take them): their PII is written redacted to pii/. */
+  logSource?: LogSource;
+  /** The gate's own scan of those logs over this window, with evidence lines: used instead of scanning again. */
+  piiScan?: ScanResult;
   /** `--skip pii`: no scan, and the manifest does not call the pii/ files missing. */
   skipPii?: boolean;
   /** The runbook summary as the gate wrote it (`summaryFromResult`); derived from the verdict otherwise. */
@@ -52,7 +56,7 @@ export interface CollectResult {
 export class EvidenceError extends Error {}
 
 /** Redacted lines kept per scan, as `slogate pii-scan --out` keeps them. */
-const PII_EVIDENCE_LINES = 10_000;
+export const PII_EVIDENCE_LINES = 10_000;
 
 const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 
@@ -174,12 +178,16 @@ export async function collectEvidence(o: CollectOptions): Promise<CollectResult>
   }
 
   // PII: the scanner writes redacted lines only (file:line: j***@a***.io …)
-  if (o.logs?.length && !o.skipPii) {
+  if ((o.piiScan || o.logSource) && !o.skipPii) {
     try {
-      const { scanLogs, writeEvidence } = await import('../pii/index.ts');
-      const scan = await scanLogs([...o.logs], { maxFindings: 0, evidenceLines: PII_EVIDENCE_LINES });
-      if (scan.files === 0) incomplete.push(`PII scan: no log files match ${o.logs.join(' ')}`);
-      else await writeEvidence(path.join(dir, 'pii'), scan, checkpointLabel(cp));
+      const { writeEvidence } = await import('../pii/index.ts');
+      const { scanLogSource, scanProblems } = await import('../pii/source.ts');
+      const { defaultMaxGap } = await import('../pii/coverage.ts');
+      const scan = o.piiScan ?? (await scanLogSource(o.logSource!, { window, maxFindings: 0, evidenceLines: PII_EVIDENCE_LINES, maxGapSeconds: defaultMaxGap(window, o.runbook.gates.logCoverage) }));
+      // the summary keeps per-file first/last timestamps, read errors and window coverage;
+      // what the lines do not cover is the verdict's to judge, a file not read is a hole here
+      await writeEvidence(path.join(dir, 'pii'), scan, checkpointLabel(cp));
+      for (const p of scanProblems({ ...scan, coverage: undefined })) incomplete.push(`PII scan: ${p}`);
     } catch (err) {
       incomplete.push(`PII scan: ${((err as Error).message ?? String(err)).split('\n')[0]}`);
     }

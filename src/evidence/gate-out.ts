@@ -6,12 +6,13 @@ import { summaryFromResult, verdictJson } from '../gate/output.ts';
 import { PrometheusClient, authFromEnv } from '../prometheus/client.ts';
 import { collectEvidence, type CollectResult } from './collect.ts';
 import { grafanaTokenFromEnv } from './grafana.ts';
+import type { LogSource } from '../pii/source.ts';
 import type { VerdictDoc } from './verdict.ts';
 
 export interface GateOutOptions {
   runbook: Runbook;
   prometheus: string;
-  logs?: readonly string[];
+  logSource?: LogSource;
   skip?: readonly string[];
   alertmanager?: string;
   grafana?: string;
@@ -32,7 +33,8 @@ export async function collectGateEvidence(outDir: string, result: GateResult, o:
       selector: result.selector,
       alertmanagerUrl: o.alertmanager,
       grafana: o.grafana ? { url: o.grafana, token: grafanaTokenFromEnv() } : undefined,
-      logs: o.logs,
+      logSource: o.logSource,
+      piiScan: result.piiResult,
       skipPii: o.skip?.includes('pii'),
     });
   } finally {

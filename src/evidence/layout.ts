@@ -8,6 +8,8 @@ export const HOURS_PER_BUNDLE = 6;
 export const layout = {
   startTime: 'start_time.txt',
   manifest: 'manifest.json',
+  /** The append-only rollback journal (src/evidence/journal.ts). */
+  rollbackLog: 'rollback_log.txt',
   summary: (cp: CheckpointName) => `summary_T+${cp}.json`,
   verdict: (cp: CheckpointName) => `verdict_T+${cp}.json`,
   /** The per-minute series and window totals the charts are drawn from. */

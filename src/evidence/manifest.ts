@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isJournal, journalState } from './journal.ts';
 import { checkpointsByTime } from './layout.ts';
 import { layout } from './layout.ts';
 
@@ -48,6 +49,8 @@ export interface ManifestDrift {
   extra: string[];
   /** manifest.json's own claims (verdict, checkpoint) that the sealed verdict files contradict. */
   claims: string[];
+  /** Journals (rollback_log.txt) that only grew since they were sealed: not a difference. */
+  grown: { path: string; lines: number }[];
 }
 
 export const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
@@ -77,16 +80,46 @@ export async function hashFiles(dir: string): Promise<ManifestEntry[]> {
   );
 }
 
-/** Pure comparison of recorded against current entries. */
-export function compareEntries(recorded: readonly ManifestEntry[], current: readonly ManifestEntry[]): ManifestDrift {
+/**
+ * Pure comparison of recorded against current entries. A journal (rollback_log.txt) is
+ * judged by `journals`: how its bytes on disk relate to the sealed ones (see journal.ts);
+ * one that only grew, or was started after the seal, is not a difference.
+ */
+export function compareEntries(
+  recorded: readonly ManifestEntry[],
+  current: readonly ManifestEntry[],
+  journals: ReadonlyMap<string, ReturnType<typeof journalState>> = new Map(),
+): ManifestDrift {
   const now = new Map(current.map((e) => [e.path, e.sha256]));
   const was = new Map(recorded.map((e) => [e.path, e.sha256]));
-  return {
-    changed: recorded.filter((e) => now.has(e.path) && now.get(e.path) !== e.sha256).map((e) => e.path),
-    missing: recorded.filter((e) => !now.has(e.path)).map((e) => e.path),
-    extra: current.filter((e) => !was.has(e.path)).map((e) => e.path),
-    claims: [],
-  };
+  const grown: ManifestDrift['grown'] = [];
+  const changed = recorded.filter((e) => {
+    if (!now.has(e.path) || now.get(e.path) === e.sha256) return false;
+    const j = isJournal(e.path) ? journals.get(e.path) : undefined;
+    if (j?.state === 'grown') {
+      grown.push({ path: e.path, lines: j.lines });
+      return false;
+    }
+    return true;
+  });
+  const extra = current.filter((e) => {
+    if (was.has(e.path)) return false;
+    const j = isJournal(e.path) ? journals.get(e.path) : undefined;
+    if (j?.state === 'grown') grown.push({ path: e.path, lines: j.lines });
+    return !j || j.state === 'changed';
+  });
+  return { changed: changed.map((e) => e.path), missing: recorded.filter((e) => !now.has(e.path)).map((e) => e.path), extra: extra.map((e) => e.path), claims: [], grown };
+}
+
+/** How each journal on disk relates to what the manifest sealed of it (nothing sealed: empty). */
+async function journalStates(dir: string, recorded: readonly ManifestEntry[], current: readonly ManifestEntry[]) {
+  const out = new Map<string, ReturnType<typeof journalState>>();
+  for (const e of current) {
+    if (!isJournal(e.path)) continue;
+    const sealed = recorded.find((r) => r.path === e.path) ?? { sha256: sha256(''), bytes: 0 };
+    out.set(e.path, journalState(sealed, await readFile(path.join(dir, e.path))));
+  }
+  return out;
 }
 
 /**
@@ -165,7 +198,7 @@ export async function readManifest(dir: string): Promise<AnyManifest> {
 export async function verifyEvidence(dir: string): Promise<{ manifest: AnyManifest; drift: ManifestDrift; files: number }> {
   const manifest = await readManifest(dir);
   const current = await hashFiles(dir);
-  const drift = compareEntries(manifest.files, current);
+  const drift = compareEntries(manifest.files, current, await journalStates(dir, manifest.files, current));
   // an incident record has no verdicts to cross-check; its runs are in its hashed files
   if (!isIncidentManifest(manifest)) drift.claims = manifestClaimProblems(manifest, await sealedVerdicts(dir, manifest, current));
   return { manifest, drift, files: manifest.files.length };

@@ -2,7 +2,7 @@
 // every checkpoint x phase x status combination is tested as a table.
 import type { CanaryPhase, CheckpointName, GateThresholds, Runbook } from '../contract/runbook.ts';
 import { sharedDependencyNote, type BaselineReport } from './baseline.ts';
-import { baselineComparison, canaryVsBaselineCheck, defaultChecks, type Check, type CheckContext, type GateCheck } from './checks/index.ts';
+import { baselineComparison, canaryVsBaselineCheck, checksOf, type Check, type CheckContext, type GateCheck } from './checks/index.ts';
 import { DEFAULT_TIME_SCALE, longestRunMinutes, scaledTimes, type GateEvidence, type GateMetrics, type PhaseNumber, type Verdict } from './evidence.ts';
 import { fmt, round, showScale } from './format.ts';
 
@@ -103,8 +103,9 @@ export function decide(e: GateEvidence, rb: Runbook, opts: DecideOptions = {}): 
   const notes: string[] = [];
   const skipped: string[] = [];
   const metrics: GateMetrics = { success_rate: null, p95_ms: null, cb_opens: null, pii_leaks: null, critical_alerts: null, deliveries: null };
-  // with a baseline: one more check, and breached thresholds the baseline shares say so
-  const list = [...(opts.checks ?? defaultChecks), ...(e.baseline ? [canaryVsBaselineCheck] : [])];
+  // with a baseline: one more check (unless the runbook leaves it out), and breached thresholds the baseline shares say so
+  const withBaseline = e.baseline && !(rb.gateChecks?.omit ?? []).includes('canary_vs_baseline');
+  const list = [...(opts.checks ?? checksOf(rb)), ...(withBaseline ? [canaryVsBaselineCheck] : [])];
   const baseline = baselineComparison(ctx);
   const run = (series: readonly [number, number][], bad: (v: number) => boolean) => toScaled(longestRunMinutes(series, bad, times.seriesStepSeconds).minutes);
   for (const check of list) {
@@ -119,6 +120,9 @@ export function decide(e: GateEvidence, rb: Runbook, opts: DecideOptions = {}): 
     if (o.metrics) Object.assign(metrics, o.metrics);
   }
   notes.push(...(e.notes ?? []));
+  // a check the runbook leaves out is said, so a reader knows what the verdict did not look at
+  const omitted = (rb.gateChecks?.omit ?? []).filter((n) => !list.some((c) => c.name === n));
+  if (omitted.length) notes.push(`The runbook leaves out the ${omitted.join(', ')} check${omitted.length > 1 ? 's' : ''}.`);
   const verdict = verdictOf(checks, final, skipped);
   const next_phase = verdict === 'promote' ? (rule.phase.next ?? e.phase) : verdict === 'rollback' ? 0 : e.phase;
   return {
@@ -139,7 +143,7 @@ export function decide(e: GateEvidence, rb: Runbook, opts: DecideOptions = {}): 
 }
 
 export interface DecideOptions {
-  /** The checks to run (default: the built-in list). */
+  /** The checks to run (default: the runbook's, see checksOf). */
   checks?: readonly GateCheck[];
   /** The numbers they are built from (default: the runbook's gates). */
   thresholds?: GateThresholds;

@@ -6,7 +6,7 @@ import { parseDuration } from '../promql/duration.ts';
 import type { RuleGroupReport } from '../rules/loaded.ts';
 
 export type Verdict = 'promote' | 'continue' | 'marginal' | 'rollback' | 'inconclusive';
-export type CheckStatus = 'pass' | 'warn' | 'fail' | 'critical' | 'no_data';
+export type { CheckStatus } from '../contract/checks.ts';
 export type PhaseNumber = number;
 
 /**
@@ -82,6 +82,8 @@ export interface GateEvidence {
   criticalAlerts: Measured<readonly string[]>;
   /** Log lines with PII, or 'skipped' for `--skip pii`. */
   piiLeaks: Measured<number> | 'skipped';
+  /** What keeps a PII scan from being evidence (read errors, no lines, lines not covering the window); findings still count. */
+  piiProblems?: readonly string[];
   /** Success rate in percent per minute (5m rates). */
   successRateSeries: Measured<readonly Point[]>;
   /** p95 in seconds per minute (5m rates). */

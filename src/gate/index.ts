@@ -29,7 +29,7 @@ export {
   type Verdict,
 } from './decide.ts';
 export { gateQueries, criticalAlertsQuery, checkSelector, canarySelector, matcherLabels, CB_LOOKBACK_SECONDS, type GateQueries, type CanarySelector } from './queries.ts';
-export { defaultChecks, sustainedCheck, BUILTIN_CHECK_NAMES, type BuiltinCheckName, type CheckContext, type CheckOutcome, type CheckQueryContext } from './checks/index.ts';
+export { defaultChecks, checksOf, sustainedCheck, BUILTIN_CHECK_NAMES, type BuiltinCheckName, type CheckContext, type CheckOutcome, type CheckQueryContext } from './checks/index.ts';
 export { counterEvents, countEvents } from './counters.ts';
 export { runGate, gatherEvidence, GateConfigError, type GateOptions, type GateResult, type GatherOptions, type WindowEvidence } from './run.ts';
 export { verdictJson, verdictTable, summaryFromResult, summaryFromEvidence, writeGateFiles, type RunbookSummary } from './output.ts';

@@ -24,6 +24,19 @@ export function verdictJson(r: GateResult) {
     ...(r.selector_warning ? { selector_warning: r.selector_warning } : {}),
     fired_alerts: r.fired_alerts,
     ...(r.baseline ? { baseline: r.baseline } : {}),
+    // what the PII check read: per file the first and last timestamp, read errors, window coverage
+    ...(r.pii_scan
+      ? {
+          logs: {
+            files: r.pii_scan.files,
+            lines: r.pii_scan.lines,
+            errors: r.pii_scan.errors,
+            per_file: r.pii_scan.per_file,
+            ...(r.pii_scan.first_leak_ts ? { first_leak_ts: r.pii_scan.first_leak_ts, last_leak_ts: r.pii_scan.last_leak_ts } : {}),
+            ...(r.pii_scan.coverage ? { coverage: r.pii_scan.coverage } : {}),
+          },
+        }
+      : {}),
     ...(r.time_scale !== 1 ? { time_scale: r.time_scale } : {}),
   };
 }
@@ -63,7 +76,12 @@ export function summaryFromEvidence(e: WindowEvidence, selector: string, label: 
   const cb = num(e.cbOpens, 'cb_opens');
   const sr = deliveries && successes !== null ? (successes / deliveries) * 100 : null;
   if (deliveries === 0) missingReasons.push('success_rate: no deliveries in the window');
-  const pii = e.piiLeaks === 'skipped' ? null : num(e.piiLeaks, 'pii_leaks');
+  let pii = e.piiLeaks === 'skipped' ? null : num(e.piiLeaks, 'pii_leaks');
+  // a clean scan that did not read the window (read errors, no lines, gaps) is not a 0
+  if (pii === 0 && e.piiProblems?.length) {
+    missingReasons.push(`pii_leaks: ${e.piiProblems.join('; ')}`);
+    pii = null;
+  }
   if (!e.criticalAlerts.ok) missingReasons.push(`critical_alerts: ${e.criticalAlerts.reason}`);
   return {
     success_rate: sr === null ? null : round(sr, 4),
@@ -125,7 +143,7 @@ export function verdictTable(r: GateResult): string {
   const next = r.verdict === 'promote' ? ` -> phase ${r.next_phase}%` : r.verdict === 'rollback' ? ' -> 0%' : '';
   lines.push(`verdict: ${r.verdict.toUpperCase()}${next}`);
   lines.push('');
-  const rows = [['CHECK', 'STATUS', 'VALUE', 'TARGET'], ...r.checks.map((c) => [c.name, c.name === 'pii_leaks' && r.skipped.includes('pii') ? 'SKIPPED' : STATUS_MARK[c.status], showValue(c.value), c.target])];
+  const rows = [['CHECK', 'STATUS', 'VALUE', 'TARGET'], ...r.checks.map((c) => [c.name, c.name === 'pii_leaks' && r.skipped.includes('pii') ? 'SKIPPED' : STATUS_MARK[c.status], showValue(c.name === 'deliveries' && c.value !== null ? Math.round(c.value) : c.value), c.target])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) lines.push(row.map((cell, i) => (i === row.length - 1 ? cell : pad(cell, widths[i]))).join('  '));
   if (r.reasons.length) {

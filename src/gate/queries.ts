@@ -20,7 +20,7 @@ export interface GateQueries {
   p95: string;
   /** The window's latency histogram, bucket by bucket (to tell a p95 in the +Inf bucket). */
   latencyBuckets: string;
-  /** The breaker counters' raw samples over the window and a lookback before it (opens are counted from them). */
+  /** The breaker counters' raw samples over the window and a lookback before it (the gate counts opens from them). */
   cbOpens: string;
   criticalAlerts: string;
   /** Prometheus's record of the alert group's evaluations (when it scrapes itself). */

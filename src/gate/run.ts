@@ -7,7 +7,10 @@ import { PrometheusClient, PrometheusError, authFromEnv, redactUrl, type Instant
 import { counterEvents, countEvents } from './counters.ts';
 import { checkTimeScale, decide, DEFAULT_TIME_SCALE, measured, missing, scaledTimes, type Decision, type GateEvidence, type Measured, type PhaseNumber, type Point, type RuleCoverage, type RuleGroupEvidence } from './decide.ts';
 import { canarySelector, gateQueries, type GateQueries } from './queries.ts';
-import type { GateCheck } from './checks/index.ts';
+import { checksOf, type GateCheck } from './checks/index.ts';
+import type { FileTimes, ReadError, ScanResult, WindowCoverage } from '../pii/index.ts';
+import type { LogSource } from '../pii/source.ts';
+import { defaultMaxGap } from '../pii/coverage.ts';
 
 export interface GateOptions {
   /** The runbook whose thresholds, checkpoints, alerts and metrics apply. */
@@ -24,6 +27,10 @@ export interface GateOptions {
   baseline?: string;
   /** Log files or globs for the PII scan. */
   logs?: readonly string[];
+  /** Where the logs come from and the PII policy (`--logs`/`--loki`, `--allow`); wins over `logs`. */
+  logSource?: LogSource;
+  /** Keep this many redacted PII lines in `piiResult` (for the evidence folder); default none. */
+  piiEvidenceLines?: number;
   /** Evidence deliberately not gathered: only 'pii' for now. */
   skip?: readonly string[];
   minDeliveries?: number;
@@ -40,7 +47,7 @@ export interface GateOptions {
   auth?: PrometheusAuth;
   /** Alert definitions whose critical names count (default: every alert of the runbook). */
   alerts?: readonly AlertDef[];
-  /** The checks to run (default: the runbook's list); their own queries are gathered too. */
+  /** The checks to run (default: the runbook's, see checksOf); their own queries are gathered too. */
   checks?: readonly GateCheck[];
   /** Where `/api/v1/rules` is served (default: the Prometheus URL): a ruler, vmalert, Mimir's ruler. */
   rulesUrl?: string;
@@ -66,9 +73,21 @@ export interface GateResult extends Decision {
   /** Names of our critical alerts that fired in the window. */
   fired_alerts: string[];
   /** The PII scan's counts, when one ran. */
-  pii_scan?: { files: number; lines: number; bytes: number; by_category: Record<string, number> };
+  pii_scan?: {
+    files: number;
+    lines: number;
+    bytes: number;
+    by_category: Record<string, number>;
+    errors: ReadError[];
+    per_file: FileTimes[];
+    first_leak_ts?: string;
+    last_leak_ts?: string;
+    coverage?: WindowCoverage;
+  };
   queries: GateQueries;
   http_requests: number;
+  /** The whole scan result (with evidence lines when asked for); not part of the verdict JSON. */
+  piiResult?: ScanResult;
 }
 
 /** Thrown for a query Prometheus rejects (HTTP 4xx): the configuration is wrong, not the canary. */
@@ -101,6 +120,7 @@ export async function runGate(opts: GateOptions): Promise<GateResult> {
     ...(g.baselineSeries ? { baseline_series: g.baselineSeries } : {}),
     fired_alerts: evidence.criticalAlerts.ok ? [...new Set(evidence.criticalAlerts.value)].sort() : [],
     ...(g.piiScan ? { pii_scan: g.piiScan } : {}),
+    ...(g.piiResult ? { piiResult: g.piiResult } : {}),
     queries: g.queries,
     http_requests: g.httpRequests,
   };
@@ -115,6 +135,7 @@ export interface GatheredEvidence {
   series: GateResult['series'];
   baselineSeries?: GateResult['baseline_series'];
   piiScan?: GateResult['pii_scan'];
+  piiResult?: ScanResult;
   queries: GateQueries;
   httpRequests: number;
 }
@@ -162,7 +183,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
     const q = gateQueries(rb, sel, windowSeconds, alertDefs, scale);
     const instant = (expr: string) => settle(client.query(expr, end));
     // the checks' own queries, by key
-    const extraQueries = Object.entries(Object.assign({}, ...(opts.checks ?? []).map((c) => c.queries?.({ selector: sel, window: `${Math.round(windowSeconds)}s` }) ?? {})) as Record<string, string>);
+    const extraQueries = Object.entries(Object.assign({}, ...(opts.checks ?? checksOf(rb)).map((c) => c.queries?.({ selector: sel, window: `${Math.round(windowSeconds)}s` }) ?? {})) as Record<string, string>);
     const extraP = Promise.all(extraQueries.map(async ([k, expr]) => [k, scalar(await instant(expr), `no series for ${expr}`)] as const));
     // everything at once; the client bounds how many are in flight
     const baseSel = opts.baseline !== undefined ? canarySelector(opts.baseline, canaryMatchersOf(rb)).selector : undefined;
@@ -210,6 +231,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
       cbOpensMax24h: windowSeconds > times.daySeconds ? opens.max24h : undefined,
       criticalAlerts: alertNames(alerts, amAlerts),
       piiLeaks: pii.leaks,
+      piiProblems: pii.problems,
       successRateSeries: srSeries ? series(srSeries, noSeries) : notFetched,
       p95Series: p95Series ? series(p95Series, noSeries) : notFetched,
       rules: rulesR.ok ? measured(rulesR.value) : missing(why(rulesR.error)),
@@ -238,6 +260,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
       },
       ...(base && baseSel ? { baselineSeries: { selector: baseSel, success_rate: firstSeries(base[3]), p95_ms: firstSeries(base[4]).map(([t, v]) => [t, v * 1000] as Point) } } : {}),
       piiScan: pii.scan,
+      ...(pii.result ? { piiResult: pii.result } : {}),
       queries: q,
       httpRequests: client.requests + (rulesClient === client ? 0 : rulesClient.requests),
     };
@@ -358,17 +381,38 @@ async function activeAlertmanagerAlerts(url: string, names: ReadonlySet<string>,
   }
 }
 
-async function piiEvidence(opts: GatherOptions): Promise<{ leaks: Measured<number> | 'skipped'; scan?: GateResult['pii_scan'] }> {
-  if (opts.skip?.includes('pii')) return { leaks: 'skipped' };
-  if (!opts.logs || opts.logs.length === 0) return { leaks: missing('no logs given (--logs PATH, or --skip pii)') };
+/**
+ * The log scan over the window. A path that does not exist is a usage error (exit 2, as in
+ * pii-scan); a file that exists but cannot be read to the end is a problem of the evidence
+ * that keeps what was found in it and beside it.
+ */
+async function piiEvidence(opts: GatherOptions): Promise<{ leaks: Measured<number> | 'skipped'; problems: string[]; scan?: GateResult['pii_scan']; result?: ScanResult }> {
+  if (opts.skip?.includes('pii')) return { leaks: 'skipped', problems: [] };
+  const source = opts.logSource ?? (opts.logs?.length ? { paths: opts.logs } : undefined);
+  if (!source) return { leaks: missing('no logs given (--logs PATH, --loki URL, or --skip pii)'), problems: [] };
+  const window = { start: opts.start, end: opts.end };
+  // loaded on demand: a gate without logs never needs the scanner
+  const { scanLogSource, scanProblems, LogInputError } = await import('../pii/source.ts');
   try {
-    // loaded on demand: a gate without --logs never needs the scanner
-    const { scanLogs } = await import('../pii/index.ts');
-    const r = await scanLogs([...opts.logs], { maxFindings: 0 });
-    if (r.files === 0) return { leaks: missing(`no log files match ${opts.logs.join(' ')}`) };
-    return { leaks: measured(r.pii_leaks), scan: { files: r.files, lines: r.lines, bytes: r.bytes, by_category: r.by_category } };
+    const r = await scanLogSource(source, { window, maxFindings: 0, evidenceLines: opts.piiEvidenceLines, maxGapSeconds: defaultMaxGap(window, opts.runbook.gates.logCoverage, opts.timeScale ?? DEFAULT_TIME_SCALE) });
+    return {
+      leaks: measured(r.pii_leaks),
+      problems: scanProblems(r),
+      scan: {
+        files: r.files,
+        lines: r.lines,
+        bytes: r.bytes,
+        by_category: r.by_category,
+        errors: r.errors,
+        per_file: r.per_file,
+        ...(r.first_leak_ts ? { first_leak_ts: r.first_leak_ts, last_leak_ts: r.last_leak_ts } : {}),
+        ...(r.coverage ? { coverage: r.coverage } : {}),
+      },
+      result: r,
+    };
   } catch (err) {
+    if (err instanceof LogInputError) throw new GateConfigError(err.message);
     const msg = (err as Error)?.message ?? String(err);
-    return { leaks: missing(`the log scan failed: ${msg.split('\n')[0]}`) };
+    return { leaks: missing(`the log scan failed: ${msg.split('\n')[0]}`), problems: [] };
   }
 }

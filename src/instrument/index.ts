@@ -52,6 +52,7 @@ export class DeliveryMetrics {
   private readonly dlqSize: Gauge;
   private readonly inflightDeliveries: Gauge;
   private readonly rateLimitedTotal: Counter;
+  private readonly rateLimitQps: Gauge;
   private readonly breakers = new Set<string>();
 
   constructor(options: DeliveryMetricsOptions = {}) {
@@ -78,6 +79,7 @@ export class DeliveryMetrics {
     this.dlqSize = gauge(metrics.dlqSize);
     this.inflightDeliveries = gauge(metrics.inflightDeliveries);
     this.rateLimitedTotal = counter(metrics.rateLimitedTotal);
+    this.rateLimitQps = gauge(metrics.rateLimitQps);
     for (const ep of options.endpoints ?? []) this.circuitBreaker(ep);
   }
 
@@ -131,6 +133,11 @@ export class DeliveryMetrics {
   /** Deliveries the token bucket held back (default one). */
   rateLimited(n = 1): void {
     this.rateLimitedTotal.inc(count('rate-limited deliveries', n));
+  }
+
+  /** The token bucket's configured refill rate (deliveries per second), so alerts can compare traffic with it. */
+  setRateLimit(qps: number): void {
+    this.rateLimitQps.set(count('rate limit', qps));
   }
 
   /** The Prometheus text exposition of this instance's metrics. */

@@ -7,3 +7,5 @@ export { scanLogs } from './scan.ts';
 export { writeEvidence } from './evidence.ts';
 export { redactText, type Redacted } from './redact.ts';
 export { scanLoki, type LokiScanOptions } from './loki.ts';
+export type { TimeWindow, WindowCoverage, CoverageGap } from './coverage.ts';
+export { coverageProblem, windowCoverage } from './coverage.ts';

@@ -4,7 +4,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { UserError } from '../contract/errors.ts';
 
-export type Input = { kind: 'stdin' } | { kind: 'file'; path: string; size: number };
+/** `error`: a file found inside a directory or glob that cannot be read (a dangling link): scanned as a read error, beside the others. */
+export type Input = { kind: 'stdin' } | { kind: 'file'; path: string; size: number; error?: string };
 
 const GLOB_CHARS = /[*?[]/;
 
@@ -96,10 +97,15 @@ export async function resolveInputs(args: string[]): Promise<Input[]> {
   if (args.length === 0) throw new UserError('pii-scan: give at least one PATH_OR_GLOB (or - for standard input)', 2);
   const out: Input[] = [];
   const seen = new Set<string>();
+  /** A file found by a walk or a glob: one that cannot be stat'ed is a read error of the scan, not of the command line. */
   const push = async (p: string) => {
     if (seen.has(p)) return;
     seen.add(p);
-    out.push(await fileInput(p));
+    try {
+      out.push(await fileInput(p));
+    } catch (err) {
+      out.push({ kind: 'file', path: p, size: 0, error: (err as Error).message });
+    }
   };
   for (const arg of args) {
     if (arg === '-') {
@@ -132,8 +138,9 @@ export async function resolveInputs(args: string[]): Promise<Input[]> {
     }
     if (s.isDirectory()) {
       for (const f of await walk(arg)) await push(f);
-    } else {
-      await push(arg);
+    } else if (!seen.has(arg)) {
+      seen.add(arg);
+      out.push(await fileInput(arg));
     }
   }
   return out;

@@ -10,6 +10,7 @@ import { NEEDLES } from './detect.ts';
 import type { ScanResult } from './types.ts';
 import { fingerprintKey } from './scan.ts';
 import { Tally, emptyCounts } from './tally.ts';
+import { bucketSeconds, emptyClock, isoTime, type ClockState, type TimeWindow } from './coverage.ts';
 
 export interface LokiScanOptions {
   /** Base URL, e.g. http://loki:3100 */
@@ -58,6 +59,15 @@ function streamName(labels: Record<string, string>): string {
 }
 
 async function fetchPage(url: URL, opts: LokiScanOptions, headers: Record<string, string>): Promise<LokiStream[]> {
+  const body = (await fetchJson(url, opts, headers)) as { status?: string; data?: { resultType?: string; result?: LokiStream[] } };
+  if (body.status !== 'success' || body.data?.resultType !== 'streams' || !Array.isArray(body.data.result)) {
+    throw new UserError(`loki: unexpected query_range response (want status success, resultType streams)`, 2);
+  }
+  return body.data.result;
+}
+
+/** GET with retries on 429, 5xx and network errors; the JSON body of a 2xx answer. */
+async function fetchJson(url: URL, opts: Pick<LokiScanOptions, 'attempts' | 'retryDelayMs'>, headers: Record<string, string>): Promise<unknown> {
   const attempts = opts.attempts ?? 5;
   const base = opts.retryDelayMs ?? 500;
   let last = '';
@@ -71,11 +81,9 @@ async function fetchPage(url: URL, opts: LokiScanOptions, headers: Record<string
       continue;
     }
     if (res.ok) {
-      const body = (await res.json()) as { status?: string; data?: { resultType?: string; result?: LokiStream[] } };
-      if (body.status !== 'success' || body.data?.resultType !== 'streams' || !Array.isArray(body.data.result)) {
-        throw new UserError(`loki: unexpected query_range response (want status success, resultType streams)`, 2);
-      }
-      return body.data.result;
+      const body = (await res.json().catch(() => null)) as { status?: string } | null;
+      if (body?.status !== 'success') throw new UserError(`loki: ${url.pathname} did not answer Loki's JSON (status success)`, 2);
+      return body;
     }
     const text = (await res.text()).split('\n')[0].slice(0, 200);
     last = `HTTP ${res.status}${text ? `: ${text}` : ''}`;
@@ -109,7 +117,7 @@ export async function scanLoki(opts: LokiScanOptions): Promise<ScanResult> {
   if (process.env.LOKI_ORG_ID) headers['x-scope-orgid'] = process.env.LOKI_ORG_ID;
   const logql = `${opts.query} |~ \`${LOKI_LINE_FILTER}\``;
 
-  const streams = new Map<string, { tally: Tally; n: number }>();
+  const streams = new Map<string, { tally: Tally; n: number; first: bigint; last: bigint }>();
   // Entries already scanned at the page boundary timestamp, since the next page starts there (inclusive).
   let boundary = new Set<string>();
   for (;;) {
@@ -136,10 +144,12 @@ export async function scanLoki(opts: LokiScanOptions): Promise<ScanResult> {
       fresh++;
       let s = streams.get(e.name);
       if (!s) {
-        s = { tally: new Tally(e.name, { allow, key, maxFindings, evidenceLines, utf16: true }), n: 0 };
+        s = { tally: new Tally(e.name, { allow, key, maxFindings, evidenceLines, utf16: true }), n: 0, first: e.ts, last: e.ts };
         streams.set(e.name, s);
       }
       s.n++;
+      if (e.ts < s.first) s.first = e.ts;
+      if (e.ts > s.last) s.last = e.ts;
       s.tally.result.bytes += Buffer.byteLength(e.line);
       s.tally.scanText(e.line, s.n);
     }
@@ -157,12 +167,15 @@ export async function scanLoki(opts: LokiScanOptions): Promise<ScanResult> {
     if (start >= end) break;
   }
 
-  const out: ScanResult = { pii_leaks: 0, by_category: emptyCounts(), files: streams.size, lines: 0, bytes: 0, findings: [] };
+  const out: ScanResult = { pii_leaks: 0, by_category: emptyCounts(), files: streams.size, lines: 0, bytes: 0, findings: [], errors: [], per_file: [] };
   const evidence: NonNullable<ScanResult['evidence']> = [];
   let truncated = false;
   let evidenceTruncated = false;
-  for (const { tally, n } of streams.values()) {
+  const nsIso = (ns: bigint) => isoTime(Number(ns / 1_000_000n) / 1000);
+  for (const { tally, n, first, last } of streams.values()) {
     const r = tally.result;
+    // Loki's own entry times; only lines the pushed-down filter kept are seen here
+    out.per_file.push({ file: tally.file, lines: n, first_ts: nsIso(first), last_ts: nsIso(last) });
     out.pii_leaks += r.pii_leaks;
     for (const c of PII_CATEGORIES) out.by_category[c] += r.by_category[c];
     out.lines += n;
@@ -184,4 +197,45 @@ export async function scanLoki(opts: LokiScanOptions): Promise<ScanResult> {
     if (evidenceTruncated) out.evidence_truncated = true;
   }
   return out;
+}
+
+/**
+ * Lines per bucket of the window from Loki itself (`count_over_time` over the stream
+ * selector, no line filter), as a clock for coverage: the scan only sees filtered lines.
+ * Response shape: {"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[<unix s>,"<count>"],...]}]}}
+ */
+export async function lokiCounts(url: string, query: string, w: TimeWindow, opts: Pick<LokiScanOptions, 'attempts' | 'retryDelayMs'> = {}): Promise<ClockState> {
+  const bs = Math.max(1, Math.round(bucketSeconds(w)));
+  const u = new URL('loki/api/v1/query_range', url.endsWith('/') ? url : url + '/');
+  u.searchParams.set('query', `sum(count_over_time(${query} [${bs}s]))`);
+  u.searchParams.set('start', String(Math.floor(w.start)));
+  u.searchParams.set('end', String(Math.ceil(w.end)));
+  u.searchParams.set('step', `${bs}s`);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (process.env.LOKI_TOKEN) headers.authorization = `Bearer ${process.env.LOKI_TOKEN}`;
+  if (process.env.LOKI_ORG_ID) headers['x-scope-orgid'] = process.env.LOKI_ORG_ID;
+  const res = await fetchJson(u, opts, headers);
+  const data = (res as { data?: { resultType?: string; result?: { values?: [number | string, string][] }[] } }).data;
+  if (data?.resultType !== 'matrix' || !Array.isArray(data.result)) throw new UserError('loki: unexpected count_over_time response (want resultType matrix)', 2);
+  const clock = emptyClock();
+  const buckets = new Set<number>();
+  for (const series of data.result) {
+    for (const [ts, v] of series.values ?? []) {
+      const t = Number(ts);
+      const n = Number(v);
+      if (!Number.isFinite(t) || !(n > 0)) continue;
+      // a point at t counts the lines of (t - bs, t]
+      const from = Math.max(w.start, t - bs);
+      const to = Math.min(w.end, t);
+      clock.lines += n;
+      clock.inWindow += n;
+      clock.first = clock.first === null ? from : Math.min(clock.first, from);
+      clock.last = clock.last === null ? to : Math.max(clock.last, to);
+      clock.firstIn = clock.first;
+      clock.lastIn = clock.last;
+      buckets.add(Math.floor((to - w.start - 1e-9) / bucketSeconds(w)));
+    }
+  }
+  clock.buckets = [...buckets].sort((a, b) => a - b);
+  return clock;
 }

@@ -55,43 +55,63 @@ export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally, sn
       off += n;
       if (carryLen === MAX_SEGMENT && !(endsLine && off === to)) {
         const cut = safeCut(carry.subarray(0, carryLen));
-        tally.scanText(carry.toString('latin1', 0, cut), lineNo);
+        const segment = carry.toString('latin1', 0, cut);
+        tally.clock.addText(segment, !midLine);
+        tally.scanText(segment, lineNo);
         carry.copy(carry, 0, cut, carryLen);
         carryLen -= cut;
         midLine = true;
       }
     }
   };
-  for await (const chunk of chunks) {
-    tally.result.bytes += chunk.length;
-    let from = 0;
-    if (carryLen > 0 || midLine) {
-      const first = chunk.indexOf(10);
-      if (first < 0) {
-        append(chunk, 0, chunk.length, false);
-        continue;
+  try {
+    for await (const chunk of chunks) {
+      tally.result.bytes += chunk.length;
+      let from = 0;
+      if (carryLen > 0 || midLine) {
+        const first = chunk.indexOf(10);
+        if (first < 0) {
+          append(chunk, 0, chunk.length, false);
+          continue;
+        }
+        append(chunk, 0, first + 1, true);
+        const text = carry.toString('latin1', 0, carryLen);
+        tally.clock.addText(text, !midLine);
+        lineNo += tally.scanText(text, lineNo);
+        carryLen = 0;
+        midLine = false;
+        from = first + 1;
       }
-      append(chunk, 0, first + 1, true);
-      lineNo += tally.scanText(carry.toString('latin1', 0, carryLen), lineNo);
-      carryLen = 0;
-      midLine = false;
-      from = first + 1;
-    }
-    const last = chunk.lastIndexOf(10);
-    // Whole lines, decoded in pieces of about TEXT_PIECE so each string stays a young-generation object.
-    while (from <= last) {
-      let to = last + 1;
-      if (to - from > TEXT_PIECE) {
-        const nl = chunk.lastIndexOf(10, from + TEXT_PIECE - 1);
-        to = nl >= from ? nl + 1 : chunk.indexOf(10, from + TEXT_PIECE) + 1;
+      const last = chunk.lastIndexOf(10);
+      // Whole lines, decoded in pieces of about TEXT_PIECE so each string stays a young-generation object.
+      while (from <= last) {
+        let to = last + 1;
+        if (to - from > TEXT_PIECE) {
+          const nl = chunk.lastIndexOf(10, from + TEXT_PIECE - 1);
+          to = nl >= from ? nl + 1 : chunk.indexOf(10, from + TEXT_PIECE) + 1;
+        }
+        const text = chunk.toString('latin1', from, to);
+        tally.clock.addText(text);
+        lineNo += tally.scanText(text, lineNo);
+        from = to;
       }
-      lineNo += tally.scanText(chunk.toString('latin1', from, to), lineNo);
-      from = to;
+      append(chunk, from, chunk.length, false);
     }
-    append(chunk, from, chunk.length, false);
+  } catch (err) {
+    // what was read before the error counts: the partial line too, its findings are kept
+    if (carryLen > 0) {
+      const text = carry.toString('latin1', 0, carryLen);
+      tally.clock.addText(text, !midLine);
+      tally.scanText(text, lineNo);
+      lineNo++;
+    }
+    tally.result.lines += lineNo - 1;
+    throw err;
   }
   if (carryLen > 0) {
-    tally.scanText(carry.toString('latin1', 0, carryLen), lineNo);
+    const text = carry.toString('latin1', 0, carryLen);
+    tally.clock.addText(text, !midLine);
+    tally.scanText(text, lineNo);
     lineNo++;
   } else if (midLine) {
     lineNo++;

@@ -10,6 +10,7 @@ import type { ScanOptions, ScanResult } from './types.ts';
 import { resolveInputs } from './inputs.ts';
 import { nextLineStart, sniffFile, scanStdin, scanUnit, type ReadUnit } from './reader.ts';
 import { Tally, emptyCounts, type UnitResult } from './tally.ts';
+import { fallbackMaxGap, emptyClock, isoTime, mergeClocks, windowCoverage, type ClockState, type TimeWindow } from './coverage.ts';
 
 export const DEFAULT_MAX_FINDINGS = 1000;
 /** Below this many bytes in total, starting workers costs more than it saves. */
@@ -22,6 +23,7 @@ export interface WorkerData {
   allow?: AllowList;
   maxFindings: number;
   evidenceLines: number;
+  window?: TimeWindow;
 }
 export type WorkerTask = { type: 'unit'; id: number; unit: ReadUnit } | { type: 'exit' };
 export type WorkerReply =
@@ -62,12 +64,21 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
   const resolved = await resolveInputs(inputs);
 
   const planned: PlannedUnit[] = [];
+  /** Read errors by input index: the file is reported, the others are still scanned. */
+  const failed = new Map<number, string>();
+  const names: string[] = [];
   let stdinAt = -1;
   let fileIndex = 0;
   let bytesTotal = 0;
   for (const input of resolved) {
     if (input.kind === 'stdin') {
+      names.push('-');
       stdinAt = fileIndex++;
+      continue;
+    }
+    names.push(input.path);
+    if (input.error) {
+      failed.set(fileIndex++, input.error);
       continue;
     }
     let gz: boolean;
@@ -75,7 +86,8 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
     try {
       ({ gz, utf16 } = input.size >= 2 ? await sniffFile(input.path) : { gz: false, utf16: false });
     } catch (err) {
-      throw new UserError(`cannot read ${input.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
+      failed.set(fileIndex++, `cannot read ${input.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      continue;
     }
     bytesTotal += input.size;
     const base = { path: input.path, display: input.path, gz };
@@ -105,29 +117,55 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
 
   const results: UnitResult[] = new Array(planned.length);
   const useWorkers = jobs > 1 && planned.length > 1 && bytesTotal >= WORKER_MIN_BYTES;
-  const data: WorkerData = { keyHex: key.toString('hex'), allow: opts.allow, maxFindings, evidenceLines };
+  const window = opts.window;
+  const data: WorkerData = { keyHex: key.toString('hex'), allow: opts.allow, maxFindings, evidenceLines, window };
   // The main thread scans too, so `--jobs N` means N scanning threads and N-1 workers.
   await runUnits(planned, results, useWorkers ? Math.min(jobs, planned.length) - 1 : 0, data, progress, async (i) => {
-    const tally = new Tally(planned[i].unit.display, { allow, key, maxFindings, evidenceLines });
-    await scanUnit(planned[i].unit, tally, (n) => progress(n));
+    const tally = new Tally(planned[i].unit.display, { allow, key, maxFindings, evidenceLines, window });
+    let error: string | undefined;
+    try {
+      await scanUnit(planned[i].unit, tally, (n) => progress(n));
+    } catch (err) {
+      // a read error ends this file only; what it held before the error is kept
+      if (!(err instanceof UserError)) throw err;
+      error = err.message;
+    }
     progress(0, tally.result.pii_leaks);
-    return tally.result;
+    return tally.finish(error);
   });
   let stdinResult: UnitResult | undefined;
   if (stdinAt >= 0) {
-    const tally = new Tally('-', { allow, key, maxFindings, evidenceLines });
-    await scanStdin(tally);
-    stdinResult = tally.result;
+    const tally = new Tally('-', { allow, key, maxFindings, evidenceLines, window });
+    let error: string | undefined;
+    try {
+      await scanStdin(tally);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      error = err.message;
+    }
+    stdinResult = tally.finish(error);
   }
 
   // Merge in input order; ranges of one file get their line numbers shifted by the lines before them.
-  const out: ScanResult = { pii_leaks: 0, by_category: emptyCounts(), files: fileIndex, lines: 0, bytes: 0, findings: [] };
+  const out: ScanResult = { pii_leaks: 0, by_category: emptyCounts(), files: fileIndex, lines: 0, bytes: 0, findings: [], errors: [], per_file: [] };
+  let allClocks: ClockState = emptyClock();
+  const fileClocks: ClockState[] = names.map(() => emptyClock());
+  const fileLines: number[] = names.map(() => 0);
+  const fileErrors: (string | undefined)[] = names.map((_, i) => failed.get(i));
+  let firstLeak: number | undefined;
+  let lastLeak: number | undefined;
   const evidence: NonNullable<ScanResult['evidence']> = [];
   let findingsTruncated = false;
   let evidenceTruncated = false;
   let lineOffset = 0;
   let currentFile = -1;
-  const merge = (r: UnitResult, offset: number) => {
+  const merge = (r: UnitResult, offset: number, file: number) => {
+    if (r.clock) fileClocks[file] = mergeClocks(fileClocks[file], r.clock);
+    fileLines[file] += r.lines;
+    // the first error of a file (its later ranges may have read fine)
+    if (r.error) fileErrors[file] ??= r.error;
+    if (r.firstLeak !== undefined) firstLeak = Math.min(firstLeak ?? Infinity, r.firstLeak);
+    if (r.lastLeak !== undefined) lastLeak = Math.max(lastLeak ?? -Infinity, r.lastLeak);
     out.pii_leaks += r.pii_leaks;
     for (const c of PII_CATEGORIES) out.by_category[c] += r.by_category[c];
     out.lines += r.lines;
@@ -146,7 +184,7 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
   let next = 0;
   for (let f = 0; f < fileIndex; f++) {
     if (f === stdinAt) {
-      merge(stdinResult!, 0);
+      merge(stdinResult!, 0, f);
       continue;
     }
     for (; next < planned.length && planned[next].file === f; next++) {
@@ -154,7 +192,7 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
         currentFile = f;
         lineOffset = 0;
       }
-      merge(results[next], lineOffset);
+      merge(results[next], lineOffset, f);
       lineOffset += results[next].lines;
     }
   }
@@ -163,6 +201,22 @@ export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promis
     out.evidence = evidence;
     if (evidenceTruncated) out.evidence_truncated = true;
   }
+  for (let f = 0; f < fileIndex; f++) {
+    const c = fileClocks[f];
+    allClocks = mergeClocks(allClocks, c);
+    out.per_file.push({
+      file: names[f],
+      lines: fileLines[f],
+      first_ts: c.first === null ? null : isoTime(c.first),
+      last_ts: c.last === null ? null : isoTime(c.last),
+      ...(window ? { lines_in_window: c.inWindow } : {}),
+      ...(fileErrors[f] ? { error: fileErrors[f] } : {}),
+    });
+    if (fileErrors[f]) out.errors.push({ file: names[f], message: fileErrors[f]! });
+  }
+  if (firstLeak !== undefined) out.first_leak_ts = isoTime(firstLeak);
+  if (lastLeak !== undefined) out.last_leak_ts = isoTime(lastLeak);
+  if (window) out.coverage = windowCoverage(window, allClocks, opts.maxGapSeconds ?? fallbackMaxGap(window));
   return out;
 }
 

@@ -3,6 +3,8 @@
 import { createHmac } from 'node:crypto';
 import { PII_CATEGORIES, type PiiCategory } from '../contract/metrics.ts';
 import type { AllowMatcher } from './allow-match.ts';
+import { LogClock, type ClockState, type TimeWindow } from './coverage.ts';
+import { lineTime } from './timestamps.ts';
 import { NEEDLES, detectLine, type LineFinding } from './detect.ts';
 import type { EvidenceLine, Finding } from './types.ts';
 
@@ -14,6 +16,8 @@ export interface TallyOptions {
   evidenceLines: number;
   /** Text is real UTF-16 (e.g. from Loki's JSON), not latin1-decoded bytes. */
   utf16?: boolean;
+  /** The checkpoint window the lines' timestamps are placed in (coverage). */
+  window?: TimeWindow;
 }
 
 export interface UnitResult {
@@ -25,6 +29,13 @@ export interface UnitResult {
   findings_truncated: boolean;
   evidence: EvidenceLine[];
   evidence_truncated: boolean;
+  /** Times of the lines read (set by `finish`). */
+  clock?: ClockState;
+  /** Why reading stopped early (truncated gzip, I/O error); what was found before it is kept. */
+  error?: string;
+  /** Earliest and latest own timestamp of a line with PII (unix seconds), when the lines have one. */
+  firstLeak?: number;
+  lastLeak?: number;
 }
 
 export function emptyCounts(): Record<PiiCategory, number> {
@@ -75,6 +86,8 @@ export function redactedExcerpt(line: string, findings: LineFinding[], utf16 = f
 
 export class Tally {
   readonly result: UnitResult;
+  /** Reads each line's own time, for first/last per file and window coverage. */
+  readonly clock: LogClock;
   private lastLine = 0;
   private lastCats = new Set<PiiCategory>();
 
@@ -92,6 +105,14 @@ export class Tally {
       evidence: [],
       evidence_truncated: false,
     };
+    this.clock = new LogClock(opts.window);
+  }
+
+  /** The result with the clock's state; `error` when reading stopped early. */
+  finish(error?: string): UnitResult {
+    this.result.clock = this.clock.state();
+    if (error) this.result.error = error;
+    return this.result;
   }
 
   /**
@@ -157,6 +178,12 @@ export class Tally {
       r.pii_leaks++;
       this.lastLine = lineNo;
       this.lastCats = new Set();
+      // when the leak was written: the incident's start for a post-mortem (only leak lines pay for it)
+      const t = lineTime(this.opts.utf16 ? line : line.slice(0, 4096));
+      if (t !== null) {
+        r.firstLeak = r.firstLeak === undefined ? t : Math.min(r.firstLeak, t);
+        r.lastLeak = r.lastLeak === undefined ? t : Math.max(r.lastLeak, t);
+      }
     }
     const cats: PiiCategory[] = [];
     for (const f of found) {

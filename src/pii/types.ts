@@ -35,9 +35,34 @@ export interface ScanResult {
   bytes: number;
   findings: Finding[];
   findings_truncated?: boolean;
+  /** Files that could not be read to the end (missing permission, truncated gzip): counts and findings above include what they held before the error. */
+  errors: ReadError[];
+  /** Per input file: lines and the earliest and latest timestamp read from them. */
+  per_file: FileTimes[];
+  /** Own timestamps of the earliest and latest line with PII (RFC 3339), when those lines have one. */
+  first_leak_ts?: string;
+  last_leak_ts?: string;
+  /** How the lines' timestamps cover `window`, when one was given. */
+  coverage?: WindowCoverage;
   /** Redacted lines for evidence files; only filled when `evidence` is asked for. Not part of `--json`. */
   evidence?: EvidenceLine[];
   evidence_truncated?: boolean;
+}
+
+export interface ReadError {
+  file: string;
+  message: string;
+}
+
+export interface FileTimes {
+  file: string;
+  lines: number;
+  /** Earliest and latest timestamp recognised in the file's lines (RFC 3339), null when none. */
+  first_ts: string | null;
+  last_ts: string | null;
+  /** Lines dated inside the window (with a window). */
+  lines_in_window?: number;
+  error?: string;
 }
 
 export interface Progress {
@@ -55,6 +80,11 @@ export interface ScanOptions {
   /** Keep up to this many redacted evidence lines (default 0 = none; the CLI uses 10000 with --out). */
   evidenceLines?: number;
   onProgress?: (p: Progress) => void;
+  /** The checkpoint window (unix seconds): the result's `coverage` says how the lines' timestamps cover it. */
+  window?: TimeWindow;
+  /** Longest stretch of the window without a line that still counts as covered (default: a sixth of the window). */
+  maxGapSeconds?: number;
 }
 
 import type { AllowList } from './allowlist.ts';
+import type { TimeWindow, WindowCoverage } from './coverage.ts';

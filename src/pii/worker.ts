@@ -17,7 +17,7 @@ port.on('message', async (task: WorkerTask) => {
     return;
   }
   const unit: ReadUnit = task.unit;
-  const tally = new Tally(unit.display, { allow, key, maxFindings: data.maxFindings, evidenceLines: data.evidenceLines });
+  const tally = new Tally(unit.display, { allow, key, maxFindings: data.maxFindings, evidenceLines: data.evidenceLines, window: data.window });
   let pendingBytes = 0;
   try {
     await scanUnit(unit, tally, (n) => {
@@ -27,9 +27,13 @@ port.on('message', async (task: WorkerTask) => {
         pendingBytes = 0;
       }
     });
-    port.postMessage({ type: 'done', id: task.id, bytes: pendingBytes, result: tally.result } satisfies WorkerReply);
+    port.postMessage({ type: 'done', id: task.id, bytes: pendingBytes, result: tally.finish() } satisfies WorkerReply);
   } catch (err) {
-    const exitCode = err instanceof UserError ? err.exitCode : 70;
-    port.postMessage({ type: 'error', id: task.id, message: (err as Error).message, exitCode } satisfies WorkerReply);
+    if (err instanceof UserError) {
+      // a read error ends this file only: what was found before it goes back with it
+      port.postMessage({ type: 'done', id: task.id, bytes: pendingBytes, result: tally.finish(err.message) } satisfies WorkerReply);
+      return;
+    }
+    port.postMessage({ type: 'error', id: task.id, message: (err as Error).message, exitCode: 70 } satisfies WorkerReply);
   }
 });

@@ -233,10 +233,16 @@ export const targetOf = (e: Pick<EventRow, 'campaign_id' | 'lead_id'>) => (e.lea
 /** The newest event of each target (created_at, then key): the one whose replay decides the target's state. */
 export function latestPerTarget(events: readonly EventRow[]): Map<string, EventRow> {
   const out = new Map<string, EventRow>();
+  const ms = new Map<string, number>();
   for (const e of events) {
     const t = targetOf(e);
     const cur = out.get(t);
-    if (!cur || byTime(cur, e) < 0) out.set(t, e);
+    const at = Date.parse(e.created_at);
+    const curAt = ms.get(t);
+    if (!cur || curAt === undefined || at > curAt || (at === curAt && e.event_key > cur.event_key)) {
+      out.set(t, e);
+      ms.set(t, at);
+    }
   }
   return out;
 }
@@ -252,8 +258,14 @@ export interface Unchanged {
  * the target had drift before the batch and the reconciliation dry run reports the very same
  * drift (same records, same local values) after it.
  */
-export function unchangedTargets(replayed: readonly EventRow[], scopeEvents: readonly EventRow[], driftBefore: readonly Drift[], driftAfter: readonly Drift[]): Unchanged[] {
-  const latest = latestPerTarget(scopeEvents);
+export function unchangedTargets(
+  replayed: readonly EventRow[],
+  scopeEvents: readonly EventRow[] | ReadonlyMap<string, EventRow>,
+  driftBefore: readonly Drift[],
+  driftAfter: readonly Drift[],
+): Unchanged[] {
+  // a run passes latestPerTarget's map, computed once, instead of the whole listing per batch
+  const latest = scopeEvents instanceof Map ? scopeEvents : latestPerTarget(scopeEvents as readonly EventRow[]);
   const out: Unchanged[] = [];
   for (const e of replayed) {
     if (latest.get(targetOf(e))?.event_key !== e.event_key) continue;

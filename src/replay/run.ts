@@ -5,6 +5,8 @@ import type { ReplayConfig } from '../contract/replay.ts';
 import { ApiError, type RecoveryApi } from './api.ts';
 import {
   batchDecision,
+  eventsInWindow,
+  latestPerTarget,
   planKeys,
   planWindow,
   providerErrorDecision,
@@ -138,7 +140,7 @@ export class ReplayRun {
     return result;
   }
 
-  private async listScope(scope: Scope, hint?: { from: string; to: string }): Promise<EventRow[]> {
+  private async listScope(scope: Scope, hint?: { from?: string; to?: string }): Promise<EventRow[]> {
     const rows = await guarded(this.ctx.api.listEvents({ provider: scope.provider, org: scope.org, company: scope.company, fromTs: hint?.from, toTs: hint?.to }));
     for (const r of rows) this.events.set(r.event_key, r);
     return rows;
@@ -230,7 +232,8 @@ export class ReplayRun {
   private async batches(req: Extract<ReplayRequest, { kind: 'keys' | 'window' }>): Promise<RunResult> {
     const widen = widenDecision(req.scope, this.rec.state.singles, req.override);
     if (!widen.allowed && !req.dryRun) throw new Stop({ exit: REPLAY_EXIT.refused, outcome: 'refused', message: widen.reason });
-    const listed = await this.listScope(req.scope);
+    // a window needs nothing older than its start: an older event is never a target's newest
+    const listed = await this.listScope(req.scope, req.kind === 'window' ? { from: req.window.from } : undefined);
     const byKey = new Map(listed.map((r) => [r.event_key, r]));
     if (req.kind === 'keys') {
       const unknown = req.keys.filter((k) => !byKey.has(k));
@@ -242,7 +245,6 @@ export class ReplayRun {
     const done = this.rec.state.verifiedKeys;
     const plan = req.kind === 'keys' ? planKeys(req.keys, req.batchSize, done) : planWindow(listed, req.window, req.batchSize, done);
     const total = plan.reduce((n, b) => n + b.keys.length, 0);
-    const wanted = req.kind === 'keys' ? new Set(req.keys).size : listed.filter((e) => plan.some((b) => b.keys.includes(e.event_key))).length + [...done].filter((k) => byKey.has(k)).length;
     const skipped = req.kind === 'keys' ? req.keys.filter((k) => done.has(k)).length : 0;
     const planSummary = { batches: plan.map((b) => ({ batch: b.index, via: b.via, keys: b.keys, ...(b.from ? { from: b.from, to: b.to } : {}) })), events: total, batch_size: req.batchSize, already_verified: skipped || undefined, resumed: resumed.length || undefined };
     if (req.dryRun) {
@@ -251,8 +253,10 @@ export class ReplayRun {
     }
     if (widen.allowed && widen.by === 'override') this.ctx.progress(`--i-have-verified-a-single-replay: widening in ${scopeLabel(req.scope)} without a verified single replay in this incident`);
     if (!plan.length) {
+      const wanted = req.kind === 'keys' ? req.keys.length : eventsInWindow(listed, req.window).length;
       return { exit: REPLAY_EXIT.ok, outcome: 'done', message: `nothing to replay in ${scopeLabel(req.scope)}: ${wanted ? 'every event is already verified replayed in this incident' : 'no events matched'}`, summary: { plan: planSummary } };
     }
+    const latest = latestPerTarget(listed);
     for (const b of plan) {
       if (this.interrupted()) return this.stopInterrupted(b.index, [], true);
       const rows = b.keys.map((k) => byKey.get(k)!);
@@ -269,14 +273,14 @@ export class ReplayRun {
       this.replayedKeys.push(...out.replayed);
       this.rec.journal({ type: 'batch', run: this.rec.runId, batch: b.index, state: 'replayed', keys: b.keys, at: this.now() });
       if (this.interrupted()) return this.stopInterrupted(b.index, b.keys);
-      const v = await this.verify(req.scope, b.keys, before);
       const early = providerErrorDecision(this.providerErrors, this.ctx.config);
+      // both checks only read, so they go out together; after an escalation only the listing (for the record)
+      const [v, driftAfter] = await Promise.all([this.verify(req.scope, b.keys, before), early.action === 'continue' ? this.driftAfter(req.scope.provider, rows) : Promise.resolve([])]);
       let unchanged: Unchanged[] = [];
       let decision: BatchDecision = early;
       if (early.action === 'continue') {
-        const driftAfter = await this.driftAfter(req.scope.provider, rows);
         const verified = new Set(v.verifiedKeys);
-        unchanged = unchangedTargets(rows.filter((r) => verified.has(r.event_key)), listed, driftBefore, driftAfter);
+        unchanged = unchangedTargets(rows.filter((r) => verified.has(r.event_key)), latest, driftBefore, driftAfter);
         decision = batchDecision(v, unchanged);
       }
       const report: BatchReport = { batch: b.index, via: b.via, keys: b.keys.length, replayed: out.replayed.length, failed: out.failed, verification: { verified: v.verified, problems: v.problems, verified_keys: v.verifiedKeys.length }, unchanged, ms: Math.round(performance.now() - t) };

@@ -3,6 +3,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckpointName, Runbook } from '../contract/runbook.ts';
 import type { ChartData } from '../charts/panels.ts';
+import { loadRolloutEvidence, RolloutInputError, type RolloutEvidence } from '../rollout/load.ts';
+import { DRAIN_FILE, type DrainTimeline } from '../rollback/index.ts';
+import { SLO_STATUS_FILE, type SloGroupStatus } from '../slo/status.ts';
 import { checkpointsByTime, layout, verdictProblems, type AlertsExport, type HourlySnapshot, type VerdictDoc } from '../evidence/index.ts';
 
 export interface ReportSources {
@@ -17,6 +20,19 @@ export interface ReportSources {
   /** Evidence files, relative to the evidence folder. */
   evidenceFiles: string[];
   evidenceDir: string | null;
+  /** T+0 and the verdicts of every checkpoint in the folder (the rollout timeline). */
+  rollout: RolloutEvidence | null;
+  /** `slogate rollback verify`'s drain timeline (rollback_drain.json). */
+  drain: DrainTimeline | null;
+  /** `slogate slo status --out`'s status and burn-down charts (slo/). */
+  slo: { status: SloStatusDoc; charts: { file: string; svg: string }[] } | null;
+}
+
+/** What `slo status --out` writes into slo/slo_status.json. */
+export interface SloStatusDoc {
+  at: string;
+  verdict: string;
+  slos: SloGroupStatus[];
 }
 
 export class ReportInputError extends Error {}
@@ -58,6 +74,13 @@ async function listRel(dir: string, rel = ''): Promise<string[]> {
   return out.sort();
 }
 
+async function sloSection(dir: string, files: readonly string[]): Promise<ReportSources['slo']> {
+  const status = await readJson<SloStatusDoc>(path.join(dir, SLO_STATUS_FILE));
+  if (!status || !Array.isArray(status.slos)) return null;
+  const charts = await Promise.all(files.filter((f) => /^slo\/.+_burndown\.svg$/.test(f)).map(async (f) => ({ file: f, svg: await readFile(path.join(dir, f), 'utf8') })));
+  return { status, charts };
+}
+
 export async function loadSources(o: { runbook: Runbook; evidenceDir?: string; verdictFile?: string; checkpoint?: CheckpointName }): Promise<ReportSources> {
   const dir = o.evidenceDir ?? null;
   let verdictFile = o.verdictFile;
@@ -72,7 +95,7 @@ export async function loadSources(o: { runbook: Runbook; evidenceDir?: string; v
   const problems = verdictProblems(verdict, o.runbook);
   if (problems.length) throw new ReportInputError(`${verdictFile} is not a gate verdict: ${problems[0]}`);
   const cp = verdict.checkpoint;
-  if (!dir) return { verdict, hourly: [], chart: null, alerts: null, pii: null, rollbackLog: [], evidenceFiles: [], evidenceDir: null };
+  if (!dir) return { verdict, hourly: [], chart: null, alerts: null, pii: null, rollbackLog: [], evidenceFiles: [], evidenceDir: null, rollout: null, drain: null, slo: null };
 
   const files = await listRel(dir);
   const hourlyFiles = files
@@ -102,5 +125,12 @@ export async function loadSources(o: { runbook: Runbook; evidenceDir?: string; v
     rollbackLog,
     evidenceFiles: files,
     evidenceDir: dir,
+    rollout: await loadRolloutEvidence(o.runbook, dir).catch((err) => {
+      // a folder whose start time can't be read still has a report, without the timeline
+      if (err instanceof RolloutInputError) return null;
+      throw err;
+    }),
+    drain: await readJson<DrainTimeline>(path.join(dir, DRAIN_FILE)),
+    slo: await sloSection(dir, files),
   };
 }

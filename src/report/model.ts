@@ -5,6 +5,9 @@ import { PII_CATEGORIES } from '../contract/metrics.ts';
 import { drawPanel, evidencePanels, type EvidencePanel } from '../charts/panels.ts';
 import { toUnix, type VerdictCheck, type VerdictDoc } from '../evidence/verdict.ts';
 import type { ReportSources } from './load.ts';
+import { timelineSvg } from '../charts/timeline.ts';
+import { DRAIN_CHART_FILE, drainChartSvg } from '../rollback/index.ts';
+import { rolloutStatus } from '../rollout/status.ts';
 import { nextStep, rollbackTo, type NextStep } from './next-step.ts';
 
 export interface ReportContext {
@@ -22,6 +25,30 @@ export interface ReportContext {
 
 const STATUS: Record<VerdictCheck['status'], string> = { pass: '✅ pass', warn: '⚠️ warn', fail: '❌ fail', critical: '❌ critical', no_data: '❔ no data' };
 const VERDICT_MARK: Record<VerdictDoc['verdict'], string> = { promote: '✅', continue: '✅', marginal: '⚠️', rollback: '❌', inconclusive: '⏸️' };
+
+/** Status marks for the HTML report: inline SVG plus the word, so no emoji font is needed. */
+type Mark = 'ok' | 'warn' | 'bad' | 'unknown' | 'hold';
+const STATUS_KEY: Record<VerdictCheck['status'], Mark> = { pass: 'ok', warn: 'warn', fail: 'bad', critical: 'bad', no_data: 'unknown' };
+const VERDICT_KEY: Record<VerdictDoc['verdict'], Mark> = { promote: 'ok', continue: 'ok', marginal: 'warn', rollback: 'bad', inconclusive: 'hold' };
+const STATUS_WORD: Record<VerdictCheck['status'], string> = { pass: 'pass', warn: 'warn', fail: 'fail', critical: 'critical', no_data: 'no data' };
+const MARK_SHAPE: Record<Mark, { color: string; title: string; path: string }> = {
+  ok: { color: '#1e8e3e', title: 'pass', path: '<path d="M4 8.5l2.5 2.5L12 5.5" fill="none" stroke="#fff" stroke-width="2"/>' },
+  warn: { color: '#e37400', title: 'warning', path: '<path d="M8 4v5M8 11v1.5" stroke="#fff" stroke-width="2"/>' },
+  bad: { color: '#d93025', title: 'fail', path: '<path d="M5 5l6 6M11 5l-6 6" stroke="#fff" stroke-width="2"/>' },
+  unknown: { color: '#5f6368', title: 'no data', path: '<path d="M6 6.2a2 2 0 1 1 2.6 1.9c-.4.2-.6.5-.6 1V10M8 11.5v1.2" fill="none" stroke="#fff" stroke-width="1.6"/>' },
+  hold: { color: '#5f6368', title: 'hold', path: '<path d="M6 5v6M10 5v6" stroke="#fff" stroke-width="2"/>' },
+};
+export function markSvg(m: Mark): string {
+  const s = MARK_SHAPE[m];
+  return `<svg class="mark" width="14" height="14" viewBox="0 0 16 16" role="img" aria-label="${s.title}"><circle cx="8" cy="8" r="8" fill="${s.color}"/>${s.path}</svg>`;
+}
+const statusHtml = (st: VerdictCheck['status'], also = '') => `${markSvg(STATUS_KEY[st])} ${STATUS_WORD[st]}${also}`;
+
+/** Worst first: the status a row of several checks shows. */
+const SEVERITY: readonly VerdictCheck['status'][] = ['critical', 'fail', 'no_data', 'warn', 'pass'];
+
+/** Deliveries are a count: `increase()` extrapolates to fractions, a report prints whole deliveries. */
+const fmtCount = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '—' : String(Math.round(v)));
 
 const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 export const fmtNumber = (v: number | null | undefined, digits = 2, unit = ''): string =>
@@ -48,16 +75,20 @@ function gateRows(v: VerdictDoc, rb: Runbook) {
   const lat = canaryGates.p95LatencyMs;
   const cb = canaryGates.circuitBreakerOpensPerDay;
   const m = v.metrics;
-  const st = (name: string) => {
-    const c = checkOf(v, name);
-    return c ? STATUS[c.status] : '—';
+  // a gate's row shows the worst of its checks: a sustained breach is the success-rate gate's rollback
+  const st = (...names: string[]) => {
+    const cs = names.map((n) => checkOf(v, n)).filter((c): c is VerdictCheck => !!c);
+    if (!cs.length) return { status: '—', statusHtml: '—' };
+    const worst = cs.reduce((a, b) => (SEVERITY.indexOf(b.status) < SEVERITY.indexOf(a.status) ? b : a));
+    const by = worst.name !== names[0] && worst.status !== 'pass' ? ` (${worst.name})` : '';
+    return { status: `${STATUS[worst.status]}${by}`, statusHtml: statusHtml(worst.status, by) };
   };
   return [
-    { gate: 'Success rate', value: fmtExact(m.success_rate, '%'), target: `≥ ${sr.target}%`, critical: `< ${sr.critical}% rolls back`, status: st('success_rate') },
-    { gate: 'P95 latency', value: fmtExact(m.p95_ms, ' ms'), target: `< ${lat.target} ms`, critical: `> ${lat.critical} ms rolls back`, status: st('p95_latency') },
-    { gate: 'Circuit breaker opens', value: fmtExact(m.cb_opens), target: `< ${cb.target}/day`, critical: `> ${cb.critical}/day rolls back`, status: st('circuit_breaker_opens') },
-    { gate: 'PII leaks', value: fmtExact(m.pii_leaks, ' lines'), target: `${canaryGates.piiLeaks.target}`, critical: 'any leak rolls back', status: st('pii_leaks') },
-    { gate: 'Critical alerts fired', value: fmtExact(m.critical_alerts), target: '0', critical: 'blocks promotion', status: st('critical_alerts') },
+    { gate: 'Success rate', value: fmtExact(m.success_rate, '%'), target: `≥ ${sr.target}%`, critical: `< ${sr.critical}% rolls back`, ...st('success_rate', 'sustained_success_rate') },
+    { gate: 'P95 latency', value: fmtExact(m.p95_ms, ' ms'), target: `< ${lat.target} ms`, critical: `> ${lat.critical} ms rolls back`, ...st('p95_latency', 'sustained_p95_latency') },
+    { gate: 'Circuit breaker opens', value: fmtExact(m.cb_opens), target: `< ${cb.target}/day`, critical: `> ${cb.critical}/day rolls back`, ...st('circuit_breaker_opens') },
+    { gate: 'PII leaks', value: fmtExact(m.pii_leaks, ' lines'), target: `${canaryGates.piiLeaks.target}`, critical: 'any leak rolls back', ...st('pii_leaks') },
+    { gate: 'Critical alerts fired', value: fmtExact(m.critical_alerts), target: '0', critical: 'blocks promotion', ...st('critical_alerts') },
   ];
 }
 
@@ -97,14 +128,15 @@ function common(s: ReportSources, ctx: ReportContext) {
     verdict: v.verdict,
     verdictUpper: v.verdict.toUpperCase(),
     verdictMark: VERDICT_MARK[v.verdict],
+    verdictIcon: markSvg(VERDICT_KEY[v.verdict]),
     window: { start: iso(start), end: iso(end), minutes: fmtNumber((end - start) / 60, 0) },
     operator: ctx.operator,
     generated: ctx.generatedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     reasons: v.reasons,
     skipped: v.skipped ?? [],
     gates: gateRows(v, ctx.runbook),
-    checks: v.checks.map((c) => ({ name: c.name, value: fmtExact(c.value), target: c.target, status: STATUS[c.status], detail: c.detail })),
-    deliveries: fmtExact(v.metrics.deliveries),
+    checks: v.checks.map((c) => ({ name: c.name, value: c.name === 'deliveries' ? fmtCount(c.value) : fmtExact(c.value), target: c.target, status: STATUS[c.status], statusHtml: statusHtml(c.status), detail: c.detail })),
+    deliveries: fmtCount(v.metrics.deliveries),
     evidence: ctx.evidenceLink,
   };
 }
@@ -118,7 +150,10 @@ function hourlyRows(s: ReportSources, rb: Runbook) {
     successRate: fmtNumber(h.success_rate, 2, '%'),
     p95: fmtNumber(h.p95_ms, 0, ' ms'),
     cbOpens: fmtNumber(h.cb_opens, 0),
-    flag: (h.success_rate !== null && h.success_rate < canaryGates.successRate.target) || (h.p95_ms !== null && h.p95_ms >= canaryGates.p95LatencyMs.target) ? '⚠️' : '',
+    ...(() => {
+      const off = (h.success_rate !== null && h.success_rate < canaryGates.successRate.target) || (h.p95_ms !== null && h.p95_ms >= canaryGates.p95LatencyMs.target);
+      return { flag: off ? '⚠️' : '', flagHtml: off ? `${markSvg('warn')} below target` : '' };
+    })(),
   }));
 }
 
@@ -137,10 +172,64 @@ function alertRows(s: ReportSources) {
   }));
 }
 
+/** The rollout timeline as of this verdict: T+0, each checkpoint's window and verdict. */
+function rolloutView(s: ReportSources, ctx: ReportContext) {
+  const r = s.rollout;
+  if (!r || r.t0 === null || !ctx.runbook.phases.some((p) => p.phase === s.verdict.phase)) return null;
+  const status = rolloutStatus({ runbook: ctx.runbook, phase: s.verdict.phase, t0: r.t0, now: toUnix(s.verdict.window.end), recorded: r.recorded, evidenceDir: s.evidenceDir ?? '.' });
+  return {
+    svg: timelineSvg(status),
+    rows: status.checkpoints.map((c) => ({ label: c.label, earliest: c.earliest, latest: c.latest, verdict: c.verdict ?? c.state })),
+  };
+}
+
+const pct = (v: number | null, digits: number) => (v === null ? '—' : `${v.toFixed(digits)}%`);
+
+/** The SLO section: what `slo status --out` found, and its burn-down charts. */
+function sloView(s: ReportSources, ctx: ReportContext) {
+  if (!s.slo) return null;
+  return {
+    at: s.slo.status.at,
+    verdict: s.slo.status.verdict,
+    rows: s.slo.status.slos.map((g) => ({
+      slo: g.slo,
+      group: Object.entries(g.group ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || '—',
+      objective: `${g.objective_percent}%`,
+      achieved: pct(g.achieved_percent, 3),
+      budgetLeft: pct(g.budget_remaining_percent, 1),
+      timeLeft: g.hours_to_exhaustion === null ? 'not burning' : g.hours_to_exhaustion === 0 ? 'exhausted' : `${fmtNumber(g.hours_to_exhaustion, 1)} h`,
+      burn: g.current_burn_rate === null ? '—' : `${fmtNumber(g.current_burn_rate, 2)}x (${g.current_burn_window})`,
+      alerts: g.alerts_firing.map((a) => a.alertname).join(', ') || 'none',
+      flag: g.exhausted || g.page_burn ? '❌' : '',
+    })),
+    charts: s.slo.charts.map((c) => ({ title: c.file.replace(/^slo\//, '').replace(/_burndown\.svg$/, ''), svg: c.svg, link: ctx.evidenceLink !== null ? `${ctx.evidenceLink}/${c.file}` : null })),
+  };
+}
+
+/** Rollback step 3 as `rollback verify` measured it. */
+function drainView(s: ReportSources, ctx: ReportContext) {
+  const d = s.drain;
+  if (!d) return null;
+  return {
+    result: d.result,
+    started: d.started,
+    ended: d.ended,
+    drainedAt: d.drained_at ?? '—',
+    drainSeconds: d.drain_seconds === null ? '—' : `${d.drain_seconds} s`,
+    deadline: `${d.deadline_seconds} s`,
+    stillSending: d.still_sending.map((x) => `${x.instance} ${fmtNumber(x.rate, 2)}/s`).join(', '),
+    rows: d.samples.map((x) => ({ time: x.t, total: x.total === null ? `no answer${x.error ? `: ${x.error}` : ''}` : `${fmtNumber(x.total, 3)}/s`, instances: x.per_instance ? Object.keys(x.per_instance).length : 0 })),
+    svg: drainChartSvg(d),
+    chartLink: s.evidenceFiles.includes(DRAIN_CHART_FILE) && ctx.evidenceLink !== null ? `${ctx.evidenceLink}/${DRAIN_CHART_FILE}` : null,
+  };
+}
+
 export function checkpointView(s: ReportSources, ctx: ReportContext) {
   const v = s.verdict;
-  const step: NextStep = nextStep(ctx.runbook, v.verdict, v.phase, v.checkpoint);
+  const step: NextStep = nextStep(ctx.runbook, v.verdict, v.phase, v.checkpoint, s.evidenceDir ?? undefined);
   return {
+    rollout: rolloutView(s, ctx),
+    slo: sloView(s, ctx),
     kind: 'checkpoint',
     title: `Webhook canary T+${v.checkpoint} checkpoint report`,
     ...common(s, ctx),
@@ -169,6 +258,10 @@ function timeline(s: ReportSources, ctx: ReportContext) {
   for (const c of v.checks) {
     const m = /from (\d{4}-\d\d-\d\dT[\d:]+Z)/.exec(c.detail);
     if (c.status === 'critical' && m) events.push({ t: toUnix(m[1]), event: `Breach began: ${c.detail}` });
+  }
+  const leakAt = (v.logs as { first_leak_ts?: unknown } | undefined)?.first_leak_ts;
+  if (typeof leakAt === 'string' && v.checks.some((c) => c.name === 'pii_leaks' && c.status === 'critical')) {
+    events.push({ t: toUnix(leakAt), event: 'First log line with PII written (redacted lines in pii/)' });
   }
   events.push({ t: end, event: `T+${v.checkpoint} gate: ${v.verdict.toUpperCase()}` });
   for (const line of s.rollbackLog) {
@@ -214,7 +307,8 @@ export function rollbackView(s: ReportSources, ctx: ReportContext) {
   const complete = /ROLLBACK COMPLETE/.test(log);
   const instances = `${instanceName(rb.service.instancePattern, 1)} to ${instanceName(rb.service.instancePattern, rollbackTo(rb))}`;
   const traffic = ctx.trafficNow;
-  const stopped = traffic !== undefined && traffic !== null && traffic < 0.01;
+  const drain = drainView(s, ctx);
+  const stopped = (traffic !== undefined && traffic !== null && traffic < 0.01) || drain?.result === 'drained';
   const steps = [
     { n: 1, title: `Disable the feature flag on ${instances}`, time: '0-2 min', done: initiated, note: initiated ? 'rollback_log.txt records ROLLBACK INITIATED' : 'not recorded in rollback_log.txt' },
     { n: 2, title: 'Verify the rollout of every instance', time: '2-5 min', done: complete, note: complete ? 'rollback recorded complete' : 'check `kubectl rollout status` for each instance' },
@@ -222,10 +316,16 @@ export function rollbackView(s: ReportSources, ctx: ReportContext) {
       n: 3,
       title: 'Verify webhook traffic stops',
       time: '5-10 min',
-      done: stopped || complete,
-      note:
-        traffic === undefined || traffic === null
-          ? 'not measured (give --prometheus to check the delivery rate)'
+      // a measured drain decides step 3; without one, the log or a rate taken now
+      done: drain ? drain.result === 'drained' : stopped || complete,
+      note: drain
+        ? drain.result === 'drained'
+          ? `slogate rollback verify: traffic reached 0 at ${drain.drainedAt}, ${drain.drainSeconds} after the check started`
+          : drain.result === 'flowing'
+            ? `slogate rollback verify: still sending after ${drain.deadline}: ${drain.stillSending}`
+            : 'slogate rollback verify could not read the delivery rate'
+        : traffic === undefined || traffic === null
+          ? 'not measured (run slogate rollback verify, or give --prometheus to check the delivery rate)'
           : `canary delivery rate now ${fmtNumber(traffic, 3)}/s${stopped ? '' : ' (not yet 0)'}`,
     },
     { n: 4, title: 'Generate the rollback report', time: '10-15 min', done: true, note: 'this report' },
@@ -255,6 +355,7 @@ export function rollbackView(s: ReportSources, ctx: ReportContext) {
     after,
     charts: charts(s, ctx, ['success_rate', 'p95_latency']),
     alerts: alertRows(s),
+    drain,
   };
 }
 
@@ -263,12 +364,19 @@ export function postmortemView(s: ReportSources, ctx: ReportContext) {
   const start = toUnix(v.window.start);
   const end = ctx.rollbackTime ?? toUnix(v.window.end);
   const tl = timeline(s, ctx);
-  // the incident runs from the first sign of trouble (first alert or breach) to the rollback
-  const firstSign = Math.min(...[...(s.alerts?.fired ?? []).map((a) => toUnix(a.first_firing)), ...v.checks.flatMap((c) => {
-    const m = c.status === 'critical' ? /from (\d{4}-\d\d-\d\dT[\d:]+Z)/.exec(c.detail) : null;
-    return m ? [toUnix(m[1])] : [];
-  })].filter((t) => t >= start && t <= end), end);
-  const minutes = Math.round((end - firstSign) / 60);
+  // the incident runs from the first sign of trouble (first alert, breach, or leaked line) to the rollback
+  const leakAt = (v.logs as { first_leak_ts?: unknown } | undefined)?.first_leak_ts;
+  const piiCritical = v.checks.some((c) => c.name === 'pii_leaks' && c.status === 'critical');
+  const signs = [
+    ...(s.alerts?.fired ?? []).map((a) => toUnix(a.first_firing)),
+    ...v.checks.flatMap((c) => {
+      const m = c.status === 'critical' ? /from (\d{4}-\d\d-\d\dT[\d:]+Z)/.exec(c.detail) : null;
+      return m ? [toUnix(m[1])] : [];
+    }),
+    ...(piiCritical && typeof leakAt === 'string' ? [toUnix(leakAt)] : []),
+  ].filter((t) => t >= start && t <= end);
+  const firstSign = signs.length ? Math.min(...signs) : null;
+  const minutes = firstSign === null ? null : Math.round((end - firstSign) / 60);
   const deliveries = v.metrics.deliveries;
   const failed = deliveries !== null && v.metrics.success_rate !== null ? Math.round(deliveries * (1 - v.metrics.success_rate / 100)) : null;
   const worstHours = [...s.hourly].filter((h) => h.success_rate !== null).sort((a, b) => a.success_rate! - b.success_rate!).slice(0, 3);
@@ -281,16 +389,20 @@ export function postmortemView(s: ReportSources, ctx: ReportContext) {
     title: `Webhook canary ${v.verdict === 'rollback' ? 'rollback' : v.verdict} at T+${v.checkpoint} (${phaseLabel(ctx.runbook, v.phase)})`,
     ...common(s, ctx),
     date: iso(end).slice(0, 10),
-    duration: `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')} (${minutes} minutes)`,
-    durationFrom: iso(firstSign),
+    // no start known (a leak in lines without timestamps): say so, never "00:00"
+    duration:
+      minutes === null
+        ? `unknown: the evidence has no alert, breach or leaked-line time to start from (at most ${Math.round((end - start) / 60)} minutes, the window)`
+        : `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')} (${minutes} minutes)`,
+    durationFrom: firstSign === null ? iso(start) : iso(firstSign),
     durationTo: iso(end),
     impact: {
       summary:
         failed === null
           ? 'Delivery counts are not available.'
-          : `${fmtExact(failed)} of ${fmtExact(deliveries)} canary deliveries failed (success rate ${fmtExact(v.metrics.success_rate, '%')}) at ${v.phase}% of traffic`,
-      failed: fmtExact(failed),
-      deliveries: fmtExact(deliveries),
+          : `${fmtCount(failed)} of ${fmtCount(deliveries)} canary deliveries failed (success rate ${fmtExact(v.metrics.success_rate, '%')}) at ${v.phase}% of traffic`,
+      failed: fmtCount(failed),
+      deliveries: fmtCount(deliveries),
       successRate: fmtExact(v.metrics.success_rate, '%'),
       p95: fmtExact(v.metrics.p95_ms, ' ms'),
       cbOpens: fmtExact(v.metrics.cb_opens),

@@ -13,7 +13,15 @@ export interface NextStep {
 /** The runbook's rollback loop covers every canary instance ({1..25}), whatever the phase. */
 export const rollbackTo = (rb: Runbook): number => Math.max(...rb.phases.filter((p) => p.finalCheckpoint).map((p) => p.instances.to));
 
-export function nextStep(rb: Runbook, verdict: Verdict, phasePercent: number, cp: CheckpointName): NextStep {
+/** A folder as a shell word: plain paths as they are, anything else single-quoted. */
+export const shellWord = (s: string) => (/^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** The runbook's evidence folder, when the report was not given one. */
+export const DEFAULT_EVIDENCE_DIR = 'evidence/canary';
+
+export function nextStep(rb: Runbook, verdict: Verdict, phasePercent: number, cp: CheckpointName, evidenceDir: string = DEFAULT_EVIDENCE_DIR): NextStep {
+  // every command printed uses the folder the report was given
+  const dir = evidenceDir.replace(/\/+$/, '') || '.';
   const canaryPhases = rb.phases;
   const canaryChannels = rb.channels;
   const INSTANCE_NAME_PATTERN = rb.service.instancePattern;
@@ -55,7 +63,7 @@ function promote(phase: CanaryPhase): NextStep {
       `Enable ${next.instances.to - phase.instances.to} additional instances: ${range(from, next.instances.to)}.`,
       `Set the ${next.phase}% rate limits: ${next.rateLimit.qps} QPS, burst ${next.rateLimit.burst}, ${next.rateLimit.maxInflight} in flight.`,
       next.checkpoints.length
-        ? `Record the Phase ${n} start time and schedule the ${next.checkpoints.map((c) => `T+${c}`).join(', ')} checkpoints of ${phaseName(next)} (evidence in evidence/canary/phase${n}/).`
+        ? `Record the Phase ${n} start time and schedule the ${next.checkpoints.map((c) => `T+${c}`).join(', ')} checkpoints of ${phaseName(next)} (evidence in ${dir}/phase${n}/).`
         : 'Move to daily monitoring: no more canary checkpoints.',
     ],
     commands: [
@@ -68,7 +76,7 @@ function promote(phase: CanaryPhase): NextStep {
       ].join('\n'),
       rateLimitCommand(next),
       ...(next.checkpoints.length
-        ? [`date -u +"%Y-%m-%dT%H:%M:%SZ" > evidence/canary/phase${n}_start_time.txt\nmkdir -p evidence/canary/phase${n}/{hourly,6h,grafana,db,alerts,pii}`]
+        ? [`date -u +"%Y-%m-%dT%H:%M:%SZ" > ${shellWord(`${dir}/phase${n}_start_time.txt`)}\nmkdir -p ${shellWord(`${dir}/phase${n}`)}/{hourly,6h,grafana,db,alerts,pii}`]
         : []),
     ],
     messages: [{ channel: canaryChannels.ops, text: `✅ ${phaseName(phase)} COMPLETE - promoting to ${phaseName(next)}` }],
@@ -76,24 +84,26 @@ function promote(phase: CanaryPhase): NextStep {
 }
 
 function rollback(phase: CanaryPhase, cp: CheckpointName, why?: string): NextStep {
+    // the journal: `evidence log` appends and seals each entry, so the folder still verifies
+    const log = (msg: string) => `slogate evidence log --dir ${shellWord(dir)} "${msg}"`;
   const final = phase.finalCheckpoint === cp;
   const ops = canaryChannels.ops;
   const loop = (body: string) => [`for i in {1..${ROLLBACK_TO}}; do`, `  instance=$(printf "${INSTANCE_NAME_PATTERN}" $i)`, `  ${body}`, 'done'].join('\n');
   return {
     headline: `${why ? `${why} ` : ''}Roll back ${phaseName(phase)} to 0% now (rollback procedure, 15 minutes).`,
     actions: [
-      `Step 1: record ROLLBACK INITIATED in evidence/canary/rollback_log.txt and disable the feature flag on ${range(1, ROLLBACK_TO)} (the ${phase.phase}% canary runs on ${range(phase.instances.from, phase.instances.to)}).`,
+      `Step 1: record ROLLBACK INITIATED in the journal ${dir}/rollback_log.txt (${log('ROLLBACK INITIATED')}) and disable the feature flag on ${range(1, ROLLBACK_TO)} (the ${phase.phase}% canary runs on ${range(phase.instances.from, phase.instances.to)}).`,
       'Step 2: verify the rollout of every instance.',
       'Step 3: after 5 minutes of draining, verify webhook traffic stops (delivery rate near 0).',
-      `Step 4: generate the rollback report: slogate report --kind rollback --evidence evidence/canary --rollback-time <time> --output reports/canary_ROLLBACK.md.`,
-      `Step 5: record ROLLBACK COMPLETE in rollback_log.txt; within 1 hour post in ${ops}, update the status page ("Webhook delivery canary halted") and notify stakeholders (PM, Tech Lead, On-call Manager).`,
+      `Step 4: generate the rollback report: slogate report --kind rollback --evidence ${shellWord(dir)} --rollback-time <time> --output reports/canary_ROLLBACK.md.`,
+      `Step 5: record ROLLBACK COMPLETE (${log('ROLLBACK COMPLETE')}); within 1 hour post in ${ops}, update the status page ("Webhook delivery canary halted") and notify stakeholders (PM, Tech Lead, On-call Manager).`,
       `Open an incident in ${canaryChannels.incidents} (a rollback is SEV2); within 4 hours draft the post-mortem (slogate report --kind postmortem) and schedule the meeting.`,
       'Block future canaries until the RCA is complete.',
     ],
     commands: [
-      `echo "$(date -u) - ROLLBACK INITIATED" >> evidence/canary/rollback_log.txt\n${loop('kubectl set env deployment/$instance NOTIFICATIONS_WEBHOOK_ENABLED=False')}`,
+      `${log('ROLLBACK INITIATED')}\n${loop('kubectl set env deployment/$instance NOTIFICATIONS_WEBHOOK_ENABLED=False')}`,
       loop('kubectl rollout status deployment/$instance --timeout=60s'),
-      'echo "$(date -u) - ROLLBACK COMPLETE" >> evidence/canary/rollback_log.txt',
+      log('ROLLBACK COMPLETE'),
     ],
     messages: [
       { channel: ops, text: final ? `❌ ${phaseName(phase)} FAILED - rolling back to 0%` : `❌ T+${cp} checkpoint FAIL - rolling back` },

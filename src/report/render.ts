@@ -17,6 +17,8 @@ export class TemplateError extends Error {}
 function engine() {
   const hb = Handlebars.create();
   // a markdown table cell must stay on one line and keep its pipes
+  // the runbook's channel messages, with Slack's shortcodes for its emoji: what one types, and no emoji font needed
+  hb.registerHelper('slack', (v: unknown) => slackText(String(v ?? '')));
   hb.registerHelper('cell', (v: unknown) => String(v ?? '').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' '));
   return hb;
 }
@@ -66,4 +68,11 @@ export async function loadTemplate(file: string, format: ReportFormat): Promise<
     throw new TemplateError(`template ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a template file' : (err as Error).message}`);
   }
   return compileTemplate(source, file, format);
+}
+
+const SHORTCODES: Record<string, string> = { '✅': ':white_check_mark:', '❌': ':x:', '⚠️': ':warning:', '⚠': ':warning:', '⏸️': ':double_vertical_bar:', '⏸': ':double_vertical_bar:', '❔': ':grey_question:' };
+
+/** Emoji in a message as Slack shortcodes (`✅ T+30m PASS` -> `:white_check_mark: T+30m PASS`). */
+export function slackText(text: string): string {
+  return text.replace(/✅|❌|⚠️|⚠|⏸️|⏸|❔/gu, (e) => SHORTCODES[e] ?? e);
 }

@@ -171,7 +171,12 @@ export class Simulation {
     for (let i = 0; i < sc.endpoints; i++) {
       const ep = endpointName(i);
       const b = this.breaker(ep);
-      if (b.state !== 'closed' && b.untilMs <= this.nowMs) {
+      const down = i < sc.downEndpoints;
+      if (down && b.state !== 'open' && (b.state === 'closed' || b.untilMs <= this.nowMs)) {
+        // the receiver is down: a closed breaker trips at once, a half-open probe fails
+        Object.assign(b, { state: 'open', untilMs: this.nowMs + sc.circuitOpenSeconds * 1000 });
+        circuitOpens.push(ep);
+      } else if (b.state !== 'closed' && b.untilMs <= this.nowMs) {
         b.state = b.state === 'open' ? 'halfOpen' : 'closed';
         b.untilMs = this.nowMs + 1000;
         circuitChanges.push({ endpoint: ep, state: b.state });

@@ -18,6 +18,8 @@ export interface Scenario {
   circuitOpenSeconds: number;
   /** Receiver endpoints deliveries go to. */
   endpoints: number;
+  /** Endpoints whose receiver is down: their breakers trip at once and every half-open probe fails. */
+  downEndpoints: number;
   /** Sender token bucket and in-flight cap. */
   rateLimitQps: number;
   rateLimitBurst: number;
@@ -47,6 +49,7 @@ const healthy: Scenario = {
   circuitOpensPerMinute: 0,
   circuitOpenSeconds: 60,
   endpoints: 4,
+  downEndpoints: 0,
   rateLimitQps: phase1.qps,
   rateLimitBurst: phase1.burst,
   maxInflight: phase1.maxInflight,
@@ -87,6 +90,7 @@ const FIELD_RULES: Record<keyof Scenario, FieldRule> = {
   circuitOpensPerMinute: { min: 0, max: 10_000 },
   circuitOpenSeconds: { min: 0, max: 86_400 },
   endpoints: { min: 1, max: 1000, integer: true },
+  downEndpoints: { min: 0, max: 1000, integer: true },
   rateLimitQps: { min: 0, max: 1_000_000 },
   rateLimitBurst: { min: 1, max: 1_000_000 },
   maxInflight: { min: 1, max: 1_000_000, integer: true },
@@ -127,6 +131,9 @@ export function applyScenarioPatch(current: Scenario, patch: unknown): { scenari
     if (value < rule.min || value > rule.max) throw new ScenarioError(`${key} must be between ${rule.min} and ${rule.max}, got ${value}`);
     if (rule.integer && !Number.isInteger(value)) throw new ScenarioError(`${key} must be an integer, got ${value}`);
     next[key as keyof Scenario] = value;
+  }
+  if (next.downEndpoints > next.endpoints) {
+    throw new ScenarioError(`downEndpoints (${next.downEndpoints}) must not exceed endpoints (${next.endpoints})`);
   }
   if (next.latencyP95Ms < next.latencyP50Ms) {
     throw new ScenarioError(`latencyP95Ms (${next.latencyP95Ms}) must not be below latencyP50Ms (${next.latencyP50Ms})`);

@@ -76,11 +76,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     metrics.setQueueDepth(r.queueDepth);
     metrics.setDlqSize(r.dlqSize);
     metrics.setInflight(r.inflight);
+    metrics.setRateLimit(sim.scenario.rateLimitQps);
     // Written synchronously per step, so a reader never sees a torn line and the
     // stats never count a line that is not on disk yet.
     if (logFd !== undefined && lines.length) writeSync(logFd, lines.join('\n') + '\n');
   };
   for (const c of sim.circuitStates()) metrics.setCircuitState(c.endpoint, c.state);
+  metrics.setRateLimit(sim.scenario.rateLimitQps);
 
   let stepsDone = 0;
   const tick = () => {

@@ -7,6 +7,8 @@ import type { SloDef } from './types.ts';
 export interface SloLabelOptions {
   /** Also emit Sloth's labels and `sloth_slo_info`. */
   readonly slothCompatible?: boolean;
+  /** Read long windows from the raw series (right after a first deployment, before the records cover them). */
+  readonly rawLongWindows?: boolean;
 }
 
 /** Sloth's id of an SLO: `<service>-<name>`. */

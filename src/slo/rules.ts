@@ -70,8 +70,8 @@ export function summedErrorExpr(slo: SloDef, shortWindow: string, window: string
 export const periodErrorExpr = (slo: SloDef, shortWindow: string): string => summedErrorExpr(slo, shortWindow, slo.timeWindow);
 
 /** A window's SLI expression: from the service's series, or summed from the records for long windows. */
-function windowExpr(slo: SloDef, short: string, window: string): string {
-  return parseDuration(window) >= parseDuration(SUMMED_FROM) ? summedErrorExpr(slo, short, window) : sliErrorExpr(slo, window, short);
+function windowExpr(slo: SloDef, short: string, window: string, raw = false): string {
+  return !raw && parseDuration(window) >= parseDuration(SUMMED_FROM) ? summedErrorExpr(slo, short, window) : sliErrorExpr(slo, window, short);
 }
 
 export function sloRecordingGroups(slo: SloDef, policy: BurnPolicy, o: SloLabelOptions = {}): RecordingGroup[] {
@@ -93,8 +93,8 @@ export function sloRecordingGroups(slo: SloDef, policy: BurnPolicy, o: SloLabelO
       ];
   const sli: RecordingRule[] = [
     ...events,
-    ...windows.map((w) => ({ record: sliErrorRecord(w), expr: windowExpr(slo, short, w), labels: lab(w) })),
-    { record: sliErrorRecord(slo.timeWindow), expr: periodErrorExpr(slo, short), labels: lab(slo.timeWindow) },
+    ...windows.map((w) => ({ record: sliErrorRecord(w), expr: windowExpr(slo, short, w, o.rawLongWindows), labels: lab(w) })),
+    { record: sliErrorRecord(slo.timeWindow), expr: windowExpr(slo, short, slo.timeWindow, o.rawLongWindows), labels: lab(slo.timeWindow) },
   ];
 
   const f = sloFilter(slo);

@@ -56,6 +56,9 @@ CREATE TABLE IF NOT EXISTS leads (
 CREATE TABLE IF NOT EXISTS messages (
   side TEXT NOT NULL CHECK (side IN ('local','provider')), message_id TEXT NOT NULL, lead_id TEXT NOT NULL,
   campaign_id TEXT NOT NULL, PRIMARY KEY (side, message_id));
+CREATE INDEX IF NOT EXISTS campaigns_scope ON campaigns (side, provider_slug, org_id, company_id);
+CREATE INDEX IF NOT EXISTS leads_campaign ON leads (side, campaign_id);
+CREATE INDEX IF NOT EXISTS messages_campaign ON messages (side, campaign_id);
 CREATE TABLE IF NOT EXISTS requests (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, request_id TEXT, method TEXT NOT NULL, path TEXT NOT NULL, status INTEGER NOT NULL);
 `;
@@ -68,6 +71,21 @@ function toEvent(r: Row): StoredEvent {
 
 export class WebhookStore {
   readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  private db_transaction<A extends unknown[], R>(fn: (...a: A) => R): (...a: A) => R {
+    let tx: ((...a: A) => R) | undefined;
+    return (...a: A) => (tx ??= this.db.transaction(fn) as unknown as (...a: A) => R)(...a);
+  }
+
+  /** Prepared once per SQL text: preparing costs more than running these small queries. */
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
 
   constructor(file = ':memory:') {
     this.db = new Database(file);
@@ -83,12 +101,12 @@ export class WebhookStore {
   // ---- seeding -------------------------------------------------------------------------
 
   ensureCampaign(c: { campaign_id: string; provider_slug: string; org_id: string; company_id: string; status: string }): void {
-    const ins = this.db.prepare('INSERT OR IGNORE INTO campaigns (side, campaign_id, provider_slug, org_id, company_id, status) VALUES (?,?,?,?,?,?)');
+    const ins = this.stmt('INSERT OR IGNORE INTO campaigns (side, campaign_id, provider_slug, org_id, company_id, status) VALUES (?,?,?,?,?,?)');
     for (const side of ['local', 'provider']) ins.run(side, c.campaign_id, c.provider_slug, c.org_id, c.company_id, c.status);
   }
 
   ensureLead(l: { lead_id: string; campaign_id: string; status: string }): void {
-    const ins = this.db.prepare('INSERT OR IGNORE INTO leads (side, lead_id, campaign_id, status) VALUES (?,?,?,?)');
+    const ins = this.stmt('INSERT OR IGNORE INTO leads (side, lead_id, campaign_id, status) VALUES (?,?,?,?)');
     for (const side of ['local', 'provider']) ins.run(side, l.lead_id, l.campaign_id, l.status);
   }
 
@@ -110,11 +128,11 @@ export class WebhookStore {
   /** Writes an event into one side's records; older events never overwrite newer state. */
   apply(side: 'local' | 'provider', e: StoredEvent): void {
     if (e.event_type === 'lead.status_changed' && e.lead_id && 'status' in e.payload) {
-      this.db.prepare('UPDATE leads SET status = ?, applied_ms = ? WHERE side = ? AND lead_id = ? AND applied_ms <= ?').run(e.payload.status, e.created_ms, side, e.lead_id, e.created_ms);
+      this.stmt('UPDATE leads SET status = ?, applied_ms = ? WHERE side = ? AND lead_id = ? AND applied_ms <= ?').run(e.payload.status, e.created_ms, side, e.lead_id, e.created_ms);
     } else if (e.event_type === 'campaign.status_changed' && 'status' in e.payload) {
-      this.db.prepare('UPDATE campaigns SET status = ?, applied_ms = ? WHERE side = ? AND campaign_id = ? AND applied_ms <= ?').run(e.payload.status, e.created_ms, side, e.campaign_id, e.created_ms);
+      this.stmt('UPDATE campaigns SET status = ?, applied_ms = ? WHERE side = ? AND campaign_id = ? AND applied_ms <= ?').run(e.payload.status, e.created_ms, side, e.campaign_id, e.created_ms);
     } else if (e.event_type === 'reply.received' && e.lead_id && 'message_id' in e.payload) {
-      this.db.prepare('INSERT OR IGNORE INTO messages (side, message_id, lead_id, campaign_id) VALUES (?,?,?,?)').run(side, e.payload.message_id, e.lead_id, e.campaign_id);
+      this.stmt('INSERT OR IGNORE INTO messages (side, message_id, lead_id, campaign_id) VALUES (?,?,?,?)').run(side, e.payload.message_id, e.lead_id, e.campaign_id);
     }
   }
 
@@ -140,7 +158,7 @@ export class WebhookStore {
   }
 
   getEvent(provider: string, key: string): StoredEvent | undefined {
-    const r = this.db.prepare('SELECT * FROM events WHERE provider_slug = ? AND event_key = ?').get(provider, key) as Row | undefined;
+    const r = this.stmt('SELECT * FROM events WHERE provider_slug = ? AND event_key = ?').get(provider, key) as Row | undefined;
     return r ? toEvent(r) : undefined;
   }
 
@@ -157,15 +175,18 @@ export class WebhookStore {
 
   /** A successful replay: the event applied locally (unless `applyState` is false), marked replayed. */
   markReplayed(e: StoredEvent, applyState: boolean): StoredEvent {
-    return this.db.transaction(() => {
-      if (applyState) this.apply('local', e);
-      this.db.prepare("UPDATE events SET status = 'replayed', replay_count = replay_count + 1, last_error = NULL WHERE provider_slug = ? AND event_key = ?").run(e.provider_slug, e.event_key);
-      return this.getEvent(e.provider_slug, e.event_key)!;
-    })();
+    return this.replayTx(e, applyState);
   }
 
+  // created once: building a transaction function prepares its BEGIN/COMMIT statements
+  private readonly replayTx = this.db_transaction((e: StoredEvent, applyState: boolean) => {
+    if (applyState) this.apply('local', e);
+    this.stmt("UPDATE events SET status = 'replayed', replay_count = replay_count + 1, last_error = NULL WHERE provider_slug = ? AND event_key = ?").run(e.provider_slug, e.event_key);
+    return this.getEvent(e.provider_slug, e.event_key)!;
+  });
+
   markFailed(e: StoredEvent, error: string): StoredEvent {
-    this.db.prepare("UPDATE events SET status = 'failed', last_error = ? WHERE provider_slug = ? AND event_key = ?").run(error, e.provider_slug, e.event_key);
+    this.stmt("UPDATE events SET status = 'failed', last_error = ? WHERE provider_slug = ? AND event_key = ?").run(error, e.provider_slug, e.event_key);
     return this.getEvent(e.provider_slug, e.event_key)!;
   }
 
@@ -210,11 +231,11 @@ export class WebhookStore {
       const found = this.drift(f);
       for (const d of found) {
         if (d.entity === 'campaign') {
-          this.db.prepare("UPDATE campaigns SET status = (SELECT status FROM campaigns WHERE side = 'provider' AND campaign_id = ?), applied_ms = (SELECT applied_ms FROM campaigns WHERE side = 'provider' AND campaign_id = ?) WHERE side = 'local' AND campaign_id = ?").run(d.id, d.id, d.id);
+          this.stmt("UPDATE campaigns SET status = (SELECT status FROM campaigns WHERE side = 'provider' AND campaign_id = ?), applied_ms = (SELECT applied_ms FROM campaigns WHERE side = 'provider' AND campaign_id = ?) WHERE side = 'local' AND campaign_id = ?").run(d.id, d.id, d.id);
         } else if (d.entity === 'lead') {
-          this.db.prepare("UPDATE leads SET status = (SELECT status FROM leads WHERE side = 'provider' AND lead_id = ?), applied_ms = (SELECT applied_ms FROM leads WHERE side = 'provider' AND lead_id = ?) WHERE side = 'local' AND lead_id = ?").run(d.id, d.id, d.id);
+          this.stmt("UPDATE leads SET status = (SELECT status FROM leads WHERE side = 'provider' AND lead_id = ?), applied_ms = (SELECT applied_ms FROM leads WHERE side = 'provider' AND lead_id = ?) WHERE side = 'local' AND lead_id = ?").run(d.id, d.id, d.id);
         } else {
-          this.db.prepare("INSERT OR IGNORE INTO messages (side, message_id, lead_id, campaign_id) VALUES ('local', ?, ?, ?)").run(d.id, d.lead_id, d.campaign_id);
+          this.stmt("INSERT OR IGNORE INTO messages (side, message_id, lead_id, campaign_id) VALUES ('local', ?, ?, ?)").run(d.id, d.lead_id, d.campaign_id);
         }
       }
       return found;
@@ -224,26 +245,26 @@ export class WebhookStore {
   // ---- bookkeeping for tests and demos --------------------------------------------------
 
   logRequest(r: { request_id: string | undefined; method: string; path: string; status: number }): void {
-    this.db.prepare('INSERT INTO requests (request_id, method, path, status) VALUES (?,?,?,?)').run(r.request_id ?? null, r.method, r.path, r.status);
+    this.stmt('INSERT INTO requests (request_id, method, path, status) VALUES (?,?,?,?)').run(r.request_id ?? null, r.method, r.path, r.status);
   }
 
   requests(): { request_id: string | null; method: string; path: string; status: number }[] {
-    return this.db.prepare('SELECT request_id, method, path, status FROM requests ORDER BY seq').all() as never;
+    return this.stmt('SELECT request_id, method, path, status FROM requests ORDER BY seq').all() as never;
   }
 
   /** replay_count of every event of a provider, by key. */
   replayCounts(provider: string): Map<string, number> {
-    const rows = this.db.prepare('SELECT event_key, replay_count FROM events WHERE provider_slug = ?').all(provider) as { event_key: string; replay_count: number }[];
+    const rows = this.stmt('SELECT event_key, replay_count FROM events WHERE provider_slug = ?').all(provider) as { event_key: string; replay_count: number }[];
     return new Map(rows.map((r) => [r.event_key, r.replay_count]));
   }
 
   /** A fingerprint of all mutable state (events and local records), to show a dry run changed nothing. */
   stateDigest(): string {
     const parts = [
-      this.db.prepare('SELECT provider_slug, event_key, status, replay_count, last_error FROM events ORDER BY provider_slug, event_key').all(),
-      this.db.prepare("SELECT campaign_id, status FROM campaigns WHERE side = 'local' ORDER BY campaign_id").all(),
-      this.db.prepare("SELECT lead_id, status FROM leads WHERE side = 'local' ORDER BY lead_id").all(),
-      this.db.prepare("SELECT message_id FROM messages WHERE side = 'local' ORDER BY message_id").all(),
+      this.stmt('SELECT provider_slug, event_key, status, replay_count, last_error FROM events ORDER BY provider_slug, event_key').all(),
+      this.stmt("SELECT campaign_id, status FROM campaigns WHERE side = 'local' ORDER BY campaign_id").all(),
+      this.stmt("SELECT lead_id, status FROM leads WHERE side = 'local' ORDER BY lead_id").all(),
+      this.stmt("SELECT message_id FROM messages WHERE side = 'local' ORDER BY message_id").all(),
     ];
     return JSON.stringify(parts);
   }

@@ -48,6 +48,8 @@ describe('slogate backtest against a real Prometheus', () => {
       [h(74), 'marginal', 'continue'],
     ]);
     expect(r.summary.longestRollback).toMatchObject({ from: h(11), to: h(12), points: 2 });
+    // T+2h never promotes: the green run is the longest continue (13h .. 48h)
+    expect(r.summary.longestPromote).toMatchObject({ verdict: 'continue', from: h(13), to: h(48), points: 36 });
     // the deciding checks
     const at11 = r.points.find((p) => p.at === h(11))!;
     expect(at11.decidedBy).toBe('success_rate');
@@ -111,6 +113,7 @@ describe('slogate backtest against a real Prometheus', () => {
     expect(text.stdout).toContain('with --set p95LatencyMs.target=4500: 25 verdicts change');
     expect(text.stdout).toContain(`${iso(h(49)).replace(':00Z', 'Z')}  marginal -> continue`);
     expect(text.stdout).toMatch(/flips: 4/);
+    expect(text.stdout).toContain(`longest continue run: 36 points, ${iso(h(13)).replace(':00Z', 'Z')} .. ${iso(h(48)).replace(':00Z', 'Z')}`);
     expect(text.stdout).toContain('PII: not backtested');
     const chart = await readFile(svg, 'utf8');
     expect(chart.match(/class="verdict verdict-rollback"/g)).toHaveLength(2);
@@ -120,6 +123,13 @@ describe('slogate backtest against a real Prometheus', () => {
     const doc = JSON.parse(json.stdout) as BacktestReport;
     expect(doc.summary.counts.rollback).toBe(2);
     expect(doc.points).toHaveLength(93);
+  });
+
+  it('--selector adds to the canary matchers, as in the gate: an instance filter halves the deliveries', async () => {
+    const one = await runBacktest({ runbook, prometheus: server.url, from: h(5), to: h(5), every: HOUR, checkpoint: '2h', phase: 5, selector: '{instance="webhook-sender-001"}' });
+    expect(one.selector).toBe('{job="webhook-sender",track="canary",instance="webhook-sender-001"}');
+    const both = twoHour.points.find((p) => p.at === h(5))!;
+    expect(one.points[0].deliveries! * 2).toBeCloseTo(both.deliveries!, 0);
   });
 
   it('bad flags are one-line usage errors', async () => {

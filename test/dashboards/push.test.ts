@@ -79,7 +79,10 @@ describe('dashboards push', () => {
   });
 
   it('works under a sub-path Grafana URL', async () => {
-    const scope = nock(GRAFANA).post('/grafana/api/dashboards/db').times(local.length).reply(200, saved('x'));
+    const scope = nock(GRAFANA)
+      .post('/grafana/api/dashboards/db')
+      .times(local.length)
+      .reply(200, (_uri, b) => saved((b as { dashboard: { uid: string } }).dashboard.uid));
     const r = await cli(['dashboards', 'push', '--grafana', `${GRAFANA}/grafana`]);
     expect(r.code).toBe(0);
     expect(scope.isDone()).toBe(true);
@@ -170,6 +173,54 @@ describe('dashboards push', () => {
   });
 });
 
+describe('dashboards push: only Grafana\'s JSON counts as imported', () => {
+  const SSO = '<!DOCTYPE html><html><head><title>Sign in - Acme SSO</title></head><body><form action="/oauth2/start"></form></body></html>';
+
+  it('an SSO sign-in page answered with 200 was "imported 2 of 2", exit 0; now exit 1 naming the HTML page, after one request', async () => {
+    const scope = nock(GRAFANA).post('/api/dashboards/db').reply(200, SSO, { 'content-type': 'text/html; charset=utf-8' });
+    const r = await cli(['dashboards', 'push', '--grafana', GRAFANA]);
+    expect(r.code).toBe(1);
+    expect(scope.isDone()).toBe(true);
+    expect(r.out).not.toMatch(/imported/);
+    expect(r.err.trim().split('\n')).toEqual([`slogate: POST ${GRAFANA}/api/dashboards/db did not answer Grafana's JSON: got an HTML page titled "Sign in - Acme SSO" (200, text/html; a sign-in proxy, or not Grafana's root URL?)`]);
+  });
+
+  it('a redirect to a sign-in page is named, not followed', async () => {
+    nock(GRAFANA).post('/api/dashboards/db').reply(302, '', { location: 'https://sso.acme.test/oauth2/start?rd=%2Fapi%2Fdashboards%2Fdb' });
+    const r = await cli(['dashboards', 'push', '--grafana', GRAFANA]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('got a 302 redirect to https://sso.acme.test/oauth2/start (a sign-in proxy in front of Grafana?)');
+  });
+
+  it.each([
+    ['no status', (uid: string) => ({ id: 1, uid, url: `/d/${uid}/x`, version: 1 }), /status null \(want "success"\)/],
+    ['another uid', () => ({ id: 1, uid: 'someone-else', url: '/d/x/x', status: 'success', version: 1 }), /uid "someone-else" \(want "webhook/],
+    ['no version', (uid: string) => ({ id: 1, uid, url: `/d/${uid}/x`, status: 'success' }), /version null \(want a number\)/],
+    ['an empty JSON object', () => ({}), /status null/],
+  ] as const)('a 200 JSON answer with %s is not an import: exit 1', async (_name, body, msg) => {
+    nock(GRAFANA)
+      .post('/api/dashboards/db')
+      .times(local.length)
+      .reply(200, (_uri, b) => body((b as { dashboard: { uid: string } }).dashboard.uid));
+    const r = await cli(['dashboards', 'push', '--grafana', GRAFANA]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(msg);
+    expect(r.out).toContain(`imported 0 of ${local.length} dashboards`);
+  });
+
+  it('--dry-run behind the same SSO page stops and says so, exit 1; a plain-text 404 is not "would create"', async () => {
+    nock(GRAFANA).get(`/api/dashboards/uid/${local[0].uid}`).reply(200, SSO, { 'content-type': 'text/html' });
+    const r = await cli(['dashboards', 'push', '--grafana', GRAFANA, '--dry-run']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/GET .* did not answer Grafana's JSON: got an HTML page titled "Sign in - Acme SSO"/);
+    nock(GRAFANA).get(`/api/dashboards/uid/${local[0].uid}`).reply(404, '404 page not found', { 'content-type': 'text/plain' });
+    const p = await cli(['dashboards', 'push', '--grafana', GRAFANA, '--dry-run']);
+    expect(p.code).toBe(1);
+    expect(p.out).not.toContain('would create');
+    expect(p.err).toContain('got 404 text/plain: 404 page not found');
+  });
+});
+
 describe('dashboards push --dry-run', () => {
   it('reads each dashboard, reports create / unchanged / update, and posts nothing', async () => {
     const [first, second] = local;
@@ -185,6 +236,8 @@ describe('dashboards push --dry-run', () => {
     expect(scope.isDone()).toBe(true);
     expect(r.out).toContain(`would create ${first.uid}`);
     expect(r.out).toContain(`would update ${second.uid} from version 5: panels changed ${changed.panels[1].id}`);
+    // says what it would do, and that it changed nothing (nock refuses any request not listed: no POST was made)
+    expect(r.out).toContain(`dry run: would create 1, update 1, leave 0 unchanged of ${local.length} dashboards in ${GRAFANA}; nothing was changed`);
   });
 
   it('says unchanged when Grafana holds the same model in the same folder', async () => {

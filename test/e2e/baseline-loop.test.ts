@@ -63,6 +63,11 @@ describe('canary vs baseline, live', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'slogate-baseline-'));
     process.once('exit', killSim);
+    // the generated alert rules, their `for` scaled like the gate's times: the gate checks they run
+    const gen = await cli(['generate', '--out', join(dir, 'generated'), '--for-scale', String(SCALE)]);
+    expect(gen.code, gen.stderr).toBe(0);
+    const rulesDir = join(dir, 'generated', 'prometheus');
+    const ruleFiles = readdirSync(rulesDir).map((f) => join(rulesDir, f));
     sim = spawn(BIN, ['simulate', '--instances', '1', '--stable', '1', '--seed', '21'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     urls = await new Promise<string[]>((resolve, reject) => {
       const got: string[] = [];
@@ -83,7 +88,7 @@ describe('canary vs baseline, live', () => {
       }),
     );
     expect(targets.map((t) => t.labels.track)).toEqual([CANARY_TRACK, STABLE_TRACK]);
-    stack = await startLiveStack({ targets });
+    stack = await startLiveStack({ targets, ruleFiles });
     await waitFor('both tracks scraped', async () => ((await instantQuery(stack.prometheusUrl, `up{job="${SCRAPE_JOB}"} == 1`)).length === 2 ? true : undefined), 20_000);
   });
 
@@ -130,18 +135,6 @@ describe('canary vs baseline, live', () => {
     await Promise.all(urls.map((u) => post(u, '/fault', { fault: null })));
   });
 
-  it('a shared-dependency fault: the runbook rollback, with the baseline-degraded-too reason', async () => {
-    const at = Date.now();
-    await Promise.all(urls.map((u) => post(u, '/fault', { fault: 'receiver-db-down' })));
-    const g = await gateAfterWindow(at);
-    expect(g.json.verdict, g.raw).toBe('rollback');
-    expect(g.code).toBe(1);
-    expect(check(g.json, 'success_rate').status, g.raw).toBe('critical');
-    expect(check(g.json, 'success_rate').detail).toMatch(/The baseline \{job="webhook-sender",track="stable"\} is degraded too \(success rate \d+(\.\d+)?%\): a dependency both tracks share/);
-    expect(g.json.reasons.some((r) => r.includes('degraded too')), g.raw).toBe(true);
-    await Promise.all(urls.map((u) => post(u, '/fault', { fault: null })));
-  });
-
   it('a baseline with no traffic is no_data: fewer than N minutes of baseline traffic', async () => {
     const at = Date.now();
     await post(urls[1], '/scenario', { deliveriesPerSecond: 0 });
@@ -151,5 +144,18 @@ describe('canary vs baseline, live', () => {
     expect(c.detail).toMatch(new RegExp(`^Canary vs baseline: fewer than ${canaryBaseline.minMinutes} scaled minutes of baseline traffic \\(\\d+ with `));
     expect(g.json.verdict, g.raw).toBe('inconclusive');
     expect(g.code).toBe(3);
+  });
+
+  it('a shared-dependency fault: the runbook rollback, with the baseline-degraded-too reason', async () => {
+    const at = Date.now();
+    await post(urls[1], '/scenario', { deliveriesPerSecond: 30 });
+    await Promise.all(urls.map((u) => post(u, '/fault', { fault: 'receiver-db-down' })));
+    const g = await gateAfterWindow(at);
+    expect(g.json.verdict, g.raw).toBe('rollback');
+    expect(g.code).toBe(1);
+    expect(check(g.json, 'success_rate').status, g.raw).toBe('critical');
+    expect(check(g.json, 'success_rate').detail).toMatch(/The baseline \{job="webhook-sender",track="stable"\} is degraded too \(success rate \d+(\.\d+)?%\): a dependency both tracks share/);
+    expect(g.json.reasons.some((r) => r.includes('degraded too')), g.raw).toBe(true);
+    await Promise.all(urls.map((u) => post(u, '/fault', { fault: null })));
   });
 });

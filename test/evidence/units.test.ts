@@ -68,7 +68,25 @@ describe('manifest drift', () => {
     const a = { sha256: 'a'.repeat(64), bytes: 1 };
     const b = { sha256: 'b'.repeat(64), bytes: 1 };
     const d = compareEntries([{ path: 'x', ...a }, { path: 'y', ...a }, { path: 'z', ...a }], [{ path: 'x', ...a }, { path: 'y', ...b }, { path: 'w', ...a }]);
-    expect(d).toEqual({ changed: ['y'], missing: ['z'], extra: ['w'], claims: [] });
+    expect(d).toEqual({ changed: ['y'], missing: ['z'], extra: ['w'], claims: [], grown: [] });
+  });
+
+  it('a journal that only grew is not a difference; one whose sealed part changed is', async () => {
+    const { journalState } = await import('../../src/evidence/journal.ts');
+    const { createHash } = await import('node:crypto');
+    const sealedText = Buffer.from('2026-12-01T06:47:22Z - ROLLBACK INITIATED\n');
+    const sealed = { path: 'rollback_log.txt', sha256: createHash('sha256').update(sealedText).digest('hex'), bytes: sealedText.length };
+    const grown = Buffer.concat([sealedText, Buffer.from('2026-12-01T07:01:00Z - ROLLBACK COMPLETE\n')]);
+    const edited = Buffer.from(sealedText.toString().replace('06:47', '06:40'));
+    expect(journalState(sealed, sealedText)).toEqual({ state: 'same' });
+    expect(journalState(sealed, grown)).toEqual({ state: 'grown', lines: 1 });
+    expect(journalState(sealed, edited)).toEqual({ state: 'changed' });
+    expect(journalState(sealed, sealedText.subarray(0, 10))).toEqual({ state: 'changed' });
+    const now = { path: 'rollback_log.txt', sha256: 'c'.repeat(64), bytes: grown.length };
+    expect(compareEntries([sealed], [now], new Map([['rollback_log.txt', journalState(sealed, grown)]]))).toMatchObject({ changed: [], extra: [], grown: [{ path: 'rollback_log.txt', lines: 1 }] });
+    expect(compareEntries([sealed], [now], new Map([['rollback_log.txt', journalState(sealed, edited)]]))).toMatchObject({ changed: ['rollback_log.txt'] });
+    // another file that grew is changed: only the journal may grow
+    expect(compareEntries([{ ...sealed, path: 'summary_T+2h.json' }], [{ ...now, path: 'summary_T+2h.json' }]).changed).toEqual(['summary_T+2h.json']);
   });
 });
 

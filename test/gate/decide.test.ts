@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { canaryGates, canaryPhases } from '../../runbooks/webhook-delivery/rollout.ts';
 import type { CheckpointName } from '../../src/contract/runbook.ts';
+import type { RunbookCheck } from '../../src/contract/checks.ts';
 import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
 import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alerts.ts';
 import { DEFAULT_CANARY_SELECTOR } from '../../src/contract/selectors.ts';
@@ -485,15 +486,16 @@ describe('decide: the checks as a list (issue 12, item 3)', () => {
     expect(d.checks.map((c) => c.name)).toEqual(BUILTIN_CHECK_NAMES.filter((n) => n !== 'canary_vs_baseline'));
   });
 
-  it('a runbook may leave a check out: without the PII check a leak is not seen, and nothing else changes', () => {
-    const checks = defaultChecks.filter((c) => c.name !== 'pii_leaks');
-    const d = decide({ ...green(5, '24h'), piiLeaks: measured(3) }, { checks });
+  it('a runbook may leave a check out: the verdict does not look at it, and says so', () => {
+    const rb = { ...flagship, gateChecks: { omit: ['pii_leaks'] as const } };
+    const d = decideWith({ ...green(5, '24h'), piiLeaks: measured(3) }, rb);
     expect(d.verdict).toBe('promote');
     expect(d.checks.map((c) => c.name)).not.toContain('pii_leaks');
+    expect(d.notes).toEqual(['The runbook leaves out the pii_leaks check.']);
   });
 
   it('a runbook may add its own check with its own evidence, and the verdict follows its status', () => {
-    const dlq: GateCheck = {
+    const dlq: RunbookCheck = {
       name: 'custom_dlq_size',
       doc: 'The dead letter queue stays below 100 entries.',
       queries: ({ selector }) => ({ dlq: `max(webhook_dlq_size${selector})` }),
@@ -503,12 +505,15 @@ describe('decide: the checks as a list (issue 12, item 3)', () => {
         return v.value < 100 ? { value: v.value, status: 'pass', target: '< 100', detail: `${v.value} entries` } : { value: v.value, status: 'critical', target: '< 100', detail: `DLQ holds ${v.value} entries.` };
       },
     };
-    const checks = [...defaultChecks, dlq];
-    expect(decide({ ...green(5, '2h'), extra: { dlq: measured(12) } }, { checks }).verdict).toBe('continue');
-    const full = decide({ ...green(5, '2h'), extra: { dlq: measured(250) } }, { checks });
+    const rb = { ...flagship, gateChecks: { add: [dlq] } };
+    expect(decideWith({ ...green(5, '2h'), extra: { dlq: measured(12) } }, rb).verdict).toBe('continue');
+    const full = decideWith({ ...green(5, '2h'), extra: { dlq: measured(250) } }, rb);
     expect(full.verdict).toBe('rollback');
     expect(full.reasons).toEqual(['DLQ holds 250 entries.']);
-    expect(decide(green(5, '2h'), { checks }).verdict).toBe('inconclusive');
+    expect(full.checks.at(-1)!.name).toBe('custom_dlq_size');
+    expect(decideWith(green(5, '2h'), rb).verdict).toBe('inconclusive');
+    // the library API takes a list directly too
+    expect(decide({ ...green(5, '2h'), extra: { dlq: measured(250) } }, { checks: [...defaultChecks, dlq] }).verdict).toBe('rollback');
   });
 
   it('thresholds are data: a stricter success target turns 97% into a miss', () => {

@@ -5,8 +5,29 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PrometheusClient, PrometheusError, authFromEnv, redactUrl } from '../../src/prometheus/client.ts';
 import { runGate } from '../../src/gate/index.ts';
 import { runbook as flagship } from '../../runbooks/webhook-delivery/index.ts';
+import { expectedAlertGroup } from '../../src/rules/loaded.ts';
 
 const URL_ = 'http://prom.test:9090';
+
+/** `/api/v1/rules` as a Prometheus running the generated alert groups answers it, evaluated just now. */
+function loadedRules() {
+  const now = new Date().toISOString();
+  return {
+    status: 'success',
+    data: {
+      groups: flagship.alertGroups.map((g) => {
+        const e = expectedAlertGroup(g, { ownerLabels: flagship.ownerLabels });
+        return {
+          name: e.name,
+          file: `/etc/prometheus/rules/${e.name}_alerts.yml`,
+          interval: 60,
+          lastEvaluation: now,
+          rules: e.rules.map((r) => ({ type: r.type, name: r.name, query: r.expr, duration: r.forSeconds, labels: r.labels, health: 'ok', lastError: '', lastEvaluation: now })),
+        };
+      }),
+    },
+  };
+}
 const vector = (value: string, metric: Record<string, string> = {}) => ({ status: 'success', data: { resultType: 'vector', result: [{ metric, value: [1700000000, value] }] } });
 
 beforeAll(() => {
@@ -155,7 +176,8 @@ describe('runGate with a failing backend', () => {
     const ok = (expr: string) => {
       if (expr.startsWith('count by (alertname)')) return { status: 'success', data: { resultType: 'vector', result: [] } };
       if (expr.includes('histogram_quantile')) return vector('0.3');
-      if (expr.includes('circuit_breaker')) return vector('0');
+      // the breaker counters' raw samples: one endpoint, no open
+      if (expr.includes('circuit_breaker')) return { status: 'success', data: { resultType: 'matrix', result: [{ metric: { endpoint: 'e' }, values: [[1699999000, '0'], [1700001800, '0']] }] } };
       if (expr.includes('success')) return vector('990');
       return vector('1000');
     };
@@ -165,9 +187,14 @@ describe('runGate with a failing backend', () => {
       .post('/api/v1/query')
       .times(20)
       .reply(200, (_uri, body) => ok(new URLSearchParams(body as string).get('query') ?? ''));
-    nock(URL_).post('/api/v1/query_range').times(5).reply(200, series);
+    // rule evaluations are not recorded by this backend: an empty matrix
+    nock(URL_)
+      .post('/api/v1/query_range')
+      .times(5)
+      .reply(200, (_uri, body) => (/rule_group|vmalert/.test(new URLSearchParams(body as string).get('query') ?? '') ? { status: 'success', data: { resultType: 'matrix', result: [] } } : series));
+    nock(URL_).get('/api/v1/rules').reply(200, loadedRules());
     const r = await runGate(args);
-    expect(r.verdict).toBe('continue');
+    expect(r.verdict, r.reasons.join('\n')).toBe('continue');
     expect(r.metrics.success_rate).toBe(99);
     expect(r.http_requests).toBeGreaterThan(8);
   });

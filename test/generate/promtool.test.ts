@@ -22,7 +22,7 @@ describe('promtool', () => {
     expect(r.code, r.out).toBe(0);
   });
 
-  for (const f of ['alerts.test.yml', 'slo.test.yml']) {
+  for (const f of ['alerts.test.yml', 'slo.test.yml', 'service.test.yml']) {
     it(`test rules ${f}`, () => {
       const r = promtool(['test', 'rules', join('test/promtool', f)]);
       expect(r.code, r.out).toBe(0);
@@ -30,17 +30,23 @@ describe('promtool', () => {
     });
   }
 
-  it('every one of the 12 alerts has a firing and a silent case', async () => {
-    const { readFile } = await import('node:fs/promises');
-    const { parse } = await import('yaml');
-    const tests = parse(await readFile(join(ROOT, 'test/promtool/alerts.test.yml'), 'utf8')).tests as {
-      alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[];
-    }[];
-    const alerts = parse(await readFile(join(ROOT, 'generated/prometheus/webhook_canary_alerts.yml'), 'utf8')).groups[0].rules as { alert: string }[];
-    for (const { alert } of alerts) {
-      const cases = tests.flatMap((t) => t.alert_rule_test ?? []).filter((c) => c.alertname === alert);
-      expect(cases.some((c) => c.exp_alerts.length > 0), `${alert} fires somewhere`).toBe(true);
-      expect(cases.some((c) => c.exp_alerts.length === 0), `${alert} stays silent somewhere`).toBe(true);
-    }
-  });
+  for (const [group, testFile] of [
+    ['webhook_canary', 'alerts.test.yml'],
+    ['webhook_service', 'service.test.yml'],
+  ] as const) {
+    it(`every alert of ${group} has a firing and a silent case in ${testFile}`, async () => {
+      const { readFile } = await import('node:fs/promises');
+      const { parse } = await import('yaml');
+      const tests = parse(await readFile(join(ROOT, 'test/promtool', testFile), 'utf8')).tests as {
+        alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[];
+      }[];
+      const alerts = parse(await readFile(join(ROOT, `generated/prometheus/${group}_alerts.yml`), 'utf8')).groups[0].rules as { alert: string }[];
+      expect(alerts.length).toBeGreaterThan(0);
+      for (const { alert } of alerts) {
+        const cases = tests.flatMap((t) => t.alert_rule_test ?? []).filter((c) => c.alertname === alert);
+        expect(cases.some((c) => c.exp_alerts.length > 0), `${alert} fires somewhere`).toBe(true);
+        expect(cases.some((c) => c.exp_alerts.length === 0), `${alert} stays silent somewhere`).toBe(true);
+      }
+    });
+  }
 });

@@ -174,12 +174,14 @@ export function defineGateSuite(kind: 'prometheus' | 'victoriametrics'): void {
       expect(JSON.parse(await readFile(day, 'utf8')).cb_opens).toBe(3);
     });
 
-    it('reads the logs for PII: clean continues, a leak rolls back, an unreadable path is inconclusive', async () => {
+    it('reads the logs for PII: clean continues, a leak rolls back, a path that does not exist is a usage error', async () => {
       const s = scenario('healthy-30m');
       const clean = join(tmp, 'clean.log');
       const leaky = join(tmp, 'leaky.log');
-      await writeFile(clean, 'delivered webhook id=wh_1 status=200 duration_ms=120\n'.repeat(50));
-      await writeFile(leaky, 'delivered webhook id=wh_1 status=200\nfailed delivery for customer jane.doe@example.com status=500\n');
+      // dated lines across the window: a log must prove it covers the window (test/gate/gate-logs.test.ts)
+      const dated = Array.from({ length: 61 }, (_, i) => `${iso(s.history.t0 + i * 30)} INFO delivered webhook id=wh_${i} status=200 duration_ms=120\n`).join('');
+      await writeFile(clean, dated);
+      await writeFile(leaky, `${iso(s.history.t0 + 60)} INFO delivered webhook id=wh_1 status=200\n${iso(s.history.t0 + 90)} ERROR failed delivery for customer jane.doe@example.com status=500\n`);
       const base = gateArgs(s, server.url).filter((a) => a !== '--skip' && a !== 'pii');
       const ok = JSON.parse((await slogate([...base, '--logs', clean])).stdout);
       expect(ok.verdict).toBe('continue');
@@ -189,9 +191,10 @@ export function defineGateSuite(kind: 'prometheus' | 'victoriametrics'): void {
       expect(JSON.parse(bad.stdout).verdict).toBe('rollback');
       expect(JSON.parse(bad.stdout).metrics.pii_leaks).toBe(1);
       expect(bad.stdout).not.toContain('jane.doe');
+      // was exit 3 (inconclusive); a named path that is not there is exit 2, as in pii-scan
       const gone = await slogate([...base, '--logs', join(tmp, 'nope', '*.log')]);
-      expect(gone.code).toBe(3);
-      expect(JSON.parse(gone.stdout).checks.find((c: { name: string }) => c.name === 'pii_leaks').status).toBe('no_data');
+      expect(gone.code).toBe(2);
+      expect(gone.stderr).toMatch(/no files match/);
       const none = await slogate(base);
       expect(none.code).toBe(3);
       expect(JSON.parse(none.stdout).reasons.join(' ')).toMatch(/no logs given/);
@@ -237,6 +240,29 @@ export function defineGateSuite(kind: 'prometheus' | 'victoriametrics'): void {
       // histogram_quantile's answer is the largest finite bound
       expect(out.metrics.p95_ms).toBe(5000);
       expect(out.reasons.join(' ')).toMatch(/above 5000 ms, the latency histogram's largest finite bucket/);
+    });
+
+    // issue 11 (3): --skip pii promoted at the final checkpoint (exit 0)
+    it('--skip pii at the final checkpoint is inconclusive, never promote', async () => {
+      const s = scenario('healthy-24h-noise-alerts');
+      const args = [...gateArgs(s, server.url).filter((a, i, all) => a !== '--logs' && all[i - 1] !== '--logs'), '--skip', 'pii'];
+      const r = await slogate(args);
+      const out = JSON.parse(r.stdout);
+      expect(r.code).toBe(3);
+      expect(out.verdict).toBe('inconclusive');
+      expect(out.next_phase).toBe(5);
+      expect(out.reasons[0]).toMatch(/^The PII scan was skipped \(--skip pii\), but the final T\+24h checkpoint promotes only with no PII found/);
+    });
+
+    // issue 11 (5): the breaker counter born at 1 inside the window was not counted: continue, exit 0
+    it('counts the first open of a breaker whose counter first appears inside the window', async () => {
+      const s = scenario('first-breaker-open');
+      const r = await slogate(gateArgs(s, server.url));
+      const out = JSON.parse(r.stdout);
+      expect(out.metrics.cb_opens).toBe(1);
+      expect(out.checks.find((c: { name: string }) => c.name === 'circuit_breaker_opens').status).toBe('warn');
+      expect(out.verdict).toBe('marginal');
+      expect(r.code).toBe(4);
     });
 
     // issue 11 (8): --selector '{job="webhook-sender"}' replaced the canary matchers, pulled in the stable track and gave marginal

@@ -25,6 +25,7 @@ function exercise(m: ReturnType<typeof createDeliveryMetrics>) {
   m.setInflight(3);
   m.rateLimited();
   m.rateLimited(2);
+  m.setRateLimit(10);
 }
 
 describe('instrumentation module served over node:http', () => {
@@ -95,6 +96,7 @@ describe('instrumentation module served over node:http', () => {
     expect(value(metrics.dlqSize.name)).toBe(7);
     expect(value(metrics.inflightDeliveries.name)).toBe(3);
     expect(value(metrics.rateLimitedTotal.name)).toBe(3);
+    expect(value(metrics.rateLimitQps.name)).toBe(10);
   });
 
   it('answers HEAD without a body and refuses other methods', async () => {

@@ -136,18 +136,34 @@ describe('errors exit 2 with one clear line', () => {
     symlinkSync(join(dir, 'logs/canary/a.log'), join(dir, 'linked/a.log'));
     expect(json(run(['linked', '--json'])).pii_leaks).toBe(1);
     symlinkSync(join(dir, 'gone.log'), join(dir, 'linked/gone.log'));
-    oneLine(run(['linked']), /cannot read linked\/gone\.log/);
+    // was: exit 2 and nothing else, the leak in a.log thrown away; now the leak and the error together
+    const r = run(['linked', '--json']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^slogate: cannot read linked\/gone\.log/)]);
+    expect(json(r)).toMatchObject({ pii_leaks: 1, errors: [{ file: 'linked/gone.log' }] });
+    // without PII beside it, the error alone is exit 2 (incomplete, so not clean)
+    const only = run(['linked/gone.log']);
+    expect(only.status).toBe(2);
   });
   it('glob with no match', () => oneLine(run(['logs/*.txt']), /no files match 'logs\/\*\.txt'/));
   it('bad glob', () => oneLine(run(['logs/[a.log']), /bad glob/));
   it('truncated .gz', () => {
     const gz = gzipSync(CLEAN_LINE.repeat(2000));
     writeFileSync(join(dir, 'cut.log.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
-    oneLine(run(['cut.log.gz']), /cut\.log\.gz: truncated gzip/);
+    // the error is one line on stderr; the report says what was read before it
+    const r = run(['cut.log.gz', '--json']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/cut\.log\.gz: truncated gzip/)]);
+    const out = json(r);
+    expect(out.pii_leaks).toBe(0);
+    expect(out.lines).toBeGreaterThan(0);
+    expect(out.errors).toEqual([{ file: 'cut.log.gz', message: expect.stringMatching(/truncated gzip/) }]);
   });
   it('corrupt .gz', () => {
     writeFileSync(join(dir, 'bad.log.gz'), Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), Buffer.alloc(64, 0x41)]));
-    oneLine(run(['bad.log.gz']), /bad\.log\.gz: (corrupt|truncated) gzip/);
+    const r = run(['bad.log.gz']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/bad\.log\.gz: (corrupt|truncated) gzip/)]);
   });
   it('bad allowlist', () => {
     writeFileSync(join(dir, 'allow-bad.yaml'), 'ip: ["10.0.0.0/40"]\n');

@@ -267,6 +267,12 @@ describe('slogate replay against the reference API', () => {
     const c = counts(api);
     for (let i = 0; i < 60; i++) expect(c.get(key(i)), key(i)).toBe(1);
     expect((await cli(['evidence', 'verify', inc], {})).code).toBe(0);
+    // a third run finds nothing left to do and sends no replay
+    const posts = api.store.requests().filter((q) => q.method === 'POST').length;
+    const third = await cli(args, api.env);
+    expect(third.code).toBe(0);
+    expect(third.stdout).toMatch(/nothing to replay in provider smartlead, org org-1, company co-1: every event is already verified replayed in this incident/);
+    expect(api.store.requests().filter((q) => q.method === 'POST').length).toBe(posts);
   });
 
   it('waits out 429 Retry-After, follows pagination, and redacts PII from what it prints and records', async () => {

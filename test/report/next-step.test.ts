@@ -83,7 +83,10 @@ describe('next step per phase, checkpoint and verdict', () => {
     [25, '48h', '❌ Phase 2 (25%) FAILED - rolling back to 0%'],
   ] as const)("rollback at %i%% T+%s: the runbook's 15-minute procedure over {1..25} and '%s'", (phase, cp, msg) => {
     const s = text(nextStep(flagship, 'rollback', phase, cp));
-    expect(s).toContain('echo "$(date -u) - ROLLBACK INITIATED" >> evidence/canary/rollback_log.txt');
+    // was: `echo … >> evidence/canary/rollback_log.txt`, which broke `evidence verify`; now the sealed journal
+    expect(s).toContain('slogate evidence log --dir evidence/canary "ROLLBACK INITIATED"');
+    expect(s).toContain('slogate evidence log --dir evidence/canary "ROLLBACK COMPLETE"');
+    expect(s).not.toContain('>> evidence/canary/rollback_log.txt');
     expect(s).toContain('for i in {1..25}; do');
     expect(s).toContain('kubectl set env deployment/$instance NOTIFICATIONS_WEBHOOK_ENABLED=False');
     expect(s).toContain('kubectl rollout status deployment/$instance --timeout=60s');
@@ -92,6 +95,16 @@ describe('next step per phase, checkpoint and verdict', () => {
     expect(s).toContain('#platform-ops: ❌ Webhook canary rolled back - [link to rollback report]');
     expect(s).toContain('Webhook delivery canary halted');
     expect(s).toContain('#incidents');
+  });
+
+  it('rollback commands use the folder the report was given (was: evidence/canary whatever was passed)', () => {
+    const s = text(nextStep(flagship, 'rollback', 5, '2h', 'ev/my canary'));
+    expect(s).toContain(`slogate evidence log --dir 'ev/my canary' "ROLLBACK INITIATED"`);
+    expect(s).toContain(`--evidence 'ev/my canary'`);
+    expect(s).not.toContain('evidence/canary');
+    const p = text(nextStep(flagship, 'promote', 5, '24h', 'ev/c5'));
+    expect(p).toContain('ev/c5/phase2_start_time.txt');
+    expect(p).not.toContain('evidence/canary');
   });
 
   it('inconclusive holds at the phase and never promotes', () => {

@@ -96,7 +96,8 @@ describe('checkpoint report', () => {
     expect(md).toMatch(/\| T\+5h \| 11:00 \| 17,995 \| 93\.36% \| 400 ms \| 0 \| ⚠️ \|/);
     // HTML: one file, charts inline with both thresholds drawn
     expect(html).not.toMatch(/<(script|link|img)\b/);
-    expect((html.match(/<svg /g) ?? []).length).toBe(4);
+    // four charts (the status marks are small inline SVGs too)
+    expect((html.match(/<svg (?!class="mark")/g) ?? []).length).toBe(4);
     expect(html).toContain(`target ${canaryGates.successRate.target}%`);
     expect(html).toContain(`rollback ${canaryGates.p95LatencyMs.critical} ms`);
   });

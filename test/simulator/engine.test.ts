@@ -47,6 +47,25 @@ function luhn(digits: string): boolean {
 }
 
 describe('Simulation', () => {
+  it('keeps the breakers of down endpoints open or half-open, never closed, and the others closed', () => {
+    const sim = new Simulation(applyScenarioPatch(presets.healthy, { downEndpoints: 1 }).scenario, 3, START);
+    const seen = new Map<string, Set<string>>();
+    let opens = 0;
+    for (let i = 0; i < 3000; i++) {
+      const r = sim.step(100);
+      opens += r.circuitOpens.length;
+      for (const c of sim.circuitStates()) {
+        if (!seen.has(c.endpoint)) seen.set(c.endpoint, new Set());
+        seen.get(c.endpoint)!.add(c.state);
+      }
+    }
+    // 300 s with a 60 s open timeout: tripped at once, then again after every failed probe
+    expect(opens).toBeGreaterThanOrEqual(4);
+    expect([...seen.get('receiver-1.example.com')!].sort()).toEqual(['halfOpen', 'open']);
+    for (const ep of ['receiver-2.example.com', 'receiver-3.example.com', 'receiver-4.example.com']) expect([...seen.get(ep)!]).toEqual(['closed']);
+    expect(() => applyScenarioPatch(presets.healthy, { downEndpoints: 5 })).toThrow(/must not exceed endpoints/);
+  });
+
   it('is reproducible: the same seed gives the same log, another seed another one', () => {
     const a = run('pii-leak', 30, 42).lines;
     const b = run('pii-leak', 30, 42).lines;

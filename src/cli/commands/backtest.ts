@@ -1,8 +1,7 @@
 // `slogate backtest`: what the gate would have said at every point of a past range.
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { canaryMatchersOf, type CheckpointName } from '../../contract/runbook.ts';
-import { selector } from '../../contract/selectors.ts';
+import type { CheckpointName } from '../../contract/runbook.ts';
 import { BacktestSetError, backtestSvg, backtestTable, runBacktest } from '../../backtest/index.ts';
 import { checkpointRule, GATE_EXIT, type PhaseNumber } from '../../gate/index.ts';
 import { parseDuration } from '../../promql/duration.ts';
@@ -54,7 +53,7 @@ export function registerBacktest(program: Command): void {
     .option('--checkpoint <name>', "the checkpoint each point is judged as, as if a canary started that long before (default: the first phase's final one)")
     .option('--phase <percent>', "traffic share: one of the runbook's phases (default: the first)")
     .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
-    .option('--selector <matchers>', "label matchers for the canary's series (default: the runbook's job on its canary track)")
+    .option('--selector <matchers>', "label matchers added to the runbook's job and canary track matchers (naming job or track replaces that one)")
     .option('--min-deliveries <n>', "fewer deliveries in a window is inconclusive (default: the runbook's)")
     .option('--set <path=value>', 'rerun with one threshold changed (e.g. successRate.target=94) and list the verdicts that change')
     .option('--json', 'print the backtest as one JSON object')
@@ -83,7 +82,7 @@ export function registerBacktest(program: Command): void {
         every,
         checkpoint: checkpoint as CheckpointName,
         phase: phase as PhaseNumber,
-        selector: selectorFlag(flags.selector ?? selector(canaryMatchersOf(rb))),
+        ...(flags.selector !== undefined ? { selector: selectorFlag(flags.selector) } : {}),
         minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries ?? String(rb.gates.minDeliveries), 0),
         set: flags.set,
         timeoutMs: durationMs('--timeout', flags.timeout),

@@ -76,8 +76,10 @@ export function registerDashboards(program: Command): void {
       }
       if (summary.fatal) throw new UserError(summary.fatal, EXIT.found);
       const failed = summary.results.filter((r) => r.status === 'failed').length;
-      const verb = opts.dryRun ? 'checked' : 'imported';
-      process.stdout.write(`${verb} ${list.length - failed} of ${list.length} dashboards${opts.dryRun ? '' : ` into ${opts.grafana}`}\n`);
+      if (opts.dryRun) {
+        const n = (s: string) => summary.results.filter((r) => r.status === s).length;
+        process.stdout.write(`dry run: would create ${n('create')}, update ${n('update')}, leave ${n('unchanged')} unchanged of ${list.length} dashboards in ${opts.grafana}${opts.folderUid ? ` folder ${opts.folderUid}` : ''}; nothing was changed (only GET requests were made)\n`);
+      } else process.stdout.write(`imported ${list.length - failed} of ${list.length} dashboards into ${opts.grafana}\n`);
       if (failed) process.exitCode = EXIT.found;
     });
   cmd

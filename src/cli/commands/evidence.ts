@@ -3,11 +3,12 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runGate, summaryFromResult, verdictJson } from '../../gate/index.ts';
 import { PrometheusClient, PrometheusError, authFromEnv } from '../../prometheus/client.ts';
-import { collectEvidence, driftCount, EvidenceError, grafanaTokenFromEnv, isIncidentManifest, ManifestError, verdictProblems, verifyEvidence, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
+import { appendJournal, collectEvidence, driftCount, EvidenceError, grafanaTokenFromEnv, isIncidentManifest, JournalError, layout, ManifestError, verdictProblems, verifyEvidence, PII_EVIDENCE_LINES, type CollectOptions, type CollectResult, type VerdictDoc } from '../../evidence/index.ts';
 import { UserError } from '../errors.ts';
 import { canaryMatchersOf, type Runbook } from '../../contract/runbook.ts';
 import { canarySelector } from '../../gate/index.ts';
 import { loadRunbook } from '../runbook.ts';
+import { logSourceFromFlags } from './log-options.ts';
 import { addGateRunOptions, asUserError, durationMs, gateOptionsFromFlags, selectorFlag, type GateRunFlags } from './gate.ts';
 
 interface CollectFlags extends GateRunFlags {
@@ -54,13 +55,16 @@ export function registerEvidence(program: Command): void {
       let verdict: VerdictDoc;
       let summary: unknown;
       let series: { success_rate: [number, number][]; p95_ms: [number, number][] } | undefined;
+      let piiScan: CollectOptions['piiScan'];
+      const logSource = await logSourceFromFlags(flags);
       if (flags.verdict) {
         verdict = await readVerdict(flags.verdict, rb);
       } else {
         if (!flags.prometheus || !flags.start || !flags.checkpoint) {
           throw new UserError('give --verdict FILE, or --prometheus, --start and --checkpoint to run the gate');
         }
-        const result = await runGate(gateOptionsFromFlags(flags, rb)).catch(asUserError);
+        const result = await runGate({ ...(await gateOptionsFromFlags(flags, rb)), piiEvidenceLines: PII_EVIDENCE_LINES }).catch(asUserError);
+        piiScan = result.piiResult;
         verdict = verdictJson(result) as VerdictDoc;
         summary = summaryFromResult(result);
         series = result.series;
@@ -90,7 +94,8 @@ export function registerEvidence(program: Command): void {
           selector,
           alertmanagerUrl: flags.alertmanager,
           grafana: flags.grafana ? { url: flags.grafana, token: grafanaTokenFromEnv() } : undefined,
-          logs: flags.logs,
+          logSource,
+          piiScan,
           skipPii: flags.skip?.includes('pii'),
         });
         reportCollected(result);
@@ -120,6 +125,7 @@ export function registerEvidence(program: Command): void {
       for (const p of drift.missing) process.stderr.write(`slogate: missing: ${dir}/${p}\n`);
       for (const p of drift.extra) process.stderr.write(`slogate: extra: ${dir}/${p}\n`);
       for (const c of drift.claims) process.stderr.write(`slogate: manifest: ${dir}/${c}\n`);
+      for (const g of drift.grown) process.stderr.write(`slogate: journal: ${dir}/${g.path} grew by ${g.lines} line${g.lines === 1 ? '' : 's'} after its seal (allowed: it is append-only; \`slogate evidence log\` seals each entry)\n`);
       if (driftCount(drift)) {
         process.stderr.write(`slogate: ${dir} does not match its manifest (${driftCount(drift)} difference${driftCount(drift) === 1 ? '' : 's'} in ${r.files} files)\n`);
         process.exitCode = EVIDENCE_EXIT.incomplete;
@@ -130,5 +136,21 @@ export function registerEvidence(program: Command): void {
           : `verdict ${m.verdict}, ${Object.entries(m.verdicts).map(([c, v]) => `T+${c} ${v}`).join(', ')}`;
         process.stdout.write(`${dir}: ${r.files} files match manifest.json (${what})\n`);
       }
+    });
+
+  evidence
+    .command('log')
+    .description(`append one timestamped entry to the folder's ${layout.rollbackLog} journal and seal it in manifest.json`)
+    .argument('<message>', 'the entry, e.g. "ROLLBACK INITIATED"')
+    .option('--dir <dir>', 'evidence folder', 'evidence/canary')
+    .action(async (message: string, flags: { dir: string }) => {
+      let r;
+      try {
+        r = await appendJournal(flags.dir, message);
+      } catch (err) {
+        if (err instanceof JournalError) throw new UserError(err.message, /no longer starts/.test(err.message) ? EVIDENCE_EXIT.incomplete : EVIDENCE_EXIT.usage);
+        throw err;
+      }
+      process.stdout.write(`${r.file}: ${r.entry.at} - ${r.entry.message}${r.sealed ? ' (sealed in manifest.json)' : ' (no manifest.json yet: the next collect seals it)'}\n`);
     });
 }

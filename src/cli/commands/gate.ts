@@ -6,7 +6,8 @@ import { PrometheusError } from '../../prometheus/client.ts';
 import { parseDuration } from '../../promql/duration.ts';
 import { UserError } from '../errors.ts';
 import { loadRunbook } from '../runbook.ts';
-import { collectGateEvidence, EvidenceError } from '../../evidence/index.ts';
+import { collectGateEvidence, EvidenceError, PII_EVIDENCE_LINES } from '../../evidence/index.ts';
+import { addLogOptions, logSourceFromFlags, type LogFlags } from './log-options.ts';
 
 interface GateFlags extends GateRunFlags {
   json?: boolean;
@@ -65,7 +66,7 @@ export function asUserError(err: unknown): never {
 }
 
 /** Flags shared by every command that runs the gate (gate, evidence collect). */
-export interface GateRunFlags {
+export interface GateRunFlags extends LogFlags {
   prometheus?: string;
   start?: string;
   checkpoint?: string;
@@ -73,7 +74,6 @@ export interface GateRunFlags {
   phase?: string;
   selector?: string;
   rulesUrl?: string;
-  logs?: string[];
   skip?: string[];
   minDeliveries?: string;
   runbook?: string;
@@ -108,14 +108,15 @@ export function addGateRunOptions(cmd: Command, required: boolean): Command {
       .option('--start <rfc3339>', "the canary's T+0 (when running the gate)")
       .addOption(checkpoint);
   }
-  return cmd
+  cmd
     .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
     .option('--at <rfc3339>', 'end of the window (default: now)')
     .option('--phase <percent>', "traffic share of the canary: one of the runbook's phases (default: the first)")
     .option('--selector <matchers>', "label matchers added to the runbook's job and canary track matchers (naming job or track replaces that one)")
     .option('--rules-url <url>', 'where /api/v1/rules is served, if not by --prometheus (a ruler, vmalert, Mimir)')
-    .option('--baseline <matchers>', "compare the canary with a baseline: matchers added to the runbook's job and canary track, e.g. '{track=\"stable\"}' (default: the runbook's baseline selector, if any)")
-    .option('--logs <path-or-glob...>', 'canary logs to scan for PII')
+    .option('--baseline <matchers>', "compare the canary with a baseline: matchers added to the runbook's job and canary track, e.g. '{track=\"stable\"}' (default: the runbook's baseline selector, if any)");
+  // the same log inputs and PII policy as pii-scan, declared once
+  return addLogOptions(cmd)
     .addOption(new Option('--skip <evidence...>', 'decide without this evidence (recorded in the output)').choices(['pii']))
     .option('--min-deliveries <n>', "fewer deliveries in the window is inconclusive (default: the runbook's)")
     .option('--alertmanager <url>', 'also count our critical alerts active in Alertmanager now')
@@ -139,7 +140,7 @@ function baselineOption(flags: GateRunFlags, rb: Runbook): { baseline?: string }
 }
 
 /** Validates the flags of a gate run into library options; every mistake is a one-line usage error. */
-export function gateOptionsFromFlags(flags: GateRunFlags, rb: Runbook): GateOptions {
+export async function gateOptionsFromFlags(flags: GateRunFlags, rb: Runbook): Promise<GateOptions> {
   if (!flags.prometheus || !flags.start || !flags.checkpoint) {
     throw new UserError('give --prometheus, --start and --checkpoint to run the gate', GATE_EXIT.usage);
   }
@@ -152,6 +153,7 @@ export function gateOptionsFromFlags(flags: GateRunFlags, rb: Runbook): GateOpti
   const end = at ?? now;
   if (end <= start) throw new UserError(`--at ${flags.at ?? 'now'} is not after --start ${flags.start}`, GATE_EXIT.usage);
   notInTheFuture('--at', flags.at ?? 'now', end, now);
+  const logSource = await logSourceFromFlags(flags);
   return {
     runbook: rb,
     prometheus: flags.prometheus,
@@ -163,6 +165,7 @@ export function gateOptionsFromFlags(flags: GateRunFlags, rb: Runbook): GateOpti
     ...(flags.rulesUrl !== undefined ? { rulesUrl: flags.rulesUrl } : {}),
     ...baselineOption(flags, rb),
     logs: flags.logs,
+    logSource,
     skip: flags.skip,
     minDeliveries: positiveInt('--min-deliveries', flags.minDeliveries ?? String(rb.gates.minDeliveries), 0),
     alertmanager: flags.alertmanager,
@@ -182,8 +185,9 @@ export function registerGate(program: Command): void {
     .option('--out <dir>', "write the runbook's evidence folder here (summary, verdict, hourly, 6h bundles, alerts, pii, panels, manifest.json)")
     .option('--grafana <url>', 'with --out: render the four panels with Grafana (token from GRAFANA_TOKEN)')
     .action(async (flags: GateFlags) => {
-      const options = gateOptionsFromFlags(flags, await loadRunbook(flags.runbook));
-      const result = await runGate(options).catch(asUserError);
+      const options = await gateOptionsFromFlags(flags, await loadRunbook(flags.runbook));
+      // with --out the scan keeps its redacted evidence lines, so the folder needs no second scan
+      const result = await runGate({ ...options, ...(flags.out ? { piiEvidenceLines: PII_EVIDENCE_LINES } : {}) }).catch(asUserError);
       if (flags.out) {
         // the verdict stands whatever happens to the evidence; what is missing is said on stderr
         const ev = await collectGateEvidence(flags.out, result, { ...options, grafana: flags.grafana }).catch((err) => {

@@ -19,6 +19,10 @@ export const commandLoaders: Readonly<Record<string, Loader>> = {
   replay: async () => (await import('./replay.ts')).registerReplay,
   backtest: async () => (await import('./backtest.ts')).registerBacktest,
   init: async () => (await import('./init.ts')).registerInit,
+  preflight: async () => (await import('./preflight.ts')).registerPreflight,
+  canary: async () => (await import('./canary.ts')).registerCanary,
+  rollback: async () => (await import('./rollback.ts')).registerRollback,
+  slo: async () => (await import('./slo.ts')).registerSlo,
 };
 
 /** The registrars needed for these arguments: one command's, or all of them for help and typos. */

@@ -6,22 +6,22 @@ import { loadRunbook } from '../runbook.ts';
 import { GATE_EXIT, checkSelector, gatherEvidence, parseSummaryWindow, summaryFromEvidence } from '../../gate/index.ts';
 import { UserError } from '../errors.ts';
 import { asUserError, durationMs, instant, notInTheFuture, positiveInt } from './gate.ts';
+import { addLogOptions, logSourceFromFlags, type LogFlags } from './log-options.ts';
 
-interface MetricsFlags {
+interface MetricsFlags extends LogFlags {
   prometheus: string;
   start: string;
   window: string;
   output: string;
   selector?: string;
   runbook?: string;
-  logs?: string[];
   timeout: string;
   deadline: string;
   concurrency: string;
 }
 
 export function registerMetrics(program: Command): void {
-  program
+  const cmd = program
     .command('metrics')
     .description("write the runbook's summary JSON (success_rate, p95_ms, cb_opens, pii_leaks) for one window")
     .requiredOption('--prometheus <url>', 'Prometheus-compatible query API')
@@ -29,8 +29,9 @@ export function registerMetrics(program: Command): void {
     .requiredOption('--window <window>', 'from T+0 (30m, 2h, 24h) or an hour of the canary (Nh-Mh, e.g. 3h-4h)')
     .requiredOption('--output <file>', 'where to write the summary JSON')
     .option('--selector <matchers>', "label matchers added to the runbook's job and canary track matchers (naming job or track replaces that one)")
-    .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
-    .option('--logs <path-or-glob...>', 'canary logs to scan for PII (pii_leaks is null without)')
+    .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)');
+  // the same log inputs and PII policy as pii-scan and the gate (pii_leaks is null without logs)
+  addLogOptions(cmd)
     .option('--timeout <duration>', 'timeout of each HTTP request', '10s')
     .option('--deadline <duration>', 'give up after this', '60s')
     .option('--concurrency <n>', 'queries in flight at once', '4')
@@ -42,14 +43,15 @@ export function registerMetrics(program: Command): void {
       const rb = await loadRunbook(flags.runbook);
       const selErr = flags.selector === undefined ? null : checkSelector(flags.selector);
       if (selErr) throw new UserError(selErr, GATE_EXIT.usage);
+      const logSource = await logSourceFromFlags(flags);
       const g = await gatherEvidence({
         runbook: rb,
         prometheus: flags.prometheus,
         start: t0 + w.from,
         end: t0 + w.to,
         ...(flags.selector !== undefined ? { selector: flags.selector } : {}),
-        logs: flags.logs,
-        skip: flags.logs?.length ? [] : ['pii'],
+        logSource,
+        skip: logSource ? [] : ['pii'],
         series: false,
         rules: false,
         timeoutMs: durationMs('--timeout', flags.timeout),

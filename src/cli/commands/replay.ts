@@ -282,7 +282,7 @@ Exit codes: 0 done, 1 reconciliation dry run found drift, 2 bad input or token r
         .argument('<provider>', PROVIDER_ARG)
         .argument('<key>', 'event_key')
         .option('--dry-run', 'show what would be replayed; change nothing'),
-      false,
+      true,
     ),
   ).action(async (provider: string, key: string, f: BatchFlags) => {
     await configure(f.runbook);
@@ -364,7 +364,11 @@ Exit codes: 0 done, 1 reconciliation dry run found drift, 2 bad input or token r
     .option('--faults <file>', 'JSON file of faults to start with (docs/webhook-api.md)')
     .option('--runbook <path>', RUNBOOK_HELP)
     .action(async (f: { port: string; host: string; db?: string; events: string; faults?: string; runbook?: string }) => {
-      const { serveReference } = await import('./replay-serve.ts');
+      // better-sqlite3 is an optional dependency: only the reference API needs it
+      const { serveReference } = await import('./replay-serve.ts').catch((err: NodeJS.ErrnoException) => {
+        if (err?.code === 'ERR_MODULE_NOT_FOUND' && /better-sqlite3/.test(err.message)) throw new UserError('replay serve needs the optional dependency better-sqlite3 12 (npm install better-sqlite3@12)');
+        throw err;
+      });
       await serveReference(f, await configure(f.runbook));
     });
 }

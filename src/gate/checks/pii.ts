@@ -4,7 +4,7 @@ import type { GateCheck } from './types.ts';
 
 export const piiCheck: GateCheck = {
   name: 'pii_leaks',
-  doc: 'No log line of the window holds personal data; the final checkpoint needs the scan.',
+  doc: 'No log line of the window holds personal data, read from logs read to the end and dated across the window; the final checkpoint needs the scan.',
   evaluate(ctx) {
     const { evidence: e } = ctx;
     const pii = ctx.thresholds.piiLeaks;
@@ -22,8 +22,15 @@ export const piiCheck: GateCheck = {
       };
     }
     if (!e.piiLeaks.ok) return { value: null, status: 'no_data', target, detail: `PII scan: ${e.piiLeaks.reason}.` };
+    // a leak found is a rollback whatever else the scan could not read; a clean scan with
+    // problems (read errors, no lines, logs not covering the window) proves nothing
+    const problems = e.piiProblems ?? [];
     const n = e.piiLeaks.value;
-    if (n > pii.critical) return { value: n, status: 'critical', target, detail: `${n} log lines contain personal data (any leak is a rollback).`, metrics: { pii_leaks: n } };
+    if (n > pii.critical) {
+      const also = problems.length ? ` The scan also reports: ${problems.join('; ')}.` : '';
+      return { value: n, status: 'critical', target, detail: `${n} log lines contain personal data (any leak is a rollback).${also}`, metrics: { pii_leaks: n } };
+    }
+    if (problems.length) return { value: null, status: 'no_data', target, detail: `PII scan: ${problems.join('; ')}.` };
     return { value: n, status: 'pass', target, detail: 'no PII in the logs', metrics: { pii_leaks: n } };
   },
 };

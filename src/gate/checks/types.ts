@@ -1,29 +1,10 @@
 // What a gate check is: a small named unit that turns the window's evidence into one
 // status. The verdict is computed from the statuses alone (src/gate/verdict.ts).
+import type { CheckName, CheckOutcome, RunbookCheckContext } from '../../contract/checks.ts';
 import type { CheckpointName, GateThresholds, Runbook } from '../../contract/runbook.ts';
-import type { CheckStatus, GateEvidence, GateMetrics, scaledTimes } from '../evidence.ts';
+import type { CheckStatus, GateEvidence, scaledTimes } from '../evidence.ts';
 
-/** The checks slogate ships, in the order the verdict lists them. */
-export const BUILTIN_CHECK_NAMES = [
-  'window',
-  'deliveries',
-  'success_rate',
-  'p95_latency',
-  'sustained_success_rate',
-  'sustained_p95_latency',
-  'circuit_breaker_opens',
-  'pii_leaks',
-  'critical_alerts',
-  'rules_health',
-  'canary_vs_baseline',
-] as const;
-
-export type BuiltinCheckName = (typeof BUILTIN_CHECK_NAMES)[number];
-/**
- * Every check's name. A runbook's own check is named `custom_<what>` (a queue-depth check:
- * `custom_queue_depth`), so it can't collide with a built-in one and still has a type.
- */
-export type CheckName = BuiltinCheckName | `custom_${string}`;
+export { BUILTIN_CHECK_NAMES, type BuiltinCheckName, type CheckName, type CheckOutcome } from '../../contract/checks.ts';
 
 /** One row of the verdict. */
 export interface Check {
@@ -34,24 +15,8 @@ export interface Check {
   detail: string;
 }
 
-/** What a check says: its row, and optionally a longer reason, notes and metrics. */
-export interface CheckOutcome {
-  value: number | null;
-  status: CheckStatus;
-  target: string;
-  detail: string;
-  /** The sentence for the verdict's reasons when the check did not pass (default: detail). */
-  reason?: string;
-  /** Said in the reasons whatever the status: evidence the check could not fully prove. */
-  notes?: string[];
-  /** Values for the verdict's metrics block. */
-  metrics?: Partial<GateMetrics>;
-  /** Evidence deliberately not gathered (`--skip`), by its skip key. */
-  skipped?: string;
-}
-
 /** Everything a check may read: the evidence and what the checkpoint rules make of it. */
-export interface CheckContext {
+export interface CheckContext extends RunbookCheckContext {
   readonly evidence: GateEvidence;
   readonly checkpoint: CheckpointName;
   /** The phase's final checkpoint: promote or rollback, never continue. */

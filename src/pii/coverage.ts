@@ -1,0 +1,232 @@
+// Which times a log set covers. A clean scan proves nothing about a window its lines were
+// not written in: the gate needs lines dated across the whole checkpoint window.
+import { lineTime } from './timestamps.ts';
+
+/** Unix seconds. */
+export interface TimeWindow {
+  start: number;
+  end: number;
+}
+
+/** What one file (or byte range of one) says about time; plain data, merged across ranges. */
+export interface ClockState {
+  /** Lines seen by the clock. */
+  lines: number;
+  /** Lines before any recognised time in the file: their time is unknown. */
+  undated: number;
+  /** Lines dated inside the window / before it / after it. A line without its own time (a stack trace's `at …`) takes the time of the line before. */
+  inWindow: number;
+  before: number;
+  after: number;
+  /** Earliest and latest recognised time (unix seconds), or null. */
+  first: number | null;
+  last: number | null;
+  /** Earliest and latest time inside the window. */
+  firstIn: number | null;
+  lastIn: number | null;
+  /** Window buckets (`bucketSeconds` wide) holding at least one line, ascending. */
+  buckets: number[];
+}
+
+/** The runbook's rule for how long the logs may go without a line (`gates.logCoverage`). */
+export interface LogCoveragePolicy {
+  readonly maxGapMinutes: number;
+  readonly maxGapShareOfWindow: number;
+}
+
+/** Longest stretch of the window without a log line that still counts as covered, by the runbook's policy. */
+export const defaultMaxGap = (w: TimeWindow, p: LogCoveragePolicy, timeScale = 1) => Math.min(p.maxGapMinutes * 60 * timeScale, (w.end - w.start) * p.maxGapShareOfWindow);
+
+/** Without a policy: a sixth of the window (a library default, not a runbook threshold). */
+export const fallbackMaxGap = (w: TimeWindow) => (w.end - w.start) / 6;
+
+/** Width of the coverage buckets: 1/120 of the window, between 1 s and 1 min. */
+export const bucketSeconds = (w: TimeWindow) => Math.min(60, Math.max(1, (w.end - w.start) / 120));
+
+export const emptyClock = (): ClockState => ({ lines: 0, undated: 0, inWindow: 0, before: 0, after: 0, first: null, last: null, firstIn: null, lastIn: null, buckets: [] });
+
+const min = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+const max = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+
+/**
+ * Reads the time of every line it is fed. Pieces of many lines that span less than one
+ * bucket from their first to their last line (the common case: a dense, ordered log) are
+ * counted without parsing the lines between.
+ */
+export class LogClock {
+  private s = emptyClock();
+  private readonly buckets = new Set<number>();
+  private readonly bs: number;
+  /** Time of the last dated line, inherited by undated lines after it. */
+  private carried: number | null = null;
+
+  constructor(private readonly window?: TimeWindow) {
+    this.bs = window ? bucketSeconds(window) : 60;
+  }
+
+  private place(t: number, n: number): void {
+    const s = this.s;
+    s.first = min(s.first, t);
+    s.last = max(s.last, t);
+    const w = this.window;
+    if (!w) return;
+    if (t < w.start) s.before += n;
+    else if (t > w.end) s.after += n;
+    else {
+      s.inWindow += n;
+      s.firstIn = min(s.firstIn, t);
+      s.lastIn = max(s.lastIn, t);
+      this.buckets.add(Math.floor((t - w.start) / this.bs));
+    }
+  }
+
+  private side(t: number): number {
+    const w = this.window;
+    return !w ? 0 : t < w.start ? -1 : t > w.end ? 1 : 0;
+  }
+
+  private line(text: string, from: number, to: number): void {
+    this.s.lines++;
+    const own = lineTime(to - from > 4096 ? text.slice(from, from + 4096) : text.slice(from, to));
+    const t = own ?? this.carried;
+    if (t === null) {
+      this.s.undated++;
+      return;
+    }
+    this.carried = t;
+    this.place(t, 1);
+  }
+
+  /**
+   * `text`: whole lines (the last one may lack its newline at the end of a file or of a
+   * segment of a very long line). With `startsLine` false its first line continues a line
+   * already counted and is skipped.
+   */
+  addText(text: string, startsLine = true): void {
+    let from = 0;
+    if (!startsLine) {
+      const nl = text.indexOf('\n');
+      if (nl < 0) return;
+      from = nl + 1;
+    }
+    if (from >= text.length) return;
+    const firstEnd = text.indexOf('\n', from);
+    // the fast path needs two lines at least
+    let lastEnd = text.length;
+    if (text.charCodeAt(lastEnd - 1) === 10) lastEnd--;
+    const lastStart = text.lastIndexOf('\n', lastEnd - 1) + 1;
+    if (firstEnd >= 0 && lastStart > firstEnd) {
+      const a = lineTime(text.slice(from, Math.min(firstEnd, from + 4096)));
+      const b = a === null ? null : lineTime(text.slice(lastStart, Math.min(lastEnd, lastStart + 4096)));
+      if (a !== null && b !== null && b >= a && b - a < this.bs && this.side(a) === this.side(b)) {
+        let n = 0;
+        for (let i = text.indexOf('\n', from); i >= 0 && i < lastEnd; i = text.indexOf('\n', i + 1)) n++;
+        n++; // the last line
+        this.s.lines += n;
+        this.place(a, n - 1);
+        this.place(b, 1);
+        this.carried = b;
+        return;
+      }
+    }
+    let p = from;
+    while (p < text.length) {
+      const nl = text.indexOf('\n', p);
+      const end = nl < 0 ? text.length : nl;
+      this.line(text, p, end);
+      if (nl < 0) break;
+      p = nl + 1;
+    }
+  }
+
+  state(): ClockState {
+    return { ...this.s, buckets: [...this.buckets].sort((x, y) => x - y) };
+  }
+}
+
+/** Two ranges (or files) of one log set together. */
+export function mergeClocks(a: ClockState, b: ClockState): ClockState {
+  return {
+    lines: a.lines + b.lines,
+    undated: a.undated + b.undated,
+    inWindow: a.inWindow + b.inWindow,
+    before: a.before + b.before,
+    after: a.after + b.after,
+    first: min(a.first, b.first),
+    last: max(a.last, b.last),
+    firstIn: min(a.firstIn, b.firstIn),
+    lastIn: max(a.lastIn, b.lastIn),
+    buckets: [...new Set([...a.buckets, ...b.buckets])].sort((x, y) => x - y),
+  };
+}
+
+export interface CoverageGap {
+  from: string;
+  to: string;
+  seconds: number;
+}
+
+/** How a log set covers a window: the `coverage` of a scan result. */
+export interface WindowCoverage {
+  window: { start: string; end: string };
+  /** True when lines are dated across the whole window with no gap over `max_gap_seconds`. */
+  covered: boolean;
+  max_gap_seconds: number;
+  lines_in_window: number;
+  lines_before_window: number;
+  lines_after_window: number;
+  /** Lines with no recognised time (and none before them in their file). */
+  undated_lines: number;
+  first_ts: string | null;
+  last_ts: string | null;
+  /** Stretches of the window with no log line, longest first. */
+  gaps: CoverageGap[];
+}
+
+export const isoTime = (t: number) => new Date(Math.round(t * 1000)).toISOString().replace('.000Z', 'Z');
+
+/** Pure: where in `w` the log set has no lines for longer than `maxGapSeconds`. */
+export function windowCoverage(w: TimeWindow, s: ClockState, maxGapSeconds: number): WindowCoverage {
+  const bs = bucketSeconds(w);
+  const gaps: { from: number; to: number }[] = [];
+  if (s.inWindow === 0 || s.firstIn === null || s.lastIn === null) gaps.push({ from: w.start, to: w.end });
+  else {
+    if (s.firstIn - w.start > maxGapSeconds) gaps.push({ from: w.start, to: s.firstIn });
+    for (let i = 1; i < s.buckets.length; i++) {
+      const empty = (s.buckets[i] - s.buckets[i - 1] - 1) * bs;
+      if (empty > maxGapSeconds) gaps.push({ from: w.start + (s.buckets[i - 1] + 1) * bs, to: w.start + s.buckets[i] * bs });
+    }
+    if (w.end - s.lastIn > maxGapSeconds) gaps.push({ from: s.lastIn, to: w.end });
+  }
+  return {
+    window: { start: isoTime(w.start), end: isoTime(w.end) },
+    covered: gaps.length === 0,
+    max_gap_seconds: maxGapSeconds,
+    lines_in_window: s.inWindow,
+    lines_before_window: s.before,
+    lines_after_window: s.after,
+    undated_lines: s.undated,
+    first_ts: s.first === null ? null : isoTime(s.first),
+    last_ts: s.last === null ? null : isoTime(s.last),
+    gaps: gaps
+      .map((g) => ({ from: isoTime(g.from), to: isoTime(g.to), seconds: Math.round(g.to - g.from) }))
+      .sort((a, b) => b.seconds - a.seconds),
+  };
+}
+
+const span = (seconds: number) => {
+  const m = Math.round(seconds / 60);
+  return m >= 120 ? `${Math.floor(m / 60)}h${m % 60 ? `${m % 60}m` : ''}` : m >= 1 ? `${m}m` : `${seconds}s`;
+};
+
+/** One sentence naming what the logs miss of the window, for a gate reason; null when covered. */
+export function coverageProblem(c: WindowCoverage): string | null {
+  if (c.covered) return null;
+  const range = c.first_ts ? `the logs run from ${c.first_ts} to ${c.last_ts}` : 'no line has a recognised timestamp';
+  if (c.lines_in_window === 0) {
+    return `the logs do not cover the window ${c.window.start} to ${c.window.end}: no line is dated inside it (${range}; ${c.lines_before_window} lines before, ${c.lines_after_window} after, ${c.undated_lines} undated)`;
+  }
+  const g = c.gaps[0];
+  const more = c.gaps.length > 1 ? ` and ${c.gaps.length - 1} more gap${c.gaps.length > 2 ? 's' : ''}` : '';
+  return `the logs do not cover the window ${c.window.start} to ${c.window.end}: no line from ${g.from} to ${g.to} (${span(g.seconds)}; at most ${span(c.max_gap_seconds)} allowed)${more}`;
+}

@@ -1,0 +1,133 @@
+// When a log line was written, read from the line itself. Pure and allocation-light: it
+// runs on (nearly) every line the scanner reads. Recognised forms:
+//  - RFC 3339 / ISO 8601 (`2026-12-01T06:47:22.123Z`, `2026-12-01 06:47:22,123+01:00`; no
+//    zone means UTC), anywhere in a JSON field `@timestamp`, `timestamp`, `time`, `ts`,
+//    `date`, or at the start of a text line, also bracketed (Envoy `[2026-12-01T06:47:22.123Z]`)
+//  - epoch seconds, milliseconds, microseconds or nanoseconds, as a number or string
+//    (`"ts":1764571642.123`, OpenTelemetry's `"timeUnixNano":"1764571642123000000"`)
+//  - nginx/Apache `[01/Dec/2026:06:47:22 +0000]`
+//  - logfmt `ts=…` / `time=…` / `timestamp=…` (quoted or not)
+
+/** Plausible log times, unix seconds: 2000-01-01 .. 2100-01-01. Anything else is an id or a duration. */
+const MIN_T = 946_684_800;
+const MAX_T = 4_102_444_800;
+
+const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11 };
+
+const ISO = /(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s?(Z|z|[+-]\d\d(?::?\d\d)?)?/y;
+const ISO_ANY = /(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s?(Z|z|[+-]\d\d(?::?\d\d)?)?/;
+const CLF = /\[(\d\d)\/([A-Za-z]{3})\/(\d{4}):(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-]\d{4})\]/;
+const EPOCH = /(\d{10,19})(?:\.(\d{1,9}))?(?!\d)/y;
+
+/** JSON keys that hold the line's own time, most specific first. */
+export const JSON_TIME_KEYS = ['@timestamp', 'timestamp', 'time', 'ts', 'timeUnixNano', 'observedTimeUnixNano', 'date', 'datetime', 'Timestamp', 'eventTime'] as const;
+const JSON_NEEDLES = JSON_TIME_KEYS.map((k) => `"${k}"`);
+const LOGFMT_KEYS = ['ts=', 'time=', 'timestamp=', 't='];
+
+function offsetSeconds(z: string | undefined): number {
+  if (!z || z === 'Z' || z === 'z') return 0;
+  const sign = z[0] === '-' ? -1 : 1;
+  const digits = z.slice(1).replace(':', '');
+  const h = Number(digits.slice(0, 2));
+  const m = digits.length >= 4 ? Number(digits.slice(2, 4)) : 0;
+  return sign * (h * 3600 + m * 60);
+}
+
+function fromParts(y: string, mo: number, d: string, h: string, mi: string, s: string, frac: string | undefined, z: string | undefined): number | null {
+  const t = Date.UTC(Number(y), mo, Number(d), Number(h), Number(mi), Number(s)) / 1000;
+  if (!Number.isFinite(t) || Number(mo) > 11 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) return null;
+  const v = t + (frac ? Number(`0.${frac}`) : 0) - offsetSeconds(z);
+  return v >= MIN_T && v <= MAX_T ? v : null;
+}
+
+function isoAt(line: string, at: number): number | null {
+  ISO.lastIndex = at;
+  const m = ISO.exec(line);
+  return m ? fromParts(m[1], Number(m[2]) - 1, m[3], m[4], m[5], m[6], m[7], m[8]) : null;
+}
+
+/** Epoch seconds from digits: 10 digits are seconds, 13 milliseconds, 16 microseconds, 19 nanoseconds. */
+function epochAt(line: string, at: number): number | null {
+  EPOCH.lastIndex = at;
+  const m = EPOCH.exec(line);
+  if (!m) return null;
+  const int = m[1];
+  const drop = int.length <= 10 ? 0 : int.length <= 13 ? 3 : int.length <= 16 ? 6 : 9;
+  // seconds and the rest apart: nanoseconds do not fit a double exactly
+  const v = Number(int.slice(0, int.length - drop)) + (drop ? Number(`0.${int.slice(int.length - drop)}`) : m[2] ? Number(`0.${m[2]}`) : 0);
+  return v >= MIN_T && v <= MAX_T ? v : null;
+}
+
+/** A value starting at `at`: ISO text or epoch digits, optionally quoted. */
+function valueAt(line: string, at: number): number | null {
+  while (line.charCodeAt(at) === 32) at++;
+  if (line.charCodeAt(at) === 34) at++; // "
+  const c = line.charCodeAt(at);
+  if (c < 48 || c > 57) return null;
+  return isoAt(line, at) ?? epochAt(line, at);
+}
+
+function clf(line: string): number | null {
+  const m = CLF.exec(line);
+  if (!m) return null;
+  const mo = MONTHS[m[2].toLowerCase()];
+  return mo === undefined ? null : fromParts(m[3], mo, m[1], m[4], m[5], m[6], m[7], m[8]);
+}
+
+/** How far into a JSON line an unnamed time may be. */
+const JSON_HEAD = 64;
+/** How far into a text line its time may start (after a level, a host, a bracket). */
+const TEXT_HEAD = 96;
+
+/**
+ * The line's own time in unix seconds (fractional), or null when none is recognised.
+ * `line` may be latin1-decoded bytes: every form recognised is ASCII.
+ */
+export function lineTime(line: string): number | null {
+  let i = 0;
+  while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  if (line.charCodeAt(i) === 123) {
+    // JSON: a known key's value; the first RFC 3339 time in the line as a fallback
+    for (const needle of JSON_NEEDLES) {
+      let k = line.indexOf(needle, i);
+      while (k >= 0) {
+        let p = k + needle.length;
+        while (line.charCodeAt(p) === 32) p++;
+        if (line.charCodeAt(p) === 58) {
+          const v = valueAt(line, p + 1);
+          if (v !== null) return v;
+        }
+        k = line.indexOf(needle, k + 1);
+      }
+    }
+    // no known key: an RFC 3339 time near the start (a payload's created_at further on is not the line's time)
+    const m = ISO_ANY.exec(line.slice(i, i + JSON_HEAD));
+    return m ? fromParts(m[1], Number(m[2]) - 1, m[3], m[4], m[5], m[6], m[7], m[8]) : null;
+  }
+  // text: a time at the start (also `[…]`), else nginx's bracket, logfmt keys, an ISO time near the start
+  const c = line.charCodeAt(i);
+  if (c === 91) {
+    const v = valueAt(line, i + 1);
+    if (v !== null) return v;
+  } else if (c >= 48 && c <= 57) {
+    const v = isoAt(line, i) ?? epochAt(line, i);
+    if (v !== null) return v;
+  }
+  if (line.indexOf('/', i) >= 0) {
+    const v = clf(line.length > i + 512 ? line.slice(i, i + 512) : line);
+    if (v !== null) return v;
+  }
+  for (const key of LOGFMT_KEYS) {
+    let k = line.indexOf(key, i);
+    while (k >= 0) {
+      const before = k === 0 ? 32 : line.charCodeAt(k - 1);
+      if (before === 32 || before === 9 || k === i) {
+        const v = valueAt(line, k + key.length);
+        if (v !== null) return v;
+      }
+      k = line.indexOf(key, k + 1);
+    }
+  }
+  const head = ISO_ANY.exec(line.length > TEXT_HEAD + i ? line.slice(i, i + TEXT_HEAD + 40) : line.slice(i));
+  return head && head.index <= TEXT_HEAD ? fromParts(head[1], Number(head[2]) - 1, head[3], head[4], head[5], head[6], head[7], head[8]) : null;
+}
