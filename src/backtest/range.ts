@@ -3,7 +3,7 @@
 // expressions evaluated by query_range at every backtest point; the per-minute series and the
 // breaker counter's raw samples are fetched once over [from - window, to] and sliced per
 // point. Nothing here decides.
-import { canaryMatchersOf, type Runbook } from '../contract/runbook.ts';
+import { canaryMatchersOf, gatedAlertGroups, type Runbook } from '../contract/runbook.ts';
 import { GateConfigError } from '../gate/run.ts';
 import { CB_LOOKBACK_SECONDS, canarySelector, gateQueries, type GateQueries } from '../gate/queries.ts';
 import { scaledTimes, type Point } from '../gate/decide.ts';
@@ -147,7 +147,7 @@ export async function fetchRangeData(opts: RangeFetchOptions): Promise<RangeData
   const { from, to, every, windowSeconds } = opts;
   if (!(to >= from)) throw new GateConfigError('--to must not be before --from');
   const times = scaledTimes(rb.windows, 1);
-  const q = gateQueries(rb, sel, windowSeconds, opts.alerts ?? rb.alertGroups.flatMap((g) => g.alerts));
+  const q = gateQueries(rb, sel, windowSeconds, opts.alerts ?? gatedAlertGroups(rb).flatMap((g) => g.alerts));
   const client = new PrometheusClient({
     url: opts.prometheus,
     auth: opts.auth ?? authFromEnv(),

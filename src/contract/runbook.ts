@@ -195,6 +195,9 @@ export function runbookBaseFromRepository(repository: unknown): string | null {
 /** An instance's name from a printf pattern: `webhook-sender-%03d`, 7 -> `webhook-sender-007`. */
 export const instanceName = (pattern: string, n: number): string => pattern.replace(/%0?(\d*)d/, (_, width: string) => String(n).padStart(Number(width || 0), '0'));
 
+/** The alert groups the gate counts and requires loaded: all but those marked `gate: false`. */
+export const gatedAlertGroups = (rb: Runbook): readonly AlertGroupDef[] => rb.alertGroups.filter((g) => g.gate !== false);
+
 /** The canary's series: the service's job on the canary track. */
 export const canaryMatchersOf = (rb: Runbook): Matchers => ({ job: rb.service.job, track: rb.service.canaryTrack });
 /** Every instance of the service, whatever its track. */

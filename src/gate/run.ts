@@ -1,6 +1,6 @@
 // The gate's shell: query Prometheus (concurrently, bounded), scan the logs, then hand
 // plain numbers to decide(). Nothing here makes a decision.
-import { canaryMatchersOf, type CheckpointName, type Runbook } from '../contract/runbook.ts';
+import { canaryMatchersOf, gatedAlertGroups, type CheckpointName, type Runbook } from '../contract/runbook.ts';
 import type { AlertDef, AlertGroupDef } from '../rules/alert.ts';
 import { compareRuleGroup, evaluationGaps, expectedAlertGroup, fetchLoadedRuleGroups, type RuleGroupReport } from '../rules/loaded.ts';
 import { PrometheusClient, PrometheusError, authFromEnv, redactUrl, type InstantSample, type PrometheusAuth, type RangeSeries } from '../prometheus/client.ts';
@@ -161,7 +161,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
   const scaleErr = checkTimeScale(scale);
   if (scaleErr) throw new GateConfigError(scaleErr);
   const times = scaledTimes(rb.windows, scale);
-  const alertDefs = opts.alerts ?? rb.alertGroups.flatMap((g) => g.alerts);
+  const alertDefs = opts.alerts ?? gatedAlertGroups(rb).flatMap((g) => g.alerts);
   const clientOpts = {
     auth: opts.auth ?? authFromEnv(),
     timeoutMs: opts.timeoutMs,
@@ -179,7 +179,7 @@ export async function gatherEvidence(opts: GatherOptions): Promise<GatheredEvide
     const rules =
       opts.rules === false
         ? Promise.resolve({ ok: false as const, error: new Error('not checked') })
-        : settle(Promise.all(rb.alertGroups.map((group) => ruleGroupEvidence(rb, rulesClient, client, group, { start, end }, scale, times.seriesStepSeconds))).then((groups) => ({ groups })));
+        : settle(Promise.all(gatedAlertGroups(rb).map((group) => ruleGroupEvidence(rb, rulesClient, client, group, { start, end }, scale, times.seriesStepSeconds))).then((groups) => ({ groups })));
     const q = gateQueries(rb, sel, windowSeconds, alertDefs, scale);
     const instant = (expr: string) => settle(client.query(expr, end));
     // the checks' own queries, by key

@@ -23,4 +23,6 @@ export interface AlertGroupDef {
   /** Evaluation interval, e.g. `30s`. */
   readonly interval?: string;
   readonly alerts: readonly AlertDef[];
+  /** `false`: service-wide alerts the canary gate neither counts nor requires loaded (default: gated). */
+  readonly gate?: boolean;
 }
