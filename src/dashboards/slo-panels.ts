@@ -18,7 +18,7 @@ import { GREEN, RED, datasourceRef, lastValue, legendList, promTarget, threshold
 /** The SLI window drawn "over time": the shortest one the SLO's policy records. */
 export function sliPlotWindow(slo: SloDef, policy: BurnPolicy): string {
   const spec = windowsSpecFor(slo, policy);
-  if (!spec) throw new RangeError(`slo ${slo.name}: no burn-rate windows for period ${slo.timeWindow}`);
+  if (!spec) throw new RangeError(`slo ${slo.name}: no burn-rate windows for period "${slo.timeWindow}"`);
   return shortestWindow(spec);
 }
 

@@ -46,7 +46,7 @@ export function sliErrorSeries(slo: SloDef, window: string, extra: Matchers = {}
 /** The SLO's burn conditions from its own windows or the policy's spec for its period (validated before). */
 export function sloConditions(slo: SloDef, policy: BurnPolicy): BurnCondition[] {
   const spec = windowsSpecFor(slo, policy);
-  if (!spec) throw new RangeError(`slo ${slo.name}: no burn-rate windows for period ${slo.timeWindow}`);
+  if (!spec) throw new RangeError(`slo ${slo.name}: no burn-rate windows for period "${slo.timeWindow}"`);
   return burnConditions(spec, policy);
 }
 
@@ -76,7 +76,7 @@ function windowExpr(slo: SloDef, short: string, window: string, raw = false): st
 
 export function sloRecordingGroups(slo: SloDef, policy: BurnPolicy, o: SloLabelOptions = {}): RecordingGroup[] {
   const spec = windowsSpecFor(slo, policy);
-  if (!spec) throw new RangeError(`slo ${slo.name}: no burn-rate windows for period ${slo.timeWindow}`);
+  if (!spec) throw new RangeError(`slo ${slo.name}: no burn-rate windows for period "${slo.timeWindow}"`);
   const conditions = burnConditions(spec, policy);
   const base = sloLabels(slo, o);
   const budget = decimal(errorBudget(slo));
