@@ -16,10 +16,11 @@ export {
   type RunbookWindows,
 } from './contract/runbook.ts';
 export type { MetricContract, MetricDef, MetricType, QueryMetrics } from './contract/metrics.ts';
-export { selector, regexLabel, type Matchers } from './contract/selectors.ts';
+export { selector, regexLabel, matcherKey, type Matchers, type MatchOp } from './contract/selectors.ts';
 export type { AlertDef, AlertGroupDef, Severity } from './rules/alert.ts';
-export type { SloDef, BurnRateWindow, SeriesRef } from './slo/types.ts';
-export { burnRateAlertExpr } from './slo/rules.ts';
+export type { SloDef, SliDef, SeriesRef, AlertWindowsSpec, BurnPolicy, BurnWindow, BurnCondition, AlertTier } from './slo/types.ts';
+export { burnRateAlertExpr, sloConditions } from './slo/rules.ts';
+export { burnAlert, sloAlertName } from './slo/alerts.ts';
 export { circuitBreakerOpens, deliveries, firingAlerts, latencyQuantile, successRatio, sumOf } from './promql/query.ts';
 export { sloOverview, sloOverviewDashboard, sloOverviewPanelIds, type SloOverviewOptions } from './dashboards/slo-overview.ts';
 export * as dashboardKit from './dashboards/kit.ts';

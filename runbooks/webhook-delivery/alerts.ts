@@ -4,10 +4,12 @@ import { metrics } from '../../src/contract/metrics.ts';
 import { canaryMatchers, selector, serviceMatchers } from '../../src/contract/selectors.ts';
 import { circuitBreakerOpens, deliveries, latencyQuantile, successRatio } from '../../src/promql/query.ts';
 import type { AlertDef, AlertGroupDef } from '../../src/rules/alert.ts';
-import { burnRateAlertExpr } from '../../src/slo/rules.ts';
+import type { BurnCondition } from '../../src/slo/types.ts';
+import { burnAlert } from '../../src/slo/alerts.ts';
+import { sloConditions } from '../../src/slo/rules.ts';
 import { canaryGates, canaryWindows as w } from './rollout.ts';
 import { availability } from './slo-availability.ts';
-import { fastBurn, slowBurn } from './burn-policy.ts';
+import { burnPolicy } from './burn-policy.ts';
 import { serviceAlertThresholds } from './service-thresholds.ts';
 import { sustainedFor } from '../../src/contract/sustained.ts';
 
@@ -16,6 +18,14 @@ const p95 = canaryGates.p95LatencyMs;
 const cb = canaryGates.circuitBreakerOpensPerDay;
 const ratio = (percent: number) => String(percent / 100);
 const seconds = (ms: number) => String(ms / 1000);
+
+// The canary's burn alerts are the SLO alert generator's, on the availability SLO's page conditions
+// for track="canary": the quick one (2% in 1h) pages, the slow one (5% in 6h) is a warning for
+// the canary (see docs/generate.md: a 24h canary phase is decided at its checkpoints, not by a page).
+const pageConditions = sloConditions(availability, burnPolicy).filter((c) => c.tier === 'page');
+const canaryBurn = { matchers: { track: canaryMatchers.track } };
+const burnDescription = (c: BurnCondition) =>
+  `Canary error ratio over ${c.longWindow} is {{ $value | humanizePercentage }}: ${c.errorBudgetPercent}% of the ${availability.timeWindow} error budget would be gone within ${c.longWindow}.`;
 
 // A ratio over zero deliveries is no evidence of failure: require traffic explicitly.
 const withTraffic = (expr: string) => `(${expr})\nand\n${deliveries(metrics, canaryMatchers, w.rate)} > 0`;
@@ -78,13 +88,14 @@ export const canaryAlertGroup: AlertGroupDef = {
       summary: 'The canary log scan found personal data in the logs.',
       description: 'The last log scan found {{ $value | humanize }} lines with {{ $labels.category }} data. Any leak means an immediate rollback.',
     },
-    {
+    burnAlert(availability, {
+      ...canaryBurn,
       name: 'WebhookCanaryErrorBudgetFastBurn',
-      severity: 'critical',
-      expr: burnRateAlertExpr(availability, fastBurn, { track: canaryMatchers.track }),
+      severity: burnPolicy.severity.page,
+      conditions: pageConditions.filter((c) => c.speed === 'quick'),
       summary: 'The canary burns the availability error budget too fast.',
-      description: `Canary error ratio over ${fastBurn.long} is {{ $value | humanizePercentage }}: ${fastBurn.budgetPercent}% of the ${availability.timeWindow} error budget would be gone within ${fastBurn.long}.`,
-    },
+      description: burnDescription(pageConditions.find((c) => c.speed === 'quick')!),
+    }),
     {
       name: 'WebhookSenderDown',
       severity: 'critical',
@@ -116,13 +127,14 @@ export const canaryAlertGroup: AlertGroupDef = {
       summary: `Canary circuit breakers opened ${cb.target} or more times in ${w.circuitBreakerDay}.`,
       description: `Canary circuit breakers opened {{ $value | humanize }} times in the last ${w.circuitBreakerDay} (target below ${cb.target}).`,
     },
-    {
+    burnAlert(availability, {
+      ...canaryBurn,
       name: 'WebhookCanaryErrorBudgetSlowBurn',
       severity: 'warning',
-      expr: burnRateAlertExpr(availability, slowBurn, { track: canaryMatchers.track }),
+      conditions: pageConditions.filter((c) => c.speed === 'slow'),
       summary: 'The canary burns the availability error budget steadily.',
-      description: `Canary error ratio over ${slowBurn.long} is {{ $value | humanizePercentage }}: ${slowBurn.budgetPercent}% of the ${availability.timeWindow} error budget would be gone within ${slowBurn.long}.`,
-    },
+      description: burnDescription(pageConditions.find((c) => c.speed === 'slow')!),
+    }),
     queueBacklogAlert,
     dlqGrowingAlert,
   ],

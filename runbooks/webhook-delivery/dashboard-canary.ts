@@ -377,7 +377,7 @@ export function canaryDashboard(defs: Runbook): Dashboard {
     const ids = canarySloPanelIds(k);
     const o = { matchers: { track: '$track' }, legendTrack: false, width: 12, height: 7 };
     d.withPanel(budgetRemainingPanel(slo, { ...o, id: ids.budgetRemaining, stat: true }));
-    d.withPanel(burnRatePanel(slo, defs.burnRatePolicy, { ...o, id: ids.burnRate }));
+    d.withPanel(burnRatePanel(slo, defs.burnPolicy, { ...o, id: ids.burnRate }));
   });
   return d.build();
 }

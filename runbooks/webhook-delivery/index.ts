@@ -3,7 +3,7 @@
 import { defineRunbook } from '../../src/contract/runbook.ts';
 import { CANARY_TRACK, SCRAPE_JOB, metrics } from '../../src/contract/metrics.ts';
 import { alertGroups, RUNBOOK_BASE_URL } from './alert-groups.ts';
-import { burnRatePolicy } from './burn-policy.ts';
+import { burnPolicy } from './burn-policy.ts';
 import { JUSTIFIED_WINDOWS } from './dashboard-common.ts';
 import { dashboards } from './dashboard-list.ts';
 import { CANARY_DASHBOARD, canaryPanelIds, RUNBOOK_PANELS } from './dashboard-panel-ids.ts';
@@ -20,7 +20,7 @@ export const runbook = defineRunbook({
   channels: canaryChannels,
   metrics,
   slos,
-  burnRatePolicy,
+  burnPolicy,
   alertGroups,
   dashboards,
   dashboardPolicy: {

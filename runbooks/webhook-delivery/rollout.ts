@@ -87,7 +87,6 @@ export const canaryWindows: RunbookWindows = {
   seriesStepSeconds: 60,
   latencyQuantile: 0.95,
   circuitBreakerDay: '24h',
-  sliWindows: ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d'],
   warningFor: '10m',
 };
 

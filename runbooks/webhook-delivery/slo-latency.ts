@@ -12,10 +12,8 @@ export const latency: SloDef = {
   description: `95% of webhook deliveries reach a final outcome within ${thresholdSeconds} s, over a rolling 30 days.`,
   objective: 95,
   timeWindow: '30d',
-  sli: {
-    good: { metric: `${metrics.deliveryDuration.name}_bucket`, matchers: { le: String(thresholdSeconds) } },
-    total: { metric: `${metrics.deliveryDuration.name}_count` },
-  },
+  // `le` is matched in both forms (`2` and Prometheus 3's `2.0`), generated from the number
+  sli: { latency: { histogram: metrics.deliveryDuration.name, le: thresholdSeconds } },
   matchers: { job: SCRAPE_JOB },
   groupBy: ['track'],
 };

@@ -8,7 +8,7 @@ import type { MetricContract } from './metrics.ts';
 import type { Matchers } from './selectors.ts';
 import type { GateCheckPolicy } from './checks.ts';
 import type { AlertGroupDef } from '../rules/alert.ts';
-import type { BurnRateWindow, SloDef } from '../slo/types.ts';
+import type { BurnPolicy, SloDef } from '../slo/types.ts';
 
 /** A checkpoint's name as operators say it: `30m`, `2h`, `24h`. */
 export type CheckpointName = string;
@@ -96,8 +96,6 @@ export interface RunbookWindows {
   readonly latencyQuantile: number;
   /** How long the circuit breaker gate counts opens over (`24h`). */
   readonly circuitBreakerDay: string;
-  /** SLI error-ratio windows recorded for every SLO (burn policy windows are added). */
-  readonly sliWindows: readonly string[];
   /** How long a warning alert's condition must hold before it fires (`10m`). */
   readonly warningFor: string;
 }
@@ -151,7 +149,8 @@ export interface Runbook {
   readonly channels: { readonly ops: string; readonly incidents: string; readonly team: string };
   readonly metrics: MetricContract;
   readonly slos: readonly SloDef[];
-  readonly burnRatePolicy: readonly BurnRateWindow[];
+  /** Burn-rate windows per SLO period (the SRE workbook's, Sloth's shape) and each tier's severity. */
+  readonly burnPolicy: BurnPolicy;
   readonly alertGroups: readonly AlertGroupDef[];
   readonly dashboards: readonly DashboardDef[];
   readonly dashboardPolicy: DashboardPolicy;

@@ -14,16 +14,31 @@ function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
+/** The four PromQL label matcher operators. */
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+const OP_SUFFIXES: readonly Exclude<MatchOp, '='>[] = ['!=', '=~', '!~'];
+
 /**
  * Key of a regex matcher: `{ [regexLabel('instance')]: '$instance' }` renders `instance=~"$instance"`
- * (dashboards' multi-value variables). Label names can't contain `=~`, so plain keys are unaffected.
+ * (dashboards' multi-value variables). Label names can't contain `=`, `!` or `~`, so plain keys are unaffected.
  */
 export const regexLabel = (label: string): string => `${label}=~`;
+/** Key of a matcher with any operator: `matcherKey('code', '!~')` is `code!~`. */
+export const matcherKey = (label: string, op: MatchOp): string => (op === '=' ? label : `${label}${op}`);
 
-/** `{a="x",b="y"}` with keys in insertion order (stable output). Equality matchers, or `=~` via regexLabel. */
+/** Splits a Matchers key into label name and operator (`code!~` -> code, `!~`). */
+export function parseMatcherKey(key: string): { label: string; op: MatchOp } {
+  for (const op of OP_SUFFIXES) if (key.endsWith(op)) return { label: key.slice(0, -op.length), op };
+  return { label: key, op: '=' };
+}
+
+/** `{a="x",b="y"}` with keys in insertion order (stable output). Keys may carry an operator suffix (`code!~`). */
 export function selector(matchers: Matchers, extra: Matchers = {}): string {
   const all = { ...matchers, ...extra };
-  const parts = Object.entries(all).map(([k, v]) => (k.endsWith('=~') ? `${k}"${escapeLabelValue(v)}"` : `${k}="${escapeLabelValue(v)}"`));
+  const parts = Object.entries(all).map(([k, v]) => {
+    const { label, op } = parseMatcherKey(k);
+    return `${label}${op}"${escapeLabelValue(v)}"`;
+  });
   return `{${parts.join(',')}}`;
 }
 

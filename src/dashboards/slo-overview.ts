@@ -34,13 +34,12 @@ export function sloOverviewDashboard(o: SloOverviewOptions, rb: Runbook): Dashbo
     .withVariable(datasourceVariable())
     .withVariable(trackVariable(rb.service, true));
   const panel = { matchers: { [regexLabel('track')]: '$track' }, legendTrack: true, height: 8 };
-  const sliWindow = rb.windows.sliWindows[0];
   rb.slos.forEach((slo, k) => {
     const ids = sloOverviewPanelIds(k);
     d.withRow(new RowBuilder(`${slo.displayName} (${slo.objective}% over ${slo.timeWindow})`).id(ids.row));
-    d.withPanel(sliPanel(slo, sliWindow, { ...panel, id: ids.sli, width: 12 }));
+    d.withPanel(sliPanel(slo, rb.burnPolicy, { ...panel, id: ids.sli, width: 12 }));
     d.withPanel(budgetRemainingPanel(slo, { ...panel, id: ids.budgetRemaining, width: 6 }));
-    d.withPanel(burnRatePanel(slo, rb.burnRatePolicy, { ...panel, id: ids.burnRate, width: 6 }));
+    d.withPanel(burnRatePanel(slo, rb.burnPolicy, { ...panel, id: ids.burnRate, width: 6 }));
   });
   return d.build();
 }

@@ -10,18 +10,26 @@ import { selector, type Matchers } from '../contract/selectors.ts';
 import { div, rational } from '../promql/decimal.ts';
 import { parseDuration } from '../promql/duration.ts';
 import { burnFactor, decimal } from '../slo/burn-rate.ts';
-import { BUDGET_REMAINING_RECORD, OBJECTIVE_RECORD, burnRateRecord, sliErrorRecord } from '../slo/rules.ts';
-import type { BurnRateWindow, SloDef } from '../slo/types.ts';
+import { BUDGET_REMAINING_RECORD, OBJECTIVE_RECORD, burnRateRecord, sliErrorRecord, sloConditions } from '../slo/rules.ts';
+import { shortestWindow, windowsSpecFor } from '../slo/windows.ts';
+import type { BurnCondition, BurnPolicy, SloDef } from '../slo/types.ts';
 import { GREEN, RED, datasourceRef, lastValue, legendList, promTarget, thresholdLines, thresholdSteps } from './kit.ts';
+
+/** The SLI window drawn "over time": the shortest one the SLO's policy records. */
+export function sliPlotWindow(slo: SloDef, policy: BurnPolicy): string {
+  const spec = windowsSpecFor(slo, policy);
+  if (!spec) throw new RangeError(`slo ${slo.name}: no burn-rate windows for period "${slo.timeWindow}"`);
+  return shortestWindow(spec);
+}
 
 const refId = (i: number): string => String.fromCharCode(65 + i);
 
 /** Each alerting window once, with the lowest burn factor any policy row applies to it. */
-export function burnWindows(policy: readonly BurnRateWindow[], period: string): { window: string; factor: number }[] {
+export function burnWindows(conditions: readonly BurnCondition[], period: string): { window: string; factor: number }[] {
   const out = new Map<string, number>();
-  for (const p of policy) {
-    const f = Number(decimal(burnFactor(p, period)));
-    for (const w of [p.long, p.short]) out.set(w, Math.min(out.get(w) ?? Infinity, f));
+  for (const c of conditions) {
+    const f = Number(decimal(burnFactor(c, period)));
+    for (const w of [c.longWindow, c.shortWindow]) out.set(w, Math.min(out.get(w) ?? Infinity, f));
   }
   return [...out].map(([window, factor]) => ({ window, factor })).sort((a, b) => parseDuration(a.window) - parseDuration(b.window));
 }
@@ -41,15 +49,14 @@ export interface SloPanelOptions {
 const sloSel = (slo: SloDef, m: Matchers): string => selector({ slo: slo.name }, m);
 const trackLegend = (on: boolean, text: string): string => (on ? `${text} {{track}}` : text);
 
-/** `sliWindow`: the SLI window drawn over time, the shortest one the runbook records. */
-export function sliPanel(slo: SloDef, sliWindow: string, o: SloPanelOptions): TimeseriesPanel {
-  const SLI_PLOT_WINDOW = sliWindow;
+export function sliPanel(slo: SloDef, policy: BurnPolicy, o: SloPanelOptions): TimeseriesPanel {
   const obj = objectiveRatio(slo);
+  const plotWindow = sliPlotWindow(slo, policy);
   return new TimeseriesPanel()
     .id(o.id)
-    .title(`${slo.displayName}: SLI (${SLI_PLOT_WINDOW}) vs objective ${slo.objective}%`)
+    .title(`${slo.displayName}: SLI (${plotWindow}) vs objective ${slo.objective}%`)
     .description(
-      `Good events over all events for ${slo.name}, over ${SLI_PLOT_WINDOW} windows, with the ${slo.objective}% objective as a dashed line. ` +
+      `Good events over all events for ${slo.name}, over ${plotWindow} windows, with the ${slo.objective}% objective as a dashed line. ` +
         `Red (below the objective) spends error budget; a short dip is fine, a long one shows up in the burn-rate panel. ` +
         `If it stays red, check the burn rate and the canary gates before promoting.`,
     )
@@ -61,7 +68,7 @@ export function sliPanel(slo: SloDef, sliWindow: string, o: SloPanelOptions): Ti
     .thresholds(thresholdSteps(RED, [obj, GREEN]))
     .thresholdsStyle(thresholdLines())
     .legend(legendList())
-    .withTarget(promTarget('A', `1 - ${sliErrorRecord(SLI_PLOT_WINDOW)}${sloSel(slo, o.matchers)}`, trackLegend(o.legendTrack, 'SLI')))
+    .withTarget(promTarget('A', `1 - ${sliErrorRecord(plotWindow)}${sloSel(slo, o.matchers)}`, trackLegend(o.legendTrack, 'SLI')))
     .withTarget(promTarget('B', `${OBJECTIVE_RECORD}${selector({ slo: slo.name })}`, 'objective'));
 }
 
@@ -101,8 +108,8 @@ export function budgetRemainingPanel(slo: SloDef, o: SloPanelOptions & { readonl
     .withTarget(promTarget('A', expr, trackLegend(o.legendTrack, 'remaining')));
 }
 
-export function burnRatePanel(slo: SloDef, policy: readonly BurnRateWindow[], o: SloPanelOptions): BarGaugePanel {
-  const windows = burnWindows(policy, slo.timeWindow);
+export function burnRatePanel(slo: SloDef, policy: BurnPolicy, o: SloPanelOptions): BarGaugePanel {
+  const windows = burnWindows(sloConditions(slo, policy), slo.timeWindow);
   const p = new BarGaugePanel()
     .id(o.id)
     .title(`${slo.displayName}: burn rate per alerting window`)

@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { contractSeriesNames } from '../contract/metrics.ts';
 import type { Runbook } from '../contract/runbook.ts';
 import { lintDashboardFolder } from '../dashboards/source.ts';
@@ -94,8 +94,12 @@ export async function lintGenerated(dir: string, rb: Runbook, opts: LintOptions 
     }
   }
   for (const f of await filesIn(join(dir, 'slo'), /\.ya?ml$/)) {
-    const doc = await readYaml(f, problems);
-    if (doc !== undefined) problems.push(...checkOpenSlo(doc, f));
+    // one YAML stream per SLO: the SLO and its alerting objects
+    const docs = parseAllDocuments(await readFile(f, 'utf8'));
+    for (const [i, d] of (Array.isArray(docs) ? docs : [docs]).entries()) {
+      if (d.errors.length) problems.push(`${f}: invalid YAML: ${d.errors[0].message.split('\n')[0]}`);
+      else problems.push(...checkOpenSlo(d.toJSON(), docs.length > 1 ? `${f} (document ${i + 1})` : f));
+    }
   }
   for (const l of FOLDER_LINTERS) problems.push(...(await l(dir, rb)));
   if (opts.promtool !== false && ruleFiles.length && !problems.length) problems.push(...(await promtoolCheck(ruleFiles)));

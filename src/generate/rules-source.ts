@@ -4,7 +4,8 @@ import type { Runbook } from '../contract/runbook.ts';
 import { renderAlertGroups, renderRecordingGroups } from '../rules/render.ts';
 import { checkAlertGroups, checkExpr } from '../rules/validate.ts';
 import { sloRecordingGroups } from '../slo/rules.ts';
-import { openSloSpec } from '../slo/openslo.ts';
+import { sloAlertGroup } from '../slo/alerts.ts';
+import { openSloDocuments } from '../slo/openslo.ts';
 import { checkOpenSlo } from '../slo/validate.ts';
 import { toYaml, yamlHeader } from './yaml.ts';
 import type { Artefact, ArtefactSource } from './types.ts';
@@ -12,27 +13,29 @@ import type { Artefact, ArtefactSource } from './types.ts';
 export const ruleAndSloSource: ArtefactSource = (rb: Runbook, known, opts) => {
   const problems: string[] = [];
   const from = rb.source ?? 'the runbook';
-  problems.push(...checkAlertGroups(rb.alertGroups, known, new Set(rb.lint?.disabled ?? [])));
+  // every SLO's page and ticket alerts go in its own group, in its own rule file
+  const sloAlerts = rb.slos.map((slo) => sloAlertGroup(slo, rb.burnPolicy, opts));
+  problems.push(...checkAlertGroups([...rb.alertGroups, ...sloAlerts], known, new Set(rb.lint?.disabled ?? [])));
   const artefacts: Artefact[] = [];
+  const render = { runbookBaseUrl: rb.runbookBaseUrl, ownerLabels: rb.ownerLabels, forScale: opts.forScale };
 
   for (const g of rb.alertGroups) {
-    const file = renderAlertGroups([g], { runbookBaseUrl: rb.runbookBaseUrl, ownerLabels: rb.ownerLabels, forScale: opts.forScale });
+    const file = renderAlertGroups([g], render);
     artefacts.push({ path: `prometheus/${g.name}_alerts.yml`, content: yamlHeader(`${from} (alerts)`) + toYaml(file) });
   }
 
   const sloNames = new Set<string>();
-  for (const slo of rb.slos) {
+  rb.slos.forEach((slo, i) => {
     if (sloNames.has(slo.name)) problems.push(`slo ${slo.name}: duplicate SLO name`);
     sloNames.add(slo.name);
-    const groups = sloRecordingGroups(slo, rb.burnRatePolicy, rb.windows.sliWindows);
+    const groups = sloRecordingGroups(slo, rb.burnPolicy, opts);
     for (const g of groups) for (const r of g.rules) problems.push(...checkExpr(`slo ${slo.name}: record ${r.record}`, r.expr, known));
-    artefacts.push({
-      path: `prometheus/slo_${slo.name}.yml`,
-      content: yamlHeader(`${from} (${slo.name})`) + toYaml(renderRecordingGroups(groups)),
-    });
-    const spec = openSloSpec(slo);
-    problems.push(...checkOpenSlo(spec, `slo ${slo.name}`));
-    artefacts.push({ path: `slo/${slo.name}.yaml`, content: yamlHeader(`${from} (${slo.name})`) + toYaml(spec) });
-  }
+    const file = { groups: [...renderRecordingGroups(groups).groups, ...renderAlertGroups([sloAlerts[i]], render).groups] };
+    artefacts.push({ path: `prometheus/slo_${slo.name}.yml`, content: yamlHeader(`${from} (${slo.name})`) + toYaml(file) });
+    // one YAML stream: the SLO, then its AlertNotificationTargets, AlertConditions and AlertPolicies
+    const docs = openSloDocuments(slo, rb.burnPolicy);
+    docs.forEach((d, j) => problems.push(...checkOpenSlo(d, `slo ${slo.name}: OpenSLO document ${j + 1} (${String(d.kind)})`)));
+    artefacts.push({ path: `slo/${slo.name}.yaml`, content: yamlHeader(`${from} (${slo.name})`) + docs.map((d) => toYaml(d)).join('---\n') });
+  });
   return { artefacts, problems };
 };

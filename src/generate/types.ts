@@ -10,6 +10,10 @@ export interface Artefact {
 export interface BuildOptions {
   /** Scale every alert `for` (e.g. 0.02 for end-to-end tests). */
   readonly forScale?: number;
+  /** Also emit Sloth's labels (`sloth_id`, `sloth_service`, `sloth_slo`, `sloth_window`) and `sloth_slo_info`. */
+  readonly slothCompatible?: boolean;
+  /** Long windows (a day or more, the period) from the service's raw series instead of the recorded event rates. */
+  readonly rawLongWindows?: boolean;
 }
 
 /** One file-producing step: the runbook and the series a query may name, in; files and problems out. */

@@ -168,7 +168,7 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightResult
         if (promDown) return set('slo-rules', skipped(promDown));
         const expected: SloExpectation[] = rb.slos.map((slo) => ({
           slo: slo.name,
-          groups: sloRecordingGroups(slo, rb.burnRatePolicy, rb.windows.sliWindows).map((g) => ({ name: g.name, records: g.rules.map((r) => r.record) })),
+          groups: sloRecordingGroups(slo, rb.burnPolicy).map((g) => ({ name: g.name, records: g.rules.map((r) => r.record) })),
         }));
         const loaded: LoadedRecording[] = rules!.groups.flatMap((g) =>
           (g.rules ?? []).filter((r) => r.type === 'recording').map((r) => ({ group: g.name, record: r.name, health: r.health ?? 'unknown', lastError: r.lastError || undefined })),

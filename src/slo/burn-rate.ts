@@ -2,7 +2,7 @@
 // (workbook: factor = budget share * period / long window), never copied.
 import { div, mul, rational, sub, toDecimal, type Rational } from '../promql/decimal.ts';
 import { parseDuration } from '../promql/duration.ts';
-import type { BurnRateWindow, SloDef } from './types.ts';
+import type { BurnWindow, SloDef } from './types.ts';
 
 /** Error budget as a ratio: 1 - objective/100 (0.01 for 99%). */
 export function errorBudget(slo: Pick<SloDef, 'objective'>): Rational {
@@ -10,12 +10,12 @@ export function errorBudget(slo: Pick<SloDef, 'objective'>): Rational {
 }
 
 /** Burn factor: how many times faster than "exactly on budget" the window must burn. */
-export function burnFactor(w: BurnRateWindow, period: string): Rational {
-  return div(mul(div(rational(w.budgetPercent), rational(100)), rational(parseDuration(period))), rational(parseDuration(w.long)));
+export function burnFactor(w: Pick<BurnWindow, 'errorBudgetPercent' | 'longWindow'>, period: string): Rational {
+  return div(mul(div(rational(w.errorBudgetPercent), rational(100)), rational(parseDuration(period))), rational(parseDuration(w.longWindow)));
 }
 
 /** Error-ratio threshold for the window: factor * budget. */
-export function errorRatioThreshold(slo: Pick<SloDef, 'objective' | 'timeWindow'>, w: BurnRateWindow): Rational {
+export function errorRatioThreshold(slo: Pick<SloDef, 'objective' | 'timeWindow'>, w: Pick<BurnWindow, 'errorBudgetPercent' | 'longWindow'>): Rational {
   return mul(burnFactor(w, slo.timeWindow), errorBudget(slo));
 }
 

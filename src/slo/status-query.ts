@@ -3,19 +3,20 @@
 import { selector } from '../contract/selectors.ts';
 import type { PrometheusClient } from '../prometheus/client.ts';
 import { parseDuration } from '../promql/duration.ts';
-import { sumOf } from '../promql/query.ts';
 import { decimal, errorBudget } from './burn-rate.ts';
-import { BUDGET_REMAINING_RECORD, burnRateRecord, recordedWindows, sliErrorRecord } from './rules.ts';
+import { BUDGET_REMAINING_RECORD, burnRateRecord, sliErrorRecord, sloConditions } from './rules.ts';
+import { eventSeries } from './sli.ts';
 import { sloGroupStatus, type FiringAlert, type SloGroupStatus } from './status.ts';
-import type { BurnRateWindow, SloDef } from './types.ts';
+import type { BurnPolicy, SloDef } from './types.ts';
 
 const keyOf = (slo: SloDef, labels: Record<string, string>) => JSON.stringify(slo.groupBy.map((l) => [l, labels[l] ?? '']));
 const groupOf = (slo: SloDef, labels: Record<string, string>) => Object.fromEntries(slo.groupBy.filter((l) => labels[l] !== undefined).map((l) => [l, labels[l]]));
 
 /** Every group of one SLO, judged at `time` (unix seconds). */
-export async function fetchSloStatus(client: PrometheusClient, slo: SloDef, policy: readonly BurnRateWindow[], sliWindows: readonly string[], time: number): Promise<SloGroupStatus[]> {
+export async function fetchSloStatus(client: PrometheusClient, slo: SloDef, burnPolicy: BurnPolicy, time: number): Promise<SloGroupStatus[]> {
   const sel = selector({ slo: slo.name });
-  const windows = [...new Set(policy.flatMap((p) => [p.long, p.short]))].filter((w) => recordedWindows(policy, sliWindows).includes(w));
+  const policy = sloConditions(slo, burnPolicy);
+  const windows = [...new Set(policy.flatMap((p) => [p.longWindow, p.shortWindow]))];
   const [remaining, period, alerts, ...burns] = await Promise.all([
     client.query(`${BUDGET_REMAINING_RECORD}${sel}`, time),
     client.query(`${sliErrorRecord(slo.timeWindow)}${sel}`, time),
@@ -63,8 +64,17 @@ export async function fetchBurnDown(client: PrometheusClient, slo: SloDef, end: 
   const period = parseDuration(slo.timeWindow);
   const step = Math.max(60, Math.ceil(period / points / 60) * 60);
   const start = end - period + step;
-  const q = (ref: SloDef['sli']['good']) => sumOf('increase', ref.metric, { ...slo.matchers, ...(ref.matchers ?? {}) }, `${step}s`, slo.groupBy);
-  const [good, total] = await Promise.all([client.queryRange(q(slo.sli.good), start, end, step), client.queryRange(q(slo.sli.total), start, end, step)]);
+  const e = eventSeries(slo);
+  if (!e) return []; // a raw error-ratio SLI has no event counts to burn down from
+  const by = slo.groupBy.length ? ` by (${slo.groupBy.join(', ')}) ` : '';
+  const q = (series: string) => `sum${by}(increase(${series}[${step}s]))`;
+  const [num, total] = await Promise.all([client.queryRange(q(e.numerator), start, end, step), client.queryRange(q(e.total), start, end, step)]);
+  // good = total - bad for an error-counter SLI
+  const good = e.kind === 'good' ? num : total.map((t) => {
+    const b = num.find((x) => keyOf(slo, x.metric) === keyOf(slo, t.metric));
+    const badAt = new Map((b?.points ?? []).map(([ts, v]) => [ts, v]));
+    return { ...t, points: t.points.map(([ts, v]) => [ts, v - (badAt.get(ts) ?? 0)] as [number, number]) };
+  });
   const budget = Number(decimal(errorBudget(slo)));
   return total.map((t) => {
     const k = keyOf(slo, t.metric);

@@ -5,7 +5,7 @@
 import { parseDuration } from '../promql/duration.ts';
 import { burnFactor, decimal, errorBudget, timeToExhaustion } from './burn-rate.ts';
 import { toNumber } from '../promql/decimal.ts';
-import type { BurnRateWindow, SloDef } from './types.ts';
+import type { BurnCondition, SloDef } from './types.ts';
 
 /** What the recording rules say for one group of one SLO (NaN or missing: no data). */
 export interface SloRecords {
@@ -23,7 +23,7 @@ export interface FiringAlert {
 }
 
 export interface TierStatus {
-  severity: BurnRateWindow['severity'];
+  severity: BurnCondition['severity'];
   long_window: string;
   short_window: string;
   /** Burn factor the tier alerts above. */
@@ -61,22 +61,23 @@ export interface SloGroupStatus {
 const finite = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
 
 /** The window "current burn" is read from: the fastest page tier's long window. */
-export function currentBurnWindow(policy: readonly BurnRateWindow[]): string {
+export function currentBurnWindow(policy: readonly BurnCondition[]): string {
   const pages = policy.filter((p) => p.severity === 'critical');
   const from = pages.length ? pages : policy;
-  return [...from].sort((a, b) => parseDuration(a.long) - parseDuration(b.long))[0].long;
+  return [...from].sort((a, b) => parseDuration(a.longWindow) - parseDuration(b.longWindow))[0].longWindow;
 }
 
-export function sloGroupStatus(slo: SloDef, policy: readonly BurnRateWindow[], group: Record<string, string>, r: SloRecords, alerts: readonly FiringAlert[]): SloGroupStatus {
+/** `policy`: the SLO's burn conditions (`sloConditions`). */
+export function sloGroupStatus(slo: SloDef, policy: readonly BurnCondition[], group: Record<string, string>, r: SloRecords, alerts: readonly FiringAlert[]): SloGroupStatus {
   const errorRatio = finite(r.periodErrorRatio);
   const remaining = finite(r.budgetRemaining);
   const cw = currentBurnWindow(policy);
   const current = finite(r.burnRates.get(cw));
   const tiers: TierStatus[] = policy.map((p) => {
     const threshold = toNumber(burnFactor(p, slo.timeWindow));
-    const long = finite(r.burnRates.get(p.long));
-    const short = finite(r.burnRates.get(p.short));
-    return { severity: p.severity, long_window: p.long, short_window: p.short, threshold, long_burn: long, short_burn: short, burning: long !== null && short !== null && long > threshold && short > threshold };
+    const long = finite(r.burnRates.get(p.longWindow));
+    const short = finite(r.burnRates.get(p.shortWindow));
+    return { severity: p.severity, long_window: p.longWindow, short_window: p.shortWindow, threshold, long_burn: long, short_burn: short, burning: long !== null && short !== null && long > threshold && short > threshold };
   });
   let hours: number | null = null;
   if (remaining !== null && current !== null && current > 0) {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { canaryGates } from '../../runbooks/webhook-delivery/rollout.ts';
 import { slos } from '../../runbooks/webhook-delivery/slos.ts';
-import { burnRatePolicy } from '../../runbooks/webhook-delivery/burn-policy.ts';
+import { burnPolicy } from '../../runbooks/webhook-delivery/burn-policy.ts';
+import { sloConditions } from '../../src/slo/rules.ts';
 import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alert-groups.ts';
 import { serviceAlertThresholds } from '../../runbooks/webhook-delivery/service-thresholds.ts';
 import { CIRCUIT_BREAKER_STATES, metrics } from '../../src/contract/metrics.ts';
@@ -152,11 +153,12 @@ describe('generated dashboards', () => {
       expect(sli.targets!.map((t) => t.expr).join('\n')).toContain(`slo:objective:ratio{slo="${slo.name}"}`);
       expect(byId(sloDash, base + 2).targets![0].expr).toContain(`slo:period_error_budget_remaining:ratio{slo="${slo.name}"`);
       const burn = byId(sloDash, base + 3);
-      const windows = new Set(burnRatePolicy.flatMap((p) => [p.long, p.short]));
+      const conditions = sloConditions(slo, burnPolicy);
+      const windows = new Set(conditions.flatMap((c) => [c.longWindow, c.shortWindow]));
       expect(burn.targets!.length).toBe(windows.size);
       for (const w of windows) {
         const t = burn.targets!.find((x) => x.expr.startsWith(`slo:burn_rate:ratio_rate${w}{`))!;
-        const factor = Math.min(...burnRatePolicy.filter((p) => p.long === w || p.short === w).map((p) => Number(decimal(burnFactor(p, slo.timeWindow)))));
+        const factor = Math.min(...conditions.filter((c) => c.longWindow === w || c.shortWindow === w).map((c) => Number(decimal(burnFactor(c, slo.timeWindow)))));
         const o = burn.fieldConfig!.overrides.find((x) => x.matcher.options === t.refId)!;
         expect(o.properties[0].value.steps.map((s) => s.value)).toEqual([null, factor]);
       }

@@ -2,12 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { burnFactor, errorBudget, errorRatioThreshold, decimal, timeToExhaustion } from '../../src/index.ts';
 import { rational, toDecimal, mul, div, add, sub } from '../../src/promql/decimal.ts';
 import { parseDuration, formatDuration } from '../../src/promql/duration.ts';
-import { fastBurn, slowBurn, ticketBurn } from '../../runbooks/webhook-delivery/burn-policy.ts';
+import { windows30d } from '../../runbooks/webhook-delivery/burn-policy.ts';
+
+const fastBurn = windows30d.page.quick;
+const slowBurn = windows30d.page.slow;
+const ticketQuick = windows30d.ticket.quick;
+const ticketBurn = windows30d.ticket.slow;
 
 describe('burn-rate maths (SRE workbook table 5-8)', () => {
-  it('derives 14.4, 6 and 1 from a 30-day period', () => {
+  it('derives 14.4, 6, 3 and 1 from a 30-day period', () => {
     expect(decimal(burnFactor(fastBurn, '30d'))).toBe('14.4');
     expect(decimal(burnFactor(slowBurn, '30d'))).toBe('6');
+    expect(decimal(burnFactor(ticketQuick, '30d'))).toBe('3');
     expect(decimal(burnFactor(ticketBurn, '30d'))).toBe('1');
   });
 

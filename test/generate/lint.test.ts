@@ -63,6 +63,6 @@ describe('slogate lint', () => {
     await writeFile(f, (await readFile(f, 'utf8')).replace('target: 0.99', 'target: 99'));
     const r = slogate(['lint', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/webhook-delivery-availability\.yaml: OpenSLO schema: \/spec\/objectives\/0\/target must be < 1/);
+    expect(r.stderr).toMatch(/webhook-delivery-availability\.yaml \(document 1\): OpenSLO schema: \/spec\/objectives\/0\/target must be < 1/);
   });
 });

@@ -52,8 +52,44 @@ describe('generate-time validation', () => {
     ['an SLO objective out of range', withSlo({ objective: 120 }), /slo webhook-delivery-availability: \/objective must be < 100/],
     ['an SLO with an unknown field', withSlo({ target: 99 }), /slo webhook-delivery-availability: \/ must NOT have additional properties \(target\)/],
     ['an SLO with a bad name', withSlo({ name: 'Webhook Availability' }), /slo Webhook Availability: \/name must match pattern/],
+    ['a 7-day SLO without a windows spec', withSlo({ timeWindow: '7d' }), /^slo webhook-delivery-availability: no burn-rate windows for period 7d \(known periods: 30d, 28d\); use one of them or give the SLO its own alertWindows$/],
+    ['a 1-hour period', withSlo({ timeWindow: '1h' }), /no burn-rate windows for period 1h/],
+    ['a zero period', withSlo({ timeWindow: '0d' }), /slo webhook-delivery-availability: \/timeWindow must match pattern/],
+    ['a name whose OpenSLO names would pass 63 characters', withSlo({ name: 'a'.repeat(60) }), /name is 60 characters; at most 50 so that the OpenSLO names made from it \(a{60}-ticket-quick\) stay within 63/],
+    ['an objective whose budget rounds to 0', withSlo({ objective: 99.99999999999999 }), /objective 99.99999999999999 leaves no error budget/],
+    ['a displayName over 63 characters', withSlo({ displayName: 'x'.repeat(64) }), /\/displayName must NOT have more than 63 characters/],
+    ['a service that is not an OpenSLO name', withSlo({ service: 'Webhook Sender' }), /\/service must match pattern/],
+    ['an SLI of no known kind', withSlo({ sli: { ok: { metric: 'webhook_delivery_total' } } }), /\/sli must have exactly one of good \(with total\), bad \(with total\), latency or raw; found none/],
+    ['an SLI of two kinds', withSlo({ sli: { good: { metric: 'webhook_delivery_success_total' }, bad: { metric: 'webhook_delivery_total' }, total: { metric: 'webhook_delivery_total' } } }), /found good, bad/],
+    ['an invalid regex matcher', withSlo({ matchers: { job: 'webhook-sender', 'instance=~': 'sender-(' } }), /matchers: instance=~"sender-\(" is not a valid regular expression/],
+    ['a lookahead (not RE2)', withSlo({ matchers: { 'instance!~': '(?!canary).*' } }), /lookarounds and backreferences are not RE2/],
+    ['a bad matcher operator', withSlo({ matchers: { 'job=!': 'x' } }), /\/matchers property name must be valid|must match pattern/],
+    ['a latency bound that is not a bucket', withSlo({ sli: { latency: { histogram: 'webhook_delivery_duration_seconds', le: 3 } } }), /sli.latency.le 3 is not a bucket of webhook_delivery_duration_seconds \(buckets: /],
+    ['a groupBy label the rules set themselves', withSlo({ groupBy: ['window'] }), /groupBy label "window" is one the SLO rules set themselves/],
+    ['a raw query without {{window}}', withSlo({ sli: { raw: { errorRatioQuery: 'sum by (track) (rate(webhook_delivery_total[5m]))' } } }), /sli.raw.errorRatioQuery must use \{\{window\}\}/],
+    ['a raw query with a syntax error', withSlo({ sli: { raw: { errorRatioQuery: 'sum by (track) (rate(webhook_delivery_total[{{window}}])' } } }), /sli.raw.errorRatioQuery: PromQL error at line 1, column \d+/],
+    ['a raw query that drops a group-by label', withSlo({ sli: { raw: { errorRatioQuery: 'sum(rate(webhook_rate_limited_total[{{window}}])) / sum(rate(webhook_delivery_total[{{window}}]))' } } }), /sli.raw.errorRatioQuery keeps labels \(\), but groupBy is \(track\); aggregate with sum by \(track\)/],
+    ['a raw query that keeps every label', withSlo({ sli: { raw: { errorRatioQuery: 'rate(webhook_rate_limited_total[{{window}}]) / rate(webhook_delivery_total[{{window}}])' } } }), /can't tell which labels the result keeps: rate\(\) keeps every label of its series/],
+    ['own windows for another period', withSlo({ timeWindow: '7d', alertWindows: { ...projectDefinitions.burnPolicy.windows[0] } }), /alertWindows.sloPeriod 30d is not the SLO's period 7d/],
+    ['a generated alert name over 40 characters', withSlo({ name: 'webhook-delivery-availability-for-everyone-here' }), /page alert name WebhookDeliveryAvailabilityForEveryoneHerePage must be CamelCase of at most 40 characters \(it is 46\); set alerts.page.name/],
     ['an SLO on a metric outside the contract', withSlo({ sli: { good: { metric: 'nope_total' }, total: { metric: 'webhook_delivery_total' } } }), /slo webhook-delivery-availability: record slo:sli_error:ratio_rate5m: unknown metric "nope_total"/],
   ];
+
+  const accepted: [string, Runbook][] = [
+    ['regex and negative matchers of every kind', withSlo({ matchers: { job: 'webhook-sender', 'track=~': 'canary|stable', 'instance!~': 'debug-.*', 'env!=': 'dev' } })],
+    ['an error counter over all deliveries', withSlo({ sli: { bad: { metric: 'webhook_rate_limited_total' }, total: { metric: 'webhook_delivery_total' } } })],
+    ['a raw ratio keeping exactly the group-by labels', withSlo({ sli: { raw: { errorRatioQuery: 'sum by (track) (rate(webhook_rate_limited_total{job="webhook-sender"}[{{window}}])) / sum by (track) (rate(webhook_delivery_total{job="webhook-sender"}[{{window}}]))' } } })],
+    ['a 28-day period', withSlo({ timeWindow: '28d' })],
+    ['a 4-week period (the 28-day spec)', withSlo({ timeWindow: '4w' })],
+    ['a 7-day SLO with its own windows', withSlo({ timeWindow: '7d', alertWindows: { ...projectDefinitions.burnPolicy.windows[0], sloPeriod: '7d' } })],
+    ['a name too long for "BurnPage" but not for "Page"', withSlo({ name: 'webhook-delivery-availability-strict' })],
+    ['a 50-character name', withSlo({ name: 'a'.repeat(50), alerts: { page: { name: 'LongPage' }, ticket: { name: 'LongTicket' } } })],
+  ];
+  for (const [what, defs] of accepted) {
+    it(`accepts ${what}`, () => {
+      expect(problemsOf(defs)).toEqual([]);
+    });
+  }
 
   for (const [what, defs, re] of cases) {
     it(`rejects ${what}`, () => {

@@ -38,8 +38,8 @@ export interface InstanceSpec {
   fromMinute?: number;
   /** Histogram bucket bounds (default: the contract's). */
   buckets?: readonly number[];
-  /** How `le` is written: `2` (Go client, default) or `2.0` (Python client). */
-  leStyle?: 'go' | 'python';
+  /** How `le` is written: `2` (Go client, default), or `2.0` (Python client, and Prometheus 3, which stores every bound that way). */
+  leStyle?: 'go' | 'python' | 'prometheus3';
 }
 
 export interface AlertSpec {
@@ -91,7 +91,7 @@ export function* scenarioSamples(s: ScenarioHistory): Generator<Sample> {
   const perMinute = Math.max(1, Math.round(60 / (s.scrapeSeconds ?? 60)));
   for (const inst of s.instances) {
     const bounds = [...(inst.buckets ?? DURATION_BUCKETS)];
-    const le = (b: number) => (inst.leStyle === 'python' && Number.isInteger(b) ? b.toFixed(1) : String(b));
+    const le = (b: number) => (inst.leStyle && inst.leStyle !== 'go' && Number.isInteger(b) ? b.toFixed(1) : String(b));
     // the previous scrape's value of each series, to spread a minute over sub-minute scrapes
     const prev = new Map<string, number>();
     function* scrape(m: number, minuteSamples: Sample[], reset: boolean): Generator<Sample> {

@@ -24,7 +24,7 @@ const metrics = {
   deliveryDuration: { name: 'payments_latency_seconds', type: 'histogram', help: 'Time to answer.', labels: [], buckets: [0.1, 0.25, 0.5, 1, 5], source: 'service' },
   circuitBreakerOpens: { name: 'payments_breaker_trips_total', type: 'counter', help: 'Breaker trips.', labels: ['endpoint'], source: 'service' },
 } as const;
-const windows = { rate: '5m', seriesStepSeconds: 60, latencyQuantile: 0.95, circuitBreakerDay: '24h', sliWindows: ['5m', '1h', '30d'], warningFor: '15m' };
+const windows = { rate: '5m', seriesStepSeconds: 60, latencyQuantile: 0.95, circuitBreakerDay: '24h', warningFor: '15m' };
 const gates = {
   successRate: { target: 98, critical: 95, unit: 'percent', sustainedMinutes: 5 },
   p95LatencyMs: { target: 800, critical: 3000, unit: 'ms', sustainedMinutes: 10 },
@@ -56,7 +56,12 @@ export default defineRunbook({
   channels: { ops: '#payments-ops', incidents: '#incidents', team: '#payments' },
   metrics,
   slos: [slo],
-  burnRatePolicy: [{ severity: 'critical', budgetPercent: 2, long: '1h', short: '5m' }],
+  burnPolicy: {
+    windows: [{ sloPeriod: '30d',
+      page: { quick: { errorBudgetPercent: 2, longWindow: '1h', shortWindow: '5m' }, slow: { errorBudgetPercent: 5, longWindow: '6h', shortWindow: '30m' } },
+      ticket: { quick: { errorBudgetPercent: 10, longWindow: '1d', shortWindow: '2h' }, slow: { errorBudgetPercent: 10, longWindow: '3d', shortWindow: '6h' } } }],
+    severity: { page: 'critical', ticket: 'warning' },
+  },
   alertGroups: [{ name: 'payments_canary', alerts }],
   dashboards: [sloOverview({ uid: 'payments-slos', title: 'Payments SLOs', source: 'payments.runbook.ts', description: 'Payments SLOs.', tags: ['generated'] })],
   dashboardPolicy: { justifiedWindows: {}, requiredPanels: {} },

@@ -6,9 +6,9 @@ import type { Runbook } from '../../contract/runbook.ts';
 import { UserError } from '../errors.ts';
 import { loadRunbook } from '../runbook.ts';
 
-function build(rb: Runbook, forScale?: number) {
+function build(rb: Runbook, forScale?: number, slothCompatible?: boolean, rawLongWindows?: boolean) {
   try {
-    return buildArtefacts(rb, { forScale });
+    return buildArtefacts(rb, { forScale, slothCompatible, rawLongWindows });
   } catch (e) {
     if (e instanceof DefinitionError) {
       // every problem on its own line; the last one becomes the UserError line
@@ -44,8 +44,10 @@ export function registerGenerate(program: Command): void {
     .option('--out <dir>', 'output directory', 'generated')
     .option('--for-scale <factor>', 'multiply every alert `for` (test variants of the rules)', parseScale)
     .option('--runbook <path>', 'runbook module (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
-    .action(async (opts: { check?: boolean; out: string; forScale?: number; runbook?: string }) => {
-      const artefacts = build(await loadRunbook(opts.runbook), opts.forScale);
+    .option('--sloth-compatible', "also emit Sloth's labels (sloth_id, sloth_service, sloth_slo, sloth_window) and sloth_slo_info")
+    .option('--raw-long-windows', 'read the 1d, 3d and period ratios from the raw series (a first deployment, before the recorded rates cover them)')
+    .action(async (opts: { check?: boolean; out: string; forScale?: number; runbook?: string; slothCompatible?: boolean; rawLongWindows?: boolean }) => {
+      const artefacts = build(await loadRunbook(opts.runbook), opts.forScale, opts.slothCompatible, opts.rawLongWindows);
       if (opts.check) {
         const drift = await onOutput(() => compareArtefacts(opts.out, artefacts));
         const lines = [

@@ -33,7 +33,7 @@ const metrics = {
   circuitBreakerOpens: { name: '${prefix}_circuit_breaker_opens_total', type: 'counter', help: 'Circuit breaker trips.', labels: [], source: 'service' },
 } as const;
 
-const windows = { rate: '5m', seriesStepSeconds: 60, latencyQuantile: 0.95, circuitBreakerDay: '24h', sliWindows: ['5m', '30m', '1h', '6h', '1d', '30d'], warningFor: '10m' };
+const windows = { rate: '5m', seriesStepSeconds: 60, latencyQuantile: 0.95, circuitBreakerDay: '24h', warningFor: '10m' };
 const gates = {
   successRate: { target: 99, critical: 95, unit: 'percent', sustainedMinutes: 5 },
   p95LatencyMs: { target: 500, critical: 2000, unit: 'ms', sustainedMinutes: 10 },
@@ -83,10 +83,18 @@ export default defineRunbook({
   channels: { ops: '#${service}-ops', incidents: '#incidents', team: '#${service}' },
   metrics,
   slos: [availability],
-  burnRatePolicy: [
-    { severity: 'critical', budgetPercent: 2, long: '1h', short: '5m' },
-    { severity: 'warning', budgetPercent: 5, long: '6h', short: '30m' },
-  ],
+  // the SRE workbook's burn-rate windows for a 30-day SLO: every SLO gets a page and a ticket alert
+  // from them; an SLO on another period needs a spec here (or its own alertWindows)
+  burnPolicy: {
+    windows: [
+      {
+        sloPeriod: '30d',
+        page: { quick: { errorBudgetPercent: 2, longWindow: '1h', shortWindow: '5m' }, slow: { errorBudgetPercent: 5, longWindow: '6h', shortWindow: '30m' } },
+        ticket: { quick: { errorBudgetPercent: 10, longWindow: '1d', shortWindow: '2h' }, slow: { errorBudgetPercent: 10, longWindow: '3d', shortWindow: '6h' } },
+      },
+    ],
+    severity: { page: 'critical', ticket: 'warning' },
+  },
   alertGroups: [{ name: '${prefix}_canary', alerts }],
   dashboards: [
     sloOverview({ uid: '${service}-slos', title: '${service} SLOs', source: '${'${RUNBOOK_DIR}'}', description: '${service} SLOs: SLI, error budget and burn rate.', tags: ['generated', 'slogate'] }),

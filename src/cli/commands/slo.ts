@@ -82,7 +82,7 @@ export function registerSlo(program: Command): void {
       try {
         let groups: SloGroupStatus[];
         try {
-          groups = (await Promise.all(chosen.map((s) => fetchSloStatus(client, s, rb.burnRatePolicy, rb.windows.sliWindows, time)))).flat();
+          groups = (await Promise.all(chosen.map((s) => fetchSloStatus(client, s, rb.burnPolicy, time)))).flat();
         } catch (err) {
           if (err instanceof PrometheusError && err.kind === 'bad_request' && !err.status) throw new UserError(err.message, SLO_STATUS_EXIT.usage);
           throw new UserError(`cannot read the SLO records: ${(err as Error).message}`, SLO_STATUS_EXIT.unknown);
