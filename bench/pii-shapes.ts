@@ -3,20 +3,11 @@
 // role mailboxes, service accounts, user agents with `+https`, UUIDs, trace ids, epoch
 // milliseconds, and about one line in 500 carries a planted leak.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { generateWebhookLog } from './pii-log.ts';
+import { generateWebhookLog, prng } from './pii-log.ts';
 
 export type Rand = () => number;
 
-export function prng(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 const hex = (r: Rand, n: number) => {
   let s = '';
