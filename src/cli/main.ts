@@ -18,14 +18,18 @@ const OUTPUT = {
  * `slogate … | head`: once the reader of stdout is gone, nothing more can be said, so stop at
  * once and quietly (no EPIPE stack trace), with the exit code the command had so far.
  */
+const guarded = new WeakSet<NodeJS.WriteStream>();
+
 export function quietOnClosedPipe(stream: NodeJS.WriteStream, exit: (code: number) => void = (c) => process.exit(c)): void {
+  // once per stream: main() may run many times in one process (tests, embedding)
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
     else throw err;
   });
 }
 
-/** Runs the CLI and returns the process exit code. Commands set `process.exitCode` or throw. */
 /** The package's version, from its package.json (two levels up from src/cli and from dist/src/cli alike). */
 function packageVersion(): string {
   const require = createRequire(import.meta.url);
@@ -40,6 +44,7 @@ function packageVersion(): string {
   return 'unknown';
 }
 
+/** Runs the CLI and returns the process exit code. Commands set `process.exitCode` or throw. */
 export async function main(argv: string[]): Promise<number> {
   quietOnClosedPipe(process.stdout);
   quietOnClosedPipe(process.stderr);
