@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES } from '../contract/exit-codes.ts';
 import { UserError } from './errors.ts';
+import { quietOnClosedPipe } from './closed-pipe.ts';
 import { commandsFor } from './commands/index.ts';
 import { definitionErrorLine } from './load-errors.ts';
 
@@ -13,22 +14,6 @@ const OUTPUT = {
   writeErr: (s: string) => process.stderr.write(s),
   outputError: (s: string, write: (s: string) => void) => write(s.replace(/^error: /, 'slogate: ')),
 };
-
-/**
- * `slogate … | head`: once the reader of stdout is gone, nothing more can be said, so stop at
- * once and quietly (no EPIPE stack trace), with the exit code the command had so far.
- */
-const guarded = new WeakSet<NodeJS.WriteStream>();
-
-export function quietOnClosedPipe(stream: NodeJS.WriteStream, exit: (code: number) => void = (c) => process.exit(c)): void {
-  // once per stream: main() may run many times in one process (tests, embedding)
-  if (guarded.has(stream)) return;
-  guarded.add(stream);
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-    else throw err;
-  });
-}
 
 /** The package's version, from its package.json (two levels up from src/cli and from dist/src/cli alike). */
 function packageVersion(): string {

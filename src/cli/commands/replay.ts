@@ -1,5 +1,6 @@
 // `slogate replay`: the incident-recovery runbook's steps (list, replay one/keys/window,
 // reconcile) with its safety rules enforced and every run written to an incident record.
+import { keepRunningOnClosedPipe } from '../closed-pipe.ts';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
@@ -38,20 +39,8 @@ let config: ReplayConfig;
  * A reader that goes away (`| head`) must not kill a run between a replay and its record:
  * output to a closed pipe is dropped and the run finishes and seals as usual.
  */
-let pipesGuarded = false;
-function keepRunningOnClosedPipes(): void {
-  if (pipesGuarded) return;
-  pipesGuarded = true;
-  // added whatever else listens: a pipe() into stdout removes its own listener when it fails
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
-    });
-  }
-}
-
 async function configure(flag: string | undefined): Promise<ReplayConfig> {
-  keepRunningOnClosedPipes();
+  keepRunningOnClosedPipe();
   const rb = await loadRunbook(flag);
   if (!rb.replay) throw new UserError(`the runbook${rb.source ? ` ${rb.source}` : ''} has no replay settings (runbook.replay)`);
   config = rb.replay;
