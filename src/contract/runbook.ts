@@ -2,7 +2,7 @@
 // typed value. The library's engines receive a Runbook and never import one; the CLI,
 // tests and scripts load a runbook module (runbooks/<service>/index.ts) and pass it down.
 import type { ReplayConfig } from './replay.ts';
-import type { PiiPolicy } from '../pii/policy.ts';
+import type { PiiPolicy } from './pii-policy.ts';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MetricContract } from './metrics.ts';
 import type { Matchers } from './selectors.ts';
