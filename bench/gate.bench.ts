@@ -97,7 +97,7 @@ try {
         }),
       );
       results.push(await measure('baseline: same queries, sequential', async () => (await runGate({ ...gateOpts, concurrency: 1 })).http_requests));
-      results.push(await measure('gate without the rules check (before issue 11)', async () => (await gatherEvidence({ ...gateOpts, end: at, series: true, rules: false, concurrency: 4 })).httpRequests));
+      results.push(await measure('gate without the rules check (as before rules health)', async () => (await gatherEvidence({ ...gateOpts, end: at, series: true, rules: false, concurrency: 4 })).httpRequests));
       results.push(
         await measure('baseline: runbook hourly loop, sequential', async () => {
           let requests = 0;

@@ -11,7 +11,7 @@ export const serviceAlertThresholds = {
   /** Retries per delivery this many times the previous day's count as rising. */
   retriesRiseFactor: 2,
   /**
-   * Share of the token bucket's refill rate in use that counts as near the limit. Not seed 002's
+   * Share of the token bucket's refill rate in use that counts as near the limit. Not the shipping guide's
    * 80% (that is a tenant's quota): a healthy sender runs at 80% of its bucket (8 of 10 QPS).
    */
   rateLimitUsage: 0.9,

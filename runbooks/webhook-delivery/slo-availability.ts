@@ -1,7 +1,7 @@
 import { metrics, SCRAPE_JOB } from '../../src/contract/metrics.ts';
 import type { SloDef } from '../../src/slo/types.ts';
 
-/** Seed 002: more than 99% of deliveries succeed. */
+/** The delivery service's own objective: more than 99% of deliveries succeed. */
 export const availability: SloDef = {
   name: 'webhook-delivery-availability',
   displayName: 'Webhook delivery availability',

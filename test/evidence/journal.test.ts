@@ -102,7 +102,7 @@ describe('rollback journal', () => {
     expect(r.code).toBe(3);
     expect((await readJournal(dir)).map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^DRAIN NOT VERIFIED: /)]));
     const v = await slogate(['evidence', 'verify', dir]);
-    // the journal's entries are sealed as written (rollback verify's own rollback_drain.json is a separate file, issue 14's)
+    // the journal's entries are sealed as written (rollback verify's own rollback_drain.json is a separate file, written by rollback verify)
     expect(v.stderr).not.toMatch(/rollback_log\.txt/);
   }, 30_000);
 

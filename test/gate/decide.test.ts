@@ -168,12 +168,12 @@ const kinds: Kind[] = [
   },
   { name: 'one PII leak', change: () => ({ piiLeaks: measured(1) }), intermediate: 'rollback', final: 'rollback', check: { name: 'pii_leaks', intermediate: 'critical', final: 'critical' } },
   { name: 'PII scan failed', change: () => ({ piiLeaks: missing('unreadable') }), intermediate: 'inconclusive', final: 'inconclusive', check: { name: 'pii_leaks', intermediate: 'no_data', final: 'no_data' } },
-  // issue 11 (3): a skipped scan promoted at the final checkpoint; it is inconclusive there now
+  // fail-closed fix: a skipped scan promoted at the final checkpoint; it is inconclusive there now
   { name: 'PII scan skipped', change: () => ({ piiLeaks: 'skipped' }), intermediate: 'continue', final: 'inconclusive' },
-  // issue 11 (6): a fired critical alert was marginal before the final checkpoint; it is a rollback trigger anywhere
+  // fail-closed fix: a fired critical alert was marginal before the final checkpoint; it is a rollback trigger anywhere
   { name: 'critical alert fired', change: () => ({ criticalAlerts: measured(['WebhookSenderDown']) }), intermediate: 'rollback', final: 'rollback', check: { name: 'critical_alerts', intermediate: 'critical', final: 'critical' } },
   { name: 'critical alert fired while the rules are broken', change: () => ({ criticalAlerts: measured(['WebhookSenderDown']), rules: missing('HTTP 404') }), intermediate: 'rollback', final: 'rollback', check: { name: 'critical_alerts', intermediate: 'critical', final: 'critical' } },
-  // issue 11 (4): "none fired" passed even when the rules never ran
+  // fail-closed fix: "none fired" passed even when the rules never ran
   {
     name: 'no alert fired but the rule group is not loaded',
     change: () => ({ rules: rulesWith({ report: { ...healthyGroup.report, ok: false, problems: [{ kind: 'group_missing', group: 'webhook_canary', loadedGroups: [] }] } }) }),
@@ -480,7 +480,7 @@ describe('decide: --time-scale', () => {
   });
 });
 
-describe('decide: the checks as a list (issue 12, item 3)', () => {
+describe('decide: the checks as a list (each check a unit)', () => {
   it('lists every built-in check by its typed name, in order (canary_vs_baseline only with a baseline)', () => {
     const d = decide(green(5, '30m'));
     expect(d.checks.map((c) => c.name)).toEqual(BUILTIN_CHECK_NAMES.filter((n) => n !== 'canary_vs_baseline'));
@@ -524,7 +524,7 @@ describe('decide: the checks as a list (issue 12, item 3)', () => {
   });
 });
 
-describe('decide: issue 11 cases', () => {
+describe('decide: fail-closed cases', () => {
   // (7) a T+2h gate run 25 hours after T+0 passed its window check with 1,506 minutes
   it('a window past the checkpoint latest time is inconclusive: checkpoint missed; run the next one', () => {
     for (const cp of Object.keys(CHECKPOINT_MINUTES) as CheckpointName[]) {

@@ -70,7 +70,7 @@ describe('slogate gate --alertmanager', () => {
 
     await post([{ alertname: critical, severity: 'critical', ...flagship.ownerLabels }]);
     const loud = await gate();
-    // issue 11 (6): was marginal; an active critical alert of ours is a rollback trigger
+    // fail-closed fix: was marginal; an active critical alert of ours is a rollback trigger
     expect(loud.verdict).toBe('rollback');
     expect(loud.fired_alerts).toEqual([critical]);
   });

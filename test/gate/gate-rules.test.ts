@@ -1,4 +1,4 @@
-// Issue 11 (4): "no critical alert fired" is evidence only when the alert rules ran as
+// fail-closed fix: "no critical alert fired" is evidence only when the alert rules ran as
 // generated. Each case runs the CLI against a real Prometheus or VictoriaMetrics (+ vmalert).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

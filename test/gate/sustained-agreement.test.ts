@@ -1,4 +1,4 @@
-// Issue 11 (6): the alert WebhookCanarySuccessRateCritical fired after `for: 5m` while the
+// fail-closed fix: the alert WebhookCanarySuccessRateCritical fired after `for: 5m` while the
 // gate, needing "more than 5 consecutive minutes", said pass plus a warning. One definition
 // of sustained (src/contract/sustained.ts) drives both now: the same history is given to
 // promtool, which evaluates the generated alert, and to the gate on a real Prometheus. They

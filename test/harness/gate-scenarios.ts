@@ -141,7 +141,7 @@ const drafts: Draft[] = [
     checks: { circuit_breaker_opens: 'warn' },
   },
   {
-    // issue 11 (5): the instrumentation created the breaker counter on its first open, at 1:
+    // fail-closed fix: the instrumentation created the breaker counter on its first open, at 1:
     // increase() saw nothing and the gate said continue. The first value counts now.
     name: 'first-breaker-open',
     minutes: 40,
@@ -204,7 +204,7 @@ const drafts: Draft[] = [
     checkpoint: '2h',
     phase: 25,
     atMinute: 120,
-    // issue 11 (6): was marginal, with critical_alerts a warning; a fired critical alert is a rollback trigger
+    // fail-closed fix: was marginal, with critical_alerts a warning; a fired critical alert is a rollback trigger
     verdict: 'rollback',
     checks: { critical_alerts: 'critical' },
   },
@@ -396,7 +396,7 @@ const drafts: Draft[] = [
     checkpoint: '2h',
     phase: 5,
     atMinute: 120,
-    // issue 11 (6): was marginal, with critical_alerts a warning; a fired critical alert is a rollback trigger
+    // fail-closed fix: was marginal, with critical_alerts a warning; a fired critical alert is a rollback trigger
     verdict: 'rollback',
     checks: { critical_alerts: 'critical' },
   },
@@ -425,7 +425,7 @@ const drafts: Draft[] = [
     checkpoint: '2h',
     phase: 5,
     atMinute: 120,
-    // issue 11 (6): was marginal, with critical_alerts a warning; a fired critical alert is a rollback trigger
+    // fail-closed fix: was marginal, with critical_alerts a warning; a fired critical alert is a rollback trigger
     verdict: 'rollback',
     checks: { critical_alerts: 'critical' },
   },
@@ -460,7 +460,7 @@ export const isFinal = (s: GateScenario) => (s.phase === 5 && s.checkpoint === '
 let logDir: string | null = null;
 /**
  * A clean canary log covering the scenario's window, one logfmt line a minute: the
- * final checkpoint promotes only with a PII scan (issue 11, item 3).
+ * final checkpoint promotes only with a PII scan (the promotion rule needs PII = 0).
  */
 export function cleanLogFor(s: GateScenario): string {
   if (!logDir) {

@@ -242,7 +242,7 @@ export function defineGateSuite(kind: 'prometheus' | 'victoriametrics'): void {
       expect(out.reasons.join(' ')).toMatch(/above 5000 ms, the latency histogram's largest finite bucket/);
     });
 
-    // issue 11 (3): --skip pii promoted at the final checkpoint (exit 0)
+    // fail-closed fix: --skip pii promoted at the final checkpoint (exit 0)
     it('--skip pii at the final checkpoint is inconclusive, never promote', async () => {
       const s = scenario('healthy-24h-noise-alerts');
       const args = [...gateArgs(s, server.url).filter((a, i, all) => a !== '--logs' && all[i - 1] !== '--logs'), '--skip', 'pii'];
@@ -254,7 +254,7 @@ export function defineGateSuite(kind: 'prometheus' | 'victoriametrics'): void {
       expect(out.reasons[0]).toMatch(/^The PII scan was skipped \(--skip pii\), but the final T\+24h checkpoint promotes only with no PII found/);
     });
 
-    // issue 11 (5): the breaker counter born at 1 inside the window was not counted: continue, exit 0
+    // fail-closed fix: the breaker counter born at 1 inside the window was not counted: continue, exit 0
     it('counts the first open of a breaker whose counter first appears inside the window', async () => {
       const s = scenario('first-breaker-open');
       const r = await slogate(gateArgs(s, server.url));
@@ -265,7 +265,7 @@ export function defineGateSuite(kind: 'prometheus' | 'victoriametrics'): void {
       expect(r.code).toBe(4);
     });
 
-    // issue 11 (8): --selector '{job="webhook-sender"}' replaced the canary matchers, pulled in the stable track and gave marginal
+    // fail-closed fix: --selector '{job="webhook-sender"}' replaced the canary matchers, pulled in the stable track and gave marginal
     it('--selector adds to the canary matchers: naming job keeps track="canary"', async () => {
       const s = scenario('stable-track-bad');
       const r = await slogate([...gateArgs(s, server.url), '--selector', '{job="webhook-sender"}']);
@@ -296,7 +296,7 @@ export function defineGateSuite(kind: 'prometheus' | 'victoriametrics'): void {
       expect(r.stderr).toMatch(/^slogate: --selector "\{\}" holds no label matchers/);
     });
 
-    // issue 11 (7): a T+2h gate run 25 hours after T+0 passed its window check with 1,506 minutes
+    // fail-closed fix: a T+2h gate run 25 hours after T+0 passed its window check with 1,506 minutes
     it('a T+2h gate judged a day after T+0 is inconclusive: checkpoint missed; --at backfills the window', async () => {
       const s = scenario('healthy-24h-noise-alerts');
       const late = ['gate', '--prometheus', server.url, '--start', iso(s.history.t0), '--at', iso(s.history.t0 + 24 * 3600), '--checkpoint', '2h', '--phase', '5', '--skip', 'pii', '--json'];
@@ -310,7 +310,7 @@ export function defineGateSuite(kind: 'prometheus' | 'victoriametrics'): void {
       expect(backfill.code).toBe(0);
     });
 
-    // issue 11 (4): the rules run, but this backend keeps no record of their evaluations over the window
+    // fail-closed fix: the rules run, but this backend keeps no record of their evaluations over the window
     it('checks the loaded rule group and says that its evaluations over the window are not recorded', async () => {
       const out = JSON.parse((await slogate(gateArgs(scenario('healthy-30m'), server.url))).stdout);
       expect(out.checks.find((c: { name: string }) => c.name === 'rules_health').status).toBe('pass');

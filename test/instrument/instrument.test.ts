@@ -202,7 +202,7 @@ describe('PiiScanMetrics', () => {
   });
 });
 
-// issue 11 (5): the counter appeared on the first open at 1, so increase() lost that open
+// fail-closed fix: the counter appeared on the first open at 1, so increase() lost that open
 describe('circuit breaker counters exist at 0 from the moment the breaker exists', () => {
   it('serves 0 for a declared breaker, for one whose state was set, and for startup endpoints; 1 after the first open', async () => {
     const m = createDeliveryMetrics({ env: { SLOGATE_TRACK: 'canary' }, endpoints: ['https://a.example/hook'] });

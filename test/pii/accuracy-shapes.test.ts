@@ -1,4 +1,4 @@
-// Precision and recall per category on the multi-shape corpus (issue 10): nginx, Envoy JSON,
+// Precision and recall per category on the multi-shape corpus nginx, Envoy JSON,
 // ECS, OpenTelemetry, logfmt, stack traces with request bodies, the webhook sender's long JSON
 // lines and the short-line log, each with the service's own infrastructure data beside the
 // personal data. Labelled from the rules in docs/pii.md; scanned with the runbook's policy.
