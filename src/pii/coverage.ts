@@ -48,10 +48,18 @@ export const emptyClock = (): ClockState => ({ lines: 0, undated: 0, inWindow: 0
 const min = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
 const max = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
 
+/** Pieces of at most this many bytes are read line by line rather than split again. */
+const SMALL_PIECE = 2048;
+/** How much of a line its time is looked for in. */
+const TIME_HEAD = 4096;
+
 /**
- * Reads the time of every line it is fed. Pieces of many lines that span less than one
- * bucket from their first to their last line (the common case: a dense, ordered log) are
- * counted without parsing the lines between.
+ * Reads the time of every line it is fed, from the bytes. A piece of lines whose first and
+ * last line lie within one bucket (and on one side of the window) is counted without
+ * reading the lines between: in a dense, ordered log that is nearly every piece. Other
+ * pieces are halved until they are, or small enough to read line by line, so an
+ * interleaved or unordered log costs more reads but is still counted line by line where it
+ * matters.
  */
 export class LogClock {
   private s = emptyClock();
@@ -85,10 +93,14 @@ export class LogClock {
     return !w ? 0 : t < w.start ? -1 : t > w.end ? 1 : 0;
   }
 
-  private line(text: string, from: number, to: number): void {
+  /** The own time of the line [from, to). */
+  private timeOf(buf: Buffer, from: number, to: number): number | null {
+    return lineTime(buf.toString('latin1', from, Math.min(to, from + TIME_HEAD)));
+  }
+
+  private line(buf: Buffer, from: number, to: number): void {
     this.s.lines++;
-    const own = lineTime(to - from > 4096 ? text.slice(from, from + 4096) : text.slice(from, to));
-    const t = own ?? this.carried;
+    const t = this.timeOf(buf, from, to) ?? this.carried;
     if (t === null) {
       this.s.undated++;
       return;
@@ -97,46 +109,60 @@ export class LogClock {
     this.place(t, 1);
   }
 
-  /**
-   * `text`: whole lines (the last one may lack its newline at the end of a file or of a
-   * segment of a very long line). With `startsLine` false its first line continues a line
-   * already counted and is skipped.
-   */
-  addText(text: string, startsLine = true): void {
-    let from = 0;
-    if (!startsLine) {
-      const nl = text.indexOf('\n');
-      if (nl < 0) return;
-      from = nl + 1;
-    }
-    if (from >= text.length) return;
-    const firstEnd = text.indexOf('\n', from);
-    // the fast path needs two lines at least
-    let lastEnd = text.length;
-    if (text.charCodeAt(lastEnd - 1) === 10) lastEnd--;
-    const lastStart = text.lastIndexOf('\n', lastEnd - 1) + 1;
-    if (firstEnd >= 0 && lastStart > firstEnd) {
-      const a = lineTime(text.slice(from, Math.min(firstEnd, from + 4096)));
-      const b = a === null ? null : lineTime(text.slice(lastStart, Math.min(lastEnd, lastStart + 4096)));
-      if (a !== null && b !== null && b >= a && b - a < this.bs && this.side(a) === this.side(b)) {
-        let n = 0;
-        for (let i = text.indexOf('\n', from); i >= 0 && i < lastEnd; i = text.indexOf('\n', i + 1)) n++;
-        n++; // the last line
+  /** Whole lines [a, b): the last may lack its newline. */
+  private piece(buf: Buffer, a: number, b: number): void {
+    let end = b;
+    if (buf[end - 1] === 10) end--;
+    const lastStart = Math.max(a, buf.lastIndexOf(10, end - 1) + 1);
+    if (lastStart > a && end > a) {
+      const firstEnd = buf.indexOf(10, a);
+      const ta = this.timeOf(buf, a, firstEnd);
+      const tb = ta === null ? null : this.timeOf(buf, lastStart, end);
+      if (ta !== null && tb !== null && tb >= ta && tb - ta < this.bs && this.side(ta) === this.side(tb)) {
+        let n = 1; // the last line
+        for (let i = firstEnd; i >= 0 && i < end; i = buf.indexOf(10, i + 1)) n++;
         this.s.lines += n;
-        this.place(a, n - 1);
-        this.place(b, 1);
-        this.carried = b;
+        this.place(ta, n - 1);
+        this.place(tb, 1);
+        this.carried = tb;
         return;
       }
+      if (b - a > SMALL_PIECE) {
+        const mid = buf.indexOf(10, a + ((b - a) >> 1));
+        if (mid >= 0 && mid + 1 < b) {
+          this.piece(buf, a, mid + 1);
+          this.piece(buf, mid + 1, b);
+          return;
+        }
+      }
     }
-    let p = from;
-    while (p < text.length) {
-      const nl = text.indexOf('\n', p);
-      const end = nl < 0 ? text.length : nl;
-      this.line(text, p, end);
-      if (nl < 0) break;
+    for (let p = a; p < b; ) {
+      let nl = buf.indexOf(10, p);
+      if (nl < 0 || nl >= b) nl = b;
+      this.line(buf, p, nl);
       p = nl + 1;
     }
+  }
+
+  /**
+   * `buf[from, to)`: whole lines (the last one may lack its newline at the end of a file or
+   * of a segment of a very long line). With `startsLine` false its first line continues a
+   * line already counted and is skipped.
+   */
+  addBytes(buf: Buffer, from: number, to: number, startsLine = true): void {
+    let p = from;
+    if (!startsLine) {
+      const nl = buf.indexOf(10, from);
+      if (nl < 0 || nl >= to) return;
+      p = nl + 1;
+    }
+    if (p < to) this.piece(buf, p, to);
+  }
+
+  /** The same for text (latin1: one character per byte). */
+  addText(text: string, startsLine = true): void {
+    const b = Buffer.from(text, 'latin1');
+    this.addBytes(b, 0, b.length, startsLine);
   }
 
   state(): ClockState {

@@ -70,12 +70,16 @@ export interface DetectContext {
 export function detectContext(policy: CompiledPolicy = compilePolicy(EMPTY_POLICY), allow?: AllowMatcher): DetectContext {
   const words = usernameWords(policy);
   const phoneWords = policy.source.fields.phone.flatMap((p) => normaliseField(p).split(/[^a-z0-9]+/).filter((w) => w.length >= 3)).filter((w, i, all) => all.indexOf(w) === i);
-  const prefilter = prefilterFor(words, {
+  const ctx = { policy, allow, usernameWords: words } as Omit<DetectContext, 'prefilter'> as DetectContext;
+  ctx.prefilter = prefilterFor(words, {
     phoneWords,
     keepPrivate: policy.source.personalRanges.length > 0,
     nationalTrunk: policy.phoneCountries.some((c) => !NANP.has(c)),
+    nanp: policy.phoneCountries.some((c) => NANP.has(c)),
+    vetAt: emailVet(ctx),
+    vetWord: usernameVet(ctx),
   });
-  return { policy, allow, usernameWords: words, prefilter };
+  return ctx;
 }
 
 let defaultContext: DetectContext | undefined;
@@ -353,6 +357,41 @@ function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContex
   });
 }
 
+/** Bytes that may stand in a local part however loosely read (a superset of what findEmailAt reads). */
+const LOOSE_LOCAL = new Uint8Array(256);
+for (let c = 0; c < 256; c++) if (CC[c] & B_LOCAL) LOOSE_LOCAL[c] = 1;
+for (const c of "!#$&'*/=?^`{|}~") LOOSE_LOCAL[c.charCodeAt(0)] = 1;
+/** Results kept per context before the cache starts over (values repeat: role mailboxes, own domains). */
+const VET_CACHE = 4096;
+
+/**
+ * The prefilter's second look at an `@`: would findEmailAt report an address there? It runs the
+ * detector itself on the bytes around the `@` (the local part and domain it reads are all it
+ * looks at, apart from a URL's credentials, which only ever drop a finding), and remembers the
+ * answer per candidate, so `noreply@` on every line costs one lookup.
+ */
+function emailVet(ctx: DetectContext): (buf: Buffer, at: number) => boolean {
+  const cache = new Map<string, boolean>();
+  return (buf, at) => {
+    if (buf[at - 1] === 34) return true; // a quoted local part: left to the detector
+    let s = at;
+    while (s > 0 && at - s < 64 && LOOSE_LOCAL[buf[s - 1]]) s--;
+    let e = at + 1;
+    while (e < buf.length && e - at - 1 < 253 && CC[buf[e]] & B_DOMAIN) e++;
+    if (s === at || e === at + 1) return false;
+    const candidate = buf.toString('latin1', s, e);
+    let found = cache.get(candidate);
+    if (found === undefined) {
+      const add = new Add(ctx.allow);
+      findEmailAt(candidate, at - s, 1, ctx, add);
+      found = add.out.length > 0;
+      if (cache.size >= VET_CACHE) cache.clear();
+      cache.set(candidate, found);
+    }
+    return found;
+  };
+}
+
 // ------------------------------------------------------------------------------------- username
 
 interface ValueSpan {
@@ -477,6 +516,38 @@ function findUsernameAt(line: string, pos: number, ctx: DetectContext, add: Add)
   }
   if (!ctx.policy.isUsernameField(field)) return;
   usernameFinding(line, v, field, ctx, add, 'username.field');
+}
+
+/**
+ * The prefilter's second look at a username word: findUsernameAt reads on only when the key
+ * holding the word is a username field or opens an object (`user_agent`, `/users/me` and
+ * `userId` stop there). Same check on bytes, the key's verdict remembered.
+ */
+function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean {
+  const cache = new Map<string, boolean>();
+  return (buf, pos) => {
+    let ks = pos;
+    while (ks > 0 && CC[buf[ks - 1]] & B_KEY) ks--;
+    let ke = pos;
+    while (ke < buf.length && CC[buf[ke]] & B_KEY) ke++;
+    if (ke - ks > 128) return false;
+    const token = buf.toString('latin1', ks, ke);
+    let field = cache.get(token);
+    if (field === undefined) {
+      field = ctx.policy.isUsernameField(normaliseField(token));
+      if (cache.size >= VET_CACHE) cache.clear();
+      cache.set(token, field);
+    }
+    if (field) return true;
+    let i = ke;
+    if (buf[i] === 92) i++;
+    if (buf[i] === 34) i++;
+    while (buf[i] === 32) i++;
+    if (buf[i] !== 58) return false;
+    i++;
+    while (buf[i] === 32) i++;
+    return buf[i] === 123;
+  };
 }
 
 /** `key":{`, `key": {`, `key\":{`: the key's value is an object. */

@@ -1,8 +1,13 @@
-// The byte-level prefilter: one pass over raw log bytes with a class table, no regex, no
-// decoding. It reports candidate positions (a number-like run, `@`, `%40`, `+digit`, an IPv6
-// colon chain, an access-log user, a username key word) and where lines end; only lines with a
-// candidate are decoded and checked precisely. A realistic line with none costs one table
-// lookup per byte.
+// The byte-level prefilter: finds candidate positions in raw log bytes without decoding them,
+// and drops the candidates detection would certainly reject, so a realistic clean line costs
+// no decoding and no detector call. Three kinds of pass over a range:
+//  - one word-at-a-time (SWAR) pass: four bytes per step, stopping only at stretches of digits
+//    and separators long enough to hold a 7-digit number or a dotted quad, and at long
+//    hex-and-colon stretches (IPv6 written out in full);
+//  - native `indexOf` passes for the sparse anchors: `@`, `%40`, `+`, `::`, username key words;
+//  - one check per line start for an access log's remote user.
+// Each candidate kind keeps detection's own rule for what it could ever be (the `vet*` options
+// are detection's checks, run on bytes), so what the prefilter drops detection would drop too.
 export const K_NUMBER = 2;
 export const K_AT = 3;
 export const K_PCT40 = 4;
@@ -11,26 +16,29 @@ export const K_V6 = 6;
 export const K_WORD = 7;
 export const K_ACCESS_USER = 8;
 
-// byte classes
-const C_OTHER = 0;
-const C_DIGIT = 1;
-const C_SEP = 2; // space ( ) - .
-const C_AT = 3;
-const C_PCT = 4;
-const C_PLUS = 5;
-const C_COLON = 6;
-const C_NL = 7;
-const C_WORD = 8; // first letter of a username key word (per policy)
-
-const HEX = new Uint8Array(256);
-for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+/** Digits and the separators a number is written with: space ( ) - . */
+const NUMISH = new Uint8Array(256);
+const DIGIT = new Uint8Array(256);
+/** Hex digits, ':' and '.': what an IPv6 address (IPv4-embedded too) is written with. */
+const HEXCOLON = new Uint8Array(256);
+const HEXCOLON_ONLY = new Uint8Array(256);
+/** After `+`: what the international number detector reads. */
+const PLUS_BODY = new Uint8Array(256);
+/** Before `+`: glued to a word or another `+`, the `+` starts no number. */
+const PLUS_WORD = new Uint8Array(256);
+for (let c = 48; c <= 57; c++) DIGIT[c] = NUMISH[c] = HEXCOLON[c] = HEXCOLON_ONLY[c] = PLUS_BODY[c] = PLUS_WORD[c] = 1;
+for (const c of ' ().-') NUMISH[c.charCodeAt(0)] = PLUS_BODY[c.charCodeAt(0)] = 1;
+for (const c of 'abcdefABCDEF:') HEXCOLON[c.charCodeAt(0)] = HEXCOLON_ONLY[c.charCodeAt(0)] = 1;
+HEXCOLON[46] = 1;
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_+') PLUS_WORD[c.charCodeAt(0)] = 1;
 
 export interface Prefilter {
   /**
    * Appends `pos * 16 + kind` for every candidate in `buf[from, to)` to `hits` (positions
-   * relative to `from`). Returns nothing; newlines are left to the caller (Buffer.indexOf).
+   * relative to `from`, unsorted). `from` is a line start (or the start of a segment of a very
+   * long line); newlines are left to the caller.
    */
-  scan(buf: Uint8Array, from: number, to: number, hits: number[]): void;
+  scan(buf: Buffer, from: number, to: number, hits: number[]): void;
 }
 
 export interface PrefilterOptions {
@@ -38,79 +46,198 @@ export interface PrefilterOptions {
   phoneWords: readonly string[];
   /** The policy calls some non-routable ranges personal: private addresses stay candidates. */
   keepPrivate: boolean;
-  /** The policy reads national numbers with a trunk `0` (non-NANP countries): keep bare runs starting with 0. */
+  /** The policy reads national numbers with a trunk `0` (non-NANP countries): keep runs that could be one. */
   nationalTrunk: boolean;
+  /** The policy reads NANP national numbers ((NPA) NXX-XXXX): keep grouped runs of that shape. */
+  nanp: boolean;
+  /** Detection's check of an `@` at `at` (bytes of the range): could an address be found there? */
+  vetAt?: (buf: Buffer, at: number) => boolean;
+  /** Detection's check of a username word at `pos`: could its key hold a username? */
+  vetWord?: (buf: Buffer, pos: number) => boolean;
 }
+
+const DEFAULT_OPTIONS: PrefilterOptions = { phoneWords: ['phone', 'mobile', 'msisdn', 'tel', 'cell', 'contact'], keepPrivate: false, nationalTrunk: false, nanp: true };
 
 /** Generic value keys whose parent names the number (`"phone":{"number":…}`, OTLP `intValue`). */
 const GENERIC_VALUE_KEYS = ['number', 'value', 'stringvalue', 'intvalue', 'e164', 'national', 'nationalnumber', 'raw', 'digits', 'num', 'no', 'international'];
 
 /** Builds the prefilter for a policy's username key words (lowercase ASCII). */
-export function prefilterFor(words: readonly string[], opts: PrefilterOptions = { phoneWords: ['phone', 'mobile', 'msisdn', 'tel', 'cell', 'contact'], keepPrivate: false, nationalTrunk: false }): Prefilter {
-  const cls = new Uint8Array(256);
-  for (let c = 48; c <= 57; c++) cls[c] = C_DIGIT;
-  for (const c of ' ()-.') cls[c.charCodeAt(0)] = C_SEP;
-  cls[64] = C_AT;
-  cls[37] = C_PCT;
-  cls[43] = C_PLUS;
-  cls[58] = C_COLON;
-  cls[10] = C_NL;
-  const byFirst = new Map<number, Uint8Array[]>();
-  for (const w of words) {
-    const bytes = Uint8Array.from(Buffer.from(w.toLowerCase(), 'latin1'));
-    for (const first of [bytes[0], bytes[0] ^ 0x20]) {
-      if (cls[first] === C_OTHER || cls[first] === C_WORD) {
-        cls[first] = C_WORD;
-        if (!byFirst.has(first)) byFirst.set(first, []);
-        byFirst.get(first)!.push(bytes);
-      }
-    }
-  }
-  const wordTable: (Uint8Array[] | undefined)[] = Array.from({ length: 256 }, (_, b) => byFirst.get(b));
-
-  const idle = cls.slice();
-  for (const c of '().-') idle[c.charCodeAt(0)] = C_OTHER; // separators only matter inside a number
+export function prefilterFor(words: readonly string[], options: Partial<PrefilterOptions> = {}): Prefilter {
+  const opts: PrefilterOptions = { ...DEFAULT_OPTIONS, ...options };
+  // Keys are written in lower case, Capitalised (`UserName`, camelCase joins) or UPPER case.
+  const needles = [...new Set(words.flatMap((w) => [w.toLowerCase(), w[0].toUpperCase() + w.slice(1).toLowerCase(), w.toUpperCase()]))].map((w) => Buffer.from(w, 'latin1'));
   const keep = makeKeep(opts);
-  return { scan: (buf, from, to, hits) => scanBytes(cls, idle, wordTable, keep, buf, from, to, hits) };
+  const { vetAt, vetWord } = opts;
+  return {
+    scan(buf, from, to, hits) {
+      if (to <= from) return;
+      const v = buf.subarray(from, to);
+      numberPass(v, keep, hits);
+      for (let i = v.indexOf(64); i >= 0; i = v.indexOf(64, i + 1)) if (atCandidate(v, i) && (!vetAt || vetAt(v, i))) hits.push(i * 16 + K_AT);
+      for (let i = v.indexOf('%40'); i >= 0; i = v.indexOf('%40', i + 3)) hits.push(i * 16 + K_PCT40);
+      for (let i = v.indexOf(43); i >= 0; i = v.indexOf(43, i + 1)) if (plusCandidate(v, i)) hits.push(i * 16 + K_PLUS);
+      for (let i = v.indexOf('::'); i >= 0; i = v.indexOf('::', i + 1)) {
+        hits.push(i * 16 + K_V6);
+        while (v[i + 2] === 58) i++;
+      }
+      for (const n of needles) for (let i = v.indexOf(n); i >= 0; i = v.indexOf(n, i + n.length)) if (!vetWord || vetWord(v, i)) hits.push(i * 16 + K_WORD);
+      accessLogUsers(v, hits);
+    },
+  };
 }
 
-type Keep = (buf: Uint8Array, start: number, end: number, digits: number, dots: number) => boolean;
+/** `x@`: something that could end a local part precedes it (`"@timestamp"` is a key, not an address). */
+function atCandidate(v: Buffer, i: number): boolean {
+  if (i === 0) return false;
+  const p = v[i - 1];
+  // a quoted local part ends in a quote: `"john doe"@example.com`, but `{"@timestamp` opens a key
+  if (p === 34) return i >= 2 && v[i - 2] !== 123 && v[i - 2] !== 44 && v[i - 2] !== 91 && v[i - 2] !== 58 && v[i - 2] !== 10;
+  return !(p <= 32 || p === 123 || p === 91 || p === 44 || p === 58 || p === 40 || p === 60 || p === 92);
+}
+
+/** `+` then digits long enough for an international number (`+0000]`, a time zone, is not). */
+function plusCandidate(v: Buffer, i: number): boolean {
+  if (!DIGIT[v[i + 1]] || (i > 0 && PLUS_WORD[v[i - 1]])) return false;
+  // the + detector reads `\+\d[\d .()-]{5,22}\d`: a digit 7 to 24 characters after the +
+  const limit = Math.min(v.length, i + 25);
+  for (let j = i + 1; j < limit && PLUS_BODY[v[j]]; j++) if (j - i >= 7 && DIGIT[v[j]]) return true;
+  return false;
+}
+
+/** nginx/Apache `addr - user [`: the third token of a line (detection reads only that one). */
+function accessLogUsers(v: Buffer, hits: number[]): void {
+  for (let ls = 0; ls < v.length; ) {
+    let le = v.indexOf(10, ls);
+    if (le < 0) le = v.length;
+    if (v[ls] !== 32) {
+      const sp = v.indexOf(32, ls);
+      if (sp > ls && sp + 3 < le && v[sp + 1] === 45 && v[sp + 2] === 32) {
+        const n = v[sp + 3];
+        if (n !== 32 && n !== 91 && n !== 45) hits.push((sp + 3) * 16 + K_ACCESS_USER);
+      }
+    }
+    ls = le + 1;
+  }
+}
+
+type Keep = (buf: Buffer, start: number, end: number, digits: number, dots: number) => boolean;
+
+const H = 0x80808080 | 0;
+const words32 = new WeakMap<ArrayBufferLike, Uint32Array>();
+
+/**
+ * The word-at-a-time pass. A candidate number (7+ digits, or a dotted quad) is a stretch of at
+ * least 7 digit-or-separator bytes, so it holds at least one whole aligned 4-byte word made only
+ * of those bytes; an IPv6 address without `::` (6+ colons) likewise holds an aligned word of hex
+ * digits and a colon. Every other word is skipped with a few integer operations.
+ */
+function numberPass(v: Buffer, keep: Keep, hits: number[]): void {
+  const len = v.length;
+  const base = v.byteOffset;
+  const first = (base + 3) & ~3; // first aligned byte (absolute)
+  const nWords = (base + len - first) >> 2;
+  if (nWords <= 0) return;
+  let u32 = words32.get(v.buffer);
+  if (!u32) {
+    u32 = new Uint32Array(v.buffer, 0, v.buffer.byteLength >> 2);
+    words32.set(v.buffer, u32);
+  }
+  const w0 = first >> 2;
+  const rel0 = first - base; // offset in v of word 0
+  let doneTo = 0; // bytes before this are examined
+  for (let w = 0; w < nWords; w++) {
+    const x = u32[w0 + w];
+    const L = x & 0x7f7f7f7f;
+    const hi = x & H;
+    const ge3a = (L + 0x46464646) & H;
+    const ge30 = (L + 0x50505050) & H;
+    if ((ge3a | hi) === 0) {
+      // every byte below ':' — digits and separators only?
+      if (((L + 0x60606060) & H) !== H || ge30 === 0) continue; // a control byte, or no digit
+      const r = rel0 + (w << 2);
+      if (!(NUMISH[v[r]] & NUMISH[v[r + 1]] & NUMISH[v[r + 2]] & NUMISH[v[r + 3]])) continue;
+      let s = r;
+      while (s > doneTo && NUMISH[v[s - 1]]) s--;
+      let e = r + 4;
+      while (e < len && NUMISH[v[e]]) e++;
+      if (e - s >= 7) numberRuns(v, s, e, keep, hits);
+      doneTo = e;
+      w = (e - rel0) >> 2; // the word holding byte e is not all digits; the loop steps past it
+      continue;
+    }
+    // hex digits and ':' only, with a colon: part of a long colon chain?
+    if (ge30 !== H || hi !== 0 || ((L + 0x19191919) & H) !== 0 || (ge3a & ~((L + 0x45454545) & H)) === 0) continue;
+    const r = rel0 + (w << 2);
+    if (r < doneTo || !(HEXCOLON_ONLY[v[r]] & HEXCOLON_ONLY[v[r + 1]] & HEXCOLON_ONLY[v[r + 2]] & HEXCOLON_ONLY[v[r + 3]])) continue;
+    let s = r;
+    while (s > doneTo && HEXCOLON[v[s - 1]]) s--;
+    let e = r + 4;
+    while (e < len && HEXCOLON[v[e]]) e++;
+    let colons = 0;
+    for (let i = s; i < e; i++) if (v[i] === 58) colons++;
+    // detection reads an address without `::` only with 7 colons (6 before an embedded IPv4)
+    if (colons >= 6) hits.push(s * 16 + K_V6);
+    doneTo = e;
+    w = (e - rel0) >> 2;
+  }
+}
+
+/** The number-like runs of a stretch of digits and separators: digits joined by at most two separators. */
+function numberRuns(v: Buffer, s: number, e: number, keep: Keep, hits: number[]): void {
+  let runStart = -1;
+  let runDigits = 0;
+  let runDots = 0;
+  let lastDigit = -10;
+  for (let i = s; i < e; i++) {
+    const c = v[i];
+    if (DIGIT[c]) {
+      if (runStart < 0 || i - lastDigit > 3) {
+        if (runStart >= 0 && (runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) && keep(v, runStart, lastDigit + 1, runDigits, runDots)) hits.push(runStart * 16 + K_NUMBER);
+        runStart = i;
+        runDigits = 0;
+        runDots = 0;
+      }
+      runDigits++;
+      lastDigit = i;
+    } else if (runStart >= 0) {
+      if (i - lastDigit > 2) {
+        if ((runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) && keep(v, runStart, lastDigit + 1, runDigits, runDots)) hits.push(runStart * 16 + K_NUMBER);
+        runStart = -1;
+      } else if (c === 46) runDots++;
+    }
+  }
+  if (runStart >= 0 && (runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) && keep(v, runStart, lastDigit + 1, runDigits, runDots)) hits.push(runStart * 16 + K_NUMBER);
+}
+
+/** A NANP national number somewhere in a run (detection's pattern, looser at its edges). */
+const NANP_SHAPE = /(?:^|[^0-9])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?\d{3}[ .-]?|\d{3}[ .-]\d{3}[ .-])\d{4}(?!\d)/;
 
 /**
  * Whether a number-like run [start, end) is worth decoding its line for. Rejected at byte level:
  * a lone private, loopback or shared address (the service's own machines), a `YYYY-MM-DD` date,
  * a bare 13+ digit run starting with 0, 1 or 7 (epoch milliseconds and nanoseconds: no card
- * network starts so), and a bare 7-12 digit run that is not the value of a phone-like key
- * (only a phone field makes such a number personal).
+ * network starts so), a bare 7-12 digit run that is not the value of a phone-like key (only a
+ * phone field makes such a number personal), and a grouped run of under 13 digits that is
+ * neither in a phone field nor shaped like a national number of the policy's countries (an
+ * access log's `200 5123`, a browser's `120.0.6099.109`).
  */
 function makeKeep(opts: PrefilterOptions): Keep {
-  const phoneWords = opts.phoneWords.map((w) => Buffer.from(w.toLowerCase(), 'latin1'));
+  const phoneWords = opts.phoneWords.map((w) => w.toLowerCase());
   const generic = new Set(GENERIC_VALUE_KEYS);
-  return (buf, start, end, digits, dots) => {
-    const len = end - start;
-    if (dots === 3 && !opts.keepPrivate && digits === len - 3) {
-      // a lone dotted quad: parse it
-      let o = 0;
-      let i = start;
-      const oct = [0, 0, 0, 0];
-      for (; i < end; i++) {
-        const c = buf[i];
-        if (c === 46) o++;
-        else oct[o] = oct[o] * 10 + (c - 48);
-      }
-      const [a, b] = oct;
-      if (a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254)) return false;
-      return true;
+  const keyCache = new Map<string, boolean>();
+  const phoneKey = (key: string): boolean => {
+    let k = keyCache.get(key);
+    if (k === undefined) {
+      const low = key.toLowerCase();
+      k = generic.has(low.replace(/[^a-z0-9]/g, '')) || phoneWords.some((w) => low.includes(w));
+      if (keyCache.size > 4096) keyCache.clear();
+      keyCache.set(key, k);
     }
-    if (dots >= 3) return true;
-    if (len === 10 && digits === 8 && buf[start + 4] === 45 && buf[start + 7] === 45) return false; // 2026-11-22
-    if (digits !== len) return digits >= 7; // grouped: a card, a national phone format, …
-    const first = buf[start];
-    if (digits >= 13) return digits <= 19 && first !== 48 && first !== 49 && first !== 55;
-    // bare 7-12 digits: only as the value of a phone-like key (or of a generic key inside one)
-    if (opts.nationalTrunk && first === 48) return true;
-    if (buf[start - 3] === 37 && buf[start - 2] === 50 && (buf[start - 1] | 0x20) === 98) return true; // %2B: an encoded +
-    let i = start - 1;
+    return k;
+  };
+  /** `"key":` / `key=` right before `pos` (quotes, escapes, spaces and an array's `[` skipped): the key, or undefined. */
+  const keyBefore = (buf: Buffer, pos: number): string | undefined => {
+    let i = pos - 1;
     if (buf[i] === 34 || buf[i] === 39) i--;
     if (buf[i] === 92) i--;
     while (buf[i] === 32) i--;
@@ -118,122 +245,79 @@ function makeKeep(opts: PrefilterOptions): Keep {
       i--;
       while (buf[i] === 32) i--;
     }
-    if (buf[i] !== 58 && buf[i] !== 61) return buf[start - 1] === 34 || buf[start - 1] === 39; // quoted, e.g. an array element
+    if (buf[i] === 62 && buf[i - 1] === 61) i--; // Ruby `"k"=>"v"`
+    if (buf[i] !== 58 && buf[i] !== 61) return undefined;
     i--;
     while (buf[i] === 32) i--;
-    if (buf[i] === 34) i--;
+    if (buf[i] === 34 || buf[i] === 39) i--;
     if (buf[i] === 92) i--;
+    if (buf[i] === 41) i--;
     const keyEnd = i + 1;
-    while (i >= 0 && keyEnd - i <= 64 && isKeyByte(buf[i])) i--;
-    const key = Buffer.from(buf.buffer, buf.byteOffset + i + 1, keyEnd - i - 1).toString('latin1').toLowerCase();
-    if (generic.has(key.replace(/[^a-z0-9]/g, ''))) return true;
-    for (const w of phoneWords) if (key.includes(w.toString('latin1'))) return true;
-    return false;
+    while (i >= 0 && keyEnd - i <= 128 && isKeyByte(buf[i])) i--;
+    return keyEnd - i - 1 > 0 ? buf.toString('latin1', i + 1, keyEnd) : undefined;
+  };
+  /** A phone-like key for the value at `start`, or for the quoted string (or array) it sits in. */
+  const inPhoneField = (buf: Buffer, start: number): boolean => {
+    const k = keyBefore(buf, start);
+    if (k !== undefined) return phoneKey(k);
+    const ls = buf.lastIndexOf(10, start - 1) + 1;
+    const q = buf.lastIndexOf(34, start - 1);
+    if (q < ls || start - q > 4096) return false;
+    let j = q - 1;
+    if (buf[j] === 92) j--;
+    while (buf[j] === 32) j--;
+    if (buf[j] === 58 || buf[j] === 61) {
+      const kk = keyBefore(buf, q + 1);
+      return kk !== undefined && phoneKey(kk);
+    }
+    if (buf[j] === 91) {
+      const kk = keyBefore(buf, j + 1);
+      return kk !== undefined && phoneKey(kk);
+    }
+    return buf[j] === 44; // an array element further on: the field is worked out by detection
+  };
+  return (buf, start, end, digits, dots) => {
+    const len = end - start;
+    if (dots === 3 && digits === len - 3) {
+      // a lone dotted quad: parse it
+      let o = 0;
+      let longest = 0;
+      let g = 0;
+      const oct = [0, 0, 0, 0];
+      for (let i = start; i < end; i++) {
+        const c = buf[i];
+        if (c === 46) {
+          o++;
+          g = 0;
+        } else {
+          oct[o] = oct[o] * 10 + (c - 48);
+          if (++g > longest) longest = g;
+        }
+      }
+      if (longest <= 3) {
+        if (opts.keepPrivate) return true;
+        const [a, b] = oct;
+        return !(a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254));
+      }
+      // a part of 4+ digits: no address (a version, a build number); judged as a number below
+    } else if (dots >= 3) return true;
+    if (digits < 7) return false;
+    if (len === 10 && digits === 8 && buf[start + 4] === 45 && buf[start + 7] === 45) return false; // 2026-11-22
+    if (buf[start - 3] === 37 && buf[start - 2] === 50 && (buf[start - 1] | 0x20) === 98) return true; // %2B: an encoded +
+    const first = buf[start];
+    if (digits !== len) {
+      // grouped: a card, a national number, or anything under a phone field
+      if (digits >= 13 || opts.nationalTrunk) return true;
+      if (opts.nanp && NANP_SHAPE.test(buf.toString('latin1', Math.max(0, start - 1), end))) return true;
+      return inPhoneField(buf, start);
+    }
+    if (digits >= 13) return digits <= 19 && first !== 48 && first !== 49 && first !== 55;
+    // bare 7-12 digits: only as the value of a phone-like key (or of a generic key inside one)
+    if (opts.nationalTrunk && first === 48) return true;
+    const k = keyBefore(buf, start);
+    if (k === undefined) return buf[start - 1] === 34 || buf[start - 1] === 39; // quoted, e.g. an array element
+    return phoneKey(k);
   };
 }
 
-const isKeyByte = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
-
-/** The hot loop, a plain function of its inputs (no closure state to load per byte). */
-function scanBytes(cls: Uint8Array, idle: Uint8Array, wordTable: (Uint8Array[] | undefined)[], keep: Keep, buf: Uint8Array, from: number, to: number, hits: number[]): void {
-  {
-    {
-      // the current number-like run: digits joined by at most two separators in a row
-      let runStart = -1;
-      let runDigits = 0;
-      let runDots = 0;
-      let lastDigit = -10;
-      for (let i = from; i < to; i++) {
-        let c = buf[i];
-        let k = cls[c];
-        if (k === C_OTHER) {
-          if (runStart >= 0) {
-            if ((runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) && keep(buf, runStart, lastDigit + 1, runDigits, runDots)) hits.push((runStart - from) * 16 + K_NUMBER);
-            runStart = -1;
-          }
-          // most bytes: skip the plain ones in a tight loop
-          do {
-            if (++i >= to) return;
-            c = buf[i];
-          } while (idle[c] === C_OTHER);
-          k = cls[c];
-        }
-        if (k === C_DIGIT) {
-          if (runStart < 0 || i - lastDigit > 3) {
-            if (runStart >= 0 && (runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) && keep(buf, runStart, lastDigit + 1, runDigits, runDots)) hits.push((runStart - from) * 16 + K_NUMBER);
-            runStart = i;
-            runDigits = 0;
-            runDots = 0;
-          }
-          runDigits++;
-          lastDigit = i;
-          continue;
-        }
-        if (k === C_SEP) {
-          if (runStart >= 0) {
-            if (i - lastDigit > 2) {
-              if ((runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) && keep(buf, runStart, lastDigit + 1, runDigits, runDots)) hits.push((runStart - from) * 16 + K_NUMBER);
-              runStart = -1;
-            } else if (c === 46) runDots++;
-          }
-          // nginx/Apache: `addr - user [`
-          if (c === 32 && i + 3 < to && buf[i + 1] === 45 && buf[i + 2] === 32) {
-            const n = buf[i + 3];
-            if (n !== 32 && n !== 91 && n !== 45 && n !== 10) hits.push((i + 3 - from) * 16 + K_ACCESS_USER);
-          }
-          continue;
-        }
-        if (runStart >= 0) {
-          if ((runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) && keep(buf, runStart, lastDigit + 1, runDigits, runDots)) hits.push((runStart - from) * 16 + K_NUMBER);
-          runStart = -1;
-        }
-        if (k === C_NL) continue;
-        if (k === C_AT) {
-          hits.push((i - from) * 16 + K_AT);
-        } else if (k === C_PCT) {
-          if (i + 2 < to && buf[i + 1] === 52 && buf[i + 2] === 48) hits.push((i - from) * 16 + K_PCT40);
-        } else if (k === C_PLUS) {
-          if (i + 1 < to) {
-            const n = buf[i + 1];
-            if (n >= 48 && n <= 57) hits.push((i - from) * 16 + K_PLUS);
-          }
-        } else if (k === C_COLON) {
-          // `::`, or `:h:h:` (a colon chain of 1-4 hex digits)
-          if (i + 1 < to && buf[i + 1] === 58) {
-            hits.push((i - from) * 16 + K_V6);
-            i++;
-            continue;
-          }
-          let j = i + 1;
-          let groups = 0;
-          while (groups < 2) {
-            let h = 0;
-            while (h < 5 && j < to && HEX[buf[j]] === 1) {
-              j++;
-              h++;
-            }
-            if (h === 0 || h > 4 || j >= to || buf[j] !== 58) break;
-            groups++;
-            j++;
-          }
-          if (groups === 2) hits.push((i - from) * 16 + K_V6);
-        } else {
-          // C_WORD
-          const list = wordTable[c]!;
-          for (let w = 0; w < list.length; w++) {
-            const word = list[w];
-            if (i + word.length > to) continue;
-            let q = 1;
-            while (q < word.length && (buf[i + q] | 0x20) === word[q]) q++;
-            if (q === word.length) {
-              hits.push((i - from) * 16 + K_WORD);
-              i += word.length - 1;
-              break;
-            }
-          }
-        }
-      }
-      if (runStart >= 0 && (runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) && keep(buf, runStart, lastDigit + 1, runDigits, runDots)) hits.push((runStart - from) * 16 + K_NUMBER);
-    }
-  }
-}
+const isKeyByte = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 64 || c === 36;

@@ -10,8 +10,6 @@ import type { Tally } from './tally.ts';
 
 /** Read size: large reads mean few system calls. */
 export const CHUNK = 256 << 10;
-/** Text is decoded in pieces this size, so each latin1 string is a young-generation object (cheap to allocate and collect). */
-const TEXT_PIECE = 64 << 10;
 /** Longest stretch of one line scanned at once; below V8's external-string size, so it stays a heap string. */
 export const MAX_SEGMENT = 512 << 10;
 /** How far back from a segment's end we look for a delimiter to cut at, so a value is rarely split. */
@@ -55,8 +53,7 @@ export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally, sn
       off += n;
       if (carryLen === MAX_SEGMENT && !(endsLine && off === to)) {
         const cut = safeCut(carry.subarray(0, carryLen));
-        const segment = carry.toString('latin1', 0, cut);
-        tally.clock.addText(segment, !midLine);
+        tally.clock.addBytes(carry, 0, cut, !midLine);
         tally.scanBytes(carry, 0, cut, lineNo);
         carry.copy(carry, 0, cut, carryLen);
         carryLen -= cut;
@@ -75,34 +72,25 @@ export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally, sn
           continue;
         }
         append(chunk, 0, first + 1, true);
-        const text = carry.toString('latin1', 0, carryLen);
-        tally.clock.addText(text, !midLine);
+        tally.clock.addBytes(carry, 0, carryLen, !midLine);
         lineNo += tally.scanBytes(carry, 0, carryLen, lineNo);
         carryLen = 0;
         midLine = false;
         from = first + 1;
       }
       const last = chunk.lastIndexOf(10);
-      // Whole lines, decoded in pieces of about TEXT_PIECE so each string stays a young-generation object.
-      while (from <= last) {
-        let to = last + 1;
-        if (to - from > TEXT_PIECE) {
-          const nl = chunk.lastIndexOf(10, from + TEXT_PIECE - 1);
-          to = nl >= from ? nl + 1 : chunk.indexOf(10, from + TEXT_PIECE) + 1;
-        }
-        const text = chunk.toString('latin1', from, to);
-        tally.clock.addText(text);
-        // the prefilter runs on the bytes: only lines with a candidate are decoded again
-        lineNo += tally.scanBytes(chunk, from, to, lineNo);
-        from = to;
+      // Whole lines: the clock and the prefilter read the bytes; only lines with a candidate are decoded.
+      if (from <= last) {
+        tally.clock.addBytes(chunk, from, last + 1);
+        lineNo += tally.scanBytes(chunk, from, last + 1, lineNo);
+        from = last + 1;
       }
       append(chunk, from, chunk.length, false);
     }
   } catch (err) {
     // what was read before the error counts: the partial line too, its findings are kept
     if (carryLen > 0) {
-      const text = carry.toString('latin1', 0, carryLen);
-      tally.clock.addText(text, !midLine);
+      tally.clock.addBytes(carry, 0, carryLen, !midLine);
       tally.scanBytes(carry, 0, carryLen, lineNo);
       lineNo++;
     }
@@ -110,8 +98,7 @@ export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally, sn
     throw err;
   }
   if (carryLen > 0) {
-    const text = carry.toString('latin1', 0, carryLen);
-    tally.clock.addText(text, !midLine);
+    tally.clock.addBytes(carry, 0, carryLen, !midLine);
     tally.scanBytes(carry, 0, carryLen, lineNo);
     lineNo++;
   } else if (midLine) {
