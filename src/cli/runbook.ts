@@ -55,7 +55,7 @@ export async function runbookPath(flag?: string, cwd = process.cwd()): Promise<s
  * compiles on load, for this one module tree only); JavaScript runbooks are imported as they are.
  * Loaded on demand, so commands that need no runbook (`--version`) never pay for it.
  */
-async function importModule(path: string): Promise<{ default?: unknown; runbook?: unknown }> {
+export async function importModule(path: string): Promise<{ default?: unknown; runbook?: unknown }> {
   const url = pathToFileURL(path).href;
   if (!/\.[cm]?tsx?$/.test(path)) return import(url);
   const { tsImport } = await import('tsx/esm/api');

@@ -8,6 +8,8 @@
 //  - one check per line start for an access log's remote user.
 // Each candidate kind keeps detection's own rule for what it could ever be (the `vet*` options
 // are detection's checks, run on bytes), so what the prefilter drops detection would drop too.
+import { WASM_BASE64 } from './wasm/stretches.wasm.ts';
+
 export const K_NUMBER = 2;
 export const K_AT = 3;
 export const K_PCT40 = 4;
@@ -54,6 +56,8 @@ export interface PrefilterOptions {
   vetAt?: (buf: Buffer, at: number) => boolean;
   /** Detection's check of a username word at `pos`: could its key hold a username? */
   vetWord?: (buf: Buffer, pos: number) => boolean;
+  /** Find number stretches with the WebAssembly SIMD kernel (default), or in JavaScript only. */
+  simd?: boolean;
 }
 
 const DEFAULT_OPTIONS: PrefilterOptions = { phoneWords: ['phone', 'mobile', 'msisdn', 'tel', 'cell', 'contact'], keepPrivate: false, nationalTrunk: false, nanp: true };
@@ -68,11 +72,12 @@ export function prefilterFor(words: readonly string[], options: Partial<Prefilte
   const needles = [...new Set(words.flatMap((w) => [w.toLowerCase(), w[0].toUpperCase() + w.slice(1).toLowerCase(), w.toUpperCase()]))].map((w) => Buffer.from(w, 'latin1'));
   const keep = makeKeep(opts);
   const { vetAt, vetWord } = opts;
+  const numbers = opts.simd === false ? numberPassJs : numberPass;
   return {
     scan(buf, from, to, hits) {
       if (to <= from) return;
       const v = buf.subarray(from, to);
-      numberPass(v, keep, hits);
+      numbers(v, keep, hits);
       for (let i = v.indexOf(64); i >= 0; i = v.indexOf(64, i + 1)) if (atCandidate(v, i) && (!vetAt || vetAt(v, i))) hits.push(i * 16 + K_AT);
       for (let i = v.indexOf('%40'); i >= 0; i = v.indexOf('%40', i + 3)) hits.push(i * 16 + K_PCT40);
       for (let i = v.indexOf(43); i >= 0; i = v.indexOf(43, i + 1)) if (plusCandidate(v, i)) hits.push(i * 16 + K_PLUS);
@@ -131,7 +136,7 @@ const words32 = new WeakMap<ArrayBufferLike, Uint32Array>();
  * of those bytes; an IPv6 address without `::` (6+ colons) likewise holds an aligned word of hex
  * digits and a colon. Every other word is skipped with a few integer operations.
  */
-function numberPass(v: Buffer, keep: Keep, hits: number[]): void {
+function numberPassJs(v: Buffer, keep: Keep, hits: number[]): void {
   const len = v.length;
   const base = v.byteOffset;
   const first = (base + 3) & ~3; // first aligned byte (absolute)
@@ -173,12 +178,89 @@ function numberPass(v: Buffer, keep: Keep, hits: number[]): void {
     while (s > doneTo && HEXCOLON[v[s - 1]]) s--;
     let e = r + 4;
     while (e < len && HEXCOLON[v[e]]) e++;
-    let colons = 0;
-    for (let i = s; i < e; i++) if (v[i] === 58) colons++;
-    // detection reads an address without `::` only with 7 colons (6 before an embedded IPv4)
-    if (colons >= 6) hits.push(s * 16 + K_V6);
+    colonStretch(v, s, e, hits);
     doneTo = e;
     w = (e - rel0) >> 2;
+  }
+}
+
+/** A stretch of hex digits, colons and dots: detection reads an address without `::` only with 7 colons (6 before an embedded IPv4). */
+function colonStretch(v: Buffer, s: number, e: number, hits: number[]): void {
+  let colons = 0;
+  for (let i = s; i < e; i++) if (v[i] === 58) colons++;
+  if (colons >= 6) hits.push(s * 16 + K_V6);
+}
+
+// The SIMD kernel (src/pii/wasm/stretches.wat): input at offset 0, pairs out after it.
+const KERNEL_INPUT = 1 << 20;
+const KERNEL_OUT = KERNEL_INPUT + 64;
+
+// The few WebAssembly names used here (Node's types declare the namespace without them).
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: Record<string, unknown> };
+};
+
+interface Kernel {
+  mem: Uint8Array;
+  out: Int32Array;
+  cap: number;
+  scan: (len: number, out: number, cap: number) => number;
+}
+let kernel: Kernel | null | undefined;
+
+/** The kernel, instantiated once per thread; null where WebAssembly SIMD is not available. */
+function loadKernel(): Kernel | null {
+  if (kernel !== undefined) return kernel;
+  try {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64')));
+    const memory = instance.exports.memory as { buffer: ArrayBuffer };
+    kernel = {
+      mem: new Uint8Array(memory.buffer),
+      out: new Int32Array(memory.buffer, KERNEL_OUT),
+      cap: (memory.buffer.byteLength - KERNEL_OUT) >> 3,
+      scan: instance.exports.scan as Kernel['scan'],
+    };
+  } catch {
+    kernel = null;
+  }
+  return kernel;
+}
+
+/**
+ * The number pass with the SIMD kernel: it finds the stretches (16 bytes a step), the runs in
+ * each are judged here as in the JavaScript pass. Ranges too big for the kernel's memory, or
+ * too dense in stretches for its output, take the JavaScript pass.
+ */
+function numberPass(v: Buffer, keep: Keep, hits: number[]): void {
+  const k = v.length <= KERNEL_INPUT ? loadKernel() : null;
+  if (!k) return numberPassJs(v, keep, hits);
+  k.mem.set(v, 0);
+  k.mem.fill(0, v.length, v.length + 16);
+  const n = k.scan(v.length, KERNEL_OUT, k.cap);
+  if (n < 0) return numberPassJs(v, keep, hits);
+  const out = k.out;
+  let colonsTo = 0;
+  for (let i = 0; i < n; i++) {
+    const s = out[2 * i];
+    const e = out[2 * i + 1];
+    if (s >= 0) {
+      numberRuns(v, s, e, keep, hits);
+      continue;
+    }
+    // a region dense in colons: the hex-and-colon stretches that touch it
+    const end = Math.min(e, v.length);
+    let p = Math.max(s & 0x7fffffff, colonsTo);
+    while (p > colonsTo && HEXCOLON[v[p - 1]]) p--;
+    while (p < end) {
+      while (p < end && !HEXCOLON[v[p]]) p++;
+      if (p >= end) break;
+      let q = p + 1;
+      while (q < v.length && HEXCOLON[v[q]]) q++;
+      colonStretch(v, p, q, hits);
+      p = q;
+    }
+    colonsTo = Math.max(colonsTo, p);
   }
 }
 
@@ -308,7 +390,7 @@ function makeKeep(opts: PrefilterOptions): Keep {
     if (digits !== len) {
       // grouped: a card, a national number, or anything under a phone field
       if (digits >= 13 || opts.nationalTrunk) return true;
-      if (opts.nanp && NANP_SHAPE.test(buf.toString('latin1', Math.max(0, start - 1), end))) return true;
+      if (opts.nanp && digits >= 10 && NANP_SHAPE.test(buf.toString('latin1', Math.max(0, start - 1), end))) return true;
       return inPhoneField(buf, start);
     }
     if (digits >= 13) return digits <= 19 && first !== 48 && first !== 49 && first !== 55;

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../contract/errors.ts';
 import { PII_CATEGORIES } from '../contract/metrics.ts';
-import { compileAllowList, type AllowList } from './allowlist.ts';
+import { compileAllowList, type AllowList } from './allow-match.ts';
 import { detectContext } from './detect.ts';
 import { compilePolicy, EMPTY_POLICY, policyProblems, type PiiPolicy } from './policy.ts';
 import type { ScanOptions, ScanResult } from './types.ts';

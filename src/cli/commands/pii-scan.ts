@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
 import { PII_CATEGORIES } from '../../contract/metrics.ts';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, extname, join } from 'node:path';
 import type { PiiPolicy, Progress, ScanResult } from '../../pii/index.ts';
 import { addLogPolicyOptions, logSourceFromFlags, type LogFlags } from './log-options.ts';
 
@@ -70,10 +69,16 @@ async function progressBar(): Promise<{ update: (p: Progress) => void; stop: () 
  * runbook's alerts, SLOs and dashboards. Otherwise the whole runbook is loaded for `runbook.pii`.
  */
 async function runbookPiiPolicy(flag: string | undefined): Promise<PiiPolicy | undefined> {
-  const { loadRunbook, runbookPath } = await import('../runbook.ts');
-  const sibling = join(dirname(await runbookPath(flag)), 'pii-policy.ts');
+  const { importModule, loadRunbook, runbookPath } = await import('../runbook.ts');
+  const path = await runbookPath(flag);
+  const sibling = join(dirname(path), `pii-policy${extname(path)}`);
   if (existsSync(sibling)) {
-    const mod = (await import(pathToFileURL(sibling).href)) as Record<string, unknown>;
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await importModule(sibling)) as Record<string, unknown>;
+    } catch (e) {
+      throw new UserError(`${sibling}: failed to load: ${(e as Error)?.message?.split('\n')[0] ?? String(e)}`);
+    }
     const found = Object.values(mod).find((v): v is PiiPolicy => !!v && typeof v === 'object' && 'fields' in v && 'phoneCountries' in v);
     if (found) return found;
   }
@@ -126,8 +131,9 @@ export function registerPiiScan(program: Command): void {
     .option('--runbook <path>', 'runbook module whose PII policy applies (default: package.json "slogate.runbook", else the webhook-delivery runbook)')
     .action(async (paths: string[], flags: PiiScanFlags) => {
       // Loaded here, not at start-up: every other command would pay for the scanner's modules.
-      const { scanLogs, scanLoki, writeEvidence } = await import('../../pii/index.ts');
-      const { publicResult } = await import('../../pii/evidence.ts');
+      // Only what this scan needs: the Loki client (and its HTTP stack) only for --loki.
+      const { scanLogs } = await import('../../pii/scan.ts');
+      const { publicResult, writeEvidence } = await import('../../pii/evidence.ts');
       const maxFindings = positiveInt(flags.maxFindings, '--max-findings', 0);
       const jobs = flags.jobs !== undefined ? positiveInt(flags.jobs, '--jobs') : undefined;
       const source = await logSourceFromFlags(flags, paths, await runbookPiiPolicy(flags.runbook));
@@ -136,6 +142,7 @@ export function registerPiiScan(program: Command): void {
       const evidenceLines = flags.out ? EVIDENCE_LINES : 0;
       let result: ScanResult;
       if (source?.loki) {
+        const { scanLoki } = await import('../../pii/loki.ts');
         result = await scanLoki({ url: source.loki.url, query: source.loki.query, since: flags.since, allow, policy, maxFindings, evidenceLines });
       } else {
         const bar = !flags.json && process.stderr.isTTY ? await progressBar() : undefined;
