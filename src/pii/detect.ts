@@ -10,9 +10,11 @@ import type { AllowMatcher } from './allow-match.ts';
 import { fieldOf, keyAt, parentPath } from './fields.ts';
 import { compilePolicy, EMPTY_POLICY, normaliseField, type CompiledPolicy } from './policy.ts';
 import {
+  callingCode,
   cardNetwork,
   formatIPv4,
   formatIPv6,
+  iddAsPlus,
   isEmail,
   isIPv4NonRoutable,
   isIPv6NonRoutable,
@@ -37,7 +39,7 @@ export const RULES = {
   'username.access-log': "the remote user of an nginx/Apache access-log line ($remote_user)",
   'ip.public': 'a public IPv4 or IPv6 address outside an infrastructure field',
   'ip.personal-range': 'a non-routable address inside a range the policy calls personal',
-  'phone.international': 'a valid number written with + and its country code',
+  'phone.international': 'a valid number written with + (or an international dialling prefix, 00 or 011) and its country code',
   'phone.national': "a valid number in a national format of the policy's countries",
   'phone.field': "a number of a phone number's shape under a phone field, assigned or not",
   'card.pan': 'a 13-19 digit number on a card network IIN range and length that passes Luhn',
@@ -796,7 +798,31 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
       if (e164) addNational(line, m.index, m.index + m[0].length, e164, ctx, add);
     }
   }
+  iddPhone(line, s, e, ctx, add);
   return e;
+}
+
+// `011 44 20 7946 0958`, `0044 20 7946 0958`, `011-49-30-1234567`: the prefix, the country code as a
+// group of its own, the rest grouped; the whole number-like region, nothing glued before or after
+const RE_IDD = /^(?:011|00)[ .-]?([1-9]\d{0,2})(?:[ .-]|[ .-]?\(0\))\d/;
+
+/**
+ * A number dialled with an international prefix instead of `+`, in free text: the country code
+ * stands as its own group (E.123's international grouping) and what follows it is valid, so a
+ * zero-padded id or a byte dump that happens to start with `00` is not read as one. A number the
+ * policy's countries already read nationally (Argentina's `011` is Buenos Aires) was found above.
+ */
+function iddPhone(line: string, s: number, e: number, ctx: DetectContext, add: Add): void {
+  if (line.charCodeAt(s) !== 48 || is(line, s - 1, B_WORD) || /[.+\-/:]/.test(line[s - 1] ?? '')) return;
+  const text = line.slice(s, e);
+  const m = RE_IDD.exec(text);
+  if (!m) return;
+  const plus = iddAsPlus(text);
+  const e164 = plus && validPhone(plus);
+  if (!e164 || callingCode(e164) !== m[1]) return;
+  const f = numberField(line, s, ctx);
+  if (f.numeric && !f.phone) return;
+  add.add({ category: 'phone', start: s, end: e, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, s), rule: f.phone ? 'phone.field' : 'phone.international', exempt: '--allow phone (a known test number)' });
 }
 
 function encodedPlusPhone(line: string, start: number, end: number, ctx: DetectContext, add: Add): void {
