@@ -169,7 +169,8 @@ function numberWords(field: string): { numeric: boolean; notCard: boolean } {
 // Character classes as bit flags, looked up by char code (lines are latin1: codes < 256).
 const B_DIGIT = 1, B_KEY = 2, B_LOCAL = 4, B_DOMAIN = 8, B_SEP = 16, B_UNQ_END = 32, B_WORD = 64, B_LETTER_ = 128;
 const B_GZ = 256, B_ALNUM = 512, B_HEXCOLON = 1024, B_CRED = 2048, B_HEXLETTER = 4096, B_HEX = 8192, B_PLUSWORD = 16384, B_CARD_START = 32768;
-const CC = new Uint16Array(256);
+const B_INNER = 65536;
+const CC = new Uint32Array(256);
 const mark = (chars: string, bit: number) => {
   for (const c of chars) CC[c.charCodeAt(0)] |= bit;
 };
@@ -182,6 +183,9 @@ mark(ALPHA + DIGITS + '._%+-', B_LOCAL);
 mark(ALPHA + DIGITS + '.-', B_DOMAIN);
 // UTF-8 bytes (latin1-decoded): internationalised local parts and Unicode domain labels
 for (let c = 0x80; c < 0x100; c++) CC[c] |= B_LOCAL | B_DOMAIN;
+// RFC 5322 atext that logs do not use to open a value: part of a local part only inside it
+// (`o'brien@`, `user|tag@`); `= / ? & # { }` are always delimiters (key=value, paths, URLs, JSON)
+mark("'|!$*^`~", B_INNER);
 mark(' ().-', B_SEP);
 mark(' \t\n\r\f\v,;&}])"\'\\', B_UNQ_END);
 mark(ALPHA + DIGITS + '_', B_WORD);
@@ -315,40 +319,94 @@ function findNumberRun(line: string, pos: number, ctx: DetectContext, add: Add):
 // ---------------------------------------------------------------------------------------- email
 
 
-/** `https://user:secret@host`: the part before `@` is a login, not a mailbox. */
-function isUrlCredentials(line: string, localStart: number): boolean {
-  if (line[localStart - 1] !== ':') return false;
-  let i = localStart - 2;
-  while (i >= 0 && localStart - i < 256 && is(line, i, B_CRED)) i--;
+/** `https://user:secret@host`: the part before `@` is a login and a password, not a mailbox. */
+function isUrlCredentials(line: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && at - i < 256 && is(line, i, B_CRED)) i--;
+  if (line[i] !== ':') return false;
+  i--;
+  while (i >= 0 && at - i < 512 && is(line, i, B_CRED)) i--;
   return i >= 1 && line[i] === '/' && line[i - 1] === '/';
+}
+
+/**
+ * Where the local part before `at` starts: letters, digits, `._%+-` and UTF-8 bytes, plus the
+ * inner characters (`'|!$*^\`~`) where they stand between two characters of the local part. An
+ * apostrophe only joins two letters or digits (`o'brien@`, not `to='jane@`); any other inner
+ * character the line also uses elsewhere is the line's separator (`ts|INFO|jane@x.io`).
+ */
+function localStart(line: string, at: number): number {
+  let s = at;
+  while (s > 0 && at - s < 64 && is(line, s - 1, B_LOCAL | B_INNER)) s--;
+  for (let i = at - 1; i >= s; i--) {
+    const code = line.charCodeAt(i);
+    if (!(CC[code & 255] & B_INNER)) continue;
+    const inside = i > s && i < at - 1;
+    const ok = code === 39
+      ? inside && is(line, i - 1, B_ALNUM) && is(line, i + 1, B_ALNUM)
+      : inside && line.indexOf(line[i]) === i && line.indexOf(line[i], i + 1) < 0;
+    if (!ok) return i + 1;
+  }
+  return s;
+}
+
+/**
+ * A quoted local part ending at `at` (RFC 5321: `"john doe"@example.com`, also JSON-escaped
+ * `\"john doe\"@…`): the span's start and the text between the quotes, or undefined. The opening
+ * quote must open a value (not follow a letter or digit); inside, printable characters and
+ * backslash pairs, up to 64 characters.
+ */
+function quotedLocal(line: string, at: number): { start: number; content: string; escaped: boolean } | undefined {
+  if (line[at - 1] !== '"') return undefined;
+  const escaped = line[at - 2] === '\\';
+  const close = escaped ? at - 2 : at - 1;
+  for (let i = close - 1; i >= 0 && close - i <= 64; i--) {
+    const c = line.charCodeAt(i);
+    if (c < 32 || c === 127) return undefined;
+    if (c !== 34) continue;
+    const backslash = line[i - 1] === '\\';
+    if (escaped !== backslash) {
+      if (escaped) return undefined; // a bare quote inside a JSON string
+      continue; // a quoted pair
+    }
+    const start = escaped ? i - 1 : i;
+    const content = line.slice(i + 1, close);
+    if (is(line, start - 1, B_LOCAL) || !/\S/.test(content) || (escaped && content.includes('\\'))) return undefined;
+    return { start, content, escaped };
+  }
+  return undefined;
 }
 
 const HIGH_BYTE = /[\u0080-\u00ff]/;
 
 function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContext, add: Add): void {
-  let s = at;
-  while (s > 0 && at - s < 64 && is(line, s - 1, B_LOCAL)) s--;
+  const quoted = sepLen === 1 ? quotedLocal(line, at) : undefined;
+  let s = quoted ? quoted.start : localStart(line, at);
   // `%40`-encoded text may itself follow an encoded separator (`to=%3Cjane%40…`)
   if (sepLen === 3 && /^%[0-9A-Fa-f]{2}/.test(line.slice(s, s + 3)) && s + 3 < at) s += 3;
   const domStart = at + sepLen;
   let e = domStart;
   while (e < line.length && e - domStart < 253 && is(line, e, B_DOMAIN)) e++;
-  while (s < at && line[s] === '.') s++;
+  if (!quoted) while (s < at && line[s] === '.') s++;
   while (e > domStart && (line[e - 1] === '.' || line[e - 1] === '-')) e--;
-  const local = line.slice(s, at);
+  // a quoted local part is checked as written and, when it needs no quotes, normalised without them
+  const local = quoted ? `"${quoted.content}"` : line.slice(s, at);
   let domain = line.slice(domStart, e);
   // a Unicode domain (UTF-8 bytes) is checked and normalised in its punycode form
   domain = HIGH_BYTE.test(domain) ? domainToASCII(Buffer.from(domain, 'latin1').toString('utf8')) : domain.toLowerCase();
-  if (s >= at || !domain || !isEmail(local + '@' + domain) || isUrlCredentials(line, s)) return;
-  const norm = (HIGH_BYTE.test(local) ? Buffer.from(local, 'latin1').toString('utf8') : local).toLowerCase() + '@' + domain;
+  if (s >= at || !domain || !isEmail(local + '@' + domain) || isUrlCredentials(line, at)) return;
+  const bare = quoted && isEmail(quoted.content + '@' + domain) ? quoted.content : local;
+  const norm = (HIGH_BYTE.test(bare) ? Buffer.from(bare, 'latin1').toString('utf8') : bare).toLowerCase() + '@' + domain;
   if (ctx.policy.emailExemption(norm)) return;
   const tld = domain.slice(domain.lastIndexOf('.') + 1);
+  const q = quoted?.escaped ? '\\"' : '"';
+  const first = quoted ? `${q}${quoted.content.trim()[0]}***${q}` : `${local[0]}***`;
   add.add({
     category: 'email',
     start: s,
     end: e,
     norm,
-    redacted: `${local[0]}***@${domain[0]}***.${tld}`,
+    redacted: `${first}@${domain[0]}***.${tld}`,
     field: fieldOf(line, s),
     rule: sepLen === 1 ? 'email.address' : 'email.url-encoded',
     exempt: 'ownDomains (its domain), roleMailboxes (its local part), or --allow email',

@@ -203,16 +203,21 @@ export function formatIPv6(b: Uint8Array): string {
 }
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-// ASCII, plus bytes 0x80-0xFF: an internationalised (SMTPUTF8) local part seen as latin1-decoded UTF-8.
-const LOCAL = /^[A-Za-z0-9._%+\u0080-\u00ff-]{1,64}$/;
+// RFC 5322 atext (letters, digits, !#$%&'*+/=?^_`{|}~-) and dots, plus bytes 0x80-0xFF: an
+// internationalised (SMTPUTF8) local part seen as latin1-decoded UTF-8.
+const LOCAL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\u0080-\u00ff-]{1,64}$/;
+// RFC 5321 quoted string: printable ASCII (and UTF-8 bytes) other than `"` and `\`, or a backslash pair.
+const QUOTED_LOCAL = /^"(?:[ !#-\[\]-~\u0080-\u00ff]|\\[ -~]){1,62}"$/;
 
-/** A syntactically valid address whose TLD is a real top-level domain. */
+/** A syntactically valid address whose TLD is a real top-level domain; the local part may be quoted. */
 export function isEmail(address: string): boolean {
   const at = address.lastIndexOf('@');
-  if (at <= 0 || at !== address.indexOf('@')) return false;
+  if (at <= 0) return false;
   const local = address.slice(0, at);
   const domain = address.slice(at + 1).toLowerCase();
-  if (!LOCAL.test(local) || local[0] === '.' || local.endsWith('.') || local.includes('..')) return false;
+  if (local[0] === '"') {
+    if (!QUOTED_LOCAL.test(local) || !/[^ ]/.test(local.slice(1, -1))) return false;
+  } else if (at !== address.indexOf('@') || !LOCAL.test(local) || local[0] === '.' || local.endsWith('.') || local.includes('..')) return false;
   if (domain.length > 253) return false;
   const labels = domain.split('.');
   if (labels.length < 2) return false;
