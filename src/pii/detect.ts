@@ -150,15 +150,20 @@ const NOT_CARD_WORDS = new Set([
   'ns', 'ms', 'us', 'nanos', 'millis', 'bytes', 'count', 'size', 'offset', 'seq', 'duration',
 ]);
 const VERSION_KEY_WORDS = new Set(['version', 'ver', 'build', 'oid', 'release']);
+/**
+ * The numeric key words that can hold a number written in a phone number's grouping: ids, codes and
+ * versions. A measurement or a time (`ms`, `us`, `bytes`, `duration`) is never written `415-555-0132`.
+ */
+const GROUPED_ID_WORDS = new Set(['id', 'seq', 'version', 'code']);
 
-const wordsCache = new Map<string, { numeric: boolean; notCard: boolean }>();
+const wordsCache = new Map<string, { numeric: boolean; notCard: boolean; groupedId: boolean }>();
 
 /** What the last segment of a field says about a number under it (cached: fields repeat). */
-function numberWords(field: string): { numeric: boolean; notCard: boolean } {
+function numberWords(field: string): { numeric: boolean; notCard: boolean; groupedId: boolean } {
   let w = wordsCache.get(field);
   if (!w) {
     const words = field.slice(field.lastIndexOf('.') + 1).split('_').filter(Boolean);
-    w = { numeric: words.some((x) => NUMERIC_KEY_WORDS.has(x)), notCard: words.some((x) => NOT_CARD_WORDS.has(x)) };
+    w = { numeric: words.some((x) => NUMERIC_KEY_WORDS.has(x)), notCard: words.some((x) => NOT_CARD_WORDS.has(x)), groupedId: words.some((x) => GROUPED_ID_WORDS.has(x)) };
     if (wordsCache.size > 4096) wordsCache.clear();
     wordsCache.set(field, w);
   }
@@ -731,6 +736,8 @@ interface NumberField {
   phone: boolean;
   notCard: boolean;
   numeric: boolean;
+  /** An id, code or version field: keeps even a number in a phone's grouping out (`case_id: 415-555-0132`). */
+  groupedId: boolean;
 }
 
 /** Container keys whose parent names what a number is (`"phone":{"number":…}`, OTLP `intValue`). */
@@ -745,8 +752,8 @@ function numberField(line: string, s: number, ctx: DetectContext): NumberField {
   } else {
     field = fieldOf(line, s, false); // access logs have no phone or card fields
   }
-  const { numeric, notCard } = numberWords(field);
-  return { field, phone: !numeric && ctx.policy.isPhoneField(field), notCard, numeric };
+  const { numeric, notCard, groupedId } = numberWords(field);
+  return { field, phone: !numeric && ctx.policy.isPhoneField(field), notCard, numeric, groupedId };
 }
 
 const RE_PHONE_NANP = /(?<![A-Za-z0-9_.+-])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?\d{3}[ .-]?|\d{3}[ .-]\d{3}[ .-])\d{4}(?![A-Za-z0-9_]|[.-]\d)/g;
@@ -834,7 +841,7 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
         return e;
       }
     }
-    if (f.numeric && keyAt(line, s)) return e;
+    if (f.numeric && (bare || f.groupedId) && keyAt(line, s)) return e;
   }
   // Outside phone fields: written as a national number of a policy country, and valid there.
   const countries = ctx.policy.phoneCountries;
@@ -879,7 +886,7 @@ function iddPhone(line: string, s: number, e: number, ctx: DetectContext, add: A
   const e164 = plus && validPhone(plus);
   if (!e164 || callingCode(e164) !== m[1]) return;
   const f = numberField(line, s, ctx);
-  if (f.numeric && !f.phone) return;
+  if (f.groupedId && !f.phone) return;
   add.add({ category: 'phone', start: s, end: e, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, s), rule: f.phone ? 'phone.field' : 'phone.international', exempt: '--allow phone (a known test number)' });
 }
 
@@ -891,7 +898,7 @@ function encodedPlusPhone(line: string, start: number, end: number, ctx: DetectC
 
 function addNational(line: string, start: number, end: number, e164: string, ctx: DetectContext, add: Add): void {
   const f = numberField(line, start, ctx);
-  if (f.numeric && !f.phone) return;
+  if (f.numeric && !f.phone && (f.groupedId || /^\d+$/.test(line.slice(start, end)))) return;
   add.add({ category: 'phone', start, end, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, start), rule: f.phone ? 'phone.field' : 'phone.national', exempt: '--allow phone (a known test number)' });
 }
 
