@@ -12,7 +12,8 @@ import {
   phoneShape,
   validPhone,
 } from '../../src/pii/validators.ts';
-import { detectLine, valueAfterKey } from '../../src/pii/detect.ts';
+import { detectContext, detectHits, detectLine, valueAfterKey } from '../../src/pii/detect.ts';
+import { K_NUMBER } from '../../src/pii/prefilter.ts';
 import { keyAt } from '../../src/pii/fields.ts';
 import { compileAllowList, parseAllowList } from '../../src/pii/allowlist.ts';
 import { globToRegExp } from '../../src/pii/inputs.ts';
@@ -251,6 +252,13 @@ describe('detectLine', () => {
     'call 00 4 420 7946 0958', // the group after the prefix is not the country code (44)
     '{"case_id":"0044 20 7946 0958"}',
   ])('does not read %s as a phone', (line) => expect(cats(line)).toEqual([]));
+  it('reads a bare 00/011 number under a phone field once the prefilter reports the run (it drops bare 13+ digit runs starting with 0 today)', () => {
+    const ctx = detectContext();
+    for (const line of ['{"phone":"00442079460958"}', '{"msisdn":"011442079460958"}']) {
+      const hit = line.indexOf(':"0') + 2;
+      expect(detectHits(line, [hit * 16 + K_NUMBER], ctx).map((f) => [f.norm, f.rule])).toEqual([['+442079460958', 'phone.field']]);
+    }
+  });
   it('gives an international number the same fingerprint however it is dialled', () => {
     const norm = (line: string) => detectLine(line)[0].norm;
     expect(norm('call 011 44 20 7946 0958')).toBe(norm('call +44 20 7946 0958'));
