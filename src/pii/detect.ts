@@ -10,9 +10,11 @@ import type { AllowMatcher } from './allow-match.ts';
 import { fieldOf, keyAt, parentPath } from './fields.ts';
 import { compilePolicy, EMPTY_POLICY, normaliseField, type CompiledPolicy } from './policy.ts';
 import {
+  callingCode,
   cardNetwork,
   formatIPv4,
   formatIPv6,
+  iddAsPlus,
   isEmail,
   isIPv4NonRoutable,
   isIPv6NonRoutable,
@@ -37,7 +39,7 @@ export const RULES = {
   'username.access-log': "the remote user of an nginx/Apache access-log line ($remote_user)",
   'ip.public': 'a public IPv4 or IPv6 address outside an infrastructure field',
   'ip.personal-range': 'a non-routable address inside a range the policy calls personal',
-  'phone.international': 'a valid number written with + and its country code',
+  'phone.international': 'a valid number written with + (or an international dialling prefix, 00 or 011) and its country code',
   'phone.national': "a valid number in a national format of the policy's countries",
   'phone.field': "a number of a phone number's shape under a phone field, assigned or not",
   'card.pan': 'a 13-19 digit number on a card network IIN range and length that passes Luhn',
@@ -152,15 +154,20 @@ const NOT_CARD_WORDS = new Set([
   'ns', 'ms', 'us', 'nanos', 'millis', 'bytes', 'count', 'size', 'offset', 'seq', 'duration',
 ]);
 const VERSION_KEY_WORDS = new Set(['version', 'ver', 'build', 'oid', 'release']);
+/**
+ * The numeric key words that can hold a number written in a phone number's grouping: ids, codes and
+ * versions. A measurement or a time (`ms`, `us`, `bytes`, `duration`) is never written `415-555-0132`.
+ */
+const GROUPED_ID_WORDS = new Set(['id', 'seq', 'version', 'code']);
 
-const wordsCache = new Map<string, { numeric: boolean; notCard: boolean }>();
+const wordsCache = new Map<string, { numeric: boolean; notCard: boolean; groupedId: boolean }>();
 
 /** What the last segment of a field says about a number under it (cached: fields repeat). */
-function numberWords(field: string): { numeric: boolean; notCard: boolean } {
+function numberWords(field: string): { numeric: boolean; notCard: boolean; groupedId: boolean } {
   let w = wordsCache.get(field);
   if (!w) {
     const words = field.slice(field.lastIndexOf('.') + 1).split('_').filter(Boolean);
-    w = { numeric: words.some((x) => NUMERIC_KEY_WORDS.has(x)), notCard: words.some((x) => NOT_CARD_WORDS.has(x)) };
+    w = { numeric: words.some((x) => NUMERIC_KEY_WORDS.has(x)), notCard: words.some((x) => NOT_CARD_WORDS.has(x)), groupedId: words.some((x) => GROUPED_ID_WORDS.has(x)) };
     if (wordsCache.size > 4096) wordsCache.clear();
     wordsCache.set(field, w);
   }
@@ -171,7 +178,8 @@ function numberWords(field: string): { numeric: boolean; notCard: boolean } {
 // Character classes as bit flags, looked up by char code (lines are latin1: codes < 256).
 const B_DIGIT = 1, B_KEY = 2, B_LOCAL = 4, B_DOMAIN = 8, B_SEP = 16, B_UNQ_END = 32, B_WORD = 64, B_LETTER_ = 128;
 const B_GZ = 256, B_ALNUM = 512, B_HEXCOLON = 1024, B_CRED = 2048, B_HEXLETTER = 4096, B_HEX = 8192, B_PLUSWORD = 16384, B_CARD_START = 32768;
-const CC = new Uint16Array(256);
+const B_INNER = 65536;
+const CC = new Uint32Array(256);
 const mark = (chars: string, bit: number) => {
   for (const c of chars) CC[c.charCodeAt(0)] |= bit;
 };
@@ -184,6 +192,9 @@ mark(ALPHA + DIGITS + '._%+-', B_LOCAL);
 mark(ALPHA + DIGITS + '.-', B_DOMAIN);
 // UTF-8 bytes (latin1-decoded): internationalised local parts and Unicode domain labels
 for (let c = 0x80; c < 0x100; c++) CC[c] |= B_LOCAL | B_DOMAIN;
+// RFC 5322 atext that logs do not use to open a value: part of a local part only inside it
+// (`o'brien@`, `user|tag@`); `= / ? & # { }` are always delimiters (key=value, paths, URLs, JSON)
+mark("'|!$*^`~", B_INNER);
 mark(' ().-', B_SEP);
 mark(' \t\n\r\f\v,;&}])"\'\\', B_UNQ_END);
 mark(ALPHA + DIGITS + '_', B_WORD);
@@ -317,40 +328,94 @@ function findNumberRun(line: string, pos: number, ctx: DetectContext, add: Add):
 // ---------------------------------------------------------------------------------------- email
 
 
-/** `https://user:secret@host`: the part before `@` is a login, not a mailbox. */
-function isUrlCredentials(line: string, localStart: number): boolean {
-  if (line[localStart - 1] !== ':') return false;
-  let i = localStart - 2;
-  while (i >= 0 && localStart - i < 256 && is(line, i, B_CRED)) i--;
+/** `https://user:secret@host`: the part before `@` is a login and a password, not a mailbox. */
+function isUrlCredentials(line: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && at - i < 256 && is(line, i, B_CRED)) i--;
+  if (line[i] !== ':') return false;
+  i--;
+  while (i >= 0 && at - i < 512 && is(line, i, B_CRED)) i--;
   return i >= 1 && line[i] === '/' && line[i - 1] === '/';
+}
+
+/**
+ * Where the local part before `at` starts: letters, digits, `._%+-` and UTF-8 bytes, plus the
+ * inner characters (`'|!$*^\`~`) where they stand between two characters of the local part. An
+ * apostrophe only joins two letters or digits (`o'brien@`, not `to='jane@`); any other inner
+ * character the line also uses elsewhere is the line's separator (`ts|INFO|jane@x.io`).
+ */
+function localStart(line: string, at: number): number {
+  let s = at;
+  while (s > 0 && at - s < 64 && is(line, s - 1, B_LOCAL | B_INNER)) s--;
+  for (let i = at - 1; i >= s; i--) {
+    const code = line.charCodeAt(i);
+    if (!(CC[code & 255] & B_INNER)) continue;
+    const inside = i > s && i < at - 1;
+    const ok = code === 39
+      ? inside && is(line, i - 1, B_ALNUM) && is(line, i + 1, B_ALNUM)
+      : inside && line.indexOf(line[i]) === i && line.indexOf(line[i], i + 1) < 0;
+    if (!ok) return i + 1;
+  }
+  return s;
+}
+
+/**
+ * A quoted local part ending at `at` (RFC 5321: `"john doe"@example.com`, also JSON-escaped
+ * `\"john doe\"@…`): the span's start and the text between the quotes, or undefined. The opening
+ * quote must open a value (not follow a letter or digit); inside, printable characters and
+ * backslash pairs, up to 64 characters.
+ */
+function quotedLocal(line: string, at: number): { start: number; content: string; escaped: boolean } | undefined {
+  if (line[at - 1] !== '"') return undefined;
+  const escaped = line[at - 2] === '\\';
+  const close = escaped ? at - 2 : at - 1;
+  for (let i = close - 1; i >= 0 && close - i <= 64; i--) {
+    const c = line.charCodeAt(i);
+    if (c < 32 || c === 127) return undefined;
+    if (c !== 34) continue;
+    const backslash = line[i - 1] === '\\';
+    if (escaped !== backslash) {
+      if (escaped) return undefined; // a bare quote inside a JSON string
+      continue; // a quoted pair
+    }
+    const start = escaped ? i - 1 : i;
+    const content = line.slice(i + 1, close);
+    if (is(line, start - 1, B_LOCAL) || !/\S/.test(content) || (escaped && content.includes('\\'))) return undefined;
+    return { start, content, escaped };
+  }
+  return undefined;
 }
 
 const HIGH_BYTE = /[\u0080-\u00ff]/;
 
 function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContext, add: Add): void {
-  let s = at;
-  while (s > 0 && at - s < 64 && is(line, s - 1, B_LOCAL)) s--;
+  const quoted = sepLen === 1 ? quotedLocal(line, at) : undefined;
+  let s = quoted ? quoted.start : localStart(line, at);
   // `%40`-encoded text may itself follow an encoded separator (`to=%3Cjane%40…`)
   if (sepLen === 3 && /^%[0-9A-Fa-f]{2}/.test(line.slice(s, s + 3)) && s + 3 < at) s += 3;
   const domStart = at + sepLen;
   let e = domStart;
   while (e < line.length && e - domStart < 253 && is(line, e, B_DOMAIN)) e++;
-  while (s < at && line[s] === '.') s++;
+  if (!quoted) while (s < at && line[s] === '.') s++;
   while (e > domStart && (line[e - 1] === '.' || line[e - 1] === '-')) e--;
-  const local = line.slice(s, at);
+  // a quoted local part is checked as written and, when it needs no quotes, normalised without them
+  const local = quoted ? `"${quoted.content}"` : line.slice(s, at);
   let domain = line.slice(domStart, e);
   // a Unicode domain (UTF-8 bytes) is checked and normalised in its punycode form
   domain = HIGH_BYTE.test(domain) ? domainToASCII(Buffer.from(domain, 'latin1').toString('utf8')) : domain.toLowerCase();
-  if (s >= at || !domain || !isEmail(local + '@' + domain) || isUrlCredentials(line, s)) return;
-  const norm = (HIGH_BYTE.test(local) ? Buffer.from(local, 'latin1').toString('utf8') : local).toLowerCase() + '@' + domain;
+  if (s >= at || !domain || !isEmail(local + '@' + domain) || isUrlCredentials(line, at)) return;
+  const bare = quoted && isEmail(quoted.content + '@' + domain) ? quoted.content : local;
+  const norm = (HIGH_BYTE.test(bare) ? Buffer.from(bare, 'latin1').toString('utf8') : bare).toLowerCase() + '@' + domain;
   if (ctx.policy.emailExemption(norm)) return;
   const tld = domain.slice(domain.lastIndexOf('.') + 1);
+  const q = quoted?.escaped ? '\\"' : '"';
+  const first = quoted ? `${q}${quoted.content.trim()[0]}***${q}` : `${local[0]}***`;
   add.add({
     category: 'email',
     start: s,
     end: e,
     norm,
-    redacted: `${local[0]}***@${domain[0]}***.${tld}`,
+    redacted: `${first}@${domain[0]}***.${tld}`,
     field: fieldOf(line, s),
     rule: sepLen === 1 ? 'email.address' : 'email.url-encoded',
     exempt: 'ownDomains (its domain), roleMailboxes (its local part), or --allow email',
@@ -742,6 +807,8 @@ interface NumberField {
   phone: boolean;
   notCard: boolean;
   numeric: boolean;
+  /** An id, code or version field: keeps even a number in a phone's grouping out (`case_id: 415-555-0132`). */
+  groupedId: boolean;
 }
 
 /** Container keys whose parent names what a number is (`"phone":{"number":…}`, OTLP `intValue`). */
@@ -756,8 +823,8 @@ function numberField(line: string, s: number, ctx: DetectContext): NumberField {
   } else {
     field = fieldOf(line, s, false); // access logs have no phone or card fields
   }
-  const { numeric, notCard } = numberWords(field);
-  return { field, phone: !numeric && ctx.policy.isPhoneField(field), notCard, numeric };
+  const { numeric, notCard, groupedId } = numberWords(field);
+  return { field, phone: !numeric && ctx.policy.isPhoneField(field), notCard, numeric, groupedId };
 }
 
 const RE_PHONE_NANP = /(?<![A-Za-z0-9_.+-])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?\d{3}[ .-]?|\d{3}[ .-]\d{3}[ .-])\d{4}(?![A-Za-z0-9_]|[.-]\d)/g;
@@ -845,7 +912,7 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
         return e;
       }
     }
-    if (f.numeric && keyAt(line, s)) return e;
+    if (f.numeric && (bare || f.groupedId) && keyAt(line, s)) return e;
   }
   // Outside phone fields: written as a national number of a policy country, and valid there.
   const countries = ctx.policy.phoneCountries;
@@ -867,7 +934,31 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
       if (e164) addNational(line, m.index, m.index + m[0].length, e164, ctx, add);
     }
   }
+  iddPhone(line, s, e, ctx, add);
   return e;
+}
+
+// `011 44 20 7946 0958`, `0044 20 7946 0958`, `011-49-30-1234567`: the prefix, the country code as a
+// group of its own, the rest grouped; the whole number-like region, nothing glued before or after
+const RE_IDD = /^(?:011|00)[ .-]?([1-9]\d{0,2})(?:[ .-]|[ .-]?\(0\))\d/;
+
+/**
+ * A number dialled with an international prefix instead of `+`, in free text: the country code
+ * stands as its own group (E.123's international grouping) and what follows it is valid, so a
+ * zero-padded id or a byte dump that happens to start with `00` is not read as one. A number the
+ * policy's countries already read nationally (Argentina's `011` is Buenos Aires) was found above.
+ */
+function iddPhone(line: string, s: number, e: number, ctx: DetectContext, add: Add): void {
+  if (line.charCodeAt(s) !== 48 || is(line, s - 1, B_WORD) || /[.+\-/:]/.test(line[s - 1] ?? '')) return;
+  const text = line.slice(s, e);
+  const m = RE_IDD.exec(text);
+  if (!m) return;
+  const plus = iddAsPlus(text);
+  const e164 = plus && validPhone(plus);
+  if (!e164 || callingCode(e164) !== m[1]) return;
+  const f = numberField(line, s, ctx);
+  if (f.groupedId && !f.phone) return;
+  add.add({ category: 'phone', start: s, end: e, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, s), rule: f.phone ? 'phone.field' : 'phone.international', exempt: '--allow phone (a known test number)' });
 }
 
 function encodedPlusPhone(line: string, start: number, end: number, ctx: DetectContext, add: Add): void {
@@ -878,7 +969,7 @@ function encodedPlusPhone(line: string, start: number, end: number, ctx: DetectC
 
 function addNational(line: string, start: number, end: number, e164: string, ctx: DetectContext, add: Add): void {
   const f = numberField(line, start, ctx);
-  if (f.numeric && !f.phone) return;
+  if (f.numeric && !f.phone && (f.groupedId || /^\d+$/.test(line.slice(start, end)))) return;
   add.add({ category: 'phone', start, end, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, start), rule: f.phone ? 'phone.field' : 'phone.national', exempt: '--allow phone (a known test number)' });
 }
 

@@ -203,16 +203,21 @@ export function formatIPv6(b: Uint8Array): string {
 }
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-// ASCII, plus bytes 0x80-0xFF: an internationalised (SMTPUTF8) local part seen as latin1-decoded UTF-8.
-const LOCAL = /^[A-Za-z0-9._%+\u0080-\u00ff-]{1,64}$/;
+// RFC 5322 atext (letters, digits, !#$%&'*+/=?^_`{|}~-) and dots, plus bytes 0x80-0xFF: an
+// internationalised (SMTPUTF8) local part seen as latin1-decoded UTF-8.
+const LOCAL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\u0080-\u00ff-]{1,64}$/;
+// RFC 5321 quoted string: printable ASCII (and UTF-8 bytes) other than `"` and `\`, or a backslash pair.
+const QUOTED_LOCAL = /^"(?:[ !#-\[\]-~\u0080-\u00ff]|\\[ -~]){1,62}"$/;
 
-/** A syntactically valid address whose TLD is a real top-level domain. */
+/** A syntactically valid address whose TLD is a real top-level domain; the local part may be quoted. */
 export function isEmail(address: string): boolean {
   const at = address.lastIndexOf('@');
-  if (at <= 0 || at !== address.indexOf('@')) return false;
+  if (at <= 0) return false;
   const local = address.slice(0, at);
   const domain = address.slice(at + 1).toLowerCase();
-  if (!LOCAL.test(local) || local[0] === '.' || local.endsWith('.') || local.includes('..')) return false;
+  if (local[0] === '"') {
+    if (!QUOTED_LOCAL.test(local) || !/[^ ]/.test(local.slice(1, -1))) return false;
+  } else if (at !== address.indexOf('@') || !LOCAL.test(local) || local[0] === '.' || local.endsWith('.') || local.includes('..')) return false;
   if (domain.length > 253) return false;
   const labels = domain.split('.');
   if (labels.length < 2) return false;
@@ -273,14 +278,36 @@ function plan(country: string): { pattern: RegExp; lengths: number[] } | null {
 }
 
 /**
+ * A number written with an international dialling prefix instead of `+` (`00`, the ITU's, used in
+ * most countries; `011`, North America's) as the `+` number it dials, or undefined. Country codes
+ * never start with 0, so `000…` and `0110…` are not such numbers.
+ */
+export function iddAsPlus(text: string): string | undefined {
+  const m = /^(?:011|00)[ .-]?(?=[1-9])/.exec(text);
+  return m ? '+' + text.slice(m[0].length) : undefined;
+}
+
+/** The country calling code of a `+` number (`44` for `+442079460958`), or undefined. */
+export function callingCode(e164: string): string | undefined {
+  return parsePhoneNumberFromString(e164)?.countryCallingCode as string | undefined;
+}
+
+/**
  * A phone number's shape, assigned or not: it fits the numbering plan's general pattern and
  * lengths, so a number in a new or unlisted area code still counts (fail closed under a phone
- * field). With `+`, the country comes from the calling code; without, from `countries`, and as
- * a last resort the digits are read as an international number without its `+` (msisdn style).
+ * field). With `+`, the country comes from the calling code; without, from `countries`, then
+ * after an international dialling prefix (`00`, `011`) from the calling code that follows it, and
+ * as a last resort the digits are read as an international number without its `+` (msisdn style).
  */
 export function phoneShape(text: string, countries: readonly CountryCode[] = [DEFAULT_PHONE_REGION]): string | undefined {
   const valid = validPhone(text, countries);
   if (valid) return valid;
+  // `011 44 20 7946 0958`, `0044 …`: dialled from abroad; a policy country's national reading wins (above)
+  const idd = iddAsPlus(text);
+  if (idd) {
+    const intl = phoneShape(idd, countries);
+    if (intl) return intl;
+  }
   const digits = text.replace(/[^0-9]/g, '');
   if (digits.length < 7 || digits.length > 15) return undefined;
   const plus = text.trimStart().startsWith('+');

@@ -40,3 +40,20 @@ describe('accuracy on the unseen-log corpus (fixtures/unseen.tsv)', () => {
     }
   });
 });
+
+describe("accuracy on peer detectors' test cases (fixtures/peers.tsv)", () => {
+  // Example values from Presidio's, validator.js's and libphonenumber-js's test suites, in log lines.
+  const truth = loadLabelled(fileURLToPath(new URL('./fixtures/peers.tsv', import.meta.url)));
+
+  it('finds every valid example and flags none of the invalid ones', () => {
+    const corpus = join(dir, 'peers.log');
+    writeFileSync(corpus, truth.text);
+    const r = scoreSlogate(corpus, truth);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.lines).toBe(truth.labels.length);
+    for (const c of PII_CATEGORIES) {
+      expect(r.scores[c].recall, r.explain(c)).toBe(1);
+      expect(r.scores[c].precision, r.explain(c)).toBe(1);
+    }
+  });
+});

@@ -12,7 +12,8 @@ import {
   phoneShape,
   validPhone,
 } from '../../src/pii/validators.ts';
-import { detectLine, valueAfterKey } from '../../src/pii/detect.ts';
+import { detectContext, detectHits, detectLine, valueAfterKey } from '../../src/pii/detect.ts';
+import { K_NUMBER } from '../../src/pii/prefilter.ts';
 import { keyAt } from '../../src/pii/fields.ts';
 import { compileAllowList, parseAllowList } from '../../src/pii/allowlist.ts';
 import { globToRegExp } from '../../src/pii/inputs.ts';
@@ -107,6 +108,14 @@ describe('email', () => {
   it.each(['jane.doe@acme.io', 'Bob+x@mail.example.co.uk', 'a%b@corp-mail.com', 'x@sub.shop.store', 'UPPER@EXAMPLE.COM'])('accepts %s', (e) =>
     expect(isEmail(e)).toBe(true),
   );
+  // RFC 5322 atext and RFC 5321 quoted strings, as validator.js accepts them
+  it.each(["o'brien@example.ie", 'test|123@example.com', 'a!b$c*d^e`f~g@x.io', 'a/b=c?d#e&f{g}h@x.io', '"john.doe"@example.com', '"john doe"@example.com', '"foo\\@bar"@example.com', '"  foo  bar "@example.com'])(
+    'accepts %s',
+    (e) => expect(isEmail(e)).toBe(true),
+  );
+  it.each(['""@x.io', '"  "@x.io', '"a"b"@x.io', '"a\\"@x.io', 'a"b"@x.io', '"a@x.io', `"${'a'.repeat(63)}"@x.io`, '"a\tb"@x.io'])('rejects quoted form %s', (e) =>
+    expect(isEmail(e)).toBe(false),
+  );
   it.each(['logo@2x.png', 'a@localhost', 'lodash@4.17.21', '.a@b.com', 'a.@b.com', 'a..b@c.com', 'a@-b.com', 'a@b-.com', 'a@b@c.com', '@b.com', 'a@b.notarealtld'])(
     'rejects %s',
     (e) => expect(isEmail(e)).toBe(false),
@@ -137,6 +146,14 @@ describe('phone numbers', () => {
     expect(phoneShape('12345')).toBeUndefined();
   });
   it.each(['12345', '+1 000 000 0000', '1234567890123456', '+999 1234 5678'])('rejects %s', (p) => expect(validPhone(p)).toBeUndefined());
+  it('reads a number after an international dialling prefix (00, 011) under a phone field, unless a policy country reads it nationally', () => {
+    expect(phoneShape('011 44 20 7946 0958')).toBe('+442079460958');
+    expect(phoneShape('0044 20 7946 0958')).toBe('+442079460958');
+    expect(phoneShape('00 44 7400 123456')).toBe('+447400123456'); // shape: an unassigned mobile range
+    expect(phoneShape('011 3797 0000', ['AR'])).toBe('+541137970000'); // Buenos Aires, dialled nationally
+    expect(phoneShape('000 44 20 7946 0958')).toBeUndefined();
+    expect(phoneShape('0110 44 20 7946')).toBeUndefined();
+  });
 });
 
 describe('keys and values', () => {
@@ -189,6 +206,10 @@ describe('detectLine', () => {
     ['call 4155552671 now', []],
     ['{"phone":"4155552671"}', ['phone']],
     ['{"phone_count":4155552671}', []],
+    ['US: 415-555-0132', ['phone']], // a time unit (`us`) is never written in a phone's grouping
+    ['{"duration_ms":"(415) 555-2671"}', ['phone']],
+    ['{"case_id":"415-555-2671"}', []], // an id may be
+    ['{"version":"415.555.2671"}', []],
     ['{"contact_id":"4155552671"}', []],
     ['{"epoch":4155552671}', []],
     ['{"count":4155552671}', []],
@@ -202,6 +223,89 @@ describe('detectLine', () => {
     ['mail jane@acme.io', ['email']],
     ['asset logo@2x.png', []],
   ])('%s -> %j', (line, expected) => expect(cats(line)).toEqual(expected));
+
+  // a number dialled with 00 or 011 instead of +: the country code its own group, the rest valid,
+  // the whole digit run (libphonenumber-js's parse tests dial Australia from the US as 011 61 2 3456 7890)
+  it.each([
+    ['call 011 44 20 7946 0958 now', '011 44 20 7946 0958'],
+    ['fax 011-49-30-1234567', '011-49-30-1234567'],
+    ['call 0044 20 7946 0958', '0044 20 7946 0958'],
+    ['call 00 44 20 7946 0958.', '00 44 20 7946 0958'],
+    ['call 0044 (0)20 7946 0958', '0044 (0)20 7946 0958'],
+    ['US: 011 61 2 3456 7890', '011 61 2 3456 7890'],
+    ['{"phone":"011 44 20 7946 0958"}', '011 44 20 7946 0958'],
+    ['{"msisdn":"0044 7400 123456"}', '0044 7400 123456'],
+  ])('reads %s as an international number', (line, span) => {
+    const f = detectLine(line);
+    expect(f.map((x) => line.slice(x.start, x.end))).toEqual([span]);
+    expect(f[0].category).toBe('phone');
+    expect(f[0].norm.startsWith('+')).toBe(true);
+  });
+  it.each([
+    'ref 0012 3456 7890 closed', // +1 234 567 890 is not valid
+    'call 00442079460958 now', // one bare run: no grouping
+    'call 0044-2079-4609-58-77 now', // the run goes on past a valid number
+    'hexdump 00 44 20 79 46 09 58 00 00 1c',
+    'x-0044 20 7946 0958',
+    'v1.0044 20 7946 0958',
+    'call 000 44 20 7946 0958',
+    'call 00 4 420 7946 0958', // the group after the prefix is not the country code (44)
+    '{"case_id":"0044 20 7946 0958"}',
+  ])('does not read %s as a phone', (line) => expect(cats(line)).toEqual([]));
+  it('reads a bare 00/011 number under a phone field once the prefilter reports the run (it drops bare 13+ digit runs starting with 0 today)', () => {
+    const ctx = detectContext();
+    for (const line of ['{"phone":"00442079460958"}', '{"msisdn":"011442079460958"}']) {
+      const hit = line.indexOf(':"0') + 2;
+      expect(detectHits(line, [hit * 16 + K_NUMBER], ctx).map((f) => [f.norm, f.rule])).toEqual([['+442079460958', 'phone.field']]);
+    }
+  });
+  it('gives an international number the same fingerprint however it is dialled', () => {
+    const norm = (line: string) => detectLine(line)[0].norm;
+    expect(norm('call 011 44 20 7946 0958')).toBe(norm('call +44 20 7946 0958'));
+    expect(norm('call 0044 20 7946 0958')).toBe(norm('call +44 20 7946 0958'));
+  });
+
+  // atext inside a local part; delimiters before an address stay outside it
+  it.each([
+    ['note user|tag@example.com seen', 'user|tag@example.com'],
+    ["to o'brien@example.ie", "o'brien@example.ie"],
+    ['to a+b@x.io', 'a+b@x.io'],
+    ['to a!b$c*d^e`f~g@x.io', 'a!b$c*d^e`f~g@x.io'],
+    ['to=jane@x.io', 'jane@x.io'],
+    ["to='jane@x.io'", 'jane@x.io'],
+    ['{jane@x.io}', 'jane@x.io'],
+    ['path=/a/jane@x.io', 'jane@x.io'],
+    ['GET /unsubscribe?jane@x.io', 'jane@x.io'],
+    ['GET /p#jane@x.io', 'jane@x.io'],
+    ['level=info email=jane@x.io', 'jane@x.io'],
+    ['2026-01-01|INFO|jane@x.io', 'jane@x.io'],
+    ['INFO|jane@x.io|login', 'jane@x.io'],
+    ['user|tag@example.com | status=ok', 'tag@example.com'],
+    ["name='o'brien@x.ie'", "o'brien@x.ie"],
+    ["Jane's address jane@x.io", 'jane@x.io'],
+    ['*jane@x.io*', 'jane@x.io'],
+    ['a/b=c@x.io', 'c@x.io'],
+  ])('%s -> %s', (line, span) => expect(detectLine(line).map((f) => line.slice(f.start, f.end))).toEqual([span]));
+
+  it.each([
+    ['to "john.doe"@example.com', '"john.doe"@example.com', 'john.doe@example.com', '"j***"@e***.com'],
+    ['to "john doe"@example.com', '"john doe"@example.com', '"john doe"@example.com', '"j***"@e***.com'],
+    ['to "foo\\@bar"@example.com', '"foo\\@bar"@example.com', '"foo\\@bar"@example.com', '"f***"@e***.com'],
+    ['{"to":"\\"john doe\\"@example.com"}', '\\"john doe\\"@example.com', '"john doe"@example.com', '\\"j***\\"@e***.com'],
+  ])('finds the quoted local part in %s whole', (line, span, norm, redacted) => {
+    const f = detectLine(line);
+    expect(f.map((x) => [line.slice(x.start, x.end), x.norm, x.redacted])).toEqual([[span, norm, redacted]]);
+  });
+  it.each([
+    'mail ${user}@acme.io',
+    "GRANT SELECT ON shop.* TO 'report'@'localhost'",
+    'GRANT SELECT ON shop.* TO "report"@localhost',
+    'foo"bar"@gmail.com',
+    '""@x.io and " "@x.io',
+    'pull https://u:pa$$w0rd@registry.example.com/v2',
+    'pull https://deploy:s3cr!t@registry.example.com/v2',
+    'already "j***"@e***.com',
+  ])('finds no address in %s', (line) => expect(cats(line)).toEqual([]));
 
   it('finds a card next to other numbers and a phone followed by more digits', () => {
     expect(cats('ref 123 4111 1111 1111 1111 200')).toEqual(['card']);
