@@ -149,7 +149,8 @@ function numberPassJs(v: Buffer, keep: Keep, hits: number[]): void {
   }
   const w0 = first >> 2;
   const rel0 = first - base; // offset in v of word 0
-  let doneTo = 0; // bytes before this are examined
+  let doneTo = 0; // bytes before this are examined for numbers
+  let colonsTo = 0; // and for colon chains
   for (let w = 0; w < nWords; w++) {
     const x = u32[w0 + w];
     const L = x & 0x7f7f7f7f;
@@ -173,14 +174,14 @@ function numberPassJs(v: Buffer, keep: Keep, hits: number[]): void {
     // hex digits and ':' only, with a colon: part of a long colon chain?
     if (ge30 !== H || hi !== 0 || ((L + 0x19191919) & H) !== 0 || (ge3a & ~((L + 0x45454545) & H)) === 0) continue;
     const r = rel0 + (w << 2);
-    if (r < doneTo || !(HEXCOLON_ONLY[v[r]] & HEXCOLON_ONLY[v[r + 1]] & HEXCOLON_ONLY[v[r + 2]] & HEXCOLON_ONLY[v[r + 3]])) continue;
+    if (r < colonsTo || !(HEXCOLON_ONLY[v[r]] & HEXCOLON_ONLY[v[r + 1]] & HEXCOLON_ONLY[v[r + 2]] & HEXCOLON_ONLY[v[r + 3]])) continue;
     let s = r;
-    while (s > doneTo && HEXCOLON[v[s - 1]]) s--;
+    while (s > colonsTo && HEXCOLON[v[s - 1]]) s--;
     let e = r + 4;
     while (e < len && HEXCOLON[v[e]]) e++;
     colonStretch(v, s, e, hits);
-    doneTo = e;
-    w = (e - rel0) >> 2;
+    // no jump: a number stretch may start inside this one (`0:59..15`)
+    colonsTo = e;
   }
 }
 
@@ -393,7 +394,11 @@ function makeKeep(opts: PrefilterOptions): Keep {
       if (opts.nanp && digits >= 10 && NANP_SHAPE.test(buf.toString('latin1', Math.max(0, start - 1), end))) return true;
       return inPhoneField(buf, start);
     }
-    if (digits >= 13) return digits <= 19 && first !== 48 && first !== 49 && first !== 55;
+    if (digits >= 13) {
+      if (digits <= 19 && first !== 48 && first !== 49 && first !== 55) return true;
+      // no card starts with 0, 1 or 7 (epoch milliseconds do); a phone dialled with 00 or 011 may, under a phone key
+      if (first !== 48 || digits > 18) return false;
+    }
     // bare 7-12 digits: only as the value of a phone-like key (or of a generic key inside one)
     if (opts.nationalTrunk && first === 48) return true;
     const k = keyBefore(buf, start);
