@@ -1,15 +1,18 @@
 // `npm run bench:pii [-- --size 1GiB] [--jobs N] [--keep]`
 // Generates one log per realistic shape (nginx, Envoy JSON, ECS, OpenTelemetry, logfmt, stack
-// traces with request bodies, the webhook sender's long JSON lines, the original short lines)
-// and a mixed corpus of all of them, then times `slogate pii-scan` against ripgrep with the
-// runbook's five patterns on each, in the same run, and prints the ratios. The runbook's own
-// method (five `grep -E` passes) is timed on the mixed corpus. Wall time and peak RSS come
-// from GNU time when present.
+// traces with request bodies, the webhook sender's long JSON lines, the original short lines),
+// each 1/8 of --size, and a mixed corpus of all of them interleaved (--size), then times
+// `slogate pii-scan` against ripgrep with the runbook's five patterns on each, in the same run,
+// and prints the ratios. slogate runs compiled (dist/, built first), as the installed package
+// runs, from a directory with no project of its own (so the flagship runbook's policy applies);
+// the same scan from a clone through tsx is timed once on the mix. The runbook's own method
+// (five `grep -E` passes) is timed on the mixed corpus. Wall time and peak RSS come from GNU
+// time when present.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RUNBOOK_PATTERNS } from './pii-patterns.ts';
 import { SHAPES, writeShape, writeShortLines } from './pii-shapes.ts';
 
@@ -44,8 +47,8 @@ function timed(cmd: string, args: string[], outFile: string): Run {
   try {
     const t0 = performance.now();
     const r = haveTime
-      ? spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', '-o', timeFile, cmd, ...args], { stdio: ['ignore', out, 'inherit'], cwd: root })
-      : spawnSync(cmd, args, { stdio: ['ignore', out, 'inherit'], cwd: root });
+      ? spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', '-o', timeFile, cmd, ...args], { stdio: ['ignore', out, 'inherit'], cwd: dir })
+      : spawnSync(cmd, args, { stdio: ['ignore', out, 'inherit'], cwd: dir });
     const seconds = (performance.now() - t0) / 1000;
     let rssMB: number | undefined;
     let cpu: number | undefined;
@@ -66,12 +69,17 @@ const keep = process.argv.includes('--keep');
 const dir = mkdtempSync(join(tmpdir(), 'slogate-pii-bench-'));
 
 const rgArgs = (file: string) => ['--no-config', '--no-filename', '--count', ...RUNBOOK_PATTERNS.flatMap((p) => ['-e', p.intended]), file];
-const slogateArgs = (file: string) => [join(root, 'bin/slogate'), 'pii-scan', file, '--json', '--max-findings', '0', ...(jobs ? ['--jobs', jobs] : [])];
+// the compiled CLI, as `bin/slogate` runs it in the installed package
+if (!process.argv.includes('--no-build')) spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'], cwd: root });
+const entry = join(dir, 'slogate.mjs');
+writeFileSync(entry, `const { main } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist/src/cli/main.js')).href)});\nprocess.exitCode = await main(process.argv);\n`);
+const scanArgs = (file: string) => ['pii-scan', file, '--json', '--max-findings', '0', ...(jobs ? ['--jobs', jobs] : [])];
+const slogateArgs = (file: string) => [entry, ...scanArgs(file)];
 
 try {
   const shapes = [...SHAPES.map((s) => s.name), 'short lines (original benchmark)'];
-  const perShape = Math.floor(size / (2 * shapes.length)); // half the bytes in per-shape files, half in the mix
-  process.stdout.write(`generating ${shapes.length} shapes of ${(perShape / (1 << 20)).toFixed(0)} MiB and a ${(size / 2 / (1 << 20)).toFixed(0)} MiB mix in ${dir} ... `);
+  const perShape = Math.floor(size / shapes.length); // the mix holds every shape's lines: --size in all
+  process.stdout.write(`generating ${shapes.length} shapes of ${(perShape / (1 << 20)).toFixed(0)} MiB and a ${(size / (1 << 20)).toFixed(0)} MiB mix in ${dir} ... `);
   const files: { name: string; path: string; planted: number; lines: number }[] = [];
   SHAPES.forEach((s, i) => {
     const path = join(dir, `shape${i}.log`);
@@ -130,12 +138,18 @@ try {
       let grepSeconds = 0;
       for (const p of RUNBOOK_PATTERNS) grepSeconds += timed('grep', ['-E', '-c', p.literal, f.path], join(dir, `grep_${p.category}.txt`)).seconds;
       rows.push(`runbook's 5x grep -E on the mix: ${grepSeconds.toFixed(2)} s; slogate is ${(grepSeconds / s.seconds).toFixed(2)}x faster`);
+      // from a clone, `bin/slogate` compiles the TypeScript through tsx on every start (workers too)
+      const clone = timed(process.execPath, [join(root, 'bin/slogate'), ...scanArgs(f.path)], join(dir, 'clone.json'));
+      check(clone, 'bin/slogate pii-scan (from the clone)');
+      rows.push(`from a clone (bin/slogate through tsx) on the mix: ${clone.seconds.toFixed(2)} s, ${(clone.seconds / r.seconds).toFixed(2)}x rg's time`);
     }
   }
-  const startup = timed(process.execPath, [join(root, 'bin/slogate'), 'pii-scan', '--help'], join(dir, 'help.txt'));
+  const empty = join(dir, 'empty.log');
+  writeFileSync(empty, '');
+  const startup = timed(process.execPath, [entry, 'pii-scan', empty, '--json'], join(dir, 'empty.json'));
   console.log(`\n${'shape'.padEnd(34)} ${'size'.padStart(8)} ${'slogate'.padStart(8)} ${'rate'.padStart(10)} ${'RSS'.padStart(8)} | ${'rg'.padStart(9)} | ratio | lines flagged`);
   for (const row of rows) console.log(row);
-  console.log(`slogate start-up alone (pii-scan --help): ${startup.seconds.toFixed(2)} s`);
+  console.log(`slogate start-up alone (pii-scan of an empty file): ${startup.seconds.toFixed(2)} s`);
   if (!haveTime) console.log('(install GNU time for peak RSS figures)');
 } finally {
   if (keep) console.log(`kept ${dir}`);

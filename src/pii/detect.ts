@@ -153,6 +153,8 @@ const NOT_CARD_WORDS = new Set([
   'isbn', 'ean', 'gtin', 'sku', 'iban', 'account', 'request', 'correlation', 'epoch', 'ts', 'time', 'timestamp',
   'ns', 'ms', 'us', 'nanos', 'millis', 'bytes', 'count', 'size', 'offset', 'seq', 'duration',
 ]);
+/** Words that keep a card possible under an id key: `card_id` may well hold the number itself. */
+const CARD_KEY_WORDS = new Set(['card', 'pan', 'cc', 'ccnum', 'cardnumber', 'credit', 'debit']);
 const VERSION_KEY_WORDS = new Set(['version', 'ver', 'build', 'oid', 'release']);
 /**
  * The numeric key words that can hold a number written in a phone number's grouping: ids, codes and
@@ -167,7 +169,9 @@ function numberWords(field: string): { numeric: boolean; notCard: boolean; group
   let w = wordsCache.get(field);
   if (!w) {
     const words = field.slice(field.lastIndexOf('.') + 1).split('_').filter(Boolean);
-    w = { numeric: words.some((x) => NUMERIC_KEY_WORDS.has(x)), notCard: words.some((x) => NOT_CARD_WORDS.has(x)), groupedId: words.some((x) => GROUPED_ID_WORDS.has(x)) };
+    // an id (`transaction.id`, `event_id`) is never a card unless the key names one
+    const idKey = words.includes('id') && !words.some((x) => CARD_KEY_WORDS.has(x));
+    w = { numeric: words.some((x) => NUMERIC_KEY_WORDS.has(x)), notCard: idKey || words.some((x) => NOT_CARD_WORDS.has(x)), groupedId: words.some((x) => GROUPED_ID_WORDS.has(x)) };
     if (wordsCache.size > 4096) wordsCache.clear();
     wordsCache.set(field, w);
   }

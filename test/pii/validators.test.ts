@@ -386,3 +386,14 @@ describe('globs', () => {
   ])('%s matches %s: %s', (g, p, ok) => expect(globToRegExp(g).test(p)).toBe(ok));
   it('rejects an unclosed class', () => expect(() => globToRegExp('a[b.log')).toThrow(/unclosed/));
 });
+
+describe('id fields and cards', () => {
+  const cards = (line: string) => detectLine(line).filter((f) => f.category === 'card').map((f) => f.field);
+  it('never reads an id as a card, unless its key names a card', () => {
+    // 4539578763621486 passes Luhn on Visa's range
+    expect(cards('{"transaction":{"id":"4539578763621486"}}')).toEqual([]);
+    expect(cards('event_id=4539578763621486')).toEqual([]);
+    expect(cards('{"card_id":"4539578763621486"}')).toEqual(['card_id']);
+    expect(cards('{"payment":{"card":"4539578763621486"}}')).toEqual(['payment.card']);
+  });
+});
