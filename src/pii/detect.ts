@@ -516,13 +516,19 @@ export function valueAfterKey(line: string, keyEnd: number): ValueSpan | undefin
 
 const OTLP_VALUE = /\\?"\s*,\s*\\?"value\\?"\s*:\s*\{\s*\\?"(?:stringValue)\\?"\s*/y;
 
-function usernameFinding(line: string, v: ValueSpan, field: string, ctx: DetectContext, add: Add, rule: RuleId): void {
+/** A value that is no username whatever field holds it: an empty marker, a number, an object, a service account. */
+function notAName(v: ValueSpan, ctx: DetectContext): boolean {
   const value = v.value.trim();
-  if (NON_VALUES.has(value.toLowerCase()) || isRedactionMarker(value)) return;
-  if (value[0] === '{' || value[0] === '[') return;
+  if (NON_VALUES.has(value.toLowerCase()) || isRedactionMarker(value)) return true;
+  if (value[0] === '{' || value[0] === '[') return true;
   // An unquoted number (`"username": 13`, `user=42`) is a count or an id, not a name.
-  if (!v.quoted && /^\d+$/.test(value)) return;
-  if (ctx.policy.serviceAccount(value) || ctx.policy.accountPattern(field)) return;
+  if (!v.quoted && /^\d+$/.test(value)) return true;
+  return ctx.policy.serviceAccount(value) !== undefined;
+}
+
+function usernameFinding(line: string, v: ValueSpan, field: string, ctx: DetectContext, add: Add, rule: RuleId): void {
+  if (notAName(v, ctx) || ctx.policy.accountPattern(field)) return;
+  const value = v.value.trim();
   add.add({
     category: 'username',
     start: v.start,
@@ -607,16 +613,99 @@ function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean 
       if (cache.size >= VET_CACHE) cache.clear();
       cache.set(token, field);
     }
-    if (field) return true;
-    let i = ke;
-    if (buf[i] === 92) i++;
-    if (buf[i] === 34) i++;
-    while (buf[i] === 32) i++;
-    if (buf[i] !== 58) return false;
-    i++;
-    while (buf[i] === 32) i++;
-    return buf[i] === 123;
+    if (!field) {
+      let i = ke;
+      if (buf[i] === 92) i++;
+      if (buf[i] === 34) i++;
+      while (buf[i] === 32) i++;
+      if (buf[i] !== 58) return false;
+      i++;
+      while (buf[i] === 32) i++;
+      if (buf[i] !== 123) return false;
+    }
+    // Then the values the detector would read: none of them a name (a service account, `-`,
+    // a number) means no finding, whatever the field's full path turns out to be.
+    const from = Math.max(0, ks - 16);
+    let lineEnd = buf.indexOf(10, ke);
+    if (lineEnd < 0) lineEnd = buf.length;
+    // a short window first (most values and objects end in it), the detector's whole reach if not
+    for (const size of VET_WINDOWS) {
+      const to = Math.min(lineEnd, ke + size);
+      const may = mayHoldName(buf.toString('latin1', from, to), ks - from, ke - from, field, to < lineEnd, ctx);
+      if (may !== undefined) return may;
+    }
+    return true;
   };
+}
+
+/** How far past a username key its values are read: at most the detector's 1024 characters of members, a key and a value more. */
+const VET_WINDOWS = [384, 1024 + 128 + 256 + 16];
+
+const tailCache = new WeakMap<DetectContext, Map<string, boolean>>();
+
+/**
+ * Whether `key.member` can end a username field's path, whatever the path before it: a pattern
+ * of one segment names the member, a longer one ends in these two segments. A pattern with a
+ * `*` can span the unknown parents, so it always may.
+ */
+function memberMayBeUsername(key: string, member: string, ctx: DetectContext): boolean {
+  let cache = tailCache.get(ctx);
+  if (!cache) tailCache.set(ctx, (cache = new Map()));
+  const tail = normaliseField(`${key}.${member}`);
+  let may = cache.get(tail);
+  if (may === undefined) {
+    const [k, mem] = [tail.slice(0, tail.lastIndexOf('.')), tail.slice(tail.lastIndexOf('.') + 1)];
+    may = ctx.policy.source.fields.username.some((raw) => {
+      const p = normaliseField(raw);
+      if (p.includes('*')) return true;
+      const segs = p.split('.');
+      return segs.length === 1 ? segs[0] === mem : segs[segs.length - 1] === mem && segs[segs.length - 2] === k.slice(k.lastIndexOf('.') + 1);
+    });
+    if (cache.size >= VET_CACHE) cache.clear();
+    cache.set(tail, may);
+  }
+  return may;
+}
+
+/** findUsernameAt's reading of the key [ks, ke) in `w`, up to the values, with only their value-based exemptions. */
+/** undefined: the window ended before the answer did. */
+function mayHoldName(w: string, ks: number, ke: number, field: boolean, cut: boolean, ctx: DetectContext): boolean | undefined {
+  if (/\\?"key\\?"\s*:\s*\\?"$/.test(w.slice(Math.max(0, ks - 12), ks))) {
+    if (!field) return false;
+    OTLP_VALUE.lastIndex = ke;
+    if (!OTLP_VALUE.exec(w)) return false;
+    const v = valueAfterKey(w, OTLP_VALUE.lastIndex);
+    if (cut && (!v || v.end >= w.length - 1)) return undefined;
+    return !!v && !notAName(v, ctx);
+  }
+  const v = valueAfterKey(w, ke);
+  if (!v) return cut ? undefined : false;
+  const nested = v.value[0] === '{' && w[v.start - 1] !== '"';
+  if (!nested) {
+    if (!field) return false;
+    if (cut && v.end >= w.length - 1) return undefined;
+    return !notAName(v, ctx);
+  }
+  const inner = /\\?"([A-Za-z0-9_.-]{1,64})\\?"\s*:/g;
+  inner.lastIndex = v.start + 1;
+  let m: RegExpExecArray | null;
+  let depth = 0;
+  let scanned = v.start + 1;
+  while ((m = inner.exec(w)) && m.index - v.start < 1024) {
+    for (; scanned < m.index; scanned++) {
+      const c = w[scanned];
+      if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') depth--;
+    }
+    if (depth < 0) break;
+    if (depth > 0) continue;
+    if (!memberMayBeUsername(w.slice(ks, ke), m[1], ctx)) continue;
+    const iv = valueAfterKey(w, m.index + m[0].length - 1);
+    if (cut && (!iv || iv.end >= w.length - 1)) return undefined;
+    if (iv && !notAName(iv, ctx)) return true;
+  }
+  // the object may go on past the window (the detector reads members up to 1024 characters in)
+  return cut && depth >= 0 && (m === null || m.index - v.start < 1024) ? undefined : false;
 }
 
 /** `key":{`, `key": {`, `key\":{`: the key's value is an object. */

@@ -68,24 +68,39 @@ const GENERIC_VALUE_KEYS = ['number', 'value', 'stringvalue', 'intvalue', 'e164'
 /** Builds the prefilter for a policy's username key words (lowercase ASCII). */
 export function prefilterFor(words: readonly string[], options: Partial<PrefilterOptions> = {}): Prefilter {
   const opts: PrefilterOptions = { ...DEFAULT_OPTIONS, ...options };
-  // Keys are written in lower case, Capitalised (`UserName`, camelCase joins) or UPPER case.
-  const needles = [...new Set(words.flatMap((w) => [w.toLowerCase(), w[0].toUpperCase() + w.slice(1).toLowerCase(), w.toUpperCase()]))].map((w) => Buffer.from(w, 'latin1'));
   const keep = makeKeep(opts);
   const { vetAt, vetWord } = opts;
-  const numbers = opts.simd === false ? numberPassJs : numberPass;
+  const lowerWords = [...new Set(words.map((w) => w.toLowerCase()))].map((w) => Buffer.from(w, 'latin1'));
+  // per word: its first four letters, each repeated over 16 bytes, then how many of them count
+  const wordTable = new Uint8Array(lowerWords.length * KERNEL_WORD_BYTES);
+  lowerWords.forEach((w, j) => {
+    for (let k = 0; k < Math.min(4, w.length); k++) wordTable.fill(w[k], j * KERNEL_WORD_BYTES + k * 16, j * KERNEL_WORD_BYTES + k * 16 + 16);
+    wordTable[j * KERNEL_WORD_BYTES + 64] = Math.min(4, w.length);
+  });
+  const wordRe = lowerWords.length ? new RegExp(lowerWords.map((w) => w.toString('latin1').replace(/[^a-z0-9]/g, '')).join('|'), 'gi') : undefined;
+  const jsPasses = (v: Buffer, hits: number[]) => {
+    numberPassJs(v, keep, hits);
+    for (let i = v.indexOf(64); i >= 0; i = v.indexOf(64, i + 1)) if (atCandidate(v, i) && (!vetAt || vetAt(v, i))) hits.push(i * 16 + K_AT);
+    for (let i = v.indexOf('%40'); i >= 0; i = v.indexOf('%40', i + 3)) hits.push(i * 16 + K_PCT40);
+    for (let i = v.indexOf(43); i >= 0; i = v.indexOf(43, i + 1)) if (plusCandidate(v, i)) hits.push(i * 16 + K_PLUS);
+    for (let i = v.indexOf('::'); i >= 0; i = v.indexOf('::', i + 1)) {
+      hits.push(i * 16 + K_V6);
+      while (v[i + 2] === 58) i++;
+    }
+    if (wordRe) {
+      // keys in any case, as the kernel reads them
+      const text = v.toString('latin1');
+      wordRe.lastIndex = 0;
+      for (let m = wordRe.exec(text); m; m = wordRe.exec(text)) if (!vetWord || vetWord(v, m.index)) hits.push(m.index * 16 + K_WORD);
+    }
+  };
+  const useKernel = opts.simd !== false && lowerWords.length <= MAX_KERNEL_WORDS && lowerWords.every((w) => w.length >= 2);
   return {
     scan(buf, from, to, hits) {
       if (to <= from) return;
       const v = buf.subarray(from, to);
-      numbers(v, keep, hits);
-      for (let i = v.indexOf(64); i >= 0; i = v.indexOf(64, i + 1)) if (atCandidate(v, i) && (!vetAt || vetAt(v, i))) hits.push(i * 16 + K_AT);
-      for (let i = v.indexOf('%40'); i >= 0; i = v.indexOf('%40', i + 3)) hits.push(i * 16 + K_PCT40);
-      for (let i = v.indexOf(43); i >= 0; i = v.indexOf(43, i + 1)) if (plusCandidate(v, i)) hits.push(i * 16 + K_PLUS);
-      for (let i = v.indexOf('::'); i >= 0; i = v.indexOf('::', i + 1)) {
-        hits.push(i * 16 + K_V6);
-        while (v[i + 2] === 58) i++;
-      }
-      for (const n of needles) for (let i = v.indexOf(n); i >= 0; i = v.indexOf(n, i + n.length)) if (!vetWord || vetWord(v, i)) hits.push(i * 16 + K_WORD);
+      const k = useKernel && v.length <= KERNEL_INPUT ? loadKernel() : null;
+      if (!k || !kernelPass(k, v, keep, wordTable, lowerWords, opts, hits)) jsPasses(v, hits);
       accessLogUsers(v, hits);
     },
   };
@@ -192,9 +207,12 @@ function colonStretch(v: Buffer, s: number, e: number, hits: number[]): void {
   if (colons >= 6) hits.push(s * 16 + K_V6);
 }
 
-// The SIMD kernel (src/pii/wasm/stretches.wat): input at offset 0, pairs out after it.
+// The SIMD kernel (src/pii/wasm/stretches.wat): input at offset 0, then the words, then pairs out.
 const KERNEL_INPUT = 1 << 20;
-const KERNEL_OUT = KERNEL_INPUT + 64;
+const MAX_KERNEL_WORDS = 64;
+const KERNEL_WORD_BYTES = 80;
+const KERNEL_WORDS = KERNEL_INPUT + 64;
+const KERNEL_OUT = KERNEL_WORDS + MAX_KERNEL_WORDS * KERNEL_WORD_BYTES;
 
 // The few WebAssembly names used here (Node's types declare the namespace without them).
 declare const WebAssembly: {
@@ -206,7 +224,7 @@ interface Kernel {
   mem: Uint8Array;
   out: Int32Array;
   cap: number;
-  scan: (len: number, out: number, cap: number) => number;
+  scan: (len: number, out: number, cap: number, words: number, nwords: number, keepPrivate: number) => number;
 }
 let kernel: Kernel | null | undefined;
 
@@ -229,40 +247,65 @@ function loadKernel(): Kernel | null {
 }
 
 /**
- * The number pass with the SIMD kernel: it finds the stretches (16 bytes a step), the runs in
- * each are judged here as in the JavaScript pass. Ranges too big for the kernel's memory, or
- * too dense in stretches for its output, take the JavaScript pass.
+ * One pass of the SIMD kernel over `v`, each thing it reports judged as the JavaScript passes
+ * judge it. False (nothing added) when its output fills up: the caller runs those passes instead.
  */
-function numberPass(v: Buffer, keep: Keep, hits: number[]): void {
-  const k = v.length <= KERNEL_INPUT ? loadKernel() : null;
-  if (!k) return numberPassJs(v, keep, hits);
+function kernelPass(k: Kernel, v: Buffer, keep: Keep, wordTable: Uint8Array, words: readonly Buffer[], opts: PrefilterOptions, hits: number[]): boolean {
   k.mem.set(v, 0);
-  k.mem.fill(0, v.length, v.length + 16);
-  const n = k.scan(v.length, KERNEL_OUT, k.cap);
-  if (n < 0) return numberPassJs(v, keep, hits);
+  k.mem.fill(0, v.length, v.length + 32);
+  k.mem.set(wordTable, KERNEL_WORDS);
+  const n = k.scan(v.length, KERNEL_OUT, k.cap, KERNEL_WORDS, words.length, opts.keepPrivate ? 1 : 0);
+  if (n < 0) return false;
   const out = k.out;
+  const { vetAt, vetWord } = opts;
   let colonsTo = 0;
   for (let i = 0; i < n; i++) {
-    const s = out[2 * i];
-    const e = out[2 * i + 1];
-    if (s >= 0) {
-      numberRuns(v, s, e, keep, hits);
+    const a = out[2 * i];
+    const b = out[2 * i + 1];
+    if (a >= 0) {
+      numberRuns(v, a, b, keep, hits);
       continue;
     }
-    // a region dense in colons: the hex-and-colon stretches that touch it
-    const end = Math.min(e, v.length);
-    let p = Math.max(s & 0x7fffffff, colonsTo);
-    while (p > colonsTo && HEXCOLON[v[p - 1]]) p--;
-    while (p < end) {
-      while (p < end && !HEXCOLON[v[p]]) p++;
-      if (p >= end) break;
-      let q = p + 1;
-      while (q < v.length && HEXCOLON[v[q]]) q++;
-      colonStretch(v, p, q, hits);
-      p = q;
+    const pos = a & 0xffffff;
+    switch ((a >>> 24) & 0x7f) {
+      case 1: {
+        // a region dense in colons: the hex-and-colon stretches that touch it
+        const end = Math.min(b, v.length);
+        let p = Math.max(pos, colonsTo);
+        while (p > colonsTo && HEXCOLON[v[p - 1]]) p--;
+        while (p < end) {
+          while (p < end && !HEXCOLON[v[p]]) p++;
+          if (p >= end) break;
+          let q = p + 1;
+          while (q < v.length && HEXCOLON[v[q]]) q++;
+          colonStretch(v, p, q, hits);
+          p = q;
+        }
+        colonsTo = Math.max(colonsTo, p);
+        break;
+      }
+      case 2:
+        if (atCandidate(v, pos) && (!vetAt || vetAt(v, pos))) hits.push(pos * 16 + K_AT);
+        break;
+      case 3:
+        hits.push(pos * 16 + K_PCT40);
+        break;
+      case 4:
+        if (plusCandidate(v, pos)) hits.push(pos * 16 + K_PLUS);
+        break;
+      case 5:
+        hits.push(pos * 16 + K_V6);
+        break;
+      case 6: {
+        const w = words[b];
+        let q = 4;
+        while (q < w.length && (v[pos + q] | 0x20) === w[q]) q++;
+        if (q >= w.length && (!vetWord || vetWord(v, pos))) hits.push(pos * 16 + K_WORD);
+        break;
+      }
     }
-    colonsTo = Math.max(colonsTo, p);
   }
+  return true;
 }
 
 /** The number-like runs of a stretch of digits and separators: digits joined by at most two separators. */

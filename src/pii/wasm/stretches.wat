@@ -1,63 +1,147 @@
-;; The prefilter's SIMD kernel: finds, 16 bytes at a time, the stretches of a log chunk that
-;; could hold a number worth a closer look, and the stretches dense in colons that could hold an
-;; IPv6 address written without `::`. The caller copies the chunk to offset 0 (followed by 16
-;; zero bytes) and reads pairs (start, end) back from `out`; a start with the top bit set is a
-;; colon region. Everything else about a stretch is decided in JavaScript (src/pii/prefilter.ts).
-;;
-;; A number stretch: a maximal run of digits and the separators numbers are written with
-;; (space ( ) - .), at least 7 bytes long and holding a digit: the shortest candidates are a
-;; 7-digit number and a dotted quad like 1.2.3.4.
-;; A colon region: 48 bytes around three consecutive blocks holding 6 colons or more.
+;; The prefilter's SIMD kernel: one pass over a log chunk, 16 bytes a step, reporting what the
+;; JavaScript side (src/pii/prefilter.ts) looks at more closely:
+;;  - number stretches: maximal runs of digits and the separators numbers are written with
+;;    (space ( ) - .), holding 7 digits, or 4 digits and 3 dots (a dotted quad); dates
+;;    (YYYY-MM-DD), epoch-like runs (13+ digits starting with 1 or 7, or 20+ digits) and, unless
+;;    the policy calls them personal, lone private, loopback and shared IPv4 addresses are
+;;    dropped here;
+;;  - regions dense in colons (6 in three blocks): where an IPv6 address without `::` may be;
+;;  - the sparse anchors: `@`, `%40`, `+` before a digit, `::`, and the first four letters
+;;    (any case) of each username key word.
+;; The caller writes the chunk at offset 0, followed by 32 zero bytes, and the words at WORDS.
+;; Output pairs (a, b) at `out`: a >= 0 is a number stretch [a, b); otherwise bits 24-30 of a
+;; give the kind, bits 0-23 the position, and b the end of a colon region or the word's index.
 (module
   (memory (export "memory") 40)
-  (func $emit (param $out i32) (param $n i32) (param $s i32) (param $e i32) (result i32)
-    (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 3))) (local.get $s))
-    (i32.store (i32.add (local.get $out) (i32.add (i32.shl (local.get $n) (i32.const 3)) (i32.const 4))) (local.get $e))
+  (func $emit (param $out i32) (param $n i32) (param $a i32) (param $b i32) (result i32)
+    (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 3))) (local.get $a))
+    (i32.store (i32.add (local.get $out) (i32.add (i32.shl (local.get $n) (i32.const 3)) (i32.const 4))) (local.get $b))
     (i32.add (local.get $n) (i32.const 1)))
-  ;; scan(len, out, cap) -> pairs written, or -1 when more than cap would be
-  (func (export "scan") (param $len i32) (param $out i32) (param $cap i32) (result i32)
-    (local $p i32) (local $v v128) (local $dv v128)
-    (local $N i32) (local $D i32) (local $lo i32) (local $hi i32) (local $M i32) (local $R i32)
-    (local $t i32) (local $rl i32) (local $rm i32)
-    (local $carry i32) (local $carryStart i32) (local $carryDigit i32)
-    (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $n i32)
+
+  ;; one pair per set bit of mask: kind, position p + bit, b
+  (func $emitBits (param $out i32) (param $n i32) (param $mask i32) (param $p i32) (param $kind i32) (param $b i32) (result i32)
+    (block $done
+      (loop $bits
+        (br_if $done (i32.eqz (local.get $mask)))
+        (local.set $n (call $emit (local.get $out) (local.get $n)
+          (i32.or (i32.shl (local.get $kind) (i32.const 24)) (i32.or (i32.const 0x80000000) (i32.add (local.get $p) (i32.ctz (local.get $mask)))))
+          (local.get $b)))
+        (local.set $mask (i32.and (local.get $mask) (i32.sub (local.get $mask) (i32.const 1))))
+        (br $bits)))
+    (local.get $n))
+
+  ;; 1 when [s, e) is a lone dotted quad (parts of 1-3 digits) in a private, loopback,
+  ;; unspecified, shared or link-local range: the service's own machines
+  (func $privateQuad (param $s i32) (param $e i32) (result i32)
+    (local $i i32) (local $c i32) (local $part i32) (local $len i32) (local $a i32) (local $b i32) (local $v i32)
+    (local.set $i (local.get $s))
+    (block $bad
+      (loop $bytes
+        (if (i32.lt_u (local.get $i) (local.get $e))
+          (then
+            (local.set $c (i32.load8_u (local.get $i)))
+            (if (i32.eq (local.get $c) (i32.const 46))
+              (then
+                (br_if $bad (i32.eqz (local.get $len)))
+                (if (i32.eqz (local.get $part)) (then (local.set $a (local.get $v))))
+                (if (i32.eq (local.get $part) (i32.const 1)) (then (local.set $b (local.get $v))))
+                (local.set $part (i32.add (local.get $part) (i32.const 1)))
+                (local.set $len (i32.const 0))
+                (local.set $v (i32.const 0)))
+              (else
+                (br_if $bad (i32.gt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 9)))
+                (local.set $len (i32.add (local.get $len) (i32.const 1)))
+                (br_if $bad (i32.gt_u (local.get $len) (i32.const 3)))
+                (local.set $v (i32.add (i32.mul (local.get $v) (i32.const 10)) (i32.sub (local.get $c) (i32.const 48))))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $bytes))))
+      (br_if $bad (i32.ne (local.get $part) (i32.const 3)))
+      (br_if $bad (i32.eqz (local.get $len)))
+      (return (i32.or
+        (i32.or (i32.or (i32.eq (local.get $a) (i32.const 10)) (i32.eq (local.get $a) (i32.const 127))) (i32.eqz (local.get $a)))
+        (i32.or
+          (i32.or
+            (i32.and (i32.eq (local.get $a) (i32.const 172)) (i32.le_u (i32.sub (local.get $b) (i32.const 16)) (i32.const 15)))
+            (i32.and (i32.eq (local.get $a) (i32.const 192)) (i32.eq (local.get $b) (i32.const 168))))
+          (i32.or
+            (i32.and (i32.eq (local.get $a) (i32.const 100)) (i32.le_u (i32.sub (local.get $b) (i32.const 64)) (i32.const 63)))
+            (i32.and (i32.eq (local.get $a) (i32.const 169)) (i32.eq (local.get $b) (i32.const 254))))))))
+    (i32.const 0))
+
+  ;; whether the number stretch [s, e) with `digits` digits and `dots` dots is worth reporting
+  (func $worth (param $s i32) (param $e i32) (param $digits i32) (param $dots i32) (param $private i32) (result i32)
+    (local $len i32) (local $first i32)
+    (local.set $len (i32.sub (local.get $e) (local.get $s)))
+    (if (i32.lt_u (local.get $len) (i32.const 7)) (then (return (i32.const 0))))
+    (if (i32.eqz (i32.or (i32.ge_u (local.get $digits) (i32.const 7))
+                         (i32.and (i32.ge_u (local.get $dots) (i32.const 3)) (i32.ge_u (local.get $digits) (i32.const 4)))))
+      (then (return (i32.const 0))))
+    ;; 2026-11-22
+    (if (i32.and (i32.and (i32.eq (local.get $len) (i32.const 10)) (i32.eq (local.get $digits) (i32.const 8)))
+                 (i32.and (i32.eq (i32.load8_u (i32.add (local.get $s) (i32.const 4))) (i32.const 45))
+                          (i32.eq (i32.load8_u (i32.add (local.get $s) (i32.const 7))) (i32.const 45))))
+      (then (return (i32.const 0))))
+    ;; epoch milliseconds and nanoseconds (no card starts with 1 or 7), and longer bare runs
+    (if (i32.eq (local.get $digits) (local.get $len))
+      (then
+        (local.set $first (i32.load8_u (local.get $s)))
+        (if (i32.and (i32.ge_u (local.get $len) (i32.const 13))
+                     (i32.or (i32.ge_u (local.get $len) (i32.const 20)) (i32.or (i32.eq (local.get $first) (i32.const 49)) (i32.eq (local.get $first) (i32.const 55)))))
+          (then (return (i32.const 0))))))
+    (if (i32.and (i32.eqz (local.get $private)) (i32.and (i32.eq (local.get $dots) (i32.const 3)) (i32.eq (local.get $digits) (i32.sub (local.get $len) (i32.const 3)))))
+      (then (if (call $privateQuad (local.get $s) (local.get $e)) (then (return (i32.const 0))))))
+    (i32.const 1))
+
+  ;; scan(len, out, cap, words, nwords, private) -> pairs written, or -1 when the output fills up.
+  ;; words: nwords entries of 80 bytes (see the word test below); words of one letter are not
+  ;; supported (the caller passes them to its own search)
+  (func (export "scan") (param $len i32) (param $out i32) (param $cap i32) (param $words i32) (param $nwords i32) (param $private i32) (result i32)
+    (local $p i32) (local $v v128) (local $v1 v128) (local $v2 v128) (local $dv v128) (local $lm v128)
+    (local $N i32) (local $D i32) (local $P i32) (local $lo i32) (local $hi i32) (local $M i32) (local $R i32)
+    (local $t i32) (local $rl i32) (local $rm i32) (local $low i32) (local $high i32)
+    (local $carry i32) (local $carryStart i32) (local $carryDigits i32) (local $carryDots i32)
+    (local $cm i32) (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $n i32) (local $j i32) (local $w i32) (local $wl i32)
     (block $done
       (loop $blocks
         (br_if $done (i32.ge_u (local.get $p) (local.get $len)))
-        ;; a block adds at most five pairs
-        (if (i32.gt_s (local.get $n) (i32.sub (local.get $cap) (i32.const 8))) (then (return (i32.const -1))))
+        ;; a block adds at most 16 pairs per anchor kind and word, and 4 for numbers and colons
+        (if (i32.gt_s (local.get $n) (i32.sub (local.get $cap) (i32.add (i32.const 100) (i32.shl (local.get $nwords) (i32.const 4))))) (then (return (i32.const -1))))
         (local.set $v (v128.load (local.get $p)))
+        (local.set $v1 (v128.load (i32.add (local.get $p) (i32.const 1))))
         (local.set $dv (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10))))
         (local.set $D (i8x16.bitmask (local.get $dv)))
-        (local.set $N (i8x16.bitmask
-          (v128.or (local.get $dv)
-            (v128.or
-              (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 32))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 46))))
-              (v128.or
-                (i8x16.eq (local.get $v) (i8x16.splat (i32.const 45)))
-                (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 40))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 41)))))))))
+        (local.set $P (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 46)))))
+        (local.set $N (i32.or (i32.or (local.get $D) (local.get $P)) (i8x16.bitmask
+          (v128.or
+            (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 32))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 45))))
+            (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 40))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 41))))))))
         (if (i32.eq (local.get $N) (i32.const 0xffff))
           (then
-            ;; the whole block continues (or starts) a stretch
             (if (i32.eqz (local.get $carry)) (then (local.set $carryStart (local.get $p))))
             (local.set $carry (i32.add (local.get $carry) (i32.const 16)))
-            (local.set $carryDigit (i32.or (local.get $carryDigit) (local.get $D))))
+            (local.set $carryDigits (i32.add (local.get $carryDigits) (i32.popcnt (local.get $D))))
+            (local.set $carryDots (i32.add (local.get $carryDots) (i32.popcnt (local.get $P)))))
           (else
-            ;; the stretch that ends in the lowest bits (continuing the carried one)
+            ;; the stretch ending in the lowest bits (continuing the carried one)
             (local.set $lo (i32.ctz (i32.xor (local.get $N) (i32.const 0xffff))))
+            (local.set $low (i32.sub (i32.shl (i32.const 1) (local.get $lo)) (i32.const 1)))
             (if (i32.ge_u (i32.add (local.get $carry) (local.get $lo)) (i32.const 7))
               (then
-                (if (i32.or (local.get $carryDigit) (i32.and (local.get $D) (i32.sub (i32.shl (i32.const 1) (local.get $lo)) (i32.const 1))))
+                (if (call $worth
+                      (select (local.get $carryStart) (local.get $p) (local.get $carry))
+                      (i32.add (local.get $p) (local.get $lo))
+                      (i32.add (local.get $carryDigits) (i32.popcnt (i32.and (local.get $D) (local.get $low))))
+                      (i32.add (local.get $carryDots) (i32.popcnt (i32.and (local.get $P) (local.get $low))))
+                      (local.get $private))
                   (then
                     (local.set $n (call $emit (local.get $out) (local.get $n)
                       (select (local.get $carryStart) (local.get $p) (local.get $carry))
                       (i32.add (local.get $p) (local.get $lo))))))))
             ;; the stretch running into the next block
             (local.set $hi (i32.sub (i32.clz (i32.and (i32.xor (local.get $N) (i32.const 0xffff)) (i32.const 0xffff))) (i32.const 16)))
-            ;; stretches wholly inside the block
-            (local.set $M (i32.and (i32.and (local.get $N) (i32.xor (i32.sub (i32.shl (i32.const 1) (local.get $lo)) (i32.const 1)) (i32.const -1)))
-                                   (i32.sub (i32.shl (i32.const 1) (i32.sub (i32.const 16) (local.get $hi))) (i32.const 1))))
-            ;; bit i of R: bits i..i+6 of M all set (a run of 7)
+            (local.set $high (i32.xor (i32.sub (i32.shl (i32.const 1) (i32.sub (i32.const 16) (local.get $hi))) (i32.const 1)) (i32.const 0xffff)))
+            ;; stretches wholly inside the block: bit i of R set when bits i..i+6 of M are
+            (local.set $M (i32.and (local.get $N) (i32.xor (i32.or (local.get $low) (local.get $high)) (i32.const -1))))
             (local.set $R (i32.and (local.get $M) (i32.shr_u (local.get $M) (i32.const 1))))
             (local.set $R (i32.and (local.get $R) (i32.shr_u (local.get $R) (i32.const 2))))
             (local.set $R (i32.and (local.get $R) (i32.shr_u (local.get $R) (i32.const 3))))
@@ -69,7 +153,12 @@
                     (local.set $t (i32.ctz (local.get $M)))
                     (local.set $rl (i32.ctz (i32.xor (i32.shr_u (local.get $M) (local.get $t)) (i32.const -1))))
                     (local.set $rm (i32.shl (i32.sub (i32.shl (i32.const 1) (local.get $rl)) (i32.const 1)) (local.get $t)))
-                    (if (i32.and (i32.ge_u (local.get $rl) (i32.const 7)) (i32.ne (i32.and (local.get $D) (local.get $rm)) (i32.const 0)))
+                    (if (call $worth
+                          (i32.add (local.get $p) (local.get $t))
+                          (i32.add (i32.add (local.get $p) (local.get $t)) (local.get $rl))
+                          (i32.popcnt (i32.and (local.get $D) (local.get $rm)))
+                          (i32.popcnt (i32.and (local.get $P) (local.get $rm)))
+                          (local.get $private))
                       (then
                         (local.set $n (call $emit (local.get $out) (local.get $n)
                           (i32.add (local.get $p) (local.get $t))
@@ -78,23 +167,73 @@
                     (br $inner)))))
             (local.set $carry (local.get $hi))
             (local.set $carryStart (i32.sub (i32.add (local.get $p) (i32.const 16)) (local.get $hi)))
-            (local.set $carryDigit (select
-              (i32.shr_u (local.get $D) (i32.sub (i32.const 16) (local.get $hi)))
-              (i32.const 0)
-              (local.get $hi)))))
-        ;; colons: six in three consecutive blocks mark a region for the IPv6 check
-        (local.set $c0 (i32.popcnt (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 58))))))
+            (local.set $carryDigits (i32.popcnt (i32.and (local.get $D) (local.get $high))))
+            (local.set $carryDots (i32.popcnt (i32.and (local.get $P) (local.get $high))))))
+        ;; colons: a region with six in three consecutive blocks, and each `::`
+        (local.set $cm (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 58)))))
+        (if (local.get $cm)
+          (then
+            (local.set $n (call $emitBits (local.get $out) (local.get $n)
+              (i32.and (local.get $cm) (i8x16.bitmask (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 58)))))
+              (local.get $p) (i32.const 5) (i32.const 0)))))
+        (local.set $c0 (i32.popcnt (local.get $cm)))
         (if (i32.ge_u (i32.add (i32.add (local.get $c0) (local.get $c1)) (local.get $c2)) (i32.const 6))
           (then
             (local.set $n (call $emit (local.get $out) (local.get $n)
-              (i32.or (select (i32.sub (local.get $p) (i32.const 32)) (i32.const 0) (i32.ge_u (local.get $p) (i32.const 32))) (i32.const 0x80000000))
+              (i32.or (i32.or (i32.const 0x81000000) (select (i32.sub (local.get $p) (i32.const 32)) (i32.const 0) (i32.ge_u (local.get $p) (i32.const 32)))) (i32.const 0))
               (i32.add (local.get $p) (i32.const 16))))))
         (local.set $c2 (local.get $c1))
         (local.set $c1 (local.get $c0))
+        ;; @, + and % are rare: one test for the three
+        (if (v128.any_true (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 64)))
+                 (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 43))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 37))))))
+          (then
+        (local.set $t (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 64)))))
+        (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 2) (i32.const 0)))))
+        ;; + before a digit
+        (local.set $t (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 43)))))
+        (if (local.get $t)
+          (then
+            (local.set $t (i32.and (local.get $t) (i8x16.bitmask (i8x16.lt_u (i8x16.sub (local.get $v1) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10))))))
+            (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 4) (i32.const 0)))))))
+        ;; %40
+        (local.set $t (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 37)))))
+        (if (local.get $t)
+          (then
+            (local.set $v2 (v128.load (i32.add (local.get $p) (i32.const 2))))
+            (local.set $t (i32.and (local.get $t) (i32.and
+              (i8x16.bitmask (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 52))))
+              (i8x16.bitmask (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 48)))))))
+            (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 3) (i32.const 0)))))))))
+        ;; username key words: their first four letters, any case. Each word is 80 bytes at
+        ;; `words`: four 16-byte splats of its letters, then the count of letters to compare.
+        (if (local.get $nwords)
+          (then
+            (local.set $lm (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
+            (local.set $v1 (v128.or (local.get $v1) (i8x16.splat (i32.const 0x20))))
+            (local.set $j (i32.const 0))
+            (loop $each_word
+              (local.set $w (i32.add (local.get $words) (i32.mul (local.get $j) (i32.const 80))))
+              (local.set $dv (v128.and (i8x16.eq (local.get $lm) (v128.load (local.get $w))) (i8x16.eq (local.get $v1) (v128.load offset=16 (local.get $w)))))
+              (if (v128.any_true (local.get $dv))
+                (then
+                  (local.set $wl (i32.load8_u offset=64 (local.get $w)))
+                  (if (i32.gt_u (local.get $wl) (i32.const 2))
+                    (then (local.set $dv (v128.and (local.get $dv)
+                      (i8x16.eq (v128.or (v128.load (i32.add (local.get $p) (i32.const 2))) (i8x16.splat (i32.const 0x20))) (v128.load offset=32 (local.get $w)))))))
+                  (if (i32.gt_u (local.get $wl) (i32.const 3))
+                    (then (local.set $dv (v128.and (local.get $dv)
+                      (i8x16.eq (v128.or (v128.load (i32.add (local.get $p) (i32.const 3))) (i8x16.splat (i32.const 0x20))) (v128.load offset=48 (local.get $w)))))))
+                  (local.set $t (i8x16.bitmask (local.get $dv)))
+                  (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 6) (local.get $j)))))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br_if $each_word (i32.lt_u (local.get $j) (local.get $nwords))))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $blocks)))
     ;; a stretch running to the end of the input
-    (if (i32.and (i32.ge_u (local.get $carry) (i32.const 7)) (i32.ne (local.get $carryDigit) (i32.const 0)))
-      (then (local.set $n (call $emit (local.get $out) (local.get $n) (local.get $carryStart) (i32.add (local.get $carryStart) (local.get $carry))))))
+    (if (local.get $carry)
+      (then
+        (if (call $worth (local.get $carryStart) (i32.add (local.get $carryStart) (local.get $carry)) (local.get $carryDigits) (local.get $carryDots) (local.get $private))
+          (then (local.set $n (call $emit (local.get $out) (local.get $n) (local.get $carryStart) (i32.add (local.get $carryStart) (local.get $carry))))))))
     (local.get $n))
 )
