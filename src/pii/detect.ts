@@ -600,6 +600,7 @@ function findUsernameAt(line: string, pos: number, ctx: DetectContext, add: Add)
  */
 function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean {
   const cache = new Map<string, boolean>();
+  const objects = new Map<string, boolean>();
   return (buf, pos) => {
     let ks = pos;
     while (ks > 0 && CC[buf[ks - 1]] & B_KEY) ks--;
@@ -628,7 +629,23 @@ function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean 
     const from = Math.max(0, ks - 16);
     let lineEnd = buf.indexOf(10, ke);
     if (lineEnd < 0) lineEnd = buf.length;
-    // a short window first (most values and objects end in it), the detector's whole reach if not
+    // An object value that closes on the line is judged by its text alone (`"user":{"name":"svc-x"}`
+    // repeats line after line): remembered, unless the key is an OTLP attribute's.
+    const open = objectValueAt(buf, ke);
+    if (open >= 0 && !OTLP_KEY_BEFORE.test(buf.toString('latin1', Math.max(0, ks - 12), ks))) {
+      const close = closingBrace(buf, open, Math.min(lineEnd, open + 1024));
+      if (close > 0) {
+        const text = buf.toString('latin1', ks, close);
+        let may = objects.get(text);
+        if (may === undefined) {
+          may = mayHoldName(buf.toString('latin1', from, close), ks - from, ke - from, field, false, ctx) ?? true;
+          if (objects.size >= VET_CACHE) objects.clear();
+          objects.set(text, may);
+        }
+        return may;
+      }
+    }
+    // a short window first (most values end in it), the detector's whole reach if not
     for (const size of VET_WINDOWS) {
       const to = Math.min(lineEnd, ke + size);
       const may = mayHoldName(buf.toString('latin1', from, to), ks - from, ke - from, field, to < lineEnd, ctx);
@@ -639,7 +656,36 @@ function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean 
 }
 
 /** How far past a username key its values are read: at most the detector's 1024 characters of members, a key and a value more. */
-const VET_WINDOWS = [384, 1024 + 128 + 256 + 16];
+const VET_WINDOWS = [160, 1024 + 128 + 256 + 16];
+const OTLP_KEY_BEFORE = /\\?"key\\?"\s*:\s*\\?"$/;
+
+/** Where the value after a key ending at `ke` is an object (as valueAfterKey reads it): its `{`, or -1. */
+function objectValueAt(buf: Buffer, ke: number): number {
+  let i = ke;
+  if (buf[i] === 92 && (buf[i + 1] === 34 || buf[i + 1] === 39)) i += 2;
+  else if (buf[i] === 34 || buf[i] === 39) i++;
+  if (buf[i] === 41) i++;
+  while (buf[i] === 32 || buf[i] === 9) i++;
+  if (buf[i] !== 58 && buf[i] !== 61) return -1;
+  if (buf[i] === 61 && (buf[i + 1] === 32 || buf[i + 1] === 9)) return -1;
+  i++;
+  if (buf[i - 1] === 61 && buf[i] === 62) i++;
+  while (buf[i] === 32 || buf[i] === 9) i++;
+  return buf[i] === 123 ? i : -1;
+}
+
+/** Just past the brace closing the object opened at `open` (braces and brackets counted as the detector counts them), or -1 before `limit`. */
+function closingBrace(buf: Buffer, open: number, limit: number): number {
+  let depth = 0;
+  for (let j = open; j < limit; j++) {
+    const c = buf[j];
+    if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) {
+      if (--depth === 0) return j + 1;
+    }
+  }
+  return -1;
+}
 
 const tailCache = new WeakMap<DetectContext, Map<string, boolean>>();
 
@@ -670,7 +716,7 @@ function memberMayBeUsername(key: string, member: string, ctx: DetectContext): b
 /** findUsernameAt's reading of the key [ks, ke) in `w`, up to the values, with only their value-based exemptions. */
 /** undefined: the window ended before the answer did. */
 function mayHoldName(w: string, ks: number, ke: number, field: boolean, cut: boolean, ctx: DetectContext): boolean | undefined {
-  if (/\\?"key\\?"\s*:\s*\\?"$/.test(w.slice(Math.max(0, ks - 12), ks))) {
+  if (OTLP_KEY_BEFORE.test(w.slice(Math.max(0, ks - 12), ks))) {
     if (!field) return false;
     OTLP_VALUE.lastIndex = ke;
     if (!OTLP_VALUE.exec(w)) return false;
