@@ -211,7 +211,7 @@ function colonStretch(v: Buffer, s: number, e: number, hits: number[]): void {
 const KERNEL_INPUT = 1 << 20;
 const MAX_KERNEL_WORDS = 64;
 const KERNEL_WORD_BYTES = 80;
-const KERNEL_WORDS = KERNEL_INPUT + 64;
+const KERNEL_WORDS = KERNEL_INPUT + 128;
 const KERNEL_OUT = KERNEL_WORDS + MAX_KERNEL_WORDS * KERNEL_WORD_BYTES;
 
 // The few WebAssembly names used here (Node's types declare the namespace without them).
@@ -252,7 +252,7 @@ function loadKernel(): Kernel | null {
  */
 function kernelPass(k: Kernel, v: Buffer, keep: Keep, wordTable: Uint8Array, words: readonly Buffer[], opts: PrefilterOptions, hits: number[]): boolean {
   k.mem.set(v, 0);
-  k.mem.fill(0, v.length, v.length + 32);
+  k.mem.fill(0, v.length, v.length + 80);
   k.mem.set(wordTable, KERNEL_WORDS);
   const n = k.scan(v.length, KERNEL_OUT, k.cap, KERNEL_WORDS, words.length, opts.keepPrivate ? 1 : 0);
   if (n < 0) return false;

@@ -5,10 +5,10 @@
 ;;    (YYYY-MM-DD), epoch-like runs (13+ digits starting with 1 or 7, or 20+ digits) and, unless
 ;;    the policy calls them personal, lone private, loopback and shared IPv4 addresses are
 ;;    dropped here;
-;;  - regions dense in colons (6 in three blocks): where an IPv6 address without `::` may be;
+;;  - regions dense in colons (6 in three 16-byte blocks): where an IPv6 address without `::` may be;
 ;;  - the sparse anchors: `@`, `%40`, `+` before a digit, `::`, and the first four letters
 ;;    (any case) of each username key word.
-;; The caller writes the chunk at offset 0, followed by 32 zero bytes, and the words at WORDS.
+;; The caller writes the chunk at offset 0, followed by 80 zero bytes, and the words at `words`.
 ;; Output pairs (a, b) at `out`: a >= 0 is a number stretch [a, b); otherwise bits 24-30 of a
 ;; give the kind, bits 0-23 the position, and b the end of a colon region or the word's index.
 (module
@@ -92,144 +92,213 @@
       (then (if (call $privateQuad (local.get $s) (local.get $e)) (then (return (i32.const 0))))))
     (i32.const 1))
 
+;; The sparse anchors of the 16 bytes at p: `@`, `+` before a digit, `%40`, and each `::`.
+  (func $anchors16 (param $p i32) (param $out i32) (param $n i32) (result i32)
+    (local $v v128) (local $v1 v128) (local $t i32)
+    (local.set $v (v128.load (local.get $p)))
+    (local.set $v1 (v128.load (i32.add (local.get $p) (i32.const 1))))
+    (local.set $t (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 64)))))
+    (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 2) (i32.const 0)))))
+    (local.set $t (i32.and
+      (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 43))))
+      (i8x16.bitmask (i8x16.lt_u (i8x16.sub (local.get $v1) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10))))))
+    (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 4) (i32.const 0)))))
+    (local.set $t (i32.and (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 37))))
+      (i32.and (i8x16.bitmask (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 52))))
+               (i8x16.bitmask (i8x16.eq (v128.load (i32.add (local.get $p) (i32.const 2))) (i8x16.splat (i32.const 48)))))))
+    (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 3) (i32.const 0)))))
+    (local.set $t (i32.and (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 58))))
+                           (i8x16.bitmask (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 58))))))
+    (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 5) (i32.const 0)))))
+    (local.get $n))
+
+  ;; Word j's first four letters (any case) in the 16 bytes at p. Each word is 80 bytes at `w`:
+  ;; four 16-byte splats of its letters, then the count of letters to compare (2 to 4).
+  (func $word16 (param $p i32) (param $w i32) (param $j i32) (param $out i32) (param $n i32) (result i32)
+    (local $dv v128) (local $wl i32) (local $t i32)
+    (local.set $dv (v128.and
+      (i8x16.eq (v128.or (v128.load (local.get $p)) (i8x16.splat (i32.const 0x20))) (v128.load (local.get $w)))
+      (i8x16.eq (v128.or (v128.load (i32.add (local.get $p) (i32.const 1))) (i8x16.splat (i32.const 0x20))) (v128.load offset=16 (local.get $w)))))
+    (local.set $wl (i32.load8_u offset=64 (local.get $w)))
+    (if (i32.gt_u (local.get $wl) (i32.const 2))
+      (then (local.set $dv (v128.and (local.get $dv)
+        (i8x16.eq (v128.or (v128.load (i32.add (local.get $p) (i32.const 2))) (i8x16.splat (i32.const 0x20))) (v128.load offset=32 (local.get $w)))))))
+    (if (i32.gt_u (local.get $wl) (i32.const 3))
+      (then (local.set $dv (v128.and (local.get $dv)
+        (i8x16.eq (v128.or (v128.load (i32.add (local.get $p) (i32.const 3))) (i8x16.splat (i32.const 0x20))) (v128.load offset=48 (local.get $w)))))))
+    (local.set $t (i8x16.bitmask (local.get $dv)))
+    (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 6) (local.get $j)))))
+    (local.get $n))
+
+  ;; Bitmasks of 16 bytes: digits, dots, and digits-or-separators.
+  (func $numberMasks (param $v v128) (result i32 i32 i32)
+    (local $dv v128) (local $D i32) (local $P i32)
+    (local.set $dv (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10))))
+    (local.set $D (i8x16.bitmask (local.get $dv)))
+    (local.set $P (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 46)))))
+    (local.get $D)
+    (local.get $P)
+    (i32.or (i32.or (local.get $D) (local.get $P)) (i8x16.bitmask
+      (v128.or
+        (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 32))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 45))))
+        (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 40))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 41))))))))
+
   ;; scan(len, out, cap, words, nwords, private) -> pairs written, or -1 when the output fills up.
-  ;; words: nwords entries of 80 bytes (see the word test below); words of one letter are not
-  ;; supported (the caller passes them to its own search)
+  ;; 64 bytes a step: four vectors, their masks joined into 64-bit words.
   (func (export "scan") (param $len i32) (param $out i32) (param $cap i32) (param $words i32) (param $nwords i32) (param $private i32) (result i32)
-    (local $p i32) (local $v v128) (local $v1 v128) (local $v2 v128) (local $dv v128) (local $lm v128)
-    (local $N i32) (local $D i32) (local $P i32) (local $lo i32) (local $hi i32) (local $M i32) (local $R i32)
-    (local $t i32) (local $rl i32) (local $rm i32) (local $low i32) (local $high i32)
+    (local $p i32) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $any v128)
+    (local $d i32) (local $dt i32) (local $nm i32)
+    (local $N i64) (local $D i64) (local $P i64) (local $C i64) (local $low i64) (local $high i64) (local $M i64) (local $R i64) (local $rm i64)
+    (local $lo i32) (local $hi i32) (local $t i32) (local $rl i32) (local $k i32) (local $j i32) (local $w i32)
     (local $carry i32) (local $carryStart i32) (local $carryDigits i32) (local $carryDots i32)
-    (local $cm i32) (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $n i32) (local $j i32) (local $w i32) (local $wl i32)
+    (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $n i32)
     (block $done
-      (loop $blocks
+      (loop $chunks
         (br_if $done (i32.ge_u (local.get $p) (local.get $len)))
-        ;; a block adds at most 16 pairs per anchor kind and word, and 4 for numbers and colons
-        (if (i32.gt_s (local.get $n) (i32.sub (local.get $cap) (i32.add (i32.const 100) (i32.shl (local.get $nwords) (i32.const 4))))) (then (return (i32.const -1))))
-        (local.set $v (v128.load (local.get $p)))
-        (local.set $v1 (v128.load (i32.add (local.get $p) (i32.const 1))))
-        (local.set $dv (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10))))
-        (local.set $D (i8x16.bitmask (local.get $dv)))
-        (local.set $P (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 46)))))
-        (local.set $N (i32.or (i32.or (local.get $D) (local.get $P)) (i8x16.bitmask
-          (v128.or
-            (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 32))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 45))))
-            (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 40))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 41))))))))
-        (if (i32.eq (local.get $N) (i32.const 0xffff))
+        ;; a chunk adds at most 64 pairs per anchor kind and word, and 16 for numbers and colons
+        (if (i32.gt_s (local.get $n) (i32.sub (local.get $cap) (i32.add (i32.const 400) (i32.shl (local.get $nwords) (i32.const 6))))) (then (return (i32.const -1))))
+        (local.set $v0 (v128.load (local.get $p)))
+        (local.set $v1 (v128.load offset=16 (local.get $p)))
+        (local.set $v2 (v128.load offset=32 (local.get $p)))
+        (local.set $v3 (v128.load offset=48 (local.get $p)))
+        ;; number masks of the four vectors, joined
+        (call $numberMasks (local.get $v0)) (local.set $nm) (local.set $dt) (local.set $d)
+        (local.set $N (i64.extend_i32_u (local.get $nm)))
+        (local.set $P (i64.extend_i32_u (local.get $dt)))
+        (local.set $D (i64.extend_i32_u (local.get $d)))
+        (call $numberMasks (local.get $v1)) (local.set $nm) (local.set $dt) (local.set $d)
+        (local.set $N (i64.or (local.get $N) (i64.shl (i64.extend_i32_u (local.get $nm)) (i64.const 16))))
+        (local.set $P (i64.or (local.get $P) (i64.shl (i64.extend_i32_u (local.get $dt)) (i64.const 16))))
+        (local.set $D (i64.or (local.get $D) (i64.shl (i64.extend_i32_u (local.get $d)) (i64.const 16))))
+        (call $numberMasks (local.get $v2)) (local.set $nm) (local.set $dt) (local.set $d)
+        (local.set $N (i64.or (local.get $N) (i64.shl (i64.extend_i32_u (local.get $nm)) (i64.const 32))))
+        (local.set $P (i64.or (local.get $P) (i64.shl (i64.extend_i32_u (local.get $dt)) (i64.const 32))))
+        (local.set $D (i64.or (local.get $D) (i64.shl (i64.extend_i32_u (local.get $d)) (i64.const 32))))
+        (call $numberMasks (local.get $v3)) (local.set $nm) (local.set $dt) (local.set $d)
+        (local.set $N (i64.or (local.get $N) (i64.shl (i64.extend_i32_u (local.get $nm)) (i64.const 48))))
+        (local.set $P (i64.or (local.get $P) (i64.shl (i64.extend_i32_u (local.get $dt)) (i64.const 48))))
+        (local.set $D (i64.or (local.get $D) (i64.shl (i64.extend_i32_u (local.get $d)) (i64.const 48))))
+        (if (i64.eq (local.get $N) (i64.const -1))
           (then
             (if (i32.eqz (local.get $carry)) (then (local.set $carryStart (local.get $p))))
-            (local.set $carry (i32.add (local.get $carry) (i32.const 16)))
-            (local.set $carryDigits (i32.add (local.get $carryDigits) (i32.popcnt (local.get $D))))
-            (local.set $carryDots (i32.add (local.get $carryDots) (i32.popcnt (local.get $P)))))
+            (local.set $carry (i32.add (local.get $carry) (i32.const 64)))
+            (local.set $carryDigits (i32.add (local.get $carryDigits) (i32.wrap_i64 (i64.popcnt (local.get $D)))))
+            (local.set $carryDots (i32.add (local.get $carryDots) (i32.wrap_i64 (i64.popcnt (local.get $P))))))
           (else
             ;; the stretch ending in the lowest bits (continuing the carried one)
-            (local.set $lo (i32.ctz (i32.xor (local.get $N) (i32.const 0xffff))))
-            (local.set $low (i32.sub (i32.shl (i32.const 1) (local.get $lo)) (i32.const 1)))
+            (local.set $lo (i32.wrap_i64 (i64.ctz (i64.xor (local.get $N) (i64.const -1)))))
+            (local.set $low (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $lo))) (i64.const 1)))
             (if (i32.ge_u (i32.add (local.get $carry) (local.get $lo)) (i32.const 7))
               (then
                 (if (call $worth
                       (select (local.get $carryStart) (local.get $p) (local.get $carry))
                       (i32.add (local.get $p) (local.get $lo))
-                      (i32.add (local.get $carryDigits) (i32.popcnt (i32.and (local.get $D) (local.get $low))))
-                      (i32.add (local.get $carryDots) (i32.popcnt (i32.and (local.get $P) (local.get $low))))
+                      (i32.add (local.get $carryDigits) (i32.wrap_i64 (i64.popcnt (i64.and (local.get $D) (local.get $low)))))
+                      (i32.add (local.get $carryDots) (i32.wrap_i64 (i64.popcnt (i64.and (local.get $P) (local.get $low)))))
                       (local.get $private))
                   (then
                     (local.set $n (call $emit (local.get $out) (local.get $n)
                       (select (local.get $carryStart) (local.get $p) (local.get $carry))
                       (i32.add (local.get $p) (local.get $lo))))))))
-            ;; the stretch running into the next block
-            (local.set $hi (i32.sub (i32.clz (i32.and (i32.xor (local.get $N) (i32.const 0xffff)) (i32.const 0xffff))) (i32.const 16)))
-            (local.set $high (i32.xor (i32.sub (i32.shl (i32.const 1) (i32.sub (i32.const 16) (local.get $hi))) (i32.const 1)) (i32.const 0xffff)))
-            ;; stretches wholly inside the block: bit i of R set when bits i..i+6 of M are
-            (local.set $M (i32.and (local.get $N) (i32.xor (i32.or (local.get $low) (local.get $high)) (i32.const -1))))
-            (local.set $R (i32.and (local.get $M) (i32.shr_u (local.get $M) (i32.const 1))))
-            (local.set $R (i32.and (local.get $R) (i32.shr_u (local.get $R) (i32.const 2))))
-            (local.set $R (i32.and (local.get $R) (i32.shr_u (local.get $R) (i32.const 3))))
-            (if (local.get $R)
+            ;; the stretch running into the next chunk
+            (local.set $hi (i32.wrap_i64 (i64.clz (i64.xor (local.get $N) (i64.const -1)))))
+            (local.set $high (select (i64.shl (i64.const -1) (i64.extend_i32_u (i32.sub (i32.const 64) (local.get $hi)))) (i64.const 0) (local.get $hi)))
+            ;; stretches wholly inside: bit i of R set when bits i..i+6 of M are
+            (local.set $M (i64.and (local.get $N) (i64.xor (i64.or (local.get $low) (local.get $high)) (i64.const -1))))
+            (local.set $R (i64.and (local.get $M) (i64.shr_u (local.get $M) (i64.const 1))))
+            (local.set $R (i64.and (local.get $R) (i64.shr_u (local.get $R) (i64.const 2))))
+            (local.set $R (i64.and (local.get $R) (i64.shr_u (local.get $R) (i64.const 3))))
+            (if (i64.ne (local.get $R) (i64.const 0))
               (then
                 (block $inner_done
                   (loop $inner
-                    (br_if $inner_done (i32.eqz (local.get $M)))
-                    (local.set $t (i32.ctz (local.get $M)))
-                    (local.set $rl (i32.ctz (i32.xor (i32.shr_u (local.get $M) (local.get $t)) (i32.const -1))))
-                    (local.set $rm (i32.shl (i32.sub (i32.shl (i32.const 1) (local.get $rl)) (i32.const 1)) (local.get $t)))
-                    (if (call $worth
-                          (i32.add (local.get $p) (local.get $t))
-                          (i32.add (i32.add (local.get $p) (local.get $t)) (local.get $rl))
-                          (i32.popcnt (i32.and (local.get $D) (local.get $rm)))
-                          (i32.popcnt (i32.and (local.get $P) (local.get $rm)))
-                          (local.get $private))
+                    (br_if $inner_done (i64.eqz (local.get $M)))
+                    (local.set $t (i32.wrap_i64 (i64.ctz (local.get $M))))
+                    (local.set $rl (i32.wrap_i64 (i64.ctz (i64.xor (i64.shr_u (local.get $M) (i64.extend_i32_u (local.get $t))) (i64.const -1)))))
+                    (local.set $rm (i64.shl (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $rl))) (i64.const 1)) (i64.extend_i32_u (local.get $t))))
+                    (if (i32.ge_u (local.get $rl) (i32.const 7))
                       (then
-                        (local.set $n (call $emit (local.get $out) (local.get $n)
-                          (i32.add (local.get $p) (local.get $t))
-                          (i32.add (i32.add (local.get $p) (local.get $t)) (local.get $rl))))))
-                    (local.set $M (i32.and (local.get $M) (i32.xor (local.get $rm) (i32.const -1))))
+                        (if (call $worth
+                              (i32.add (local.get $p) (local.get $t))
+                              (i32.add (i32.add (local.get $p) (local.get $t)) (local.get $rl))
+                              (i32.wrap_i64 (i64.popcnt (i64.and (local.get $D) (local.get $rm))))
+                              (i32.wrap_i64 (i64.popcnt (i64.and (local.get $P) (local.get $rm))))
+                              (local.get $private))
+                          (then
+                            (local.set $n (call $emit (local.get $out) (local.get $n)
+                              (i32.add (local.get $p) (local.get $t))
+                              (i32.add (i32.add (local.get $p) (local.get $t)) (local.get $rl))))))))
+                    (local.set $M (i64.and (local.get $M) (i64.xor (local.get $rm) (i64.const -1))))
                     (br $inner)))))
             (local.set $carry (local.get $hi))
-            (local.set $carryStart (i32.sub (i32.add (local.get $p) (i32.const 16)) (local.get $hi)))
-            (local.set $carryDigits (i32.popcnt (i32.and (local.get $D) (local.get $high))))
-            (local.set $carryDots (i32.popcnt (i32.and (local.get $P) (local.get $high))))))
-        ;; colons: a region with six in three consecutive blocks, and each `::`
-        (local.set $cm (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 58)))))
-        (if (local.get $cm)
+            (local.set $carryStart (i32.sub (i32.add (local.get $p) (i32.const 64)) (local.get $hi)))
+            (local.set $carryDigits (i32.wrap_i64 (i64.popcnt (i64.and (local.get $D) (local.get $high)))))
+            (local.set $carryDots (i32.wrap_i64 (i64.popcnt (i64.and (local.get $P) (local.get $high)))))))
+        ;; colons: a region where three consecutive 16-byte blocks hold six, read per block
+        (local.set $C (i64.or
+          (i64.or (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 58)))))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 58))))) (i64.const 16)))
+          (i64.or (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 58))))) (i64.const 32))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 58))))) (i64.const 48)))))
+        (if (i32.ge_u (i32.add (i32.wrap_i64 (i64.popcnt (local.get $C))) (i32.add (local.get $c1) (local.get $c2))) (i32.const 6))
           (then
-            (local.set $n (call $emitBits (local.get $out) (local.get $n)
-              (i32.and (local.get $cm) (i8x16.bitmask (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 58)))))
-              (local.get $p) (i32.const 5) (i32.const 0)))))
-        (local.set $c0 (i32.popcnt (local.get $cm)))
-        (if (i32.ge_u (i32.add (i32.add (local.get $c0) (local.get $c1)) (local.get $c2)) (i32.const 6))
+            (local.set $k (i32.const 0))
+            (loop $blocks
+              (local.set $c0 (i32.wrap_i64 (i64.popcnt (i64.and (i64.shr_u (local.get $C) (i64.extend_i32_u (i32.shl (local.get $k) (i32.const 4)))) (i64.const 0xffff)))))
+              (if (i32.ge_u (i32.add (i32.add (local.get $c0) (local.get $c1)) (local.get $c2)) (i32.const 6))
+                (then
+                  (local.set $t (i32.add (local.get $p) (i32.shl (local.get $k) (i32.const 4))))
+                  (local.set $n (call $emit (local.get $out) (local.get $n)
+                    (i32.or (i32.const 0x81000000) (select (i32.sub (local.get $t) (i32.const 32)) (i32.const 0) (i32.ge_u (local.get $t) (i32.const 32))))
+                    (i32.add (local.get $t) (i32.const 16))))))
+              (local.set $c2 (local.get $c1))
+              (local.set $c1 (local.get $c0))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $blocks (i32.lt_u (local.get $k) (i32.const 4)))))
+          (else
+            (local.set $c2 (i32.wrap_i64 (i64.popcnt (i64.and (i64.shr_u (local.get $C) (i64.const 32)) (i64.const 0xffff)))))
+            (local.set $c1 (i32.wrap_i64 (i64.popcnt (i64.shr_u (local.get $C) (i64.const 48)))))))
+        ;; the sparse anchors: one test for the chunk, the details per block
+        (local.set $any (v128.or
+          (v128.or (v128.or (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 64))) (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 64))))
+                   (v128.or (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 64))) (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 64)))))
+          (v128.or
+            (v128.or (v128.or (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 43))) (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 43))))
+                     (v128.or (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 43))) (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 43)))))
+            (v128.or (v128.or (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 37))) (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 37))))
+                     (v128.or (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 37))) (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 37))))))))
+        (if (i32.or (v128.any_true (local.get $any)) (i64.ne (i64.and (local.get $C) (i64.or (i64.shr_u (local.get $C) (i64.const 1)) (i64.shl (i64.extend_i32_u (i32.eq (i32.load8_u offset=64 (local.get $p)) (i32.const 58))) (i64.const 63)))) (i64.const 0)))
           (then
-            (local.set $n (call $emit (local.get $out) (local.get $n)
-              (i32.or (i32.or (i32.const 0x81000000) (select (i32.sub (local.get $p) (i32.const 32)) (i32.const 0) (i32.ge_u (local.get $p) (i32.const 32)))) (i32.const 0))
-              (i32.add (local.get $p) (i32.const 16))))))
-        (local.set $c2 (local.get $c1))
-        (local.set $c1 (local.get $c0))
-        ;; @, + and % are rare: one test for the three
-        (if (v128.any_true (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 64)))
-                 (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 43))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 37))))))
-          (then
-        (local.set $t (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 64)))))
-        (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 2) (i32.const 0)))))
-        ;; + before a digit
-        (local.set $t (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 43)))))
-        (if (local.get $t)
-          (then
-            (local.set $t (i32.and (local.get $t) (i8x16.bitmask (i8x16.lt_u (i8x16.sub (local.get $v1) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10))))))
-            (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 4) (i32.const 0)))))))
-        ;; %40
-        (local.set $t (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 37)))))
-        (if (local.get $t)
-          (then
-            (local.set $v2 (v128.load (i32.add (local.get $p) (i32.const 2))))
-            (local.set $t (i32.and (local.get $t) (i32.and
-              (i8x16.bitmask (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 52))))
-              (i8x16.bitmask (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 48)))))))
-            (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 3) (i32.const 0)))))))))
-        ;; username key words: their first four letters, any case. Each word is 80 bytes at
-        ;; `words`: four 16-byte splats of its letters, then the count of letters to compare.
+            (local.set $n (call $anchors16 (local.get $p) (local.get $out) (local.get $n)))
+            (local.set $n (call $anchors16 (i32.add (local.get $p) (i32.const 16)) (local.get $out) (local.get $n)))
+            (local.set $n (call $anchors16 (i32.add (local.get $p) (i32.const 32)) (local.get $out) (local.get $n)))
+            (local.set $n (call $anchors16 (i32.add (local.get $p) (i32.const 48)) (local.get $out) (local.get $n)))))
+        ;; username key words: their first two letters over the chunk, then the details per block
         (if (local.get $nwords)
           (then
-            (local.set $lm (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
-            (local.set $v1 (v128.or (local.get $v1) (i8x16.splat (i32.const 0x20))))
             (local.set $j (i32.const 0))
             (loop $each_word
               (local.set $w (i32.add (local.get $words) (i32.mul (local.get $j) (i32.const 80))))
-              (local.set $dv (v128.and (i8x16.eq (local.get $lm) (v128.load (local.get $w))) (i8x16.eq (local.get $v1) (v128.load offset=16 (local.get $w)))))
-              (if (v128.any_true (local.get $dv))
+              (if (v128.any_true (v128.or
+                    (v128.or
+                      (v128.and (i8x16.eq (v128.or (local.get $v0) (i8x16.splat (i32.const 0x20))) (v128.load (local.get $w)))
+                                (i8x16.eq (v128.or (v128.load offset=1 (local.get $p)) (i8x16.splat (i32.const 0x20))) (v128.load offset=16 (local.get $w))))
+                      (v128.and (i8x16.eq (v128.or (local.get $v1) (i8x16.splat (i32.const 0x20))) (v128.load (local.get $w)))
+                                (i8x16.eq (v128.or (v128.load offset=17 (local.get $p)) (i8x16.splat (i32.const 0x20))) (v128.load offset=16 (local.get $w)))))
+                    (v128.or
+                      (v128.and (i8x16.eq (v128.or (local.get $v2) (i8x16.splat (i32.const 0x20))) (v128.load (local.get $w)))
+                                (i8x16.eq (v128.or (v128.load offset=33 (local.get $p)) (i8x16.splat (i32.const 0x20))) (v128.load offset=16 (local.get $w))))
+                      (v128.and (i8x16.eq (v128.or (local.get $v3) (i8x16.splat (i32.const 0x20))) (v128.load (local.get $w)))
+                                (i8x16.eq (v128.or (v128.load offset=49 (local.get $p)) (i8x16.splat (i32.const 0x20))) (v128.load offset=16 (local.get $w)))))))
                 (then
-                  (local.set $wl (i32.load8_u offset=64 (local.get $w)))
-                  (if (i32.gt_u (local.get $wl) (i32.const 2))
-                    (then (local.set $dv (v128.and (local.get $dv)
-                      (i8x16.eq (v128.or (v128.load (i32.add (local.get $p) (i32.const 2))) (i8x16.splat (i32.const 0x20))) (v128.load offset=32 (local.get $w)))))))
-                  (if (i32.gt_u (local.get $wl) (i32.const 3))
-                    (then (local.set $dv (v128.and (local.get $dv)
-                      (i8x16.eq (v128.or (v128.load (i32.add (local.get $p) (i32.const 3))) (i8x16.splat (i32.const 0x20))) (v128.load offset=48 (local.get $w)))))))
-                  (local.set $t (i8x16.bitmask (local.get $dv)))
-                  (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 6) (local.get $j)))))))
+                  (local.set $n (call $word16 (local.get $p) (local.get $w) (local.get $j) (local.get $out) (local.get $n)))
+                  (local.set $n (call $word16 (i32.add (local.get $p) (i32.const 16)) (local.get $w) (local.get $j) (local.get $out) (local.get $n)))
+                  (local.set $n (call $word16 (i32.add (local.get $p) (i32.const 32)) (local.get $w) (local.get $j) (local.get $out) (local.get $n)))
+                  (local.set $n (call $word16 (i32.add (local.get $p) (i32.const 48)) (local.get $w) (local.get $j) (local.get $out) (local.get $n)))))
               (local.set $j (i32.add (local.get $j) (i32.const 1)))
               (br_if $each_word (i32.lt_u (local.get $j) (local.get $nwords))))))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (br $blocks)))
+        (local.set $p (i32.add (local.get $p) (i32.const 64)))
+        (br $chunks)))
     ;; a stretch running to the end of the input
     (if (local.get $carry)
       (then
