@@ -130,23 +130,26 @@
     (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 6) (local.get $j)))))
     (local.get $n))
 
-  ;; Bitmasks of 16 bytes: digits, dots, and digits-or-separators.
-  (func $numberMasks (param $v v128) (result i32 i32 i32)
-    (local $dv v128) (local $D i32) (local $P i32)
-    (local.set $dv (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10))))
-    (local.set $D (i8x16.bitmask (local.get $dv)))
-    (local.set $P (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 46)))))
+  ;; The class of each byte of 16, from two nibble tables: bit 0x80 digit, 0x40 a separator
+  ;; numbers are written with (space ( ) - .), 0x20 dot, 0x10 colon, 0x08 `@`, 0x04 `+` or `%`.
+  (func $classes (param $v v128) (result v128)
+    (v128.and
+      (i8x16.swizzle (v128.const i8x16 0 0 100 -112 8 0 0 0 0 0 0 0 0 0 0 0) (i8x16.shr_u (local.get $v) (i32.const 4)))
+      (i8x16.swizzle (v128.const i8x16 -56 -128 -128 -128 -128 -124 -128 -128 -64 -64 16 4 0 64 96 0) (v128.and (local.get $v) (i8x16.splat (i32.const 15))))))
+
+  ;; Bitmasks of 16 classes: digits, dots, and digits-or-separators.
+  (func $numberMasks (param $c v128) (result i32 i32 i32)
+    (local $D i32)
+    (local.set $D (i8x16.bitmask (local.get $c)))
     (local.get $D)
-    (local.get $P)
-    (i32.or (i32.or (local.get $D) (local.get $P)) (i8x16.bitmask
-      (v128.or
-        (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 32))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 45))))
-        (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 40))) (i8x16.eq (local.get $v) (i8x16.splat (i32.const 41))))))))
+    (i8x16.bitmask (i8x16.shl (local.get $c) (i32.const 2)))
+    (i32.or (local.get $D) (i8x16.bitmask (i8x16.shl (local.get $c) (i32.const 1)))))
 
   ;; scan(len, out, cap, words, nwords, private) -> pairs written, or -1 when the output fills up.
   ;; 64 bytes a step: four vectors, their masks joined into 64-bit words.
   (func (export "scan") (param $len i32) (param $out i32) (param $cap i32) (param $words i32) (param $nwords i32) (param $private i32) (result i32)
     (local $p i32) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $any v128)
+    (local $k0 v128) (local $k1 v128) (local $k2 v128) (local $k3 v128)
     (local $d i32) (local $dt i32) (local $nm i32)
     (local $N i64) (local $D i64) (local $P i64) (local $C i64) (local $low i64) (local $high i64) (local $M i64) (local $R i64) (local $rm i64)
     (local $lo i32) (local $hi i32) (local $t i32) (local $rl i32) (local $k i32) (local $j i32) (local $w i32)
@@ -161,20 +164,24 @@
         (local.set $v1 (v128.load offset=16 (local.get $p)))
         (local.set $v2 (v128.load offset=32 (local.get $p)))
         (local.set $v3 (v128.load offset=48 (local.get $p)))
+        (local.set $k0 (call $classes (local.get $v0)))
+        (local.set $k1 (call $classes (local.get $v1)))
+        (local.set $k2 (call $classes (local.get $v2)))
+        (local.set $k3 (call $classes (local.get $v3)))
         ;; number masks of the four vectors, joined
-        (call $numberMasks (local.get $v0)) (local.set $nm) (local.set $dt) (local.set $d)
+        (call $numberMasks (local.get $k0)) (local.set $nm) (local.set $dt) (local.set $d)
         (local.set $N (i64.extend_i32_u (local.get $nm)))
         (local.set $P (i64.extend_i32_u (local.get $dt)))
         (local.set $D (i64.extend_i32_u (local.get $d)))
-        (call $numberMasks (local.get $v1)) (local.set $nm) (local.set $dt) (local.set $d)
+        (call $numberMasks (local.get $k1)) (local.set $nm) (local.set $dt) (local.set $d)
         (local.set $N (i64.or (local.get $N) (i64.shl (i64.extend_i32_u (local.get $nm)) (i64.const 16))))
         (local.set $P (i64.or (local.get $P) (i64.shl (i64.extend_i32_u (local.get $dt)) (i64.const 16))))
         (local.set $D (i64.or (local.get $D) (i64.shl (i64.extend_i32_u (local.get $d)) (i64.const 16))))
-        (call $numberMasks (local.get $v2)) (local.set $nm) (local.set $dt) (local.set $d)
+        (call $numberMasks (local.get $k2)) (local.set $nm) (local.set $dt) (local.set $d)
         (local.set $N (i64.or (local.get $N) (i64.shl (i64.extend_i32_u (local.get $nm)) (i64.const 32))))
         (local.set $P (i64.or (local.get $P) (i64.shl (i64.extend_i32_u (local.get $dt)) (i64.const 32))))
         (local.set $D (i64.or (local.get $D) (i64.shl (i64.extend_i32_u (local.get $d)) (i64.const 32))))
-        (call $numberMasks (local.get $v3)) (local.set $nm) (local.set $dt) (local.set $d)
+        (call $numberMasks (local.get $k3)) (local.set $nm) (local.set $dt) (local.set $d)
         (local.set $N (i64.or (local.get $N) (i64.shl (i64.extend_i32_u (local.get $nm)) (i64.const 48))))
         (local.set $P (i64.or (local.get $P) (i64.shl (i64.extend_i32_u (local.get $dt)) (i64.const 48))))
         (local.set $D (i64.or (local.get $D) (i64.shl (i64.extend_i32_u (local.get $d)) (i64.const 48))))
@@ -236,10 +243,10 @@
             (local.set $carryDots (i32.wrap_i64 (i64.popcnt (i64.and (local.get $P) (local.get $high)))))))
         ;; colons: a region where three consecutive 16-byte blocks hold six, read per block
         (local.set $C (i64.or
-          (i64.or (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 58)))))
-                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 58))))) (i64.const 16)))
-          (i64.or (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 58))))) (i64.const 32))
-                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 58))))) (i64.const 48)))))
+          (i64.or (i64.extend_i32_u (i8x16.bitmask (i8x16.shl (local.get $k0) (i32.const 3))))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.shl (local.get $k1) (i32.const 3)))) (i64.const 16)))
+          (i64.or (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.shl (local.get $k2) (i32.const 3)))) (i64.const 32))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.shl (local.get $k3) (i32.const 3)))) (i64.const 48)))))
         (if (i32.ge_u (i32.add (i32.wrap_i64 (i64.popcnt (local.get $C))) (i32.add (local.get $c1) (local.get $c2))) (i32.const 6))
           (then
             (local.set $k (i32.const 0))
@@ -259,14 +266,7 @@
             (local.set $c2 (i32.wrap_i64 (i64.popcnt (i64.and (i64.shr_u (local.get $C) (i64.const 32)) (i64.const 0xffff)))))
             (local.set $c1 (i32.wrap_i64 (i64.popcnt (i64.shr_u (local.get $C) (i64.const 48)))))))
         ;; the sparse anchors: one test for the chunk, the details per block
-        (local.set $any (v128.or
-          (v128.or (v128.or (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 64))) (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 64))))
-                   (v128.or (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 64))) (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 64)))))
-          (v128.or
-            (v128.or (v128.or (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 43))) (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 43))))
-                     (v128.or (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 43))) (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 43)))))
-            (v128.or (v128.or (i8x16.eq (local.get $v0) (i8x16.splat (i32.const 37))) (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 37))))
-                     (v128.or (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 37))) (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 37))))))))
+        (local.set $any (v128.and (v128.or (v128.or (local.get $k0) (local.get $k1)) (v128.or (local.get $k2) (local.get $k3))) (i8x16.splat (i32.const 0x0c))))
         (if (i32.or (v128.any_true (local.get $any)) (i64.ne (i64.and (local.get $C) (i64.or (i64.shr_u (local.get $C) (i64.const 1)) (i64.shl (i64.extend_i32_u (i32.eq (i32.load8_u offset=64 (local.get $p)) (i32.const 58))) (i64.const 63)))) (i64.const 0)))
           (then
             (local.set $n (call $anchors16 (local.get $p) (local.get $out) (local.get $n)))
