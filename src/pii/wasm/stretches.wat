@@ -130,31 +130,22 @@
     (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 6) (local.get $j)))))
     (local.get $n))
 
-  ;; The class of each byte of 16, from two nibble tables: bit 0x80 digit, 0x40 a separator
-  ;; numbers are written with (space ( ) - .), 0x20 dot, 0x10 colon, 0x08 `@`, 0x04 `+` or `%`.
-  (func $classes (param $v v128) (result v128)
-    (v128.and
-      (i8x16.swizzle (v128.const i8x16 0 0 100 -112 8 0 0 0 0 0 0 0 0 0 0 0) (i8x16.shr_u (local.get $v) (i32.const 4)))
-      (i8x16.swizzle (v128.const i8x16 -56 -128 -128 -128 -128 -124 -128 -128 -64 -64 16 4 0 64 96 0) (v128.and (local.get $v) (i8x16.splat (i32.const 15))))))
-
-  ;; Bitmasks of 16 classes: digits, dots, and digits-or-separators.
-  (func $numberMasks (param $c v128) (result i32 i32 i32)
-    (local $D i32)
-    (local.set $D (i8x16.bitmask (local.get $c)))
-    (local.get $D)
-    (i8x16.bitmask (i8x16.shl (local.get $c) (i32.const 2)))
-    (i32.or (local.get $D) (i8x16.bitmask (i8x16.shl (local.get $c) (i32.const 1)))))
+  ;; Byte classes come from two nibble tables (TABLE_HI and TABLE_LO below, ANDed): bit 0x80
+  ;; digit, 0x40 a separator numbers are written with (space ( ) - .), 0x20 dot, 0x10 colon,
+  ;; 0x08 `@`, 0x04 `+` or `%`.
 
   ;; scan(len, out, cap, words, nwords, private) -> pairs written, or -1 when the output fills up.
   ;; 64 bytes a step: four vectors, their masks joined into 64-bit words.
   (func (export "scan") (param $len i32) (param $out i32) (param $cap i32) (param $words i32) (param $nwords i32) (param $private i32) (result i32)
     (local $p i32) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $any v128)
-    (local $k0 v128) (local $k1 v128) (local $k2 v128) (local $k3 v128)
+    (local $k0 v128) (local $k1 v128) (local $k2 v128) (local $k3 v128) (local $tabHi v128) (local $tabLo v128)
     (local $d i32) (local $dt i32) (local $nm i32)
     (local $N i64) (local $D i64) (local $P i64) (local $C i64) (local $low i64) (local $high i64) (local $M i64) (local $R i64) (local $rm i64)
     (local $lo i32) (local $hi i32) (local $t i32) (local $rl i32) (local $k i32) (local $j i32) (local $w i32)
     (local $carry i32) (local $carryStart i32) (local $carryDigits i32) (local $carryDots i32)
     (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $n i32)
+    (local.set $tabHi (v128.const i8x16 0 0 100 -112 8 0 0 0 0 0 0 0 0 0 0 0)) ;; TABLE_HI
+    (local.set $tabLo (v128.const i8x16 -56 -128 -128 -128 -128 -124 -128 -128 -64 -64 16 4 0 64 96 0)) ;; TABLE_LO
     (block $done
       (loop $chunks
         (br_if $done (i32.ge_u (local.get $p) (local.get $len)))
@@ -164,24 +155,36 @@
         (local.set $v1 (v128.load offset=16 (local.get $p)))
         (local.set $v2 (v128.load offset=32 (local.get $p)))
         (local.set $v3 (v128.load offset=48 (local.get $p)))
-        (local.set $k0 (call $classes (local.get $v0)))
-        (local.set $k1 (call $classes (local.get $v1)))
-        (local.set $k2 (call $classes (local.get $v2)))
-        (local.set $k3 (call $classes (local.get $v3)))
+        (local.set $k0 (v128.and (i8x16.swizzle (local.get $tabHi) (i8x16.shr_u (local.get $v0) (i32.const 4)))
+                                  (i8x16.swizzle (local.get $tabLo) (v128.and (local.get $v0) (i8x16.splat (i32.const 15))))))
+        (local.set $k1 (v128.and (i8x16.swizzle (local.get $tabHi) (i8x16.shr_u (local.get $v1) (i32.const 4)))
+                                  (i8x16.swizzle (local.get $tabLo) (v128.and (local.get $v1) (i8x16.splat (i32.const 15))))))
+        (local.set $k2 (v128.and (i8x16.swizzle (local.get $tabHi) (i8x16.shr_u (local.get $v2) (i32.const 4)))
+                                  (i8x16.swizzle (local.get $tabLo) (v128.and (local.get $v2) (i8x16.splat (i32.const 15))))))
+        (local.set $k3 (v128.and (i8x16.swizzle (local.get $tabHi) (i8x16.shr_u (local.get $v3) (i32.const 4)))
+                                  (i8x16.swizzle (local.get $tabLo) (v128.and (local.get $v3) (i8x16.splat (i32.const 15))))))
         ;; number masks of the four vectors, joined
-        (call $numberMasks (local.get $k0)) (local.set $nm) (local.set $dt) (local.set $d)
+        (local.set $d (i8x16.bitmask (local.get $k0)))
+        (local.set $dt (i8x16.bitmask (i8x16.shl (local.get $k0) (i32.const 2))))
+        (local.set $nm (i32.or (local.get $d) (i8x16.bitmask (i8x16.shl (local.get $k0) (i32.const 1)))))
         (local.set $N (i64.extend_i32_u (local.get $nm)))
         (local.set $P (i64.extend_i32_u (local.get $dt)))
         (local.set $D (i64.extend_i32_u (local.get $d)))
-        (call $numberMasks (local.get $k1)) (local.set $nm) (local.set $dt) (local.set $d)
+        (local.set $d (i8x16.bitmask (local.get $k1)))
+        (local.set $dt (i8x16.bitmask (i8x16.shl (local.get $k1) (i32.const 2))))
+        (local.set $nm (i32.or (local.get $d) (i8x16.bitmask (i8x16.shl (local.get $k1) (i32.const 1)))))
         (local.set $N (i64.or (local.get $N) (i64.shl (i64.extend_i32_u (local.get $nm)) (i64.const 16))))
         (local.set $P (i64.or (local.get $P) (i64.shl (i64.extend_i32_u (local.get $dt)) (i64.const 16))))
         (local.set $D (i64.or (local.get $D) (i64.shl (i64.extend_i32_u (local.get $d)) (i64.const 16))))
-        (call $numberMasks (local.get $k2)) (local.set $nm) (local.set $dt) (local.set $d)
+        (local.set $d (i8x16.bitmask (local.get $k2)))
+        (local.set $dt (i8x16.bitmask (i8x16.shl (local.get $k2) (i32.const 2))))
+        (local.set $nm (i32.or (local.get $d) (i8x16.bitmask (i8x16.shl (local.get $k2) (i32.const 1)))))
         (local.set $N (i64.or (local.get $N) (i64.shl (i64.extend_i32_u (local.get $nm)) (i64.const 32))))
         (local.set $P (i64.or (local.get $P) (i64.shl (i64.extend_i32_u (local.get $dt)) (i64.const 32))))
         (local.set $D (i64.or (local.get $D) (i64.shl (i64.extend_i32_u (local.get $d)) (i64.const 32))))
-        (call $numberMasks (local.get $k3)) (local.set $nm) (local.set $dt) (local.set $d)
+        (local.set $d (i8x16.bitmask (local.get $k3)))
+        (local.set $dt (i8x16.bitmask (i8x16.shl (local.get $k3) (i32.const 2))))
+        (local.set $nm (i32.or (local.get $d) (i8x16.bitmask (i8x16.shl (local.get $k3) (i32.const 1)))))
         (local.set $N (i64.or (local.get $N) (i64.shl (i64.extend_i32_u (local.get $nm)) (i64.const 48))))
         (local.set $P (i64.or (local.get $P) (i64.shl (i64.extend_i32_u (local.get $dt)) (i64.const 48))))
         (local.set $D (i64.or (local.get $D) (i64.shl (i64.extend_i32_u (local.get $d)) (i64.const 48))))
