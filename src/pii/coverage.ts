@@ -109,8 +109,8 @@ export class LogClock {
     this.place(t, 1);
   }
 
-  /** Whole lines [a, b): the last may lack its newline. */
-  private piece(buf: Buffer, a: number, b: number): void {
+  /** Whole lines [a, b): the last may lack its newline. `known`: how many lines, when the caller has counted them. */
+  private piece(buf: Buffer, a: number, b: number, known?: number): void {
     let end = b;
     if (buf[end - 1] === 10) end--;
     const lastStart = Math.max(a, buf.lastIndexOf(10, end - 1) + 1);
@@ -119,8 +119,8 @@ export class LogClock {
       const ta = this.timeOf(buf, a, firstEnd);
       const tb = ta === null ? null : this.timeOf(buf, lastStart, end);
       if (ta !== null && tb !== null && tb >= ta && tb - ta < this.bs && this.side(ta) === this.side(tb)) {
-        let n = 1; // the last line
-        for (let i = firstEnd; i >= 0 && i < end; i = buf.indexOf(10, i + 1)) n++;
+        let n = known ?? 1; // the last line, then one more per newline before it
+        if (known === undefined) for (let i = firstEnd; i >= 0 && i < end; i = buf.indexOf(10, i + 1)) n++;
         this.s.lines += n;
         this.place(ta, n - 1);
         this.place(tb, 1);
@@ -147,16 +147,18 @@ export class LogClock {
   /**
    * `buf[from, to)`: whole lines (the last one may lack its newline at the end of a file or
    * of a segment of a very long line). With `startsLine` false its first line continues a
-   * line already counted and is skipped.
+   * line already counted and is skipped. `lines`: the number of lines in the range, when the
+   * caller has counted them already (the scanner counts newlines anyway).
    */
-  addBytes(buf: Buffer, from: number, to: number, startsLine = true): void {
+  addBytes(buf: Buffer, from: number, to: number, startsLine = true, lines?: number): void {
     let p = from;
     if (!startsLine) {
       const nl = buf.indexOf(10, from);
       if (nl < 0 || nl >= to) return;
       p = nl + 1;
+      lines = undefined;
     }
-    if (p < to) this.piece(buf, p, to);
+    if (p < to) this.piece(buf, p, to, lines);
   }
 
   /** The same for text (latin1: one character per byte). */

@@ -81,8 +81,9 @@ export async function scanStream(chunks: AsyncIterable<Buffer>, tally: Tally, sn
       const last = chunk.lastIndexOf(10);
       // Whole lines: the clock and the prefilter read the bytes; only lines with a candidate are decoded.
       if (from <= last) {
-        tally.clock.addBytes(chunk, from, last + 1);
-        lineNo += tally.scanBytes(chunk, from, last + 1, lineNo);
+        const lines = tally.scanBytes(chunk, from, last + 1, lineNo);
+        tally.clock.addBytes(chunk, from, last + 1, true, lines);
+        lineNo += lines;
         from = last + 1;
       }
       append(chunk, from, chunk.length, false);
