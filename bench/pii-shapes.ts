@@ -48,7 +48,17 @@ export interface Shape {
   line(n: number, r: Rand, leak: boolean): string;
 }
 
-const ts = (n: number) => new Date(Date.UTC(2026, 10, 22, 8, 0, 0) + n * 7).toISOString();
+// Every shape's line n is written at the same moment, as the sources of a merged log are.
+const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
+const ts = (n: number) => new Date(T0 + n * 7).toISOString();
+const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** nginx's $time_local: `22/Nov/2026:08:00:00 +0000`. */
+const clf = (n: number) => {
+  const d = new Date(T0 + n * 7);
+  const p = (x: number) => String(x).padStart(2, '0');
+  return `${p(d.getUTCDate())}/${MON[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+};
+const unixNano = (n: number) => String(BigInt(T0 + n * 7) * 1_000_000n);
 
 export const SHAPES: Shape[] = [
   {
@@ -56,7 +66,7 @@ export const SHAPES: Shape[] = [
     line(n, r, leak) {
       const addr = leak ? LEAKS[1].value(n) : privIp(r);
       const user = leak && n % 2 ? 'jsmith' : '-';
-      const t = '22/Nov/2026:08:00:00 +0000';
+      const t = clf(n);
       return `${addr} - ${user} [${t}] "GET ${pick(r, PATHS)}?page=${int(r, 1, 40)} HTTP/1.1" ${pick(r, [200, 200, 200, 304, 404, 502])} ${int(r, 120, 90000)} "https://app.slogate.dev/dashboard" "${pick(r, UAS)}" "${privIp(r)}" rt=0.${int(r, 1, 999)} uct="0.00${int(r, 1, 9)}" upstream_addr=${privIp(r)}:8443`;
     },
   },
@@ -101,7 +111,7 @@ export const SHAPES: Shape[] = [
         { key: 'http.response.status_code', value: { intValue: String(pick(r, [200, 202, 500])) } },
       ];
       const o = {
-        timeUnixNano: String(1732262400000000000 + n * 1000003), observedTimeUnixNano: String(1732262400000000000 + n * 1000011),
+        timeUnixNano: unixNano(n), observedTimeUnixNano: String(BigInt(unixNano(n)) + 1_000_003n),
         severityNumber: 9, severityText: 'INFO', body: { stringValue: leak ? `delivery for ${LEAKS[0].value(n)} retried` : 'delivery attempt finished' },
         attributes: attrs, traceId: hex(r, 32), spanId: hex(r, 16),
         resource: { attributes: [{ key: 'service.name', value: { stringValue: 'webhook-sender' } }, { key: 'k8s.pod.ip', value: { stringValue: privIp(r) } }, { key: 'host.name', value: { stringValue: `node-${n % 12}` } }] },

@@ -76,6 +76,7 @@ export function prefilterFor(words: readonly string[], options: Partial<Prefilte
   lowerWords.forEach((w, j) => {
     for (let k = 0; k < Math.min(4, w.length); k++) wordTable.fill(w[k], j * KERNEL_WORD_BYTES + k * 16, j * KERNEL_WORD_BYTES + k * 16 + 16);
     wordTable[j * KERNEL_WORD_BYTES + 64] = Math.min(4, w.length);
+    wordTable[j * KERNEL_WORD_BYTES + 65] = Math.min(4, w.length) - 1;
   });
   const wordRe = lowerWords.length ? new RegExp(lowerWords.map((w) => w.toString('latin1').replace(/[^a-z0-9]/g, '')).join('|'), 'gi') : undefined;
   const jsPasses = (v: Buffer, hits: number[]) => {

@@ -113,7 +113,8 @@
     (local.get $n))
 
   ;; Word j's first four letters (any case) in the 16 bytes at p. Each word is 80 bytes at `w`:
-  ;; four 16-byte splats of its letters, then the count of letters to compare (2 to 4).
+  ;; four 16-byte splats of its letters, the count of letters to compare (2 to 4), and which
+  ;; letter the chunk test pairs with the first (the last compared).
   (func $word16 (param $p i32) (param $w i32) (param $j i32) (param $out i32) (param $n i32) (result i32)
     (local $dv v128) (local $wl i32) (local $t i32)
     (local.set $dv (v128.and
@@ -276,23 +277,27 @@
             (local.set $n (call $anchors16 (i32.add (local.get $p) (i32.const 16)) (local.get $out) (local.get $n)))
             (local.set $n (call $anchors16 (i32.add (local.get $p) (i32.const 32)) (local.get $out) (local.get $n)))
             (local.set $n (call $anchors16 (i32.add (local.get $p) (i32.const 48)) (local.get $out) (local.get $n)))))
-        ;; username key words: their first two letters over the chunk, then the details per block
+;; username key words: their first and last tested letter over the chunk (`u..r`, `l..i`:
+        ;; rarer in logs than a first pair), then the details per block
         (if (local.get $nwords)
           (then
             (local.set $j (i32.const 0))
             (loop $each_word
               (local.set $w (i32.add (local.get $words) (i32.mul (local.get $j) (i32.const 80))))
+              (local.set $t (i32.load8_u offset=65 (local.get $w))) ;; the second letter tested (1 to 3)
+              (local.set $any (v128.load (i32.add (local.get $w) (i32.shl (local.get $t) (i32.const 4)))))
+              (local.set $t (i32.add (local.get $p) (local.get $t)))
               (if (v128.any_true (v128.or
                     (v128.or
                       (v128.and (i8x16.eq (v128.or (local.get $v0) (i8x16.splat (i32.const 0x20))) (v128.load (local.get $w)))
-                                (i8x16.eq (v128.or (v128.load offset=1 (local.get $p)) (i8x16.splat (i32.const 0x20))) (v128.load offset=16 (local.get $w))))
+                                (i8x16.eq (v128.or (v128.load (local.get $t)) (i8x16.splat (i32.const 0x20))) (local.get $any)))
                       (v128.and (i8x16.eq (v128.or (local.get $v1) (i8x16.splat (i32.const 0x20))) (v128.load (local.get $w)))
-                                (i8x16.eq (v128.or (v128.load offset=17 (local.get $p)) (i8x16.splat (i32.const 0x20))) (v128.load offset=16 (local.get $w)))))
+                                (i8x16.eq (v128.or (v128.load offset=16 (local.get $t)) (i8x16.splat (i32.const 0x20))) (local.get $any))))
                     (v128.or
                       (v128.and (i8x16.eq (v128.or (local.get $v2) (i8x16.splat (i32.const 0x20))) (v128.load (local.get $w)))
-                                (i8x16.eq (v128.or (v128.load offset=33 (local.get $p)) (i8x16.splat (i32.const 0x20))) (v128.load offset=16 (local.get $w))))
+                                (i8x16.eq (v128.or (v128.load offset=32 (local.get $t)) (i8x16.splat (i32.const 0x20))) (local.get $any)))
                       (v128.and (i8x16.eq (v128.or (local.get $v3) (i8x16.splat (i32.const 0x20))) (v128.load (local.get $w)))
-                                (i8x16.eq (v128.or (v128.load offset=49 (local.get $p)) (i8x16.splat (i32.const 0x20))) (v128.load offset=16 (local.get $w)))))))
+                                (i8x16.eq (v128.or (v128.load offset=48 (local.get $t)) (i8x16.splat (i32.const 0x20))) (local.get $any))))))
                 (then
                   (local.set $n (call $word16 (local.get $p) (local.get $w) (local.get $j) (local.get $out) (local.get $n)))
                   (local.set $n (call $word16 (i32.add (local.get $p) (i32.const 16)) (local.get $w) (local.get $j) (local.get $out) (local.get $n)))
