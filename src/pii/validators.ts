@@ -1,7 +1,7 @@
 // Pure validators: a candidate string in, a verdict out. No I/O, no regex backtracking.
 import { createRequire } from 'node:module';
 import { domainToASCII } from 'node:url';
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import type { CountryCode, parsePhoneNumberFromString as ParsePhone } from 'libphonenumber-js/max';
 
 const require = createRequire(import.meta.url);
 // The maintained IANA list (plus IDN forms) from the `tlds` package.
@@ -257,9 +257,21 @@ interface PlanMetadata {
   selectNumberingPlan(c: string): void;
   numberingPlan?: { nationalNumberPattern(): string; possibleLengths(): number[] };
 }
-// Loaded with require so scan workers (CommonJS under tsx) and the main thread get the same class.
-const { Metadata } = require('libphonenumber-js/core') as { Metadata: new (m: unknown) => PlanMetadata };
-const metadata = new Metadata(require('libphonenumber-js/max/metadata'));
+// libphonenumber-js with its full metadata is the scanner's heaviest module (about 40 ms to load):
+// loaded on the first phone candidate, so a log without one never pays for it. One module system
+// (require) for the parser and the metadata, so the metadata is read once.
+let phoneLib: { parse: typeof ParsePhone; metadata: PlanMetadata } | undefined;
+function lib(): { parse: typeof ParsePhone; metadata: PlanMetadata } {
+  if (!phoneLib) {
+    const { Metadata } = require('libphonenumber-js/core') as { Metadata: new (m: unknown) => PlanMetadata };
+    phoneLib = {
+      parse: (require('libphonenumber-js/max') as { parsePhoneNumberFromString: typeof ParsePhone }).parsePhoneNumberFromString,
+      metadata: new Metadata(require('libphonenumber-js/max/metadata')),
+    };
+  }
+  return phoneLib;
+}
+const parsePhoneNumberFromString: typeof ParsePhone = (...args: Parameters<typeof ParsePhone>) => lib().parse(...args);
 const shapeCache = new Map<string, { pattern: RegExp; lengths: number[] } | null>();
 
 /** The national number pattern and possible lengths of a country's numbering plan. */
@@ -267,6 +279,7 @@ function plan(country: string): { pattern: RegExp; lengths: number[] } | null {
   let p = shapeCache.get(country);
   if (p === undefined) {
     p = null;
+    const { metadata } = lib();
     if (metadata.hasCountry(country)) {
       metadata.selectNumberingPlan(country);
       const np = metadata.numberingPlan!;
