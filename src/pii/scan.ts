@@ -18,10 +18,10 @@ export const DEFAULT_MAX_FINDINGS = 1000;
 /** Below this many bytes in total, starting workers costs more than it saves. */
 const WORKER_MIN_BYTES = 16 << 20;
 /**
- * Without `--jobs`, one thread below this many bytes: a worker costs about 0.1 s to start and
+ * Without `--jobs`, one thread below this many bytes: a worker costs about 0.1-0.2 s to load and
  * 0.2 s more before its code is warm, which a 2-core machine earns back only on a few hundred MB.
  */
-const AUTO_WORKER_MIN_BYTES = 192 << 20;
+const AUTO_WORKER_MIN_BYTES = 256 << 20;
 /** Plain files above this size are split into ranges so one big file uses every worker. */
 const SPLIT_MIN_BYTES = 32 << 20;
 

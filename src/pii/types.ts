@@ -112,7 +112,7 @@ export interface ScanOptions {
   baseline?: string[];
   /** Cap on `findings` (default 1000). Counts are never capped. */
   maxFindings?: number;
-  /** Scanning threads (default: 1 below 192 MiB of input, else the available cores, at most 4). 1 scans in-process. */
+  /** Scanning threads (default: 1 below 256 MiB of input, else the available cores, at most 4). 1 scans in-process. */
   jobs?: number;
   /** Keep up to this many redacted evidence lines (default 0 = none; the CLI uses 10000 with --out). */
   evidenceLines?: number;

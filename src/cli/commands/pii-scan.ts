@@ -124,7 +124,7 @@ export function registerPiiScan(program: Command): void {
     .option('--json', 'print one JSON object instead of the text report')
     .option('--out <dir>', 'write <category>_<label>.txt (redacted lines) and summary_<label>.json')
     .option('--label <label>', 'label for --out file names, e.g. T+2h', 'scan')
-    .option('--jobs <n>', 'scanning threads (default: 1 below 192 MiB of input, else cores, at most 4)')
+    .option('--jobs <n>', 'scanning threads (default: 1 below 256 MiB of input, else cores, at most 4)')
     .option('--max-findings <n>', 'cap on findings listed (counts are never capped)', '1000');
   addLogPolicyOptions(cmd)
     .option('--since <duration>', 'how far back --loki reads, e.g. 2h, 30m', '2h')
