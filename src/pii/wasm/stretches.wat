@@ -71,11 +71,22 @@
   ;; whether the number stretch [s, e) with `digits` digits and `dots` dots is worth reporting
   (func $worth (param $s i32) (param $e i32) (param $digits i32) (param $dots i32) (param $private i32) (result i32)
     (local $len i32) (local $first i32)
-    (local.set $len (i32.sub (local.get $e) (local.get $s)))
-    (if (i32.lt_u (local.get $len) (i32.const 7)) (then (return (i32.const 0))))
+    (if (i32.lt_u (i32.sub (local.get $e) (local.get $s)) (i32.const 7)) (then (return (i32.const 0))))
     (if (i32.eqz (i32.or (i32.ge_u (local.get $digits) (i32.const 7))
                          (i32.and (i32.ge_u (local.get $dots) (i32.const 3)) (i32.ge_u (local.get $digits) (i32.const 4)))))
       (then (return (i32.const 0))))
+    ;; the digits' span: a run starts and ends with a digit (`10.0.0.1 - - ` is a lone address)
+    (block $trimmed_start
+      (loop $trim_start
+        (br_if $trimmed_start (i32.le_u (i32.sub (i32.load8_u (local.get $s)) (i32.const 48)) (i32.const 9)))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $trim_start)))
+    (block $trimmed_end
+      (loop $trim_end
+        (br_if $trimmed_end (i32.le_u (i32.sub (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 48)) (i32.const 9)))
+        (local.set $e (i32.sub (local.get $e) (i32.const 1)))
+        (br $trim_end)))
+    (local.set $len (i32.sub (local.get $e) (local.get $s)))
     ;; 2026-11-22
     (if (i32.and (i32.and (i32.eq (local.get $len) (i32.const 10)) (i32.eq (local.get $digits) (i32.const 8)))
                  (i32.and (i32.eq (i32.load8_u (i32.add (local.get $s) (i32.const 4))) (i32.const 45))
