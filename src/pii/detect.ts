@@ -569,24 +569,13 @@ function findUsernameAt(line: string, pos: number, ctx: DetectContext, add: Add)
   const field = normaliseField(parent ? `${parent}.${token}` : token);
   if (nested) {
     // nested object: `"user":{"name":"bob","id":7}` — look at its members one level down
-    const inner = /\\?"([A-Za-z0-9_.-]{1,64})\\?"\s*:/g;
-    inner.lastIndex = v.start + 1;
-    let m: RegExpExecArray | null;
-    let depth = 0;
-    let scanned = v.start + 1;
-    while ((m = inner.exec(line)) && m.index - v.start < 1024) {
-      for (; scanned < m.index; scanned++) {
-        const c = line[scanned];
-        if (c === '{' || c === '[') depth++;
-        else if (c === '}' || c === ']') depth--;
-      }
-      if (depth < 0) break;
-      if (depth > 0) continue;
-      const sub = normaliseField(`${field}.${m[1]}`);
-      if (!ctx.policy.isUsernameField(sub)) continue;
-      const iv = valueAfterKey(line, m.index + m[0].length - 1);
+    eachMember(line, v.start, (key, keyEnd) => {
+      const sub = normaliseField(`${field}.${key}`);
+      if (!ctx.policy.isUsernameField(sub)) return false;
+      const iv = valueAfterKey(line, keyEnd);
       if (iv) usernameFinding(line, iv, sub, ctx, add, 'username.field');
-    }
+      return false;
+    });
     return;
   }
   if (!ctx.policy.isUsernameField(field)) return;
@@ -732,26 +721,42 @@ function mayHoldName(w: string, ks: number, ke: number, field: boolean, cut: boo
     if (cut && v.end >= w.length - 1) return undefined;
     return !notAName(v, ctx);
   }
+  let answer: boolean | undefined = false;
+  const ended = eachMember(w, v.start, (key, keyEnd) => {
+    if (!memberMayBeUsername(w.slice(ks, ke), key, ctx)) return false;
+    const iv = valueAfterKey(w, keyEnd);
+    if (cut && (!iv || iv.end >= w.length - 1)) answer = undefined;
+    else if (iv && !notAName(iv, ctx)) answer = true;
+    else return false;
+    return true;
+  });
+  if (ended === 'stopped') return answer;
+  // the object may go on past the window (the detector reads members up to 1024 characters in)
+  return cut && ended === 'end' ? undefined : false;
+}
+
+/**
+ * Calls `visit` with each member key one level inside the object whose `{` is at `open`, and
+ * where the key ends, within 1024 characters (braces counted wherever they stand, as escaped
+ * JSON nests like JSON). `visit` returns true to stop. Says why the walk ended.
+ */
+function eachMember(text: string, open: number, visit: (key: string, keyEnd: number) => boolean): 'closed' | 'limit' | 'end' | 'stopped' {
   const inner = /\\?"([A-Za-z0-9_.-]{1,64})\\?"\s*:/g;
-  inner.lastIndex = v.start + 1;
-  let m: RegExpExecArray | null;
+  inner.lastIndex = open + 1;
   let depth = 0;
-  let scanned = v.start + 1;
-  while ((m = inner.exec(w)) && m.index - v.start < 1024) {
+  let scanned = open + 1;
+  for (let m = inner.exec(text); m; m = inner.exec(text)) {
+    if (m.index - open >= 1024) return 'limit';
     for (; scanned < m.index; scanned++) {
-      const c = w[scanned];
+      const c = text[scanned];
       if (c === '{' || c === '[') depth++;
       else if (c === '}' || c === ']') depth--;
     }
-    if (depth < 0) break;
+    if (depth < 0) return 'closed';
     if (depth > 0) continue;
-    if (!memberMayBeUsername(w.slice(ks, ke), m[1], ctx)) continue;
-    const iv = valueAfterKey(w, m.index + m[0].length - 1);
-    if (cut && (!iv || iv.end >= w.length - 1)) return undefined;
-    if (iv && !notAName(iv, ctx)) return true;
+    if (visit(m[1], m.index + m[0].length - 1)) return 'stopped';
   }
-  // the object may go on past the window (the detector reads members up to 1024 characters in)
-  return cut && depth >= 0 && (m === null || m.index - v.start < 1024) ? undefined : false;
+  return 'end';
 }
 
 /** `key":{`, `key": {`, `key\":{`: the key's value is an object. */

@@ -2,13 +2,13 @@
 // ECS, OpenTelemetry, logfmt, stack traces with request bodies, the webhook sender's long JSON
 // lines and the short-line log, each with the service's own infrastructure data beside the
 // personal data. Labelled from the rules in docs/pii.md; scanned with the runbook's policy.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PII_CATEGORIES } from '../../src/contract/metrics.ts';
-import { loadLabelled, scoreSlogate } from './ground-truth.ts';
+import { expectScores, loadLabelled } from './ground-truth.ts';
 
 const SHAPES = fileURLToPath(new URL('./fixtures/shapes.tsv', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'slogate-pii-shapes-'));
@@ -23,15 +23,7 @@ describe('accuracy on the multi-shape corpus (fixtures/shapes.tsv)', () => {
   });
 
   it('recall 100% and precision >= 98% per category', () => {
-    const corpus = join(dir, 'shapes.log');
-    writeFileSync(corpus, truth.text);
-    const r = scoreSlogate(corpus, truth);
-    expect(r.status, r.stderr).toBe(1);
-    expect(r.lines).toBe(truth.labels.length);
-    for (const c of PII_CATEGORIES) {
-      expect(r.scores[c].recall, r.explain(c)).toBe(1);
-      expect(r.scores[c].precision, r.explain(c)).toBeGreaterThanOrEqual(0.98);
-    }
+    const r = expectScores(join(dir, 'shapes.log'), truth, 0.98);
     console.log(PII_CATEGORIES.map((c) => `shapes ${c.padEnd(9)} tp ${r.scores[c].tp} fp ${r.scores[c].fp} fn ${r.scores[c].fn}`).join('\n'));
   });
 });

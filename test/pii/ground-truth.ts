@@ -1,6 +1,7 @@
 // Loads the labelled fixture corpus and scores line-level predictions against it.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { PII_CATEGORIES, type PiiCategory } from '../../src/contract/metrics.ts';
 
@@ -83,4 +84,20 @@ export function scoreSlogate(corpus: string, truth: Labelled): { status: number 
   const explain = (c: PiiCategory) =>
     `${c}: missed ${scores[c].fnLines.map((l) => text[l - 1]).join(' | ')}; false ${scores[c].fpLines.map((l) => text[l - 1]).join(' | ')}`;
   return { status: r.status, stderr: r.stderr, lines: json.lines, scores, explain };
+}
+
+/**
+ * Writes the labelled lines to `corpus`, scans them through the CLI and asserts every line was read,
+ * recall 1 and at least `precision` in every category. Returns the scores.
+ */
+export function expectScores(corpus: string, truth: Labelled, precision: number): ReturnType<typeof scoreSlogate> {
+  writeFileSync(corpus, truth.text);
+  const r = scoreSlogate(corpus, truth);
+  expect(r.status, r.stderr).toBe(1);
+  expect(r.lines).toBe(truth.labels.length);
+  for (const c of PII_CATEGORIES) {
+    expect(r.scores[c].recall, r.explain(c)).toBe(1);
+    expect(r.scores[c].precision, r.explain(c)).toBeGreaterThanOrEqual(precision);
+  }
+  return r;
 }
