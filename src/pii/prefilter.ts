@@ -225,7 +225,7 @@ interface Kernel {
   mem: Uint8Array;
   out: Int32Array;
   cap: number;
-  scan: (len: number, out: number, cap: number, words: number, nwords: number, keepPrivate: number) => number;
+  scan: (len: number, out: number, cap: number, words: number, nwords: number, flags: number) => number;
 }
 let kernel: Kernel | null | undefined;
 
@@ -255,7 +255,7 @@ function kernelPass(k: Kernel, v: Buffer, keep: Keep, wordTable: Uint8Array, wor
   k.mem.set(v, 0);
   k.mem.fill(0, v.length, v.length + 80);
   k.mem.set(wordTable, KERNEL_WORDS);
-  const n = k.scan(v.length, KERNEL_OUT, k.cap, KERNEL_WORDS, words.length, opts.keepPrivate ? 1 : 0);
+  const n = k.scan(v.length, KERNEL_OUT, k.cap, KERNEL_WORDS, words.length, (opts.keepPrivate ? 1 : 0) | (opts.nationalTrunk ? 2 : 0));
   if (n < 0) return false;
   const out = k.out;
   const { vetAt, vetWord } = opts;
@@ -387,6 +387,7 @@ function makeKeep(opts: PrefilterOptions): Keep {
   const inPhoneField = (buf: Buffer, start: number): boolean => {
     const k = keyBefore(buf, start);
     if (k !== undefined) return phoneKey(k);
+    if (start === 0) return false; // (a negative offset would search from the end)
     const ls = buf.lastIndexOf(10, start - 1) + 1;
     const q = buf.lastIndexOf(34, start - 1);
     if (q < ls || start - q > 4096) return false;

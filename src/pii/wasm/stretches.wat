@@ -99,9 +99,91 @@
         (if (i32.and (i32.ge_u (local.get $len) (i32.const 13))
                      (i32.or (i32.ge_u (local.get $len) (i32.const 20)) (i32.or (i32.eq (local.get $first) (i32.const 49)) (i32.eq (local.get $first) (i32.const 55)))))
           (then (return (i32.const 0))))))
-    (if (i32.and (i32.eqz (local.get $private)) (i32.and (i32.eq (local.get $dots) (i32.const 3)) (i32.eq (local.get $digits) (i32.sub (local.get $len) (i32.const 3)))))
+    (if (i32.and (i32.eqz (i32.and (local.get $private) (i32.const 1))) (i32.and (i32.eq (local.get $dots) (i32.const 3)) (i32.eq (local.get $digits) (i32.sub (local.get $len) (i32.const 3)))))
       (then (if (call $privateQuad (local.get $s) (local.get $e)) (then (return (i32.const 0))))))
+    ;; 7 to 12 digits in one run: only a phone field makes such a number personal (outside the
+    ;; national formats of non-NANP countries, flag 2, and NANP's 10 digits): no key, no candidate
+    (if (i32.and (i32.and (i32.lt_u (local.get $dots) (i32.const 3)) (i32.le_u (local.get $digits) (i32.const 12)))
+                 (call $oneRun (local.get $s) (local.get $e)))
+      (then
+        ;; %2B, an encoded +
+        (if (i32.and (i32.and (i32.eq (call $at (i32.sub (local.get $s) (i32.const 3))) (i32.const 37)) (i32.eq (call $at (i32.sub (local.get $s) (i32.const 2))) (i32.const 50)))
+                     (i32.eq (i32.or (call $at (i32.sub (local.get $s) (i32.const 1))) (i32.const 0x20)) (i32.const 98)))
+          (then (return (i32.const 1))))
+        (if (i32.eq (local.get $digits) (local.get $len))
+          (then
+            (if (i32.and (i32.ne (i32.and (local.get $private) (i32.const 2)) (i32.const 0)) (i32.eq (i32.load8_u (local.get $s)) (i32.const 48))) (then (return (i32.const 1))))
+            (local.set $first (call $at (i32.sub (local.get $s) (i32.const 1))))
+            (return (i32.or (call $keyBefore (local.get $s)) (i32.or (i32.eq (local.get $first) (i32.const 34)) (i32.eq (local.get $first) (i32.const 39)))))))
+        (if (i32.and (i32.lt_u (local.get $digits) (i32.const 10)) (i32.eqz (i32.and (local.get $private) (i32.const 2))))
+          (then (return (i32.or (call $keyBefore (local.get $s)) (call $quotedUnderKey (local.get $s))))))))
     (i32.const 1))
+
+  ;; The byte at i, or 0 before the input.
+  (func $at (param $i i32) (result i32)
+    (if (result i32) (i32.lt_s (local.get $i) (i32.const 0)) (then (i32.const 0)) (else (i32.load8_u (local.get $i)))))
+
+  ;; 1 when [s, e) is one run: no three non-digits in a row.
+  (func $oneRun (param $s i32) (param $e i32) (result i32)
+    (local $gap i32)
+    (block $no
+      (loop $bytes
+        (br_if $no (i32.ge_u (local.get $s) (local.get $e)))
+        (if (i32.le_u (i32.sub (i32.load8_u (local.get $s)) (i32.const 48)) (i32.const 9))
+          (then (local.set $gap (i32.const 0)))
+          (else
+            (local.set $gap (i32.add (local.get $gap) (i32.const 1)))
+            (if (i32.ge_u (local.get $gap) (i32.const 3)) (then (return (i32.const 0))))))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $bytes)))
+    (i32.const 1))
+
+  ;; 1 when a key could end right before s: `key=`, `"key":`, `"key": "`, `"key":[`, `"k"=>"` (what
+  ;; prefilter.ts's keyBefore reads; whether the key is a phone's is left to it).
+  (func $keyBefore (param $s i32) (result i32)
+    (local $i i32) (local $c i32)
+    (local.set $i (i32.sub (local.get $s) (i32.const 1)))
+    (local.set $c (call $at (local.get $i)))
+    (if (i32.or (i32.eq (local.get $c) (i32.const 34)) (i32.eq (local.get $c) (i32.const 39))) (then (local.set $i (i32.sub (local.get $i) (i32.const 1)))))
+    (if (i32.eq (call $at (local.get $i)) (i32.const 92)) (then (local.set $i (i32.sub (local.get $i) (i32.const 1)))))
+    (block $spaces (loop $skip
+      (br_if $spaces (i32.ne (call $at (local.get $i)) (i32.const 32)))
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (br $skip)))
+    (if (i32.eq (call $at (local.get $i)) (i32.const 91))
+      (then
+        (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+        (block $spaces2 (loop $skip2
+          (br_if $spaces2 (i32.ne (call $at (local.get $i)) (i32.const 32)))
+          (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+          (br $skip2)))))
+    (if (i32.and (i32.eq (call $at (local.get $i)) (i32.const 62)) (i32.eq (call $at (i32.sub (local.get $i) (i32.const 1))) (i32.const 61)))
+      (then (local.set $i (i32.sub (local.get $i) (i32.const 1)))))
+    (local.set $c (call $at (local.get $i)))
+    (i32.or (i32.eq (local.get $c) (i32.const 58)) (i32.eq (local.get $c) (i32.const 61))))
+
+  ;; 1 when s is inside a quoted string (or an array) that a key could hold: the nearest quote
+  ;; before it on the line, within 4096 bytes, follows `:`, `=`, `[` or `,`.
+  (func $quotedUnderKey (param $s i32) (result i32)
+    (local $i i32) (local $c i32)
+    (local.set $i (i32.sub (local.get $s) (i32.const 1)))
+    (block $found
+      (loop $back
+        (if (i32.or (i32.lt_s (local.get $i) (i32.const 0)) (i32.gt_s (i32.sub (local.get $s) (local.get $i)) (i32.const 4096))) (then (return (i32.const 0))))
+        (local.set $c (i32.load8_u (local.get $i)))
+        (if (i32.eq (local.get $c) (i32.const 10)) (then (return (i32.const 0))))
+        (br_if $found (i32.eq (local.get $c) (i32.const 34)))
+        (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+        (br $back)))
+    (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+    (if (i32.eq (call $at (local.get $i)) (i32.const 92)) (then (local.set $i (i32.sub (local.get $i) (i32.const 1)))))
+    (block $spaces (loop $skip
+      (br_if $spaces (i32.ne (call $at (local.get $i)) (i32.const 32)))
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (br $skip)))
+    (local.set $c (call $at (local.get $i)))
+    (i32.or (i32.or (i32.eq (local.get $c) (i32.const 58)) (i32.eq (local.get $c) (i32.const 61)))
+            (i32.or (i32.eq (local.get $c) (i32.const 91)) (i32.eq (local.get $c) (i32.const 44)))))
 
 ;; The sparse anchors of the 16 bytes at p: `@`, `+` before a digit, `%40`, and each `::`.
   (func $anchors16 (param $p i32) (param $out i32) (param $n i32) (result i32)
@@ -146,7 +228,8 @@
   ;; digit, 0x40 a separator numbers are written with (space ( ) - .), 0x20 dot, 0x10 colon,
   ;; 0x08 `@`, 0x04 `+` or `%`.
 
-  ;; scan(len, out, cap, words, nwords, private) -> pairs written, or -1 when the output fills up.
+  ;; scan(len, out, cap, words, nwords, flags) -> pairs written, or -1 when the output fills up.
+  ;; flags: 1, the policy calls private ranges personal; 2, it reads national numbers with a trunk 0.
   ;; 64 bytes a step: four vectors, their masks joined into 64-bit words.
   (func (export "scan") (param $len i32) (param $out i32) (param $cap i32) (param $words i32) (param $nwords i32) (param $private i32) (result i32)
     (local $p i32) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $any v128)
