@@ -28,6 +28,45 @@ import {
   validPhone,
 } from './validators.ts';
 
+/**
+ * Answers remembered per byte range (a candidate address, a key, an object's text): a repeated
+ * value costs a hash and a compare of its bytes, no string. Starts over when full.
+ */
+class ByteMemo {
+  private readonly map = new Map<number, { key: Uint8Array; value: boolean }[]>();
+  private size = 0;
+
+  static hash(buf: Uint8Array, s: number, e: number): number {
+    let h = 0x811c9dc5;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    return h & 0x3fffffff; // a small integer: a fast Map key
+  }
+
+  get(buf: Uint8Array, s: number, e: number, h: number): boolean | undefined {
+    const list = this.map.get(h);
+    if (!list) return undefined;
+    next: for (const it of list) {
+      if (it.key.length !== e - s) continue;
+      for (let i = 0; i < it.key.length; i++) if (it.key[i] !== buf[s + i]) continue next;
+      return it.value;
+    }
+    return undefined;
+  }
+
+  set(buf: Uint8Array, s: number, e: number, h: number, value: boolean): void {
+    if (this.size >= VET_CACHE) {
+      this.map.clear();
+      this.size = 0;
+    }
+    // a copy: the buffer is reused for the next chunk (Buffer#slice would be a view)
+    const entry = { key: Uint8Array.prototype.slice.call(buf, s, e), value };
+    const list = this.map.get(h);
+    if (list) list.push(entry);
+    else this.map.set(h, [entry]);
+    this.size++;
+  }
+}
+
 /** Countries of the North American Numbering Plan: their national format is (NPA) NXX-XXXX. */
 const NANP = new Set(['US', 'CA', 'PR', 'GU', 'VI', 'AS', 'MP', 'AG', 'AI', 'BB', 'BM', 'BS', 'DM', 'DO', 'GD', 'JM', 'KN', 'KY', 'LC', 'MS', 'SX', 'TC', 'TT', 'VC', 'VG']);
 
@@ -440,7 +479,7 @@ const VET_CACHE = 4096;
  * answer per candidate, so `noreply@` on every line costs one lookup.
  */
 function emailVet(ctx: DetectContext): (buf: Buffer, at: number) => boolean {
-  const cache = new Map<string, boolean>();
+  const memo = new ByteMemo();
   return (buf, at) => {
     if (buf[at - 1] === 34) return true; // a quoted local part: left to the detector
     let s = at;
@@ -448,14 +487,13 @@ function emailVet(ctx: DetectContext): (buf: Buffer, at: number) => boolean {
     let e = at + 1;
     while (e < buf.length && e - at - 1 < 253 && CC[buf[e]] & B_DOMAIN) e++;
     if (s === at || e === at + 1) return false;
-    const candidate = buf.toString('latin1', s, e);
-    let found = cache.get(candidate);
+    const h = ByteMemo.hash(buf, s, e);
+    let found = memo.get(buf, s, e, h);
     if (found === undefined) {
       const add = new Add(ctx.allow);
-      findEmailAt(candidate, at - s, 1, ctx, add);
+      findEmailAt(buf.toString('latin1', s, e), at - s, 1, ctx, add);
       found = add.out.length > 0;
-      if (cache.size >= VET_CACHE) cache.clear();
-      cache.set(candidate, found);
+      memo.set(buf, s, e, h, found);
     }
     return found;
   };
@@ -588,20 +626,19 @@ function findUsernameAt(line: string, pos: number, ctx: DetectContext, add: Add)
  * `userId` stop there). Same check on bytes, the key's verdict remembered.
  */
 function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean {
-  const cache = new Map<string, boolean>();
-  const objects = new Map<string, boolean>();
+  const keys = new ByteMemo();
+  const objects = new ByteMemo();
   return (buf, pos) => {
     let ks = pos;
     while (ks > 0 && CC[buf[ks - 1]] & B_KEY) ks--;
     let ke = pos;
     while (ke < buf.length && CC[buf[ke]] & B_KEY) ke++;
     if (ke - ks > 128) return false;
-    const token = buf.toString('latin1', ks, ke);
-    let field = cache.get(token);
+    const hk = ByteMemo.hash(buf, ks, ke);
+    let field = keys.get(buf, ks, ke, hk);
     if (field === undefined) {
-      field = ctx.policy.isUsernameField(normaliseField(token));
-      if (cache.size >= VET_CACHE) cache.clear();
-      cache.set(token, field);
+      field = ctx.policy.isUsernameField(normaliseField(buf.toString('latin1', ks, ke)));
+      keys.set(buf, ks, ke, hk, field);
     }
     if (!field) {
       let i = ke;
@@ -621,15 +658,14 @@ function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean 
     // An object value that closes on the line is judged by its text alone (`"user":{"name":"svc-x"}`
     // repeats line after line): remembered, unless the key is an OTLP attribute's.
     const open = objectValueAt(buf, ke);
-    if (open >= 0 && !OTLP_KEY_BEFORE.test(buf.toString('latin1', Math.max(0, ks - 12), ks))) {
+    if (open >= 0 && !mayBeOtlpKey(buf, ks)) {
       const close = closingBrace(buf, open, Math.min(lineEnd, open + 1024));
       if (close > 0) {
-        const text = buf.toString('latin1', ks, close);
-        let may = objects.get(text);
+        const h = ByteMemo.hash(buf, ks, close);
+        let may = objects.get(buf, ks, close, h);
         if (may === undefined) {
           may = mayHoldName(buf.toString('latin1', from, close), ks - from, ke - from, field, false, ctx) ?? true;
-          if (objects.size >= VET_CACHE) objects.clear();
-          objects.set(text, may);
+          objects.set(buf, ks, close, h, may);
         }
         return may;
       }
@@ -647,6 +683,16 @@ function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean 
 /** How far past a username key its values are read: at most the detector's 1024 characters of members, a key and a value more. */
 const VET_WINDOWS = [160, 1024 + 128 + 256 + 16];
 const OTLP_KEY_BEFORE = /\\?"key\\?"\s*:\s*\\?"$/;
+
+/**
+ * Whether the key starting at `ks` may be an OTLP attribute's (`"key":"enduser.id"`): a loose
+ * reading of OTLP_KEY_BEFORE on bytes, true whenever the pattern is.
+ */
+function mayBeOtlpKey(buf: Buffer, ks: number): boolean {
+  let i = ks - 1;
+  while (i >= 0 && ks - i <= 12 && (buf[i] === 34 || buf[i] === 92 || buf[i] === 58 || buf[i] === 32 || buf[i] === 9)) i--;
+  return i >= 2 && buf[i] === 121 && buf[i - 1] === 101 && buf[i - 2] === 107; // `key`
+}
 
 /** Where the value after a key ending at `ke` is an object (as valueAfterKey reads it): its `{`, or -1. */
 function objectValueAt(buf: Buffer, ke: number): number {
