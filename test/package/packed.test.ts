@@ -204,6 +204,33 @@ describe('the packed package, installed into another project', () => {
     expect(usage.stderr).toMatch(/not a checkpoint \(use 15m, 1h\)/);
   });
 
+  it('scans logs with the compiled flagship policy (its pii-policy.js beside the runbook) and with the project runbook', async () => {
+    const log = [
+      '{"ts":"2026-12-01T06:47:22Z","msg":"sent","from":"noreply@hooks.slogate.dev","upstream_addr":"10.0.4.7:8443"}',
+      '{"ts":"2026-12-01T06:47:23Z","msg":"sent","customer_email":"maria.gonzalez@acme-mail.io"}',
+    ].join('\n');
+    await writeFile(join(project, 'app.log'), log + '\n');
+    const flagship = await inProject(bin(), ['pii-scan', 'app.log', '--json', '--runbook', 'node_modules/slogate/dist/runbooks/webhook-delivery/index.js']);
+    expect(flagship.stderr).toBe('');
+    expect(flagship.code).toBe(1);
+    const found = JSON.parse(flagship.stdout);
+    expect(found.groups.map((g: { category: string; field: string }) => `${g.category} ${g.field}`)).toEqual(['email customer_email']);
+    // the project's TypeScript runbook with a pii-policy.ts beside it: read from there (through tsx),
+    // here the flagship's policy with the customer's domain made the service's own
+    await writeFile(
+      join(project, 'pii-policy.ts'),
+      "import { runbook } from 'slogate/runbooks/webhook-delivery';\nexport const policy = { ...runbook.pii!, ownDomains: [...runbook.pii!.ownDomains, 'acme-mail.io'] };\n",
+    );
+    try {
+      const own = await inProject(bin(), ['pii-scan', 'app.log', '--json']);
+      expect(own.stderr).toBe('');
+      expect(own.code).toBe(0);
+      expect(JSON.parse(own.stdout).pii_leaks).toBe(0);
+    } finally {
+      await rm(join(project, 'pii-policy.ts'));
+    }
+  });
+
   it('imports the instrumentation from plain Node, with no TypeScript loader', async () => {
     const script = [
       "import { createDeliveryMetrics } from 'slogate/instrument';",
