@@ -66,7 +66,7 @@ export function generateWebhookLog(path: string, targetBytes: number, seed = 42)
     while (bytes < targetBytes) {
       const n = lines;
       const r = rand();
-      const ts = new Date(t0 + n * 3).toISOString();
+      const ts = new Date(t0 + n * 7).toISOString(); // the same clock as bench/pii-shapes.ts
       const status = r < 0.03 ? 503 : 200;
       let extra = '';
       if (r < 0.01) {
