@@ -1,13 +1,14 @@
 // The byte-level prefilter: finds candidate positions in raw log bytes without decoding them,
 // and drops the candidates detection would certainly reject, so a realistic clean line costs
-// no decoding and no detector call. Three kinds of pass over a range:
-//  - one word-at-a-time (SWAR) pass: four bytes per step, stopping only at stretches of digits
-//    and separators long enough to hold a 7-digit number or a dotted quad, and at long
-//    hex-and-colon stretches (IPv6 written out in full);
-//  - native `indexOf` passes for the sparse anchors: `@`, `%40`, `+`, `::`, username key words;
-//  - one check per line start for an access log's remote user.
-// Each candidate kind keeps detection's own rule for what it could ever be (the `vet*` options
-// are detection's checks, run on bytes), so what the prefilter drops detection would drop too.
+// no decoding and no detector call.
+//  - The SIMD kernel (src/pii/wasm/stretches.wat) reads the range 64 bytes a step and reports
+//    number stretches, regions dense in colons and the sparse anchors (`@`, `%40`, `+digit`,
+//    `::`, username key words); it already drops dates, epochs, private quads and unkeyed runs.
+//  - What it reports is judged here on bytes; `@` and username words by detection's own checks
+//    (the `vet*` options), so what the prefilter drops detection would drop too.
+//  - Without the kernel (no WebAssembly SIMD, a range over 1 MiB) the same judgements run over
+//    JavaScript passes: a word-at-a-time (SWAR) pass for numbers, native `indexOf` for anchors.
+//  - Access-log users are one check per line start, in both.
 import { WASM_BASE64 } from './wasm/stretches.wasm.ts';
 
 export const K_NUMBER = 2;
