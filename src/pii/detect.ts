@@ -255,7 +255,6 @@ mark('9', B_CARD_START);
 const is = (line: string, i: number, bit: number): boolean => i >= 0 && i < line.length && (CC[line.charCodeAt(i) & 255] & bit) !== 0;
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
-const isWordChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
 
 /** Values already redacted (by slogate or others) carry `***`; scanning them again must be clean. */
 function isRedactionMarker(v: string): boolean {
