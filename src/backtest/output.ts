@@ -1,6 +1,6 @@
 // How a backtest is shown: a table for people, one JSON document for tools, an SVG for
 // the report. Pure functions from the timeline to text.
-import { escapeXml } from '../charts/svg.ts';
+import { escapeXml, svgDocument } from '../charts/svg.ts';
 import type { Verdict } from '../gate/decide.ts';
 import type { BacktestPoint, TimelineSummary, VerdictChange } from './evaluate.ts';
 
@@ -123,13 +123,5 @@ export function backtestSvg(r: BacktestReport, width = 1200, height = 420): stri
     body.push(`<rect x="${M.left + pw + 16}" y="${ly}" width="14" height="14" fill="${COLOR[v]}"/>`);
     body.push(`<text x="${M.left + pw + 36}" y="${ly + 12}" font-size="14" fill="#222">${v} ${r.summary.counts[v]}</text>`);
   });
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(title)}" font-family="Helvetica, Arial, sans-serif">`,
-    `<title>${escapeXml(title)}</title>`,
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${M.left}" y="34" font-size="20" font-weight="bold" fill="#222">${escapeXml(title)}</text>`,
-    ...body,
-    '</svg>',
-    '',
-  ].join('\n');
+  return svgDocument(width, height, title, body) + '\n';
 }

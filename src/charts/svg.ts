@@ -70,7 +70,8 @@ function timeLabel(t: number, span: number): string {
   return span > 2 * 86400 ? `${d.slice(5, 10)} ${d.slice(11, 16)}` : d.slice(11, 16);
 }
 
-function frame(width: number, height: number, title: string, body: string[]): string {
+/** A whole SVG document: white page, the title as a heading, then `body`. Every chart slogate draws uses it. */
+export function svgDocument(width: number, height: number, title: string, body: string[]): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(title)}" font-family="Helvetica, Arial, sans-serif">`,
     `<title>${escapeXml(title)}</title>`,
@@ -92,7 +93,7 @@ export function lineChart(o: LineChartOptions): string {
   const body: string[] = [];
   if (o.points.length === 0 || finite.length === 0) {
     body.push(`<text x="${width / 2}" y="${height / 2}" text-anchor="middle" font-size="20" fill="${COLORS.axis}">no data in the window</text>`);
-    return frame(width, height, o.title, body);
+    return svgDocument(width, height, o.title, body);
   }
   const times = [...o.points, ...(o.compare?.points ?? [])].map(([t]) => t);
   const t0 = Math.min(...times);
@@ -156,7 +157,7 @@ export function lineChart(o: LineChartOptions): string {
     body.push(`<line class="threshold threshold-${th.kind}" x1="${M.left}" x2="${M.left + pw}" y1="${yy}" y2="${yy}" stroke="${color}" stroke-width="2" stroke-dasharray="8 6"/>`);
     body.push(`<text x="${M.left + pw + 8}" y="${num(y(th.value) + 5)}" font-size="14" fill="${color}">${escapeXml(th.label)}</text>`);
   }
-  return frame(width, height, o.title, body);
+  return svgDocument(width, height, o.title, body);
 }
 
 /** Vertical bars (the retry histogram: deliveries per attempt count). */
@@ -169,7 +170,7 @@ export function barChart(o: BarChartOptions): string {
   const max = Math.max(0, ...o.bars.map((b) => (Number.isFinite(b.value) ? b.value : 0)));
   if (o.bars.length === 0 || max === 0) {
     body.push(`<text x="${width / 2}" y="${height / 2}" text-anchor="middle" font-size="20" fill="${COLORS.axis}">no data in the window</text>`);
-    return frame(width, height, o.title, body);
+    return svgDocument(width, height, o.title, body);
   }
   const ticks = niceTicks(0, max);
   const top = Math.max(max, ticks[ticks.length - 1]);
@@ -189,5 +190,5 @@ export function barChart(o: BarChartOptions): string {
   body.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="${COLORS.axis}"/>`);
   body.push(`<text x="${M.left + pw / 2}" y="${height - 14}" text-anchor="middle" font-size="14" fill="${COLORS.axis}">attempts per delivery</text>`);
   body.push(`<text transform="translate(22 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle" font-size="14" fill="${COLORS.axis}">${escapeXml(o.unit)}</text>`);
-  return frame(width, height, o.title, body);
+  return svgDocument(width, height, o.title, body);
 }

@@ -79,33 +79,12 @@ export function budgetRemainingPanel(slo: SloDef, o: SloPanelOptions & { readonl
     `Red (at or below 0) means the budget is spent: freeze risky changes, do not promote the canary, and work on reliability until it recovers.`;
   const title = `${slo.displayName}: error budget remaining (${slo.timeWindow})`;
   const thresholds = thresholdSteps(RED, [0, GREEN]);
-  if (o.stat) {
-    return new StatPanel()
-      .id(o.id)
-      .title(title)
-      .description(description)
-      .datasource(datasourceRef)
-      .unit('percentunit')
-      .span(o.width)
-      .height(o.height)
-      .thresholds(thresholds)
-      .graphMode(BigValueGraphMode.Area)
-      .colorMode(BigValueColorMode.Value)
-      .reduceOptions(lastValue())
-      .withTarget(promTarget('A', expr, trackLegend(o.legendTrack, 'remaining')));
-  }
-  return new TimeseriesPanel()
-    .id(o.id)
-    .title(title)
-    .description(description)
-    .datasource(datasourceRef)
-    .unit('percentunit')
-    .span(o.width)
-    .height(o.height)
-    .thresholds(thresholds)
-    .thresholdsStyle(thresholdLines())
-    .legend(legendList())
-    .withTarget(promTarget('A', expr, trackLegend(o.legendTrack, 'remaining')));
+  // the same panel as a big number or as a line: what both show, set once
+  const common = <P extends StatPanel | TimeseriesPanel>(p: P): P =>
+    (p as StatPanel).id(o.id).title(title).description(description).datasource(datasourceRef).unit('percentunit').span(o.width).height(o.height).thresholds(thresholds)
+      .withTarget(promTarget('A', expr, trackLegend(o.legendTrack, 'remaining'))) as unknown as P;
+  if (o.stat) return common(new StatPanel()).graphMode(BigValueGraphMode.Area).colorMode(BigValueColorMode.Value).reduceOptions(lastValue());
+  return common(new TimeseriesPanel()).thresholdsStyle(thresholdLines()).legend(legendList());
 }
 
 export function burnRatePanel(slo: SloDef, policy: BurnPolicy, o: SloPanelOptions): BarGaugePanel {

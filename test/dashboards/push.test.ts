@@ -1,13 +1,13 @@
 // `slogate dashboards push` against Grafana's documented HTTP API shapes (nock:
 // no Grafana package can be installed here), plus a real refused connection.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { main } from '../../src/cli/main.ts';
+import { slogateInProcess } from '../harness/in-process.ts';
 import { diffDashboards, pushDashboards, type LocalDashboard } from '../../src/dashboards/push.ts';
 
 const GRAFANA = 'http://grafana.test:3000';
@@ -25,21 +25,7 @@ const uids = local.map((d) => d.uid);
 /** Grafana's documented 200 answer to POST /api/dashboards/db. */
 const saved = (uid: string, version = 1) => ({ id: 7, uid, url: `/d/${uid}/slug`, status: 'success', version, slug: 'slug' });
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'slogate', ...args]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const cli = slogateInProcess;
 
 beforeAll(() => nock.disableNetConnect());
 afterAll(() => {

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { simulatorUrls } from '../harness/cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canaryBaseline } from '../../runbooks/webhook-delivery/rollout.ts';
 import { CANARY_TRACK, SCRAPE_JOB, STABLE_TRACK } from '../../src/contract/metrics.ts';
@@ -69,16 +69,7 @@ describe('canary vs baseline, live', () => {
     const rulesDir = join(dir, 'generated', 'prometheus');
     const ruleFiles = readdirSync(rulesDir).map((f) => join(rulesDir, f));
     sim = spawn(BIN, ['simulate', '--instances', '1', '--stable', '1', '--seed', '21'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    urls = await new Promise<string[]>((resolve, reject) => {
-      const got: string[] = [];
-      let err = '';
-      sim!.stderr!.on('data', (c) => (err += c));
-      createInterface({ input: sim!.stdout! }).on('line', (l) => {
-        got.push(l);
-        if (got.length === 2) resolve(got);
-      });
-      sim!.once('exit', (code) => reject(new Error(`simulate exited ${code}: ${err}`)));
-    });
+    urls = await simulatorUrls(sim, 2);
     // more traffic than the preset's 8/s (and room for it in the token bucket): steadier 5s rates
     await Promise.all(urls.map((u) => post(u, '/scenario', { deliveriesPerSecond: 30, rateLimitQps: 200, rateLimitBurst: 400 })));
     const targets = await Promise.all(

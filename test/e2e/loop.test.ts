@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { simulatorUrls } from '../harness/cli.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alerts.ts';
 import { canaryGates } from '../../runbooks/webhook-delivery/rollout.ts';
@@ -126,16 +126,7 @@ describe('the canary loop, live', () => {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    urls = await new Promise<string[]>((resolve, reject) => {
-      const got: string[] = [];
-      let err = '';
-      sim!.stderr!.on('data', (c) => (err += c));
-      createInterface({ input: sim!.stdout! }).on('line', (l) => {
-        got.push(l);
-        if (got.length === 2) resolve(got);
-      });
-      sim!.once('exit', (code) => reject(new Error(`simulate exited ${code}: ${err}`)));
-    });
+    urls = await simulatorUrls(sim, 2);
     // Target labels name each instance and its track as service discovery would, so `up`
     // carries the same labels as the series the simulator exposes (honor_labels keeps those).
     const targets = await Promise.all(

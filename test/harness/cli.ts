@@ -1,5 +1,6 @@
 // Runs bin/slogate as a user would and captures the outcome.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,5 +30,19 @@ export async function slogateAsync(args: string[], opts: { cwd?: string; env?: R
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
+  });
+}
+
+/** The first `count` lines a running `slogate simulate` prints (its instances' URLs); rejects if it exits first, with its stderr. */
+export function simulatorUrls(child: ChildProcess, count: number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const got: string[] = [];
+    let err = '';
+    child.stderr?.on('data', (c) => (err += c));
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      got.push(l);
+      if (got.length === count) resolve(got);
+    });
+    child.once('exit', (code) => reject(new Error(`simulate exited ${code}: ${err}`)));
   });
 }

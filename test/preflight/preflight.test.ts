@@ -8,10 +8,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runbook } from '../../runbooks/webhook-delivery/index.ts';
 import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alert-groups.ts';
-import { main } from '../../src/cli/main.ts';
+import { slogateInProcess } from '../harness/in-process.ts';
 import { EVIDENCE_DIRS } from '../../src/evidence/layout.ts';
 import { slogateAsync } from '../harness/cli.ts';
 import { startCanaryStack, type CanaryStack } from '../harness/canary-stack.ts';
@@ -69,19 +69,8 @@ async function preflight(args: string[], env: Record<string, string> = { WEBHOOK
 
 /** The CLI in this process, so nock can answer for Grafana. */
 async function preflightInProcess(args: string[]) {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'slogate', ...args]);
-    return { code, out, err, json: JSON.parse(out || 'null') as PreflightJson };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
+  const r = await slogateInProcess(args);
+  return { ...r, json: JSON.parse(r.out || 'null') as PreflightJson };
 }
 
 beforeAll(async () => {

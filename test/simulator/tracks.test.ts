@@ -2,8 +2,8 @@
 // or only the canary (its own build): in process and through `slogate simulate`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { simulatorUrls } from '../harness/cli.ts';
 import { CANARY_TRACK, metrics, STABLE_TRACK } from '../../src/contract/metrics.ts';
 import { parseExposition } from '../../src/instrument/index.ts';
 import { faults } from '../../src/simulator/faults.ts';
@@ -57,14 +57,7 @@ describe('tracks and faults', () => {
   it('slogate simulate --stable 1 --fault runs a baseline beside the canary', async () => {
     const child = spawn(BIN, ['simulate', '--instances', '1', '--stable', '1', '--seed', '3', '--fault', 'canary-regression'], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
-    const urls = await new Promise<string[]>((resolve, reject) => {
-      const got: string[] = [];
-      createInterface({ input: child.stdout! }).on('line', (l) => {
-        got.push(l);
-        if (got.length === 2) resolve(got);
-      });
-      child.once('exit', (code) => reject(new Error(`simulate exited ${code}`)));
-    });
+    const urls = await simulatorUrls(child, 2);
     const described = await Promise.all(urls.map(async (u) => (await (await fetch(`${u}/scenario`)).json()) as { instance: string; track: string; fault: string | null }));
     expect(described.map((d) => [d.instance, d.track, d.fault])).toEqual([
       ['webhook-sender-001', CANARY_TRACK, 'canary-regression'],
