@@ -27,45 +27,7 @@ import {
   v4FromMapped,
   validPhone,
 } from './validators.ts';
-
-/**
- * Answers remembered per byte range (a candidate address, a key, an object's text): a repeated
- * value costs a hash and a compare of its bytes, no string. Starts over when full.
- */
-class ByteMemo {
-  private readonly map = new Map<number, { key: Uint8Array; value: boolean }[]>();
-  private size = 0;
-
-  static hash(buf: Uint8Array, s: number, e: number): number {
-    let h = 0x811c9dc5;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i], 0x01000193);
-    return h & 0x3fffffff; // a small integer: a fast Map key
-  }
-
-  get(buf: Uint8Array, s: number, e: number, h: number): boolean | undefined {
-    const list = this.map.get(h);
-    if (!list) return undefined;
-    next: for (const it of list) {
-      if (it.key.length !== e - s) continue;
-      for (let i = 0; i < it.key.length; i++) if (it.key[i] !== buf[s + i]) continue next;
-      return it.value;
-    }
-    return undefined;
-  }
-
-  set(buf: Uint8Array, s: number, e: number, h: number, value: boolean): void {
-    if (this.size >= VET_CACHE) {
-      this.map.clear();
-      this.size = 0;
-    }
-    // a copy: the buffer is reused for the next chunk (Buffer#slice would be a view)
-    const entry = { key: Uint8Array.prototype.slice.call(buf, s, e), value };
-    const list = this.map.get(h);
-    if (list) list.push(entry);
-    else this.map.set(h, [entry]);
-    this.size++;
-  }
-}
+import { ByteMemo } from './byte-memo.ts';
 
 /** Countries of the North American Numbering Plan: their national format is (NPA) NXX-XXXX. */
 const NANP = new Set(['US', 'CA', 'PR', 'GU', 'VI', 'AS', 'MP', 'AG', 'AI', 'BB', 'BM', 'BS', 'DM', 'DO', 'GD', 'JM', 'KN', 'KY', 'LC', 'MS', 'SX', 'TC', 'TT', 'VC', 'VG']);
@@ -625,8 +587,9 @@ function findUsernameAt(line: string, pos: number, ctx: DetectContext, add: Add)
  * `userId` stop there). Same check on bytes, the key's verdict remembered.
  */
 function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean {
-  const keys = new ByteMemo();
+  const keys = new ByteMemo<KeyVerdict>();
   const objects = new ByteMemo();
+  const opens = objectMayHoldUsername(ctx);
   return (buf, pos) => {
     let ks = pos;
     while (ks > 0 && CC[buf[ks - 1]] & B_KEY) ks--;
@@ -634,12 +597,17 @@ function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean 
     while (ke < buf.length && CC[buf[ke]] & B_KEY) ke++;
     if (ke - ks > 128) return false;
     const hk = ByteMemo.hash(buf, ks, ke);
-    let field = keys.get(buf, ks, ke, hk);
-    if (field === undefined) {
-      field = ctx.policy.isUsernameField(normaliseField(buf.toString('latin1', ks, ke)));
-      keys.set(buf, ks, ke, hk, field);
+    let verdict = keys.get(buf, ks, ke, hk);
+    if (verdict === undefined) {
+      const key = normaliseField(buf.toString('latin1', ks, ke));
+      verdict = ctx.policy.isUsernameField(key) ? KeyVerdict.Field : opens(key) ? KeyVerdict.MayOpen : KeyVerdict.Neither;
+      keys.set(buf, ks, ke, hk, verdict);
     }
+    const field = verdict === KeyVerdict.Field;
     if (!field) {
+      // An object under this key holds a username only in a member whose own key names one
+      // (and so holds a username word: a candidate of its own), unless a pattern names a member of it.
+      if (verdict === KeyVerdict.Neither) return false;
       let i = ke;
       if (buf[i] === 92) i++;
       if (buf[i] === 34) i++;
@@ -652,13 +620,11 @@ function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean 
     // Then the values the detector would read: none of them a name (a service account, `-`,
     // a number) means no finding, whatever the field's full path turns out to be.
     const from = Math.max(0, ks - 16);
-    let lineEnd = buf.indexOf(10, ke);
-    if (lineEnd < 0) lineEnd = buf.length;
     // An object value that closes on the line is judged by its text alone (`"user":{"name":"svc-x"}`
     // repeats line after line): remembered, unless the key is an OTLP attribute's.
     const open = objectValueAt(buf, ke);
     if (open >= 0 && !mayBeOtlpKey(buf, ks)) {
-      const close = closingBrace(buf, open, Math.min(lineEnd, open + 1024));
+      const close = closingBrace(buf, open, Math.min(buf.length, open + 1024));
       if (close > 0) {
         const h = ByteMemo.hash(buf, ks, close);
         let may = objects.get(buf, ks, close, h);
@@ -669,6 +635,8 @@ function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean 
         return may;
       }
     }
+    let lineEnd = buf.indexOf(10, ke);
+    if (lineEnd < 0) lineEnd = buf.length;
     // a short window first (most values end in it), the detector's whole reach if not
     for (const size of VET_WINDOWS) {
       const to = Math.min(lineEnd, ke + size);
@@ -677,6 +645,25 @@ function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean 
     }
     return true;
   };
+}
+
+const enum KeyVerdict {
+  Neither,
+  Field,
+  MayOpen,
+}
+
+/**
+ * Whether an object under `key` (not a username field) could hold one in a member whose name
+ * holds no username word: only when a pattern has a `*`, or its second-last segment is the key's
+ * last (`user.name` under `http.user`). Every other match is a one-segment pattern naming the
+ * member itself, and every such name holds one of the prefilter's words.
+ */
+function objectMayHoldUsername(ctx: DetectContext): (key: string) => boolean {
+  const patterns = ctx.policy.source.fields.username.map((p) => normaliseField(p).split('.'));
+  if (patterns.some((segs) => segs.some((s) => s.includes('*')))) return () => true;
+  const parents = new Set(patterns.filter((segs) => segs.length > 1).map((segs) => segs[segs.length - 2]));
+  return (key) => parents.has(key.slice(key.lastIndexOf('.') + 1));
 }
 
 /** How far past a username key its values are read: at most the detector's 1024 characters of members, a key and a value more. */
@@ -708,11 +695,12 @@ function objectValueAt(buf: Buffer, ke: number): number {
   return buf[i] === 123 ? i : -1;
 }
 
-/** Just past the brace closing the object opened at `open` (braces and brackets counted as the detector counts them), or -1 before `limit`. */
+/** Just past the brace closing the object opened at `open` (braces and brackets counted as the detector counts them), or -1 at the line's end or `limit`. */
 function closingBrace(buf: Buffer, open: number, limit: number): number {
   let depth = 0;
   for (let j = open; j < limit; j++) {
     const c = buf[j];
+    if (c === 10) return -1;
     if (c === 123 || c === 91) depth++;
     else if (c === 125 || c === 93) {
       if (--depth === 0) return j + 1;

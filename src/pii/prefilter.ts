@@ -9,6 +9,7 @@
 //  - Without the kernel (no WebAssembly SIMD, a range over 1 MiB) the same judgements run over
 //    JavaScript passes: a word-at-a-time (SWAR) pass for numbers, native `indexOf` for anchors.
 //  - Access-log users are one check per line start, in both.
+import { ByteMemo } from './byte-memo.ts';
 import { WASM_BASE64 } from './wasm/stretches.wasm.ts';
 
 export const K_NUMBER = 2;
@@ -352,19 +353,16 @@ const NANP_SHAPE = /(?:^|[^0-9])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?\d{3}[ .-]?|\d{3}[
 function makeKeep(opts: PrefilterOptions): Keep {
   const phoneWords = opts.phoneWords.map((w) => w.toLowerCase());
   const generic = new Set(GENERIC_VALUE_KEYS);
-  const keyCache = new Map<string, boolean>();
   const phoneKey = (key: string): boolean => {
-    let k = keyCache.get(key);
-    if (k === undefined) {
-      const low = key.toLowerCase();
-      k = generic.has(low.replace(/[^a-z0-9]/g, '')) || phoneWords.some((w) => low.includes(w));
-      if (keyCache.size > 4096) keyCache.clear();
-      keyCache.set(key, k);
-    }
-    return k;
+    const low = key.toLowerCase();
+    return generic.has(low.replace(/[^a-z0-9]/g, '')) || phoneWords.some((w) => low.includes(w));
   };
-  /** `"key":` / `key=` right before `pos` (quotes, escapes, spaces and an array's `[` skipped): the key, or undefined. */
-  const keyBefore = (buf: Buffer, pos: number): string | undefined => {
+  const keyMemo = new ByteMemo();
+  /**
+   * Whether the key right before `pos` (`"key":`, `key=`; quotes, escapes, spaces and an array's
+   * `[` skipped) is a phone's: undefined when no key stands there.
+   */
+  const phoneKeyBefore = (buf: Buffer, pos: number): boolean | undefined => {
     let i = pos - 1;
     if (buf[i] === 34 || buf[i] === 39) i--;
     if (buf[i] === 92) i--;
@@ -382,12 +380,19 @@ function makeKeep(opts: PrefilterOptions): Keep {
     if (buf[i] === 41) i--;
     const keyEnd = i + 1;
     while (i >= 0 && keyEnd - i <= 128 && isKeyByte(buf[i])) i--;
-    return keyEnd - i - 1 > 0 ? buf.toString('latin1', i + 1, keyEnd) : undefined;
+    if (keyEnd - i - 1 <= 0) return undefined;
+    const h = ByteMemo.hash(buf, i + 1, keyEnd);
+    let phone = keyMemo.get(buf, i + 1, keyEnd, h);
+    if (phone === undefined) {
+      phone = phoneKey(buf.toString('latin1', i + 1, keyEnd));
+      keyMemo.set(buf, i + 1, keyEnd, h, phone);
+    }
+    return phone;
   };
   /** A phone-like key for the value at `start`, or for the quoted string (or array) it sits in. */
   const inPhoneField = (buf: Buffer, start: number): boolean => {
-    const k = keyBefore(buf, start);
-    if (k !== undefined) return phoneKey(k);
+    const k = phoneKeyBefore(buf, start);
+    if (k !== undefined) return k;
     if (start === 0) return false; // (a negative offset would search from the end)
     const ls = buf.lastIndexOf(10, start - 1) + 1;
     const q = buf.lastIndexOf(34, start - 1);
@@ -396,12 +401,10 @@ function makeKeep(opts: PrefilterOptions): Keep {
     if (buf[j] === 92) j--;
     while (buf[j] === 32) j--;
     if (buf[j] === 58 || buf[j] === 61) {
-      const kk = keyBefore(buf, q + 1);
-      return kk !== undefined && phoneKey(kk);
+      return phoneKeyBefore(buf, q + 1) === true;
     }
     if (buf[j] === 91) {
-      const kk = keyBefore(buf, j + 1);
-      return kk !== undefined && phoneKey(kk);
+      return phoneKeyBefore(buf, j + 1) === true;
     }
     return buf[j] === 44; // an array element further on: the field is worked out by detection
   };
@@ -447,9 +450,9 @@ function makeKeep(opts: PrefilterOptions): Keep {
     }
     // bare 7-12 digits: only as the value of a phone-like key (or of a generic key inside one)
     if (opts.nationalTrunk && first === 48) return true;
-    const k = keyBefore(buf, start);
+    const k = phoneKeyBefore(buf, start);
     if (k === undefined) return buf[start - 1] === 34 || buf[start - 1] === 39; // quoted, e.g. an array element
-    return phoneKey(k);
+    return k;
   };
 }
 

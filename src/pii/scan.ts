@@ -34,10 +34,15 @@ export interface WorkerData {
   evidenceLines: number;
   window?: TimeWindow;
 }
-export type WorkerTask = { type: 'unit'; id: number; unit: ReadUnit } | { type: 'exit' };
+/**
+ * The whole list of units goes to every worker at once; each thread (the main one too) claims
+ * the next unit by bumping one shared counter, so no thread waits on another to be handed work.
+ */
+export type WorkerTask = { type: 'units'; units: ReadUnit[]; claim: SharedArrayBuffer } | { type: 'exit' };
 export type WorkerReply =
   | { type: 'progress'; bytes: number; findings: number }
   | { type: 'done'; id: number; bytes: number; result: UnitResult }
+  | { type: 'idle' }
   | { type: 'error'; id: number; message: string; exitCode: number };
 
 let runKey: Buffer | undefined;
@@ -83,11 +88,33 @@ async function scanOnce(inputs: string[], opts: ScanOptions, policy: PiiPolicy, 
   const maxFindings = opts.maxFindings ?? DEFAULT_MAX_FINDINGS;
   const evidenceLines = opts.evidenceLines ?? 0;
   const key = fingerprintKey();
-  const detect = detectContext(compilePolicy(policy), compileAllowList(opts.allow));
-  const preExisting = preExistingList ? new Set(preExistingList) : undefined;
   const resolved = await resolveInputs(inputs);
   const sizeTotal = resolved.reduce((n, r) => n + (r.kind === 'file' && !r.error ? r.size : 0), 0);
   const jobs = Math.max(1, Math.floor(opts.jobs ?? (sizeTotal >= AUTO_WORKER_MIN_BYTES ? defaultJobs() : 1)));
+  const window = opts.window;
+  const data: WorkerData = { keyHex: key.toString('hex'), allow: opts.allow, policy, preExisting: preExistingList, maxFindings, evidenceLines, window };
+  // Workers start loading now, while this thread compiles the policy and plans the ranges.
+  const pool = new WorkerPool(jobs > 1 && sizeTotal >= WORKER_MIN_BYTES ? jobs - 1 : 0, data);
+  try {
+    return await scanPlanned(resolved, opts, pool, jobs, key, preExistingList);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function scanPlanned(
+  resolved: Awaited<ReturnType<typeof resolveInputs>>,
+  opts: ScanOptions,
+  pool: WorkerPool,
+  jobs: number,
+  key: Buffer,
+  preExistingList: string[] | undefined,
+): Promise<ScanResult> {
+  const maxFindings = opts.maxFindings ?? DEFAULT_MAX_FINDINGS;
+  const evidenceLines = opts.evidenceLines ?? 0;
+  const window = opts.window;
+  const detect = detectContext(compilePolicy(opts.policy ?? EMPTY_POLICY), compileAllowList(opts.allow));
+  const preExisting = preExistingList ? new Set(preExistingList) : undefined;
 
   const planned: PlannedUnit[] = [];
   /** Read errors by input index: the file is reported, the others are still scanned. */
@@ -142,11 +169,8 @@ async function scanOnce(inputs: string[], opts: ScanOptions, policy: PiiPolicy, 
   };
 
   const results: UnitResult[] = new Array(planned.length);
-  const useWorkers = jobs > 1 && planned.length > 1 && bytesTotal >= WORKER_MIN_BYTES;
-  const window = opts.window;
-  const data: WorkerData = { keyHex: key.toString('hex'), allow: opts.allow, policy, preExisting: preExistingList, maxFindings, evidenceLines, window };
   // The main thread scans too, so `--jobs N` means N scanning threads and N-1 workers.
-  await runUnits(planned, results, useWorkers ? Math.min(jobs, planned.length) - 1 : 0, data, progress, async (i) => {
+  await pool.run(planned, planned.length > 1, results, progress, async (i) => {
     const tally = new Tally(planned[i].unit.display, { detect, preExisting, key, maxFindings, evidenceLines, window });
     let error: string | undefined;
     try {
@@ -250,70 +274,78 @@ async function scanOnce(inputs: string[], opts: ScanOptions, policy: PiiPolicy, 
   return out;
 }
 
-/** Runs units on `workers` worker threads plus the main thread, pulling from one queue in order. */
-async function runUnits(
-  planned: PlannedUnit[],
-  results: UnitResult[],
-  workers: number,
-  data: WorkerData,
-  progress: (bytes: number, leaks?: number) => void,
-  scanHere: (i: number) => Promise<UnitResult>,
-): Promise<void> {
-  // compiled (dist/): the worker is plain JavaScript; from source, a CommonJS entry registers tsx first
-  const entry = import.meta.url.endsWith('.js') ? new URL('./worker.js', import.meta.url) : new URL('./worker-entry.cjs', import.meta.url);
-  const threads: Worker[] = [];
-  let nextUnit = 0;
-  let failure: Error | undefined;
-  try {
-    const workerDone = new Promise<void>((resolve, reject) => {
-      let idle = 0;
-      const fail = (err: Error) => {
-        failure ??= err;
-        reject(err);
-      };
-      const dispatch = (w: Worker) => {
-        if (failure || nextUnit >= planned.length) {
-          if (++idle === workers) resolve();
-          return;
+/**
+ * Scan workers, started as soon as the inputs' sizes are known so their start-up overlaps the
+ * main thread's; `run` then scans units on them and on the main thread, each thread claiming the
+ * next unit from a shared counter.
+ */
+class WorkerPool {
+  private readonly threads: Worker[] = [];
+  private failure: Error | undefined;
+  private idle = 0;
+  private settle: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  private claim: Int32Array | undefined;
+  private results: UnitResult[] = [];
+  private progress: (bytes: number, leaks?: number) => void = () => undefined;
+
+  constructor(workers: number, data: WorkerData) {
+    // compiled (dist/): the worker is plain JavaScript; from source, a CommonJS entry registers tsx first
+    const entry = import.meta.url.endsWith('.js') ? new URL('./worker.js', import.meta.url) : new URL('./worker-entry.cjs', import.meta.url);
+    for (let i = 0; i < workers; i++) {
+      // A small young generation keeps each worker's RSS down; throughput is unaffected.
+      const w = new Worker(entry, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+      this.threads.push(w);
+      w.on('message', (msg: WorkerReply) => {
+        if (msg.type === 'progress') {
+          this.progress(msg.bytes);
+        } else if (msg.type === 'done') {
+          this.results[msg.id] = msg.result;
+          this.progress(msg.bytes, msg.result.pii_leaks);
+        } else if (msg.type === 'idle') {
+          if (++this.idle === this.threads.length) this.settle?.resolve();
+        } else {
+          this.fail(new UserError(msg.message, msg.exitCode));
         }
-        const id = nextUnit++;
-        w.postMessage({ type: 'unit', id, unit: planned[id].unit } satisfies WorkerTask);
-      };
-      if (workers === 0) resolve();
-      for (let i = 0; i < workers; i++) {
-        // A small young generation keeps each worker's RSS down; throughput is unaffected.
-        const w = new Worker(entry, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-        threads.push(w);
-        w.on('message', (msg: WorkerReply) => {
-          if (msg.type === 'progress') {
-            progress(msg.bytes);
-          } else if (msg.type === 'done') {
-            results[msg.id] = msg.result;
-            progress(msg.bytes, msg.result.pii_leaks);
-            dispatch(w);
-          } else {
-            fail(new UserError(msg.message, msg.exitCode));
-          }
-        });
-        w.on('error', (err) => fail(new Error(`pii-scan worker failed: ${err.message}`)));
-        w.on('exit', (code) => {
-          if (code !== 0) fail(new Error(`pii-scan worker exited with code ${code}`));
-        });
-        dispatch(w);
-      }
+      });
+      w.on('error', (err) => this.fail(new Error(`pii-scan worker failed: ${err.message}`)));
+      w.on('exit', (code) => {
+        if (code !== 0) this.fail(new Error(`pii-scan worker exited with code ${code}`));
+      });
+    }
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    // nobody claims another unit
+    if (this.claim) Atomics.store(this.claim, 0, 1 << 30);
+    this.settle?.reject(err);
+  }
+
+  /** Scans every unit; on the workers too when `share` (else they are left idle). */
+  async run(planned: PlannedUnit[], share: boolean, results: UnitResult[], progress: (bytes: number, leaks?: number) => void, scanHere: (i: number) => Promise<UnitResult>): Promise<void> {
+    this.results = results;
+    this.progress = progress;
+    const claim = new Int32Array(new SharedArrayBuffer(4));
+    this.claim = claim;
+    const workersDone = new Promise<void>((resolve, reject) => {
+      this.settle = { resolve, reject };
+      if (this.failure) reject(this.failure);
+      else if (this.threads.length === 0 || !share) resolve();
     });
-    workerDone.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
-    while (!failure && nextUnit < planned.length) {
-      const id = nextUnit++;
+    workersDone.catch(() => undefined); // observed below; avoid an unhandled rejection meanwhile
+    if (share) for (const w of this.threads) w.postMessage({ type: 'units', units: planned.map((p) => p.unit), claim: claim.buffer as SharedArrayBuffer } satisfies WorkerTask);
+    for (let id = Atomics.add(claim, 0, 1); !this.failure && id < planned.length; id = Atomics.add(claim, 0, 1)) {
       try {
         results[id] = await scanHere(id);
       } catch (err) {
-        failure ??= err as Error;
+        this.fail(err as Error);
       }
     }
-    await workerDone;
-    if (failure) throw failure;
-  } finally {
-    await Promise.all(threads.map((w) => w.terminate()));
+    await workersDone;
+    if (this.failure) throw this.failure;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.threads.map((w) => w.terminate()));
   }
 }

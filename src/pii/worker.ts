@@ -19,7 +19,15 @@ port.on('message', async (task: WorkerTask) => {
     port.close();
     return;
   }
-  const unit: ReadUnit = task.unit;
+  const claim = new Int32Array(task.claim);
+  for (let id = Atomics.add(claim, 0, 1); id < task.units.length; id = Atomics.add(claim, 0, 1)) {
+    if (!(await scanOne(id, task.units[id]))) break;
+  }
+  port.postMessage({ type: 'idle' } satisfies WorkerReply);
+});
+
+/** Scans one unit and posts its result; false after an error that ends the scan. */
+async function scanOne(id: number, unit: ReadUnit): Promise<boolean> {
   const tally = new Tally(unit.display, { detect, preExisting, key, maxFindings: data.maxFindings, evidenceLines: data.evidenceLines, window: data.window });
   let pendingBytes = 0;
   try {
@@ -30,13 +38,15 @@ port.on('message', async (task: WorkerTask) => {
         pendingBytes = 0;
       }
     });
-    port.postMessage({ type: 'done', id: task.id, bytes: pendingBytes, result: tally.finish() } satisfies WorkerReply);
+    port.postMessage({ type: 'done', id, bytes: pendingBytes, result: tally.finish() } satisfies WorkerReply);
   } catch (err) {
     if (err instanceof UserError) {
       // a read error ends this file only: what was found before it goes back with it
-      port.postMessage({ type: 'done', id: task.id, bytes: pendingBytes, result: tally.finish(err.message) } satisfies WorkerReply);
-      return;
+      port.postMessage({ type: 'done', id, bytes: pendingBytes, result: tally.finish(err.message) } satisfies WorkerReply);
+      return true;
     }
-    port.postMessage({ type: 'error', id: task.id, message: (err as Error).message, exitCode: 70 } satisfies WorkerReply);
+    port.postMessage({ type: 'error', id, message: (err as Error).message, exitCode: 70 } satisfies WorkerReply);
+    return false;
   }
-});
+  return true;
+}

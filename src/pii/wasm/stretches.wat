@@ -18,60 +18,129 @@
     (i32.store (i32.add (local.get $out) (i32.add (i32.shl (local.get $n) (i32.const 3)) (i32.const 4))) (local.get $b))
     (i32.add (local.get $n) (i32.const 1)))
 
-  ;; one pair per set bit of mask: kind, position p + bit, b
+  ;; one pair per set bit of mask: kind, position p + bit, b; `@` and `+` only where
+  ;; prefilter.ts's atCandidate and plusCandidate would keep them
   (func $emitBits (param $out i32) (param $n i32) (param $mask i32) (param $p i32) (param $kind i32) (param $b i32) (result i32)
+    (local $pos i32)
     (block $done
       (loop $bits
         (br_if $done (i32.eqz (local.get $mask)))
-        (local.set $n (call $emit (local.get $out) (local.get $n)
-          (i32.or (i32.shl (local.get $kind) (i32.const 24)) (i32.or (i32.const 0x80000000) (i32.add (local.get $p) (i32.ctz (local.get $mask)))))
-          (local.get $b)))
+        (local.set $pos (i32.add (local.get $p) (i32.ctz (local.get $mask))))
+        (if (select
+              (call $atOk (local.get $pos))
+              (select (call $plusOk (local.get $pos)) (i32.const 1) (i32.eq (local.get $kind) (i32.const 4)))
+              (i32.eq (local.get $kind) (i32.const 2)))
+          (then
+            (local.set $n (call $emit (local.get $out) (local.get $n)
+              (i32.or (i32.shl (local.get $kind) (i32.const 24)) (i32.or (i32.const 0x80000000) (local.get $pos)))
+              (local.get $b)))))
         (local.set $mask (i32.and (local.get $mask) (i32.sub (local.get $mask) (i32.const 1))))
         (br $bits)))
     (local.get $n))
 
-  ;; 1 when [s, e) is a lone dotted quad (parts of 1-3 digits) in a private, loopback,
-  ;; unspecified, shared or link-local range: the service's own machines
-  (func $privateQuad (param $s i32) (param $e i32) (result i32)
-    (local $i i32) (local $c i32) (local $part i32) (local $len i32) (local $a i32) (local $b i32) (local $v i32)
-    (local.set $i (local.get $s))
-    (block $bad
-      (loop $bytes
-        (if (i32.lt_u (local.get $i) (local.get $e))
-          (then
-            (local.set $c (i32.load8_u (local.get $i)))
-            (if (i32.eq (local.get $c) (i32.const 46))
-              (then
-                (br_if $bad (i32.eqz (local.get $len)))
-                (if (i32.eqz (local.get $part)) (then (local.set $a (local.get $v))))
-                (if (i32.eq (local.get $part) (i32.const 1)) (then (local.set $b (local.get $v))))
-                (local.set $part (i32.add (local.get $part) (i32.const 1)))
-                (local.set $len (i32.const 0))
-                (local.set $v (i32.const 0)))
-              (else
-                (br_if $bad (i32.gt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 9)))
-                (local.set $len (i32.add (local.get $len) (i32.const 1)))
-                (br_if $bad (i32.gt_u (local.get $len) (i32.const 3)))
-                (local.set $v (i32.add (i32.mul (local.get $v) (i32.const 10)) (i32.sub (local.get $c) (i32.const 48))))))
-            (local.set $i (i32.add (local.get $i) (i32.const 1)))
-            (br $bytes))))
-      (br_if $bad (i32.ne (local.get $part) (i32.const 3)))
-      (br_if $bad (i32.eqz (local.get $len)))
-      (return (i32.or
-        (i32.or (i32.or (i32.eq (local.get $a) (i32.const 10)) (i32.eq (local.get $a) (i32.const 127))) (i32.eqz (local.get $a)))
-        (i32.or
-          (i32.or
-            (i32.and (i32.eq (local.get $a) (i32.const 172)) (i32.le_u (i32.sub (local.get $b) (i32.const 16)) (i32.const 15)))
-            (i32.and (i32.eq (local.get $a) (i32.const 192)) (i32.eq (local.get $b) (i32.const 168))))
-          (i32.or
-            (i32.and (i32.eq (local.get $a) (i32.const 100)) (i32.le_u (i32.sub (local.get $b) (i32.const 64)) (i32.const 63)))
-            (i32.and (i32.eq (local.get $a) (i32.const 169)) (i32.eq (local.get $b) (i32.const 254))))))))
+  ;; `x@`: something that could end a local part precedes the `@` (`{"@timestamp` is a key)
+  (func $atOk (param $i i32) (result i32)
+    (local $c i32)
+    (if (i32.eqz (local.get $i)) (then (return (i32.const 0))))
+    (local.set $c (i32.load8_u (i32.sub (local.get $i) (i32.const 1))))
+    (if (i32.eq (local.get $c) (i32.const 34))
+      (then
+        (if (i32.lt_u (local.get $i) (i32.const 2)) (then (return (i32.const 0))))
+        (local.set $c (i32.load8_u (i32.sub (local.get $i) (i32.const 2))))
+        (return (i32.eqz (i32.or (i32.or (i32.eq (local.get $c) (i32.const 123)) (i32.eq (local.get $c) (i32.const 44)))
+                                 (i32.or (i32.or (i32.eq (local.get $c) (i32.const 91)) (i32.eq (local.get $c) (i32.const 58))) (i32.eq (local.get $c) (i32.const 10))))))))
+    (i32.eqz (i32.or
+      (i32.or (i32.le_u (local.get $c) (i32.const 32)) (i32.or (i32.eq (local.get $c) (i32.const 123)) (i32.eq (local.get $c) (i32.const 91))))
+      (i32.or (i32.or (i32.eq (local.get $c) (i32.const 44)) (i32.eq (local.get $c) (i32.const 58)))
+              (i32.or (i32.or (i32.eq (local.get $c) (i32.const 40)) (i32.eq (local.get $c) (i32.const 60))) (i32.eq (local.get $c) (i32.const 92)))))))
+
+  ;; 1 when byte c is a digit or one of ` ().-`, what an international number is written with
+  (func $plusBody (param $c i32) (result i32)
+    (i32.or (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))
+            (i32.or (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 46)))
+                    (i32.or (i32.eq (local.get $c) (i32.const 45)) (i32.le_u (i32.sub (local.get $c) (i32.const 40)) (i32.const 1))))))
+
+  ;; `+` then digits long enough for an international number (`+0000]`, a time zone, is not),
+  ;; not glued to a word: a digit 7 to 24 bytes after it, number bytes all the way
+  (func $plusOk (param $i i32) (result i32)
+    (local $j i32) (local $c i32)
+    (if (i32.gt_u (local.get $i) (i32.const 0))
+      (then
+        (local.set $c (i32.load8_u (i32.sub (local.get $i) (i32.const 1))))
+        (if (i32.or (i32.or (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10)) (i32.lt_u (i32.sub (i32.or (local.get $c) (i32.const 0x20)) (i32.const 97)) (i32.const 26)))
+                    (i32.or (i32.eq (local.get $c) (i32.const 95)) (i32.eq (local.get $c) (i32.const 43))))
+          (then (return (i32.const 0))))))
+    (local.set $j (i32.add (local.get $i) (i32.const 1)))
+    (block $no
+      (loop $body
+        (br_if $no (i32.ge_u (i32.sub (local.get $j) (local.get $i)) (i32.const 25)))
+        (local.set $c (i32.load8_u (local.get $j)))
+        (br_if $no (i32.eqz (call $plusBody (local.get $c))))
+        (if (i32.and (i32.ge_u (i32.sub (local.get $j) (local.get $i)) (i32.const 7)) (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10)))
+          (then (return (i32.const 1))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $body)))
     (i32.const 0))
 
+  ;; 1 when [s, e), digits and exactly three non-digits (the caller checks), is a lone dotted quad
+  ;; (parts of 1-3 digits) in a private, loopback, unspecified, shared or link-local range: the
+  ;; service's own machines. The dots are found with one vector compare.
+  (func $privateQuad (param $s i32) (param $e i32) (result i32)
+    (local $len i32) (local $m i32) (local $p1 i32) (local $p2 i32) (local $p3 i32) (local $a i32) (local $b i32)
+    (local.set $len (i32.sub (local.get $e) (local.get $s)))
+    (if (i32.gt_u (local.get $len) (i32.const 15)) (then (return (i32.const 0))))
+    (local.set $m (i32.and (i8x16.bitmask (i8x16.eq (v128.load (local.get $s)) (i8x16.splat (i32.const 46))))
+                           (i32.sub (i32.shl (i32.const 1) (local.get $len)) (i32.const 1))))
+    (local.set $p1 (i32.ctz (local.get $m)))
+    (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+    (local.set $p2 (i32.ctz (local.get $m)))
+    (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+    (local.set $p3 (i32.ctz (local.get $m)))
+    ;; three dots (ctz of nothing is 32), parts of one to three digits
+    (if (i32.or
+          (i32.or (i32.gt_u (i32.sub (local.get $p1) (i32.const 1)) (i32.const 2))
+                  (i32.gt_u (i32.sub (i32.sub (local.get $p2) (local.get $p1)) (i32.const 2)) (i32.const 2)))
+          (i32.or (i32.gt_u (i32.sub (i32.sub (local.get $p3) (local.get $p2)) (i32.const 2)) (i32.const 2))
+                  (i32.gt_u (i32.sub (i32.sub (local.get $len) (local.get $p3)) (i32.const 2)) (i32.const 2))))
+      (then (return (i32.const 0))))
+    (local.set $a (call $part (local.get $s) (local.get $p1)))
+    (local.set $b (call $part (i32.add (i32.add (local.get $s) (local.get $p1)) (i32.const 1)) (i32.sub (i32.sub (local.get $p2) (local.get $p1)) (i32.const 1))))
+    (i32.or
+      (i32.or (i32.or (i32.eq (local.get $a) (i32.const 10)) (i32.eq (local.get $a) (i32.const 127))) (i32.eqz (local.get $a)))
+      (i32.or
+        (i32.or
+          (i32.and (i32.eq (local.get $a) (i32.const 172)) (i32.le_u (i32.sub (local.get $b) (i32.const 16)) (i32.const 15)))
+          (i32.and (i32.eq (local.get $a) (i32.const 192)) (i32.eq (local.get $b) (i32.const 168))))
+        (i32.or
+          (i32.and (i32.eq (local.get $a) (i32.const 100)) (i32.le_u (i32.sub (local.get $b) (i32.const 64)) (i32.const 63)))
+          (i32.and (i32.eq (local.get $a) (i32.const 169)) (i32.eq (local.get $b) (i32.const 254)))))))
+
+  ;; the value of the n (1 to 3) digits at s
+  (func $part (param $s i32) (param $n i32) (result i32)
+    (local $v i32)
+    (local.set $v (i32.sub (i32.load8_u (local.get $s)) (i32.const 48)))
+    (if (i32.gt_u (local.get $n) (i32.const 1))
+      (then (local.set $v (i32.add (i32.mul (local.get $v) (i32.const 10)) (i32.sub (i32.load8_u offset=1 (local.get $s)) (i32.const 48))))))
+    (if (i32.gt_u (local.get $n) (i32.const 2))
+      (then (local.set $v (i32.add (i32.mul (local.get $v) (i32.const 10)) (i32.sub (i32.load8_u offset=2 (local.get $s)) (i32.const 48))))))
+    (local.get $v))
+
   ;; whether the number stretch [s, e) with `digits` digits and `dots` dots is worth reporting
-  (func $worth (param $s i32) (param $e i32) (param $digits i32) (param $dots i32) (param $private i32) (result i32)
-    (local $len i32) (local $first i32)
+  (func $worth (param $s i32) (param $e i32) (param $private i32) (result i32)
+    (local $len i32) (local $first i32) (local $i i32) (local $c i32) (local $digits i32) (local $dots i32) (local $v v128)
     (if (i32.lt_u (i32.sub (local.get $e) (local.get $s)) (i32.const 7)) (then (return (i32.const 0))))
+    ;; its digits and dots, counted here 16 bytes a step (stretches are rare next to chunks)
+    (local.set $i (local.get $s))
+    (loop $count
+      (local.set $v (v128.load (local.get $i)))
+      (local.set $c (select (i32.const -1) (i32.sub (i32.shl (i32.const 1) (i32.sub (local.get $e) (local.get $i))) (i32.const 1))
+                            (i32.ge_u (i32.sub (local.get $e) (local.get $i)) (i32.const 16))))
+      (local.set $digits (i32.add (local.get $digits) (i32.popcnt (i32.and (local.get $c)
+        (i8x16.bitmask (i8x16.lt_u (i8x16.sub (local.get $v) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10))))))))
+      (local.set $dots (i32.add (local.get $dots) (i32.popcnt (i32.and (local.get $c)
+        (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 46))))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br_if $count (i32.lt_u (local.get $i) (local.get $e))))
     (if (i32.eqz (i32.or (i32.ge_u (local.get $digits) (i32.const 7))
                          (i32.and (i32.ge_u (local.get $dots) (i32.const 3)) (i32.ge_u (local.get $digits) (i32.const 4)))))
       (then (return (i32.const 0))))
@@ -234,10 +303,9 @@
   (func (export "scan") (param $len i32) (param $out i32) (param $cap i32) (param $words i32) (param $nwords i32) (param $private i32) (result i32)
     (local $p i32) (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $any v128)
     (local $k0 v128) (local $k1 v128) (local $k2 v128) (local $k3 v128) (local $tabHi v128) (local $tabLo v128)
-    (local $d i32) (local $dt i32) (local $nm i32)
-    (local $N i64) (local $D i64) (local $P i64) (local $C i64) (local $low i64) (local $high i64) (local $M i64) (local $R i64) (local $rm i64)
+    (local $N i64) (local $C i64) (local $low i64) (local $high i64) (local $M i64) (local $R i64) (local $rm i64)
     (local $lo i32) (local $hi i32) (local $t i32) (local $rl i32) (local $k i32) (local $j i32) (local $w i32)
-    (local $carry i32) (local $carryStart i32) (local $carryDigits i32) (local $carryDots i32)
+    (local $carry i32) (local $carryStart i32)
     (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $n i32)
     (local.set $tabHi (v128.const i8x16 0 0 100 -112 8 0 0 0 0 0 0 0 0 0 0 0)) ;; TABLE_HI
     (local.set $tabLo (v128.const i8x16 -56 -128 -128 -128 -128 -124 -128 -128 -64 -64 16 4 0 64 96 0)) ;; TABLE_LO
@@ -258,37 +326,16 @@
                                   (i8x16.swizzle (local.get $tabLo) (v128.and (local.get $v2) (i8x16.splat (i32.const 15))))))
         (local.set $k3 (v128.and (i8x16.swizzle (local.get $tabHi) (i8x16.shr_u (local.get $v3) (i32.const 4)))
                                   (i8x16.swizzle (local.get $tabLo) (v128.and (local.get $v3) (i8x16.splat (i32.const 15))))))
-        ;; number masks of the four vectors, joined
-        (local.set $d (i8x16.bitmask (local.get $k0)))
-        (local.set $dt (i8x16.bitmask (i8x16.shl (local.get $k0) (i32.const 2))))
-        (local.set $nm (i32.or (local.get $d) (i8x16.bitmask (i8x16.shl (local.get $k0) (i32.const 1)))))
-        (local.set $N (i64.extend_i32_u (local.get $nm)))
-        (local.set $P (i64.extend_i32_u (local.get $dt)))
-        (local.set $D (i64.extend_i32_u (local.get $d)))
-        (local.set $d (i8x16.bitmask (local.get $k1)))
-        (local.set $dt (i8x16.bitmask (i8x16.shl (local.get $k1) (i32.const 2))))
-        (local.set $nm (i32.or (local.get $d) (i8x16.bitmask (i8x16.shl (local.get $k1) (i32.const 1)))))
-        (local.set $N (i64.or (local.get $N) (i64.shl (i64.extend_i32_u (local.get $nm)) (i64.const 16))))
-        (local.set $P (i64.or (local.get $P) (i64.shl (i64.extend_i32_u (local.get $dt)) (i64.const 16))))
-        (local.set $D (i64.or (local.get $D) (i64.shl (i64.extend_i32_u (local.get $d)) (i64.const 16))))
-        (local.set $d (i8x16.bitmask (local.get $k2)))
-        (local.set $dt (i8x16.bitmask (i8x16.shl (local.get $k2) (i32.const 2))))
-        (local.set $nm (i32.or (local.get $d) (i8x16.bitmask (i8x16.shl (local.get $k2) (i32.const 1)))))
-        (local.set $N (i64.or (local.get $N) (i64.shl (i64.extend_i32_u (local.get $nm)) (i64.const 32))))
-        (local.set $P (i64.or (local.get $P) (i64.shl (i64.extend_i32_u (local.get $dt)) (i64.const 32))))
-        (local.set $D (i64.or (local.get $D) (i64.shl (i64.extend_i32_u (local.get $d)) (i64.const 32))))
-        (local.set $d (i8x16.bitmask (local.get $k3)))
-        (local.set $dt (i8x16.bitmask (i8x16.shl (local.get $k3) (i32.const 2))))
-        (local.set $nm (i32.or (local.get $d) (i8x16.bitmask (i8x16.shl (local.get $k3) (i32.const 1)))))
-        (local.set $N (i64.or (local.get $N) (i64.shl (i64.extend_i32_u (local.get $nm)) (i64.const 48))))
-        (local.set $P (i64.or (local.get $P) (i64.shl (i64.extend_i32_u (local.get $dt)) (i64.const 48))))
-        (local.set $D (i64.or (local.get $D) (i64.shl (i64.extend_i32_u (local.get $d)) (i64.const 48))))
+        ;; number-ish bytes (digits and separators, the classes from 0x40 up), joined
+        (local.set $N (i64.or
+          (i64.or (i64.extend_i32_u (i8x16.bitmask (i8x16.gt_u (local.get $k0) (i8x16.splat (i32.const 0x3f)))))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.gt_u (local.get $k1) (i8x16.splat (i32.const 0x3f))))) (i64.const 16)))
+          (i64.or (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.gt_u (local.get $k2) (i8x16.splat (i32.const 0x3f))))) (i64.const 32))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.gt_u (local.get $k3) (i8x16.splat (i32.const 0x3f))))) (i64.const 48)))))
         (if (i64.eq (local.get $N) (i64.const -1))
           (then
             (if (i32.eqz (local.get $carry)) (then (local.set $carryStart (local.get $p))))
-            (local.set $carry (i32.add (local.get $carry) (i32.const 64)))
-            (local.set $carryDigits (i32.add (local.get $carryDigits) (i32.wrap_i64 (i64.popcnt (local.get $D)))))
-            (local.set $carryDots (i32.add (local.get $carryDots) (i32.wrap_i64 (i64.popcnt (local.get $P))))))
+            (local.set $carry (i32.add (local.get $carry) (i32.const 64))))
           (else
             ;; the stretch ending in the lowest bits (continuing the carried one)
             (local.set $lo (i32.wrap_i64 (i64.ctz (i64.xor (local.get $N) (i64.const -1)))))
@@ -298,8 +345,6 @@
                 (if (call $worth
                       (select (local.get $carryStart) (local.get $p) (local.get $carry))
                       (i32.add (local.get $p) (local.get $lo))
-                      (i32.add (local.get $carryDigits) (i32.wrap_i64 (i64.popcnt (i64.and (local.get $D) (local.get $low)))))
-                      (i32.add (local.get $carryDots) (i32.wrap_i64 (i64.popcnt (i64.and (local.get $P) (local.get $low)))))
                       (local.get $private))
                   (then
                     (local.set $n (call $emit (local.get $out) (local.get $n)
@@ -313,38 +358,31 @@
             (local.set $R (i64.and (local.get $M) (i64.shr_u (local.get $M) (i64.const 1))))
             (local.set $R (i64.and (local.get $R) (i64.shr_u (local.get $R) (i64.const 2))))
             (local.set $R (i64.and (local.get $R) (i64.shr_u (local.get $R) (i64.const 3))))
-            (if (i64.ne (local.get $R) (i64.const 0))
-              (then
-                (block $inner_done
-                  (loop $inner
-                    (br_if $inner_done (i64.eqz (local.get $M)))
-                    (local.set $t (i32.wrap_i64 (i64.ctz (local.get $M))))
-                    (local.set $rl (i32.wrap_i64 (i64.ctz (i64.xor (i64.shr_u (local.get $M) (i64.extend_i32_u (local.get $t))) (i64.const -1)))))
-                    (local.set $rm (i64.shl (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $rl))) (i64.const 1)) (i64.extend_i32_u (local.get $t))))
-                    (if (i32.ge_u (local.get $rl) (i32.const 7))
-                      (then
-                        (if (call $worth
-                              (i32.add (local.get $p) (local.get $t))
-                              (i32.add (i32.add (local.get $p) (local.get $t)) (local.get $rl))
-                              (i32.wrap_i64 (i64.popcnt (i64.and (local.get $D) (local.get $rm))))
-                              (i32.wrap_i64 (i64.popcnt (i64.and (local.get $P) (local.get $rm))))
-                              (local.get $private))
-                          (then
-                            (local.set $n (call $emit (local.get $out) (local.get $n)
-                              (i32.add (local.get $p) (local.get $t))
-                              (i32.add (i32.add (local.get $p) (local.get $t)) (local.get $rl))))))))
-                    (local.set $M (i64.and (local.get $M) (i64.xor (local.get $rm) (i64.const -1))))
-                    (br $inner)))))
+            ;; each run of 7 or more starts at the lowest set bit of R; shorter runs are never visited
+            (block $inner_done
+              (loop $inner
+                (br_if $inner_done (i64.eqz (local.get $R)))
+                (local.set $t (i32.wrap_i64 (i64.ctz (local.get $R))))
+                (local.set $rl (i32.wrap_i64 (i64.ctz (i64.xor (i64.shr_u (local.get $M) (i64.extend_i32_u (local.get $t))) (i64.const -1)))))
+                (local.set $rm (i64.shl (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (local.get $rl))) (i64.const 1)) (i64.extend_i32_u (local.get $t))))
+                (if (call $worth
+                      (i32.add (local.get $p) (local.get $t))
+                      (i32.add (i32.add (local.get $p) (local.get $t)) (local.get $rl))
+                      (local.get $private))
+                  (then
+                    (local.set $n (call $emit (local.get $out) (local.get $n)
+                      (i32.add (local.get $p) (local.get $t))
+                      (i32.add (i32.add (local.get $p) (local.get $t)) (local.get $rl))))))
+                (local.set $R (i64.and (local.get $R) (i64.xor (local.get $rm) (i64.const -1))))
+                (br $inner)))
             (local.set $carry (local.get $hi))
-            (local.set $carryStart (i32.sub (i32.add (local.get $p) (i32.const 64)) (local.get $hi)))
-            (local.set $carryDigits (i32.wrap_i64 (i64.popcnt (i64.and (local.get $D) (local.get $high)))))
-            (local.set $carryDots (i32.wrap_i64 (i64.popcnt (i64.and (local.get $P) (local.get $high)))))))
+            (local.set $carryStart (i32.sub (i32.add (local.get $p) (i32.const 64)) (local.get $hi)))))
         ;; colons: a region where three consecutive 16-byte blocks hold six, read per block
         (local.set $C (i64.or
-          (i64.or (i64.extend_i32_u (i8x16.bitmask (i8x16.shl (local.get $k0) (i32.const 3))))
-                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.shl (local.get $k1) (i32.const 3)))) (i64.const 16)))
-          (i64.or (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.shl (local.get $k2) (i32.const 3)))) (i64.const 32))
-                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.shl (local.get $k3) (i32.const 3)))) (i64.const 48)))))
+          (i64.or (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $k0) (i8x16.splat (i32.const 0x10)))))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $k1) (i8x16.splat (i32.const 0x10))))) (i64.const 16)))
+          (i64.or (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $k2) (i8x16.splat (i32.const 0x10))))) (i64.const 32))
+                  (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $k3) (i8x16.splat (i32.const 0x10))))) (i64.const 48)))))
         (if (i32.ge_u (i32.add (i32.wrap_i64 (i64.popcnt (local.get $C))) (i32.add (local.get $c1) (local.get $c2))) (i32.const 6))
           (then
             (local.set $k (i32.const 0))
@@ -365,12 +403,18 @@
             (local.set $c1 (i32.wrap_i64 (i64.popcnt (i64.shr_u (local.get $C) (i64.const 48)))))))
         ;; the sparse anchors: one test for the chunk, the details per block
         (local.set $any (v128.and (v128.or (v128.or (local.get $k0) (local.get $k1)) (v128.or (local.get $k2) (local.get $k3))) (i8x16.splat (i32.const 0x0c))))
-        (if (i32.or (v128.any_true (local.get $any)) (i64.ne (i64.and (local.get $C) (i64.or (i64.shr_u (local.get $C) (i64.const 1)) (i64.shl (i64.extend_i32_u (i32.eq (i32.load8_u offset=64 (local.get $p)) (i32.const 58))) (i64.const 63)))) (i64.const 0)))
+        ;; colon pairs (`::`), the last one reaching into the next chunk
+        (local.set $C (i64.and (local.get $C) (i64.or (i64.shr_u (local.get $C) (i64.const 1)) (i64.shl (i64.extend_i32_u (i32.eq (i32.load8_u offset=64 (local.get $p)) (i32.const 58))) (i64.const 63)))))
+        (if (i32.or (v128.any_true (local.get $any)) (i64.ne (local.get $C) (i64.const 0)))
           (then
-            (local.set $n (call $anchors16 (local.get $p) (local.get $out) (local.get $n)))
-            (local.set $n (call $anchors16 (i32.add (local.get $p) (i32.const 16)) (local.get $out) (local.get $n)))
-            (local.set $n (call $anchors16 (i32.add (local.get $p) (i32.const 32)) (local.get $out) (local.get $n)))
-            (local.set $n (call $anchors16 (i32.add (local.get $p) (i32.const 48)) (local.get $out) (local.get $n)))))
+            (if (i32.or (v128.any_true (v128.and (local.get $k0) (i8x16.splat (i32.const 0x0c)))) (i32.wrap_i64 (i64.and (local.get $C) (i64.const 0xffff))))
+              (then (local.set $n (call $anchors16 (local.get $p) (local.get $out) (local.get $n)))))
+            (if (i32.or (v128.any_true (v128.and (local.get $k1) (i8x16.splat (i32.const 0x0c)))) (i32.wrap_i64 (i64.and (local.get $C) (i64.const 0xffff0000))))
+              (then (local.set $n (call $anchors16 (i32.add (local.get $p) (i32.const 16)) (local.get $out) (local.get $n)))))
+            (if (i32.or (v128.any_true (v128.and (local.get $k2) (i8x16.splat (i32.const 0x0c)))) (i64.ne (i64.and (local.get $C) (i64.const 0xffff00000000)) (i64.const 0)))
+              (then (local.set $n (call $anchors16 (i32.add (local.get $p) (i32.const 32)) (local.get $out) (local.get $n)))))
+            (if (i32.or (v128.any_true (v128.and (local.get $k3) (i8x16.splat (i32.const 0x0c)))) (i64.ne (i64.shr_u (local.get $C) (i64.const 48)) (i64.const 0)))
+              (then (local.set $n (call $anchors16 (i32.add (local.get $p) (i32.const 48)) (local.get $out) (local.get $n)))))))
 ;; username key words: their first and last tested letter over the chunk (`u..r`, `l..i`:
         ;; rarer in logs than a first pair), then the details per block
         (if (local.get $nwords)
@@ -404,7 +448,7 @@
     ;; a stretch running to the end of the input
     (if (local.get $carry)
       (then
-        (if (call $worth (local.get $carryStart) (i32.add (local.get $carryStart) (local.get $carry)) (local.get $carryDigits) (local.get $carryDots) (local.get $private))
+        (if (call $worth (local.get $carryStart) (i32.add (local.get $carryStart) (local.get $carry)) (local.get $private))
           (then (local.set $n (call $emit (local.get $out) (local.get $n) (local.get $carryStart) (i32.add (local.get $carryStart) (local.get $carry))))))))
     (local.get $n))
 )
