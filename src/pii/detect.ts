@@ -589,6 +589,7 @@ function findUsernameAt(line: string, pos: number, ctx: DetectContext, add: Add)
 function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean {
   const keys = new ByteMemo<KeyVerdict>();
   const objects = new ByteMemo();
+  const attributes = new ByteMemo();
   const opens = objectMayHoldUsername(ctx);
   return (buf, pos) => {
     let ks = pos;
@@ -631,6 +632,24 @@ function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean 
         if (may === undefined) {
           may = mayHoldName(buf.toString('latin1', from, close), ks - from, ke - from, field, false, ctx) ?? true;
           objects.set(buf, ks, close, h, may);
+        }
+        return may;
+      }
+    }
+    if (open < 0 && ks >= 12 && mayBeOtlpKey(buf, ks)) {
+      // an OTLP attribute (`{"key":"enduser.id","value":{"stringValue":"svc-x"}}`) repeats too:
+      // judged on the text from just before its key to the end of its value, and remembered
+      let v = ke;
+      const limit = Math.min(buf.length, ke + 48);
+      while (v < limit && buf[v] !== 123 && buf[v] !== 10) v++;
+      const close = buf[v] === 123 ? closingBrace(buf, v, Math.min(buf.length, v + 1024)) : -1;
+      if (close > 0) {
+        const s0 = ks - 12;
+        const h = ByteMemo.hash(buf, s0, close);
+        let may = attributes.get(buf, s0, close, h);
+        if (may === undefined) {
+          may = mayHoldName(buf.toString('latin1', s0, close), 12, ke - s0, field, false, ctx) ?? true;
+          attributes.set(buf, s0, close, h, may);
         }
         return may;
       }

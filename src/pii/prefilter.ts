@@ -43,6 +43,11 @@ export interface Prefilter {
    * long line); newlines are left to the caller.
    */
   scan(buf: Buffer, from: number, to: number, hits: number[]): void;
+  /**
+   * How many newlines bytes [a, b) of the range last scanned hold (offsets relative to its
+   * start), counted by the kernel on its copy; -1 when the kernel did not scan it.
+   */
+  newlines(a: number, b: number): number;
 }
 
 export interface PrefilterOptions {
@@ -98,13 +103,23 @@ export function prefilterFor(words: readonly string[], options: Partial<Prefilte
     }
   };
   const useKernel = opts.simd !== false && lowerWords.length <= MAX_KERNEL_WORDS && lowerWords.every((w) => w.length >= 2);
+  // the kernel holding the range last scanned, while no other scan has replaced its copy
+  let scanned: Kernel | null = null;
+  let scannedGen = 0;
   return {
     scan(buf, from, to, hits) {
+      scanned = null;
       if (to <= from) return;
       const v = buf.subarray(from, to);
       const k = useKernel && v.length <= KERNEL_INPUT ? loadKernel() : null;
-      if (!k || !kernelPass(k, v, keep, wordTable, lowerWords, opts, hits)) jsPasses(v, hits);
+      if (k && kernelPass(k, v, keep, wordTable, lowerWords, opts, hits)) {
+        scanned = k;
+        scannedGen = k.gen;
+      } else jsPasses(v, hits);
       accessLogUsers(v, hits);
+    },
+    newlines(a, b) {
+      return scanned && scanned.gen === scannedGen ? scanned.newlines(a, b) : -1;
     },
   };
 }
@@ -228,6 +243,9 @@ interface Kernel {
   out: Int32Array;
   cap: number;
   scan: (len: number, out: number, cap: number, words: number, nwords: number, flags: number) => number;
+  newlines: (a: number, b: number) => number;
+  /** Bumped by every pass: which range the memory holds. */
+  gen: number;
 }
 let kernel: Kernel | null | undefined;
 
@@ -242,6 +260,8 @@ function loadKernel(): Kernel | null {
       out: new Int32Array(memory.buffer, KERNEL_OUT),
       cap: (memory.buffer.byteLength - KERNEL_OUT) >> 3,
       scan: instance.exports.scan as Kernel['scan'],
+      newlines: instance.exports.newlines as Kernel['newlines'],
+      gen: 0,
     };
   } catch {
     kernel = null;
@@ -254,6 +274,7 @@ function loadKernel(): Kernel | null {
  * judge it. False (nothing added) when its output fills up: the caller runs those passes instead.
  */
 function kernelPass(k: Kernel, v: Buffer, keep: Keep, wordTable: Uint8Array, words: readonly Buffer[], opts: PrefilterOptions, hits: number[]): boolean {
+  k.gen++;
   k.mem.set(v, 0);
   k.mem.fill(0, v.length, v.length + 80);
   k.mem.set(wordTable, KERNEL_WORDS);

@@ -186,12 +186,7 @@ export class Tally {
         if (le < 0 || le > to) le = to;
         rel.length = 0;
         for (; h < hits.length && from + Math.floor(hits[h] / 16) < le; h++) rel.push(hits[h] - (ls - from) * 16);
-        let nl = buf.indexOf(10, pos);
-        while (nl >= 0 && nl < ls) {
-          newlines++;
-          pos = nl + 1;
-          nl = buf.indexOf(10, pos);
-        }
+        newlines += this.newlines(buf, from, pos, ls);
         pos = ls;
         const end = le > ls && buf[le - 1] === 13 ? le - 1 : le; // CRLF
         const line = buf.toString('latin1', ls, end);
@@ -199,12 +194,16 @@ export class Tally {
         if (found.length) this.record(lineNo + newlines, line, found);
       }
     }
-    let nl = buf.indexOf(10, pos);
-    while (nl >= 0 && nl < to) {
-      newlines++;
-      nl = buf.indexOf(10, nl + 1);
-    }
-    return newlines;
+    return newlines + this.newlines(buf, from, pos, to);
+  }
+
+  /** Newlines in buf[a, b), of the range scanned from `from`: by the kernel when it holds the range. */
+  private newlines(buf: Buffer, from: number, a: number, b: number): number {
+    const k = this.detect.prefilter.newlines(a - from, b - from);
+    if (k >= 0) return k;
+    let n = 0;
+    for (let nl = buf.indexOf(10, a); nl >= 0 && nl < b; nl = buf.indexOf(10, nl + 1)) n++;
+    return n;
   }
 
   private record(lineNo: number, line: string, found: LineFinding[]): void {

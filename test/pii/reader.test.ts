@@ -90,4 +90,26 @@ describe('scanLogs', () => {
       ['ip', 1],
     ]);
   });
+
+  it('numbers lines exactly across chunks, ranges and threads (the kernel counts the newlines)', async () => {
+    // lines of 0 to 3,000 bytes, some CRLF, a few over a chunk long; an address on every 97th
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    const lines: string[] = [];
+    const planted: number[] = [];
+    while (lines.reduce((n, l) => n + l.length + 1, 0) < 40 << 20) {
+      const i = lines.length;
+      const pad = 'x'.repeat(rnd(50) === 0 ? 300_000 : rnd(3000));
+      if (i % 97 === 5) {
+        planted.push(i + 1);
+        lines.push(`{"msg":"${pad.slice(0, 40)}","to":"jane.doe${i}@acme.io"}${rnd(4) === 0 ? '\r' : ''}`);
+      } else lines.push(rnd(10) === 0 ? '' : `{"msg":"${pad}","n":${i}}${rnd(4) === 0 ? '\r' : ''}`);
+    }
+    writeFileSync(join(dir, 'numbered.log'), lines.join('\n') + '\n');
+    for (const jobs of [1, 2]) {
+      const r = await scanLogs([join(dir, 'numbered.log')], { jobs, maxFindings: 1_000_000 });
+      expect(r.lines).toBe(lines.length);
+      expect(r.findings.map((f) => f.line)).toEqual(planted);
+    }
+  });
 });

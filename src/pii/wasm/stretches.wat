@@ -451,4 +451,20 @@
         (if (call $worth (local.get $carryStart) (i32.add (local.get $carryStart) (local.get $carry)) (local.get $private))
           (then (local.set $n (call $emit (local.get $out) (local.get $n) (local.get $carryStart) (i32.add (local.get $carryStart) (local.get $carry))))))))
     (local.get $n))
+
+  ;; newlines(a, b): how many '\n' bytes [a, b) of the input holds, 16 bytes a step (the
+  ;; scanner numbers lines; the input stays in place after scan)
+  (func (export "newlines") (param $a i32) (param $b i32) (result i32)
+    (local $n i32)
+    (block $done
+      (loop $blocks
+        (br_if $done (i32.gt_s (i32.add (local.get $a) (i32.const 16)) (local.get $b)))
+        (local.set $n (i32.add (local.get $n) (i32.popcnt (i8x16.bitmask (i8x16.eq (v128.load (local.get $a)) (i8x16.splat (i32.const 10)))))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (br $blocks)))
+    (if (i32.lt_s (local.get $a) (local.get $b))
+      (then (local.set $n (i32.add (local.get $n) (i32.popcnt (i32.and
+        (i8x16.bitmask (i8x16.eq (v128.load (local.get $a)) (i8x16.splat (i32.const 10))))
+        (i32.sub (i32.shl (i32.const 1) (i32.sub (local.get $b) (local.get $a))) (i32.const 1))))))))
+    (local.get $n))
 )
