@@ -110,14 +110,15 @@ export class LogClock {
   }
 
   /** Whole lines [a, b): the last may lack its newline. `known`: how many lines, when the caller has counted them. */
-  private piece(buf: Buffer, a: number, b: number, known?: number): void {
+  private piece(buf: Buffer, a: number, b: number, known?: number, first?: number | null, last?: number | null): void {
     let end = b;
     if (buf[end - 1] === 10) end--;
     const lastStart = Math.max(a, buf.lastIndexOf(10, end - 1) + 1);
     if (lastStart > a && end > a) {
       const firstEnd = buf.indexOf(10, a);
-      const ta = this.timeOf(buf, a, firstEnd);
-      const tb = ta === null ? null : this.timeOf(buf, lastStart, end);
+      // a half keeps the time its whole already read at its outer end
+      const ta = first !== undefined ? first : this.timeOf(buf, a, firstEnd);
+      const tb = ta === null ? null : last !== undefined ? last : this.timeOf(buf, lastStart, end);
       if (ta !== null && tb !== null && tb >= ta && tb - ta < this.bs && this.side(ta) === this.side(tb)) {
         let n = known ?? 1; // the last line, then one more per newline before it
         if (known === undefined) for (let i = firstEnd; i >= 0 && i < end; i = buf.indexOf(10, i + 1)) n++;
@@ -130,8 +131,8 @@ export class LogClock {
       if (b - a > SMALL_PIECE) {
         const mid = buf.indexOf(10, a + ((b - a) >> 1));
         if (mid >= 0 && mid + 1 < b) {
-          this.piece(buf, a, mid + 1);
-          this.piece(buf, mid + 1, b);
+          this.piece(buf, a, mid + 1, undefined, ta);
+          this.piece(buf, mid + 1, b, undefined, undefined, tb ?? undefined);
           return;
         }
       }
