@@ -90,17 +90,25 @@ let defaultContext: DetectContext | undefined;
 /**
  * One word per username field pattern that any key holding the field contains: the word most
  * patterns share (`user` for `user_name`, `user.name`, `remote_user`), then the longest. A word
- * containing a chosen one (`username`, `enduser`) is covered by it.
+ * containing a chosen one (`username`, `enduser`) is covered by it. For a pattern of several
+ * segments the word comes from the parent segment (`agent` for `agent.handle`): nested JSON
+ * (`"agent":{"handle":…}`) is read from the key that opens the object, and the dotted spelling
+ * holds the parent too. A wildcard parent (`*.handle`) leaves the last segment.
  */
 function usernameWords(policy: CompiledPolicy): string[] {
-  const split = policy.source.fields.username.map((p) => normaliseField(p).split(/[^a-z0-9]+/).filter(Boolean));
+  const words = (seg: string) => seg.split(/[^a-z0-9]+/).filter(Boolean);
+  const split = policy.source.fields.username.map((p) => {
+    const segs = normaliseField(p).split('.');
+    const parent = segs.length > 1 ? words(segs[segs.length - 2]) : [];
+    return parent.length ? parent : words(segs[segs.length - 1]);
+  });
   const freq = new Map<string, number>();
   for (const ws of split) for (const w of new Set(ws)) freq.set(w, (freq.get(w) ?? 0) + 1);
-  const words = new Set<string>();
+  const chosen = new Set<string>();
   for (const ws of split) {
-    if (ws.length) words.add(ws.reduce((a, b) => ((freq.get(b)! > freq.get(a)! || (freq.get(b) === freq.get(a) && b.length > a.length)) ? b : a)));
+    if (ws.length) chosen.add(ws.reduce((a, b) => ((freq.get(b)! > freq.get(a)! || (freq.get(b) === freq.get(a) && b.length > a.length)) ? b : a)));
   }
-  return [...words].filter((w) => ![...words].some((o) => o !== w && w.includes(o))).sort();
+  return [...chosen].filter((w) => ![...chosen].some((o) => o !== w && w.includes(o))).sort();
 }
 
 // Candidate kinds, as the prefilter reports them.
@@ -558,12 +566,15 @@ function findUsernameAt(line: string, pos: number, ctx: DetectContext, add: Add)
     if (v) usernameFinding(line, v, field, ctx, add, 'username.field');
     return;
   }
-  // cheap rejection first (`user_agent`, `user_id`): only a username field or an object is read on
-  if (!ctx.policy.isUsernameField(normaliseField(token)) && !opensObject(line, ke)) return;
+  // cheap rejection first (`user_agent`, `user_id`): only a username field (or a key that ends
+  // one under some parent: `handle` of `agent.handle`) or an object is read on
+  const name = normaliseField(token);
+  const mayBeField = ctx.policy.isUsernameField(name) || ctx.policy.mayEndUsernameField(name);
+  if (!mayBeField && !opensObject(line, ke)) return;
   const v = valueAfterKey(line, ke);
   if (!v) return;
   const nested = v.value[0] === '{' && line[v.start - 1] !== '"';
-  if (!nested && !ctx.policy.isUsernameField(normaliseField(token))) return;
+  if (!nested && !mayBeField) return;
   const parent = parentPath(line, ks);
   const field = normaliseField(parent ? `${parent}.${token}` : token);
   if (nested) {
@@ -601,7 +612,8 @@ function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean 
     let verdict = keys.get(buf, ks, ke, hk);
     if (verdict === undefined) {
       const key = normaliseField(buf.toString('latin1', ks, ke));
-      verdict = ctx.policy.isUsernameField(key) ? KeyVerdict.Field : opens(key) ? KeyVerdict.MayOpen : KeyVerdict.Neither;
+      // a key that ends a field only under some parent is judged as a field: its value decides
+      verdict = ctx.policy.isUsernameField(key) || ctx.policy.mayEndUsernameField(key) ? KeyVerdict.Field : opens(key) ? KeyVerdict.MayOpen : KeyVerdict.Neither;
       keys.set(buf, ks, ke, hk, verdict);
     }
     const field = verdict === KeyVerdict.Field;

@@ -15,6 +15,11 @@ export interface CompiledPolicy {
   /** The infrastructure pattern that matches `field`, for the explanation. */
   infrastructurePattern(field: string): string | undefined;
   isUsernameField(field: string): boolean;
+  /**
+   * Whether a key may end a username field once its parents are known: a pattern of several
+   * segments ends in it (`handle` for `agent.handle`, `nick` for `*.nick`).
+   */
+  mayEndUsernameField(key: string): boolean;
   isPhoneField(field: string): boolean;
   /** The account pattern matching the field or one of its parents. */
   accountPattern(field: string): string | undefined;
@@ -145,6 +150,11 @@ export function compilePolicy(p: PiiPolicy): CompiledPolicy {
   const personalR = ranges(p.personalRanges);
   const classCache = new Map<string, 'personal' | 'infrastructure' | undefined>();
   const usernameCache = new Map<string, boolean>();
+  const usernameEndCache = new Map<string, boolean>();
+  const usernameLast = p.fields.username
+    .map((f) => normaliseField(f).split('.'))
+    .filter((segs) => segs.length > 1)
+    .map((segs) => fieldMatcher(segs[segs.length - 1]));
   const phoneCache = new Map<string, boolean>();
   return {
     source: p,
@@ -167,6 +177,7 @@ export function compilePolicy(p: PiiPolicy): CompiledPolicy {
     },
     infrastructurePattern: (field) => matchTail(infra, field),
     isUsernameField: (field) => cached(usernameCache, field, () => matchTail(username, field) !== undefined),
+    mayEndUsernameField: (key) => cached(usernameEndCache, key, () => usernameLast.some((m) => m.whole.test(key.slice(key.lastIndexOf('.') + 1)))),
     isPhoneField: (field) => cached(phoneCache, field, () => matchTail(phone, field) !== undefined),
     accountPattern(field) {
       // the field itself or any parent object (`db.user`, `service_account.name`)

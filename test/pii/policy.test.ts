@@ -101,6 +101,21 @@ describe('accounts and usernames', () => {
     'level=info user=42 msg=x',
     '10.0.0.1 - - [22/Nov/2026:08:00:00 +0000] "GET / HTTP/1.1" 200 5',
   ])('not a person’s login: %s', (line) => expect(cats(line).filter((c) => c === 'username')).toEqual([]));
+  it('a pattern of two segments is found nested, dotted and in logfmt, a member named like a username in any object', () => {
+    const c = withPolicy({ fields: { ...policy.fields, username: ['username', 'agent.handle'] } });
+    const users = (line: string) => found(line, c).filter(([cat]) => cat === 'username');
+    expect(users('{"agent":{"handle":"alice"}}')).toEqual([['username', 'agent.handle']]);
+    expect(users('{"x":1,"agent":{"id":3,"handle":"bob.smith"}}')).toEqual([['username', 'agent.handle']]);
+    expect(users('{"agent.handle":"carol"}')).toEqual([['username', 'agent.handle']]);
+    expect(users('level=info agent.handle=dave')).toEqual([['username', 'agent.handle']]);
+    expect(users('{"agent":{"name":"erin"}}')).toEqual([]);
+    // a wildcard parent: found from the member, named with the parent the line gives it
+    const nick = withPolicy({ fields: { ...policy.fields, username: ['*.nick'] } });
+    expect(found('{"x":{"nick":"zed"}}', nick).filter(([cat]) => cat === 'username')).toEqual([['username', 'x.nick']]);
+    expect(found('{"nick":"zed"}', nick).filter(([cat]) => cat === 'username')).toEqual([]);
+    // an object under a key no pattern names still holds a member a pattern names
+    expect(found('{"user_agent":{"username":"frank"}}').filter(([cat]) => cat === 'username')).toEqual([['username', 'user_agent.username']]);
+  });
 });
 
 describe('phones', () => {

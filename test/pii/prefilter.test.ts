@@ -31,7 +31,7 @@ function shapeLines(perShape: number): string[] {
 /** Random text from the bytes the prefilter cares about, with some words and addresses mixed in. */
 function adversarial(count: number, seed: number): string[] {
   const r = prng(seed);
-  const atoms = ['0', '1', '4', '5', '9', '7', ' ', '.', '-', '(', ')', ':', '::', 'a', 'f', 'x', '@', '+', '"', '{', '}', '=', ',', '%40', '%2B', '[', ' - ', 'user', 'User', 'login', 'phone":"', '"username":', 'noreply@', 'jane@acme.io', '415 555 0199', '10.0.0.1', '81.2.69.160', '2001:db8:1:2:3:4:5:6', 'fe80::1', '4111 1111 1111 1111', '+44 20 7946 0958', '011 44 20 7946 0958'];
+  const atoms = ['0', '1', '4', '5', '9', '7', ' ', '.', '-', '(', ')', ':', '::', 'a', 'f', 'x', '@', '+', '"', '{', '}', '=', ',', '%40', '%2B', '[', ' - ', 'user', 'User', 'login', '"agent":{"handle":"', 'actor.login_name=', '"x":{"nick":"', 'name',  'phone":"', '"username":', 'noreply@', 'jane@acme.io', '415 555 0199', '10.0.0.1', '81.2.69.160', '2001:db8:1:2:3:4:5:6', 'fe80::1', '4111 1111 1111 1111', '+44 20 7946 0958', '011 44 20 7946 0958'];
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     let s = '';
@@ -43,7 +43,7 @@ function adversarial(count: number, seed: number): string[] {
 }
 
 /** Every position a detector could start from, with no byte-level judgement at all. */
-function everyAnchor(line: string, ctx: DetectContext): number[] {
+function everyAnchor(line: string, ctx: DetectContext, everyWord = false): number[] {
   const hits: number[] = [];
   const lower = line.toLowerCase();
   for (let i = 0; i < line.length; i++) {
@@ -54,17 +54,25 @@ function everyAnchor(line: string, ctx: DetectContext): number[] {
     if (c === ':') hits.push(i * 16 + K_V6);
     if (/\d/.test(c) && !/\d/.test(line[i - 1] ?? '')) hits.push(i * 16 + K_NUMBER);
     if (line.startsWith(' - ', i) && !/[\s[-]/.test(line[i + 3] ?? ' ')) hits.push((i + 3) * 16 + K_ACCESS_USER);
-    for (const w of ctx.usernameWords) if (lower.startsWith(w, i)) hits.push(i * 16 + K_WORD);
+    if (everyWord) {
+      // every word start, not only the policy's username words: the words themselves are under test
+      if (/[A-Za-z0-9_]/.test(c) && !/[A-Za-z0-9_]/.test(line[i - 1] ?? '')) hits.push(i * 16 + K_WORD);
+    } else for (const w of ctx.usernameWords) if (lower.startsWith(w, i)) hits.push(i * 16 + K_WORD);
   }
   return hits.sort((a, b) => a - b);
 }
 
 const key = (f: { category: string; start: number; end: number; rule: string; field: string }) => `${f.category} ${f.start}-${f.end} ${f.rule} ${f.field}`;
+const where = (f: { category: string; start: number; end: number; rule: string }) => `${f.category} ${f.start}-${f.end} ${f.rule}`;
 
 const POLICIES = {
   'the flagship policy': compilePolicy(webhookDeliveryPiiPolicy),
   'no policy': compilePolicy(EMPTY_POLICY),
   'GB and FR numbers, private ranges personal': compilePolicy({ ...webhookDeliveryPiiPolicy, phoneCountries: ['GB', 'FR'], personalRanges: ['10.0.0.0/8'] }),
+  'username patterns of two segments': compilePolicy({
+    ...webhookDeliveryPiiPolicy,
+    fields: { ...webhookDeliveryPiiPolicy.fields, username: ['user.name', 'agent.handle', 'actor.login_name', '*.nick'] },
+  }),
 };
 
 const CORPUS = [...fixture('labelled.tsv'), ...fixture('shapes.tsv'), ...fixture('unseen.tsv'), ...fixture('peers.tsv'), ...shapeLines(150)];
@@ -81,6 +89,12 @@ describe('prefilter', () => {
         const got = detectLine(line, ctx).map(key);
         findings += want.length;
         if (want.join('\n') !== got.join('\n')) missed.push(`${JSON.stringify(line)}\n  every anchor: ${want.join('; ')}\n  prefilter:    ${got.join('; ')}`);
+        // from every word, too: no value is missed for want of a username word (the field may
+        // be named from another key, so only what was found and where is compared)
+        const wide = detectHits(line, everyAnchor(line, ctx, true), ctx).map(where);
+        const gotWhere = new Set(got.map((k) => k.slice(0, k.lastIndexOf(' '))));
+        const lost = wide.filter((w) => !gotWhere.has(w));
+        if (lost.length) missed.push(`${JSON.stringify(line)}\n  from every word: ${lost.join('; ')} not found`);
       }
       expect(missed.slice(0, 5).join('\n')).toBe('');
       expect(findings).toBeGreaterThan(200);
