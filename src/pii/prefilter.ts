@@ -229,6 +229,8 @@ function colonStretch(v: Buffer, s: number, e: number, hits: number[]): void {
 const KERNEL_INPUT = 1 << 20;
 const MAX_KERNEL_WORDS = 64;
 const KERNEL_WORD_BYTES = 80;
+// (the kernel reads bytes before its input from KERNEL_INPUT + 100: past the input's 80 bytes of
+// zero padding and short of the words, so never written)
 const KERNEL_WORDS = KERNEL_INPUT + 128;
 const KERNEL_OUT = KERNEL_WORDS + MAX_KERNEL_WORDS * KERNEL_WORD_BYTES;
 

@@ -54,14 +54,8 @@
       (i32.or (i32.or (i32.eq (local.get $c) (i32.const 44)) (i32.eq (local.get $c) (i32.const 58)))
               (i32.or (i32.or (i32.eq (local.get $c) (i32.const 40)) (i32.eq (local.get $c) (i32.const 60))) (i32.eq (local.get $c) (i32.const 92)))))))
 
-  ;; 1 when byte c is a digit or one of ` ().-`, what an international number is written with
-  (func $plusBody (param $c i32) (result i32)
-    (i32.or (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))
-            (i32.or (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 46)))
-                    (i32.or (i32.eq (local.get $c) (i32.const 45)) (i32.le_u (i32.sub (local.get $c) (i32.const 40)) (i32.const 1))))))
-
   ;; `+` then digits long enough for an international number (`+0000]`, a time zone, is not),
-  ;; not glued to a word: a digit 7 to 24 bytes after it, number bytes all the way
+  ;; not glued to a word: a digit 7 to 24 bytes after it, number bytes (digits, ` ().-`) all the way
   (func $plusOk (param $i i32) (result i32)
     (local $j i32) (local $c i32)
     (if (i32.gt_u (local.get $i) (i32.const 0))
@@ -75,7 +69,10 @@
       (loop $body
         (br_if $no (i32.ge_u (i32.sub (local.get $j) (local.get $i)) (i32.const 25)))
         (local.set $c (i32.load8_u (local.get $j)))
-        (br_if $no (i32.eqz (call $plusBody (local.get $c))))
+        (br_if $no (i32.eqz
+          (i32.or (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10))
+                  (i32.or (i32.or (i32.eq (local.get $c) (i32.const 32)) (i32.eq (local.get $c) (i32.const 46)))
+                          (i32.or (i32.eq (local.get $c) (i32.const 45)) (i32.le_u (i32.sub (local.get $c) (i32.const 40)) (i32.const 1)))))))
         (if (i32.and (i32.ge_u (i32.sub (local.get $j) (local.get $i)) (i32.const 7)) (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10)))
           (then (return (i32.const 1))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
@@ -176,21 +173,20 @@
                  (call $oneRun (local.get $s) (local.get $e)))
       (then
         ;; %2B, an encoded +
-        (if (i32.and (i32.and (i32.eq (call $at (i32.sub (local.get $s) (i32.const 3))) (i32.const 37)) (i32.eq (call $at (i32.sub (local.get $s) (i32.const 2))) (i32.const 50)))
-                     (i32.eq (i32.or (call $at (i32.sub (local.get $s) (i32.const 1))) (i32.const 0x20)) (i32.const 98)))
+        (if (i32.and (i32.and (i32.eq (i32.load8_u (select (i32.const 1048676) (i32.sub (local.get $s) (i32.const 3)) (i32.lt_s (i32.sub (local.get $s) (i32.const 3)) (i32.const 0)))) (i32.const 37)) (i32.eq (i32.load8_u (select (i32.const 1048676) (i32.sub (local.get $s) (i32.const 2)) (i32.lt_s (i32.sub (local.get $s) (i32.const 2)) (i32.const 0)))) (i32.const 50)))
+                     (i32.eq (i32.or (i32.load8_u (select (i32.const 1048676) (i32.sub (local.get $s) (i32.const 1)) (i32.lt_s (i32.sub (local.get $s) (i32.const 1)) (i32.const 0)))) (i32.const 0x20)) (i32.const 98)))
           (then (return (i32.const 1))))
         (if (i32.eq (local.get $digits) (local.get $len))
           (then
             (if (i32.and (i32.ne (i32.and (local.get $private) (i32.const 2)) (i32.const 0)) (i32.eq (i32.load8_u (local.get $s)) (i32.const 48))) (then (return (i32.const 1))))
-            (local.set $first (call $at (i32.sub (local.get $s) (i32.const 1))))
+            (local.set $first (i32.load8_u (select (i32.const 1048676) (i32.sub (local.get $s) (i32.const 1)) (i32.lt_s (i32.sub (local.get $s) (i32.const 1)) (i32.const 0)))))
             (return (i32.or (call $keyBefore (local.get $s)) (i32.or (i32.eq (local.get $first) (i32.const 34)) (i32.eq (local.get $first) (i32.const 39)))))))
         (if (i32.and (i32.lt_u (local.get $digits) (i32.const 10)) (i32.eqz (i32.and (local.get $private) (i32.const 2))))
           (then (return (i32.or (call $keyBefore (local.get $s)) (call $quotedUnderKey (local.get $s))))))))
     (i32.const 1))
 
-  ;; The byte at i, or 0 before the input.
-  (func $at (param $i i32) (result i32)
-    (if (result i32) (i32.lt_s (local.get $i) (i32.const 0)) (then (i32.const 0)) (else (i32.load8_u (local.get $i)))))
+  ;; Bytes before the input are read as 0: a negative address is replaced by one never written
+  ;; (between the input's 1 MiB and its 80 zero bytes of padding, and the word table at 1 MiB + 128).
 
   ;; 1 when [s, e) is one run: no three non-digits in a row.
   (func $oneRun (param $s i32) (param $e i32) (result i32)
@@ -212,23 +208,23 @@
   (func $keyBefore (param $s i32) (result i32)
     (local $i i32) (local $c i32)
     (local.set $i (i32.sub (local.get $s) (i32.const 1)))
-    (local.set $c (call $at (local.get $i)))
+    (local.set $c (i32.load8_u (select (i32.const 1048676) (local.get $i) (i32.lt_s (local.get $i) (i32.const 0)))))
     (if (i32.or (i32.eq (local.get $c) (i32.const 34)) (i32.eq (local.get $c) (i32.const 39))) (then (local.set $i (i32.sub (local.get $i) (i32.const 1)))))
-    (if (i32.eq (call $at (local.get $i)) (i32.const 92)) (then (local.set $i (i32.sub (local.get $i) (i32.const 1)))))
+    (if (i32.eq (i32.load8_u (select (i32.const 1048676) (local.get $i) (i32.lt_s (local.get $i) (i32.const 0)))) (i32.const 92)) (then (local.set $i (i32.sub (local.get $i) (i32.const 1)))))
     (block $spaces (loop $skip
-      (br_if $spaces (i32.ne (call $at (local.get $i)) (i32.const 32)))
+      (br_if $spaces (i32.ne (i32.load8_u (select (i32.const 1048676) (local.get $i) (i32.lt_s (local.get $i) (i32.const 0)))) (i32.const 32)))
       (local.set $i (i32.sub (local.get $i) (i32.const 1)))
       (br $skip)))
-    (if (i32.eq (call $at (local.get $i)) (i32.const 91))
+    (if (i32.eq (i32.load8_u (select (i32.const 1048676) (local.get $i) (i32.lt_s (local.get $i) (i32.const 0)))) (i32.const 91))
       (then
         (local.set $i (i32.sub (local.get $i) (i32.const 1)))
         (block $spaces2 (loop $skip2
-          (br_if $spaces2 (i32.ne (call $at (local.get $i)) (i32.const 32)))
+          (br_if $spaces2 (i32.ne (i32.load8_u (select (i32.const 1048676) (local.get $i) (i32.lt_s (local.get $i) (i32.const 0)))) (i32.const 32)))
           (local.set $i (i32.sub (local.get $i) (i32.const 1)))
           (br $skip2)))))
-    (if (i32.and (i32.eq (call $at (local.get $i)) (i32.const 62)) (i32.eq (call $at (i32.sub (local.get $i) (i32.const 1))) (i32.const 61)))
+    (if (i32.and (i32.eq (i32.load8_u (select (i32.const 1048676) (local.get $i) (i32.lt_s (local.get $i) (i32.const 0)))) (i32.const 62)) (i32.eq (i32.load8_u (select (i32.const 1048676) (i32.sub (local.get $i) (i32.const 1)) (i32.lt_s (i32.sub (local.get $i) (i32.const 1)) (i32.const 0)))) (i32.const 61)))
       (then (local.set $i (i32.sub (local.get $i) (i32.const 1)))))
-    (local.set $c (call $at (local.get $i)))
+    (local.set $c (i32.load8_u (select (i32.const 1048676) (local.get $i) (i32.lt_s (local.get $i) (i32.const 0)))))
     (i32.or (i32.eq (local.get $c) (i32.const 58)) (i32.eq (local.get $c) (i32.const 61))))
 
   ;; 1 when s is inside a quoted string (or an array) that a key could hold: the nearest quote
@@ -245,12 +241,12 @@
         (local.set $i (i32.sub (local.get $i) (i32.const 1)))
         (br $back)))
     (local.set $i (i32.sub (local.get $i) (i32.const 1)))
-    (if (i32.eq (call $at (local.get $i)) (i32.const 92)) (then (local.set $i (i32.sub (local.get $i) (i32.const 1)))))
+    (if (i32.eq (i32.load8_u (select (i32.const 1048676) (local.get $i) (i32.lt_s (local.get $i) (i32.const 0)))) (i32.const 92)) (then (local.set $i (i32.sub (local.get $i) (i32.const 1)))))
     (block $spaces (loop $skip
-      (br_if $spaces (i32.ne (call $at (local.get $i)) (i32.const 32)))
+      (br_if $spaces (i32.ne (i32.load8_u (select (i32.const 1048676) (local.get $i) (i32.lt_s (local.get $i) (i32.const 0)))) (i32.const 32)))
       (local.set $i (i32.sub (local.get $i) (i32.const 1)))
       (br $skip)))
-    (local.set $c (call $at (local.get $i)))
+    (local.set $c (i32.load8_u (select (i32.const 1048676) (local.get $i) (i32.lt_s (local.get $i) (i32.const 0)))))
     (i32.or (i32.or (i32.eq (local.get $c) (i32.const 58)) (i32.eq (local.get $c) (i32.const 61)))
             (i32.or (i32.eq (local.get $c) (i32.const 91)) (i32.eq (local.get $c) (i32.const 44)))))
 
