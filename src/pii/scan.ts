@@ -18,8 +18,9 @@ export const DEFAULT_MAX_FINDINGS = 1000;
 /** Below this many bytes in total, starting workers costs more than it saves. */
 const WORKER_MIN_BYTES = 16 << 20;
 /**
- * Without `--jobs`, one thread below this many bytes: a worker costs about 0.1-0.2 s to load and
- * 0.2 s more before its code is warm, which a 2-core machine earns back only on a few hundred MB.
+ * Without `--jobs`, one thread below this many bytes: a worker costs about 0.05 s to load and
+ * 0.1-0.2 s more before its code is warm, and V8's own threads already use part of a second
+ * core; on 2 cores, two threads won 0-15% on some 134 MB logs and lost 15% on others.
  */
 const AUTO_WORKER_MIN_BYTES = 256 << 20;
 /** Plain files above this size are split into ranges so one big file uses every worker. */

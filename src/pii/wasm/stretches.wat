@@ -204,7 +204,7 @@
     (i32.const 1))
 
   ;; 1 when a key could end right before s: `key=`, `"key":`, `"key": "`, `"key":[`, `"k"=>"` (what
-  ;; prefilter.ts's keyBefore reads; whether the key is a phone's is left to it).
+  ;; prefilter.ts's phoneKeyBefore reads; whether the key is a phone's is left to it).
   (func $keyBefore (param $s i32) (result i32)
     (local $i i32) (local $c i32)
     (local.set $i (i32.sub (local.get $s) (i32.const 1)))
