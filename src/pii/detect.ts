@@ -112,7 +112,7 @@ function usernameWords(policy: CompiledPolicy): string[] {
 }
 
 // Candidate kinds, as the prefilter reports them.
-import { K_ACCESS_USER, K_AT, K_NUMBER, K_PCT40, K_PLUS, K_V6, K_WORD, prefilterFor, type Prefilter } from './prefilter.ts';
+import { K_ACCESS_USER, K_AT, K_NUMBER, K_PCT40, K_PLUS, K_V6, K_WORD, NANP_GROUPING, prefilterFor, type Prefilter } from './prefilter.ts';
 
 export interface Needle {
   re: RegExp;
@@ -601,7 +601,6 @@ function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean 
   const keys = new ByteMemo<KeyVerdict>();
   const objects = new ByteMemo();
   const attributes = new ByteMemo();
-  const opens = objectMayHoldUsername(ctx);
   return (buf, pos) => {
     let ks = pos;
     while (ks > 0 && CC[buf[ks - 1]] & B_KEY) ks--;
@@ -613,29 +612,22 @@ function usernameVet(ctx: DetectContext): (buf: Buffer, pos: number) => boolean 
     if (verdict === undefined) {
       const key = normaliseField(buf.toString('latin1', ks, ke));
       // a key that ends a field only under some parent is judged as a field: its value decides
-      verdict = ctx.policy.isUsernameField(key) || ctx.policy.mayEndUsernameField(key) ? KeyVerdict.Field : opens(key) ? KeyVerdict.MayOpen : KeyVerdict.Neither;
+      verdict = ctx.policy.isUsernameField(key) || ctx.policy.mayEndUsernameField(key) ? KeyVerdict.Field : ctx.policy.mayParentUsernameField(key) ? KeyVerdict.MayOpen : KeyVerdict.Neither;
       keys.set(buf, ks, ke, hk, verdict);
     }
     const field = verdict === KeyVerdict.Field;
-    if (!field) {
-      // An object under this key holds a username only in a member whose own key names one
-      // (and so holds a username word: a candidate of its own), unless a pattern names a member of it.
-      if (verdict === KeyVerdict.Neither) return false;
-      let i = ke;
-      if (buf[i] === 92) i++;
-      if (buf[i] === 34) i++;
-      while (buf[i] === 32) i++;
-      if (buf[i] !== 58) return false;
-      i++;
-      while (buf[i] === 32) i++;
-      if (buf[i] !== 123) return false;
-    }
+    // An object under a key that is no field holds a username only in a member whose own key
+    // names one (so holds a username word: a candidate of its own), unless a pattern names a
+    // member of it. Past that key findUsernameAt reads on only into an object (objectValueAt
+    // reads at least what its opensObject does).
+    if (verdict === KeyVerdict.Neither) return false;
+    const open = objectValueAt(buf, ke);
+    if (!field && open < 0) return false;
     // Then the values the detector would read: none of them a name (a service account, `-`,
     // a number) means no finding, whatever the field's full path turns out to be.
     const from = Math.max(0, ks - 16);
     // An object value that closes on the line is judged by its text alone (`"user":{"name":"svc-x"}`
     // repeats line after line): remembered, unless the key is an OTLP attribute's.
-    const open = objectValueAt(buf, ke);
     if (open >= 0 && !mayBeOtlpKey(buf, ks)) {
       const close = closingBrace(buf, open, Math.min(buf.length, open + 1024));
       if (close > 0) {
@@ -682,19 +674,6 @@ const enum KeyVerdict {
   Neither,
   Field,
   MayOpen,
-}
-
-/**
- * Whether an object under `key` (not a username field) could hold one in a member whose name
- * holds no username word: only when a pattern has a `*`, or its second-last segment is the key's
- * last (`user.name` under `http.user`). Every other match is a one-segment pattern naming the
- * member itself, and every such name holds one of the prefilter's words.
- */
-function objectMayHoldUsername(ctx: DetectContext): (key: string) => boolean {
-  const patterns = ctx.policy.source.fields.username.map((p) => normaliseField(p).split('.'));
-  if (patterns.some((segs) => segs.some((s) => s.includes('*')))) return () => true;
-  const parents = new Set(patterns.filter((segs) => segs.length > 1).map((segs) => segs[segs.length - 2]));
-  return (key) => parents.has(key.slice(key.lastIndexOf('.') + 1));
 }
 
 /** How far past a username key its values are read: at most the detector's 1024 characters of members, a key and a value more. */
@@ -1035,7 +1014,7 @@ function numberField(line: string, s: number, ctx: DetectContext): NumberField {
   return { field, phone: !numeric && ctx.policy.isPhoneField(field), notCard, numeric, groupedId };
 }
 
-const RE_PHONE_NANP = /(?<![A-Za-z0-9_.+-])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?\d{3}[ .-]?|\d{3}[ .-]\d{3}[ .-])\d{4}(?![A-Za-z0-9_]|[.-]\d)/g;
+const RE_PHONE_NANP = new RegExp(`(?<![A-Za-z0-9_.+-])${NANP_GROUPING}(?![A-Za-z0-9_]|[.-]\\d)`, 'g');
 const RE_PHONE_NATIONAL = /(?<![A-Za-z0-9_.+-])(?:\(0\d{1,4}\)|0\d{1,4})(?:[ .-]?\d{2,4}){1,4}(?![A-Za-z0-9_]|[.-]\d)/g;
 
 /** Examines the number-like region around `pos`; returns where the region ends. */

@@ -20,6 +20,13 @@ export interface CompiledPolicy {
    * segments ends in it (`handle` for `agent.handle`, `nick` for `*.nick`).
    */
   mayEndUsernameField(key: string): boolean;
+  /**
+   * Whether an object under `key` (no username field itself) could hold one in a member whose
+   * name holds no username word: a pattern has a `*`, or its second-last segment is the key's
+   * last (`user.name` under `http.user`). Every other match is a one-segment pattern naming the
+   * member itself, and such a name holds one of the prefilter's username words.
+   */
+  mayParentUsernameField(key: string): boolean;
   isPhoneField(field: string): boolean;
   /** The account pattern matching the field or one of its parents. */
   accountPattern(field: string): string | undefined;
@@ -151,10 +158,10 @@ export function compilePolicy(p: PiiPolicy): CompiledPolicy {
   const classCache = new Map<string, 'personal' | 'infrastructure' | undefined>();
   const usernameCache = new Map<string, boolean>();
   const usernameEndCache = new Map<string, boolean>();
-  const usernameLast = p.fields.username
-    .map((f) => normaliseField(f).split('.'))
-    .filter((segs) => segs.length > 1)
-    .map((segs) => fieldMatcher(segs[segs.length - 1]));
+  const usernameSegs = p.fields.username.map((f) => normaliseField(f).split('.'));
+  const usernameLast = usernameSegs.filter((segs) => segs.length > 1).map((segs) => fieldMatcher(segs[segs.length - 1]));
+  const usernameWildcard = usernameSegs.some((segs) => segs.some((seg) => seg.includes('*')));
+  const usernameParents = new Set(usernameSegs.filter((segs) => segs.length > 1).map((segs) => segs[segs.length - 2]));
   const phoneCache = new Map<string, boolean>();
   return {
     source: p,
@@ -178,6 +185,7 @@ export function compilePolicy(p: PiiPolicy): CompiledPolicy {
     infrastructurePattern: (field) => matchTail(infra, field),
     isUsernameField: (field) => cached(usernameCache, field, () => matchTail(username, field) !== undefined),
     mayEndUsernameField: (key) => cached(usernameEndCache, key, () => usernameLast.some((m) => m.whole.test(key.slice(key.lastIndexOf('.') + 1)))),
+    mayParentUsernameField: (key) => usernameWildcard || usernameParents.has(key.slice(key.lastIndexOf('.') + 1)),
     isPhoneField: (field) => cached(phoneCache, field, () => matchTail(phone, field) !== undefined),
     accountPattern(field) {
       // the field itself or any parent object (`db.user`, `service_account.name`)

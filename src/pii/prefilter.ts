@@ -72,6 +72,10 @@ const DEFAULT_OPTIONS: PrefilterOptions = { phoneWords: ['phone', 'mobile', 'msi
 /** Generic value keys whose parent names the number (`"phone":{"number":…}`, OTLP `intValue`). */
 const GENERIC_VALUE_KEYS = ['number', 'value', 'stringvalue', 'intvalue', 'e164', 'national', 'nationalnumber', 'raw', 'digits', 'num', 'no', 'international'];
 
+// Needles as bytes: Buffer#indexOf would encode a string needle on every call.
+const PCT40 = Buffer.from('%40', 'latin1');
+const DOUBLE_COLON = Buffer.from('::', 'latin1');
+
 /** Builds the prefilter for a policy's username key words (lowercase ASCII). */
 export function prefilterFor(words: readonly string[], options: Partial<PrefilterOptions> = {}): Prefilter {
   const opts: PrefilterOptions = { ...DEFAULT_OPTIONS, ...options };
@@ -89,9 +93,9 @@ export function prefilterFor(words: readonly string[], options: Partial<Prefilte
   const jsPasses = (v: Buffer, hits: number[]) => {
     numberPassJs(v, keep, hits);
     for (let i = v.indexOf(64); i >= 0; i = v.indexOf(64, i + 1)) if (atCandidate(v, i) && (!vetAt || vetAt(v, i))) hits.push(i * 16 + K_AT);
-    for (let i = v.indexOf('%40'); i >= 0; i = v.indexOf('%40', i + 3)) hits.push(i * 16 + K_PCT40);
+    for (let i = v.indexOf(PCT40); i >= 0; i = v.indexOf(PCT40, i + 3)) hits.push(i * 16 + K_PCT40);
     for (let i = v.indexOf(43); i >= 0; i = v.indexOf(43, i + 1)) if (plusCandidate(v, i)) hits.push(i * 16 + K_PLUS);
-    for (let i = v.indexOf('::'); i >= 0; i = v.indexOf('::', i + 1)) {
+    for (let i = v.indexOf(DOUBLE_COLON); i >= 0; i = v.indexOf(DOUBLE_COLON, i + 1)) {
       hits.push(i * 16 + K_V6);
       while (v[i + 2] === 58) i++;
     }
@@ -311,13 +315,14 @@ function kernelPass(k: Kernel, v: Buffer, keep: Keep, wordTable: Uint8Array, wor
         break;
       }
       case 2:
-        if (atCandidate(v, pos) && (!vetAt || vetAt(v, pos))) hits.push(pos * 16 + K_AT);
+        // the kernel's atOk and plusOk already judged as atCandidate and plusCandidate do
+        if (!vetAt || vetAt(v, pos)) hits.push(pos * 16 + K_AT);
         break;
       case 3:
         hits.push(pos * 16 + K_PCT40);
         break;
       case 4:
-        if (plusCandidate(v, pos)) hits.push(pos * 16 + K_PLUS);
+        hits.push(pos * 16 + K_PLUS);
         break;
       case 5:
         hits.push(pos * 16 + K_V6);
@@ -361,8 +366,10 @@ function numberRuns(v: Buffer, s: number, e: number, keep: Keep, hits: number[])
   if (runStart >= 0 && (runDigits >= 7 || (runDots >= 3 && runDigits >= 4)) && keep(v, runStart, lastDigit + 1, runDigits, runDots)) hits.push(runStart * 16 + K_NUMBER);
 }
 
+/** A NANP national number's digits and grouping, `(415) 555-0132`, `1.415.555.0132`: detection's pattern is built on it. */
+export const NANP_GROUPING = String.raw`(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?\d{3}[ .-]?|\d{3}[ .-]\d{3}[ .-])\d{4}`;
 /** A NANP national number somewhere in a run (detection's pattern, looser at its edges). */
-const NANP_SHAPE = /(?:^|[^0-9])(?:1[ .-]?)?(?:\(\d{3}\)[ .-]?\d{3}[ .-]?|\d{3}[ .-]\d{3}[ .-])\d{4}(?!\d)/;
+const NANP_SHAPE = new RegExp(`(?:^|[^0-9])${NANP_GROUPING}(?!\\d)`);
 
 /**
  * Whether a number-like run [start, end) is worth decoding its line for. Rejected at byte level:

@@ -8,7 +8,7 @@ import { PII_CATEGORIES } from '../contract/metrics.ts';
 import { compileAllowList, type AllowList } from './allow-match.ts';
 import { detectContext } from './detect.ts';
 import { compilePolicy, EMPTY_POLICY, policyProblems, type PiiPolicy } from './policy.ts';
-import type { ScanOptions, ScanResult } from './types.ts';
+import { AUTO_THREADS_MIN_BYTES, MAX_AUTO_THREADS, type ScanOptions, type ScanResult } from './types.ts';
 import { resolveInputs } from './inputs.ts';
 import { nextLineStart, sniffFile, scanStdin, scanUnit, type ReadUnit } from './reader.ts';
 import { Tally, emptyCounts, mergeGroups, pairKey, sortGroups, type UnitResult } from './tally.ts';
@@ -17,12 +17,6 @@ import { fallbackMaxGap, emptyClock, isoTime, mergeClocks, windowCoverage, type 
 export const DEFAULT_MAX_FINDINGS = 1000;
 /** Below this many bytes in total, starting workers costs more than it saves. */
 const WORKER_MIN_BYTES = 16 << 20;
-/**
- * Without `--jobs`, one thread below this many bytes: a worker costs about 0.05 s to load and
- * 0.1-0.2 s more before its code is warm, and V8's own threads already use part of a second
- * core; on 2 cores, two threads won 0-15% on some 134 MB logs and lost 15% on others.
- */
-const AUTO_WORKER_MIN_BYTES = 256 << 20;
 /** Plain files above this size are split into ranges so one big file uses every worker. */
 const SPLIT_MIN_BYTES = 32 << 20;
 
@@ -67,7 +61,7 @@ interface PlannedUnit {
 }
 
 export function defaultJobs(): number {
-  return Math.max(1, Math.min(availableParallelism(), 4));
+  return Math.max(1, Math.min(availableParallelism(), MAX_AUTO_THREADS));
 }
 
 export async function scanLogs(inputs: string[], opts: ScanOptions = {}): Promise<ScanResult> {
@@ -91,7 +85,7 @@ async function scanOnce(inputs: string[], opts: ScanOptions, policy: PiiPolicy, 
   const key = fingerprintKey();
   const resolved = await resolveInputs(inputs);
   const sizeTotal = resolved.reduce((n, r) => n + (r.kind === 'file' && !r.error ? r.size : 0), 0);
-  const jobs = Math.max(1, Math.floor(opts.jobs ?? (sizeTotal >= AUTO_WORKER_MIN_BYTES ? defaultJobs() : 1)));
+  const jobs = Math.max(1, Math.floor(opts.jobs ?? (sizeTotal >= AUTO_THREADS_MIN_BYTES ? defaultJobs() : 1)));
   const window = opts.window;
   const data: WorkerData = { keyHex: key.toString('hex'), allow: opts.allow, policy, preExisting: preExistingList, maxFindings, evidenceLines, window };
   // Workers start loading now, while this thread compiles the policy and plans the ranges.
@@ -311,6 +305,7 @@ class WorkerPool {
       w.on('error', (err) => this.fail(new Error(`pii-scan worker failed: ${err.message}`)));
       w.on('exit', (code) => {
         if (code !== 0) this.fail(new Error(`pii-scan worker exited with code ${code}`));
+        else if (this.settle && this.idle < this.threads.length) this.fail(new Error('pii-scan worker exited before its ranges were scanned'));
       });
     }
   }
@@ -344,6 +339,8 @@ class WorkerPool {
     }
     await workersDone;
     if (this.failure) throw this.failure;
+    // fail closed: a range no thread reported on is never taken as clean
+    for (let i = 0; i < planned.length; i++) if (results[i] === undefined) throw new Error(`pii-scan: no result for ${planned[i].unit.display}${planned[i].unit.start !== undefined ? ` from byte ${planned[i].unit.start}` : ''}`);
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import { PII_CATEGORIES } from '../../contract/metrics.ts';
 import { existsSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import type { PiiPolicy, Progress, ScanResult } from '../../pii/index.ts';
+import { AUTO_THREADS_TEXT } from '../../pii/types.ts';
 import { addLogPolicyOptions, logSourceFromFlags, type LogFlags } from './log-options.ts';
 
 /**
@@ -124,7 +125,7 @@ export function registerPiiScan(program: Command): void {
     .option('--json', 'print one JSON object instead of the text report')
     .option('--out <dir>', 'write <category>_<label>.txt (redacted lines) and summary_<label>.json')
     .option('--label <label>', 'label for --out file names, e.g. T+2h', 'scan')
-    .option('--jobs <n>', 'scanning threads (default: 1 below 256 MiB of input, else cores, at most 4)')
+    .option('--jobs <n>', `scanning threads (default: ${AUTO_THREADS_TEXT})`)
     .option('--max-findings <n>', 'cap on findings listed (counts are never capped)', '1000');
   addLogPolicyOptions(cmd)
     .option('--since <duration>', 'how far back --loki reads, e.g. 2h, 30m', '2h')
