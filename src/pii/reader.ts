@@ -23,6 +23,8 @@ export interface ReadUnit {
   /** Byte range [start, end) of a plain file; whole file when absent. */
   start?: number;
   end?: number;
+  /** The file's size when the scan began: reading ends short of it only if the file shrank. */
+  size?: number;
 }
 
 function safeCut(buf: Buffer): number {
@@ -158,12 +160,18 @@ async function* readPlain(unit: ReadUnit, onBytes?: (n: number) => void): AsyncG
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
     let pos = unit.start ?? 0;
+    // a whole file is read to its end, past its first size if it grows (a live log)
     const end = unit.end ?? Infinity;
+    const expected = unit.end ?? unit.size ?? 0;
     let sinceYield = 0;
     while (pos < end) {
       const want = Math.min(CHUNK, end - pos);
       const n = readSync(fd, buf, 0, want, pos);
-      if (n === 0) break;
+      if (n === 0) {
+        // truncated under us (logrotate's copytruncate): what was not read is not clean
+        if (pos < expected) throw new UserError(`${unit.display}: the file shrank while it was read (${expected} bytes expected, it ended at byte ${pos}); truncated by log rotation? Scan it again`, 2);
+        break;
+      }
       pos += n;
       onBytes?.(n);
       yield buf.subarray(0, n);

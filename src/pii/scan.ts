@@ -138,7 +138,7 @@ async function scanPlanned(
       continue;
     }
     bytesTotal += input.size;
-    const base = { path: input.path, display: input.path, gz };
+    const base = { path: input.path, display: input.path, gz, size: input.size };
     if (!gz && !utf16 && jobs > 1 && input.size >= SPLIT_MIN_BYTES) {
       // Many ranges per thread, so a worker that starts late (or a busy core) evens out at the end.
       const parts = Math.min(jobs * 16, Math.ceil(input.size / (SPLIT_MIN_BYTES / 8)));

@@ -1,5 +1,5 @@
 // Streaming edge cases through the library: segment cuts in very long lines, chunk boundaries.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -111,5 +111,52 @@ describe('scanLogs', () => {
       expect(r.lines).toBe(lines.length);
       expect(r.findings.map((f) => f.line)).toEqual(planted);
     }
+  });
+});
+
+describe('a file truncated while it is read', () => {
+  // logrotate's copytruncate empties a file the scan is reading: the bytes never read are not clean
+  const leak = '{"msg":"signup","email":"jane.doe@acme.io"}\n';
+  const clean = '{"msg":"delivered","status":200,"latency_ms":12}\n';
+
+  it.each([
+    ['one thread, the whole file', 1, 4 << 20],
+    ['two threads, byte ranges', 2, 40 << 20],
+  ])('%s: the scan reports the file as unread, and keeps the leak found before', async (_n, jobs, size) => {
+    const path = join(dir, `rotated-${jobs}.log`);
+    writeFileSync(path, leak + clean.repeat(Math.ceil(size / clean.length)));
+    let truncated = false;
+    const r = await scanLogs([path], {
+      jobs,
+      onProgress: (p) => {
+        // after the first read: the file now ends well before where this thread's reading does
+        if (!truncated && p.bytesDone > 0) {
+          truncated = true;
+          truncateSync(path, 100_000);
+        }
+      },
+    });
+    expect(truncated).toBe(true);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0].message).toMatch(/shrank while it was read .*Scan it again/);
+    expect(r.per_file[0].error).toBe(r.errors[0].message);
+    expect(r.findings[0]).toMatchObject({ line: 1, category: 'email' });
+  });
+
+  it('a file that grows while it is read (a live log) is read to its end, with no error', async () => {
+    const path = join(dir, 'growing.log');
+    writeFileSync(path, clean.repeat(Math.ceil((4 << 20) / clean.length)));
+    let grown = false;
+    const r = await scanLogs([path], {
+      jobs: 1,
+      onProgress: (p) => {
+        if (!grown && p.bytesDone > 0) {
+          grown = true;
+          appendFileSync(path, leak);
+        }
+      },
+    });
+    expect(r.errors).toEqual([]);
+    expect(r.pii_leaks).toBe(1);
   });
 });
