@@ -19,7 +19,8 @@ export const webhookDeliveryPiiPolicy: PiiPolicy = {
       'downstream_local_address', 'upstream_local_address', 'dest_ip', 'dst_ip', 'listen', 'bind',
       'backend*', 'proxy*', 'egress*', 'resolver', 'nameserver',
     ],
-    username: ['username', 'user_name', 'user.name', 'user', 'enduser.id', 'remote_user', 'login'],
+    // `*_user_name`: Windows events' TargetUserName and SubjectUserName (as winlogbeat writes them too)
+    username: ['username', 'user_name', 'user.name', 'user', 'enduser.id', 'remote_user', 'login', '*_user_name'],
     phone: [
       '*phone*', '*mobile*', '*msisdn*', 'tel', '*_tel', 'tel_*', 'telephone*', 'cell', 'cell_*', '*_cell',
       'contact', 'contact_number', 'contact_no', 'fax', 'sms_to', 'sms_from',
@@ -36,6 +37,8 @@ export const webhookDeliveryPiiPolicy: PiiPolicy = {
   serviceAccounts: [
     'system:*', 'svc-*', 'svc_*', 'sa-*', '*-bot', '*[bot]', 'webhook-sender*', 'deploy', 'deployer', 'ci',
     'root', 'nobody', 'daemon', 'www-data', 'nginx', 'postgres', 'mysql', 'redis',
+    // Windows' built-in logons and machine accounts (`WEB01$`)
+    'system', 'local service', 'network service', 'anonymous logon', 'dwm-*', 'umfd-*', '*$',
   ],
   allowedRanges: [],
   personalRanges: [],

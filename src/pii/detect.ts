@@ -16,6 +16,7 @@ import {
   formatIPv6,
   iddAsPlus,
   isEmail,
+  isUatp,
   isIPv4NonRoutable,
   isIPv6NonRoutable,
   isIPv6NotAnAddress,
@@ -43,7 +44,7 @@ export const RULES = {
   'phone.international': 'a valid number written with + (or an international dialling prefix, 00 or 011) and its country code',
   'phone.national': "a valid number in a national format of the policy's countries",
   'phone.field': "a number of a phone number's shape under a phone field, assigned or not",
-  'card.pan': 'a 13-19 digit number on a card network IIN range and length that passes Luhn',
+  'card.pan': 'a 13-19 digit number on a card network IIN range and length that passes Luhn (UATP, 15 digits from 1, only where a card is named)',
 } as const;
 export type RuleId = keyof typeof RULES;
 
@@ -333,8 +334,20 @@ function findNumberRun(line: string, pos: number, ctx: DetectContext, add: Add):
     let m: RegExpExecArray | null;
     while ((m = RE_QUAD.exec(line)) && m.index < e) findIPv4At(line, m.index, ctx, add);
   }
-  if (digits >= 7) return Math.max(e, findNumbersAt(line, pos, ctx, add));
-  return e;
+  if (digits < 7) return e;
+  let done = findNumbersAt(line, pos, ctx, add);
+  // A run longer than one region (a VPC flow log's space-separated fields) is read region by
+  // region, each starting at a group within a card's length of the last one's end.
+  let at = pos;
+  for (let reach = numberRegion(line, at)[1]; reach < e; ) {
+    let next = Math.max(at + 1, reach - 24);
+    while (next < e && (!isDigit(line[next]) || isDigit(line[next - 1]))) next++;
+    if (next >= e) break;
+    at = next;
+    done = Math.max(done, findNumbersAt(line, at, ctx, add));
+    reach = Math.max(reach + 1, numberRegion(line, at)[1]);
+  }
+  return Math.max(e, done);
 }
 
 // ---------------------------------------------------------------------------------------- email
@@ -358,7 +371,8 @@ function isUrlCredentials(line: string, at: number): boolean {
  */
 function localStart(line: string, at: number): number {
   let s = at;
-  while (s > 0 && at - s < 64 && is(line, s - 1, B_LOCAL | B_INNER)) s--;
+  // one byte past RFC 5321's 64: a longer run is no local part (findEmailAt drops it)
+  while (s > 0 && at - s <= 64 && is(line, s - 1, B_LOCAL | B_INNER)) s--;
   for (let i = at - 1; i >= s; i--) {
     const code = line.charCodeAt(i);
     if (!(CC[code & 255] & B_INNER)) continue;
@@ -399,6 +413,28 @@ function quotedLocal(line: string, at: number): { start: number; content: string
 }
 
 const HIGH_BYTE = /[\u0080-\u00ff]/;
+const NOT_WORD_CHAR = /[^\p{L}\p{N}\p{M}\x21-\x7e]/u;
+
+/**
+ * How many bytes of the latin1-decoded UTF-8 in [from, to) are letters, digits, marks or ASCII,
+ * read forward from `from` or backward from `to`: a symbol or punctuation outside ASCII (and a
+ * byte that is no UTF-8) ends an email's part there.
+ */
+function unicodeWordBytes(line: string, from: number, to: number, forward: boolean): number {
+  const raw = line.slice(from, to);
+  if (!HIGH_BYTE.test(raw)) return to - from;
+  const chars = [...Buffer.from(raw, 'latin1').toString('utf8')];
+  let n = 0;
+  if (forward) {
+    for (const c of chars) {
+      if (NOT_WORD_CHAR.test(c)) break;
+      n += Buffer.byteLength(c);
+    }
+  } else {
+    for (let i = chars.length - 1; i >= 0 && !NOT_WORD_CHAR.test(chars[i]); i--) n += Buffer.byteLength(chars[i]);
+  }
+  return n;
+}
 
 function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContext, add: Add): void {
   const quoted = sepLen === 1 ? quotedLocal(line, at) : undefined;
@@ -407,7 +443,11 @@ function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContex
   if (sepLen === 3 && /^%[0-9A-Fa-f]{2}/.test(line.slice(s, s + 3)) && s + 3 < at) s += 3;
   const domStart = at + sepLen;
   let e = domStart;
-  while (e < line.length && e - domStart < 253 && is(line, e, B_DOMAIN)) e++;
+  while (e < line.length && e - domStart <= 253 && is(line, e, B_DOMAIN)) e++; // one past the limit: too long is no address
+  if (at - s > 64) return;
+  // UTF-8 that is no letter ends a part (`jane@acme.io’s`, `«jane@acme.io»`, `acme.io©`)
+  if (!quoted) s = at - unicodeWordBytes(line, s, at, false);
+  e = domStart + unicodeWordBytes(line, domStart, e, true);
   if (!quoted) while (s < at && line[s] === '.') s++;
   while (e > domStart && (line[e - 1] === '.' || line[e - 1] === '-')) e--;
   // a quoted local part is checked as written and, when it needs no quotes, normalised without them
@@ -418,10 +458,11 @@ function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContex
   if (s >= at || !domain || !isEmail(local + '@' + domain) || isUrlCredentials(line, at)) return;
   const bare = quoted && isEmail(quoted.content + '@' + domain) ? quoted.content : local;
   const norm = (HIGH_BYTE.test(bare) ? Buffer.from(bare, 'latin1').toString('utf8') : bare).toLowerCase() + '@' + domain;
-  if (ctx.policy.emailExemption(norm)) return;
+  if (ctx.policy.emailExemption(norm) || isMessageId(line, s)) return;
   const tld = domain.slice(domain.lastIndexOf('.') + 1);
   const q = quoted?.escaped ? '\\"' : '"';
-  const first = quoted ? `${q}${quoted.content.trim()[0]}***${q}` : `${local[0]}***`;
+  // the first character, not the first byte of its UTF-8
+  const first = quoted ? `${q}${quoted.content.trim()[0]}***${q}` : `${[...(HIGH_BYTE.test(local) ? Buffer.from(local, 'latin1').toString('utf8') : local)][0]}***`;
   add.add({
     category: 'email',
     start: s,
@@ -432,6 +473,25 @@ function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContex
     rule: sepLen === 1 ? 'email.address' : 'email.url-encoded',
     exempt: 'ownDomains (its domain), roleMailboxes (its local part), or --allow email',
   });
+}
+
+const MESSAGE_ID_KEYS = new Set(['messageid', 'msgid', 'inreplyto', 'references', 'originalmessageid']);
+
+/**
+ * An address-shaped value that names a message, not a mailbox: a Message-ID (RFC 5322's
+ * `<local@host>`) under Postfix's `message-id=<…>`, a `Message-ID:` header, `"message_id":…`,
+ * or In-Reply-To and References, which repeat such ids.
+ */
+function isMessageId(line: string, s: number): boolean {
+  // from the `<` that opens the id, when the local part read starts inside it (`<5afa.hP5p/mry+x@…>`)
+  let i = s - 1;
+  while (i >= 0 && s - i <= 128 && line[i] !== '<' && line[i] !== '>' && line[i] !== ' ' && line[i] !== '"') i--;
+  if (line[i] !== '<') i = s - 1;
+  const from = i;
+  while (i >= 0 && from - i < 8 && (line[i] === '<' || line[i] === '"' || line[i] === "'" || line[i] === '\\' || line[i] === ' ' || line[i] === '=' || line[i] === ':')) i--;
+  const end = i + 1;
+  while (i >= 0 && end - i <= 24 && (is(line, i, B_ALNUM) || line[i] === '-' || line[i] === '_')) i--;
+  return end > i + 1 && MESSAGE_ID_KEYS.has(line.slice(i + 1, end).toLowerCase().replace(/[-_]/g, ''));
 }
 
 /** Bytes that may stand in a local part however loosely read (a superset of what findEmailAt reads). */
@@ -479,6 +539,8 @@ interface ValueSpan {
 
 /** Reads the value after a key ending at `keyEnd`: `"key": "v"`, `key=v`, `key: v`, escaped JSON. */
 export function valueAfterKey(line: string, keyEnd: number): ValueSpan | undefined {
+  const xml = xmlValueAfterKey(line, keyEnd);
+  if (xml) return xml;
   let i = keyEnd;
   if (line[i] === '\\' && (line[i + 1] === '"' || line[i + 1] === "'")) i += 2;
   else if (line[i] === '"' || line[i] === "'") i++;
@@ -505,6 +567,10 @@ export function valueAfterKey(line: string, keyEnd: number): ValueSpan | undefin
   } else if (line[i] === '"' || line[i] === "'") {
     quote = line[i];
     i++;
+  } else if (line[i] === '<') {
+    // Dovecot's and Postfix's `user=<bob>` (`user=<>`: nobody logged in)
+    quote = '>';
+    i++;
   }
   const start = i;
   const limit = Math.min(line.length, start + 256);
@@ -521,6 +587,23 @@ export function valueAfterKey(line: string, keyEnd: number): ValueSpan | undefin
   return { start, end, value: line.slice(start, end), quoted: quote !== '' };
 }
 
+/**
+ * XML: Windows event logs' `<Data Name="TargetUserName">bob</Data>` and an element's own
+ * `<TargetUserName>bob</TargetUserName>`: the text up to the next tag.
+ */
+function xmlValueAfterKey(line: string, keyEnd: number): ValueSpan | undefined {
+  let open: number;
+  if (line[keyEnd] === '"' && line[keyEnd + 1] === '>') open = keyEnd + 2;
+  else if (line[keyEnd] === '>') open = keyEnd + 1;
+  else return undefined;
+  let ks = keyEnd;
+  while (ks > 0 && keyEnd - ks < 128 && is(line, ks - 1, B_KEY)) ks--;
+  if (open === keyEnd + 2 ? !/name="$/i.test(line.slice(Math.max(0, ks - 6), ks)) : line[ks - 1] !== '<') return undefined;
+  const close = line.indexOf('<', open);
+  const end = close < 0 || close - open > 256 ? Math.min(line.length, open + 256) : close;
+  return { start: open, end, value: line.slice(open, end), quoted: true };
+}
+
 const OTLP_VALUE = /\\?"\s*,\s*\\?"value\\?"\s*:\s*\{\s*\\?"(?:stringValue)\\?"\s*/y;
 
 /** A value that is no username whatever field holds it: an empty marker, a number, an object, a service account. */
@@ -530,11 +613,18 @@ function notAName(v: ValueSpan, ctx: DetectContext): boolean {
   if (value[0] === '{' || value[0] === '[') return true;
   // An unquoted number (`"username": 13`, `user=42`) is a count or an id, not a name.
   if (!v.quoted && /^\d+$/.test(value)) return true;
+  // `Login: user=<bob>`: the next key, not a value (its own key is read for it)
+  if (!v.quoted && /^[A-Za-z_][\w.-]*=/.test(value)) return true;
   return ctx.policy.serviceAccount(value) !== undefined;
 }
 
+/** PostgreSQL's `connection authorized: user=app database=shop` and `log_line_prefix` (`user=%u,db=%d`). */
+const DATABASE_KEY = /(?:^|[\s,;\[(])(?:database|db|dbname)=[^\s,;]/;
+
 function usernameFinding(line: string, v: ValueSpan, field: string, ctx: DetectContext, add: Add, rule: RuleId): void {
   if (notAName(v, ctx) || ctx.policy.accountPattern(field)) return;
+  // a bare `user=` beside a `database=` is the database role the session logs in as: an account
+  if (field === 'user' && line[v.start - 1] === '=' && DATABASE_KEY.test(line)) return;
   const value = v.value.trim();
   add.add({
     category: 'username',
@@ -964,7 +1054,16 @@ function numberRegion(line: string, pos: number): [number, number] {
     else if (s > 1 && is(line, s - 1, B_SEP) && is(line, s - 2, B_DIGIT)) s--;
     else if (s > 2 && is(line, s - 1, B_SEP) && is(line, s - 2, B_SEP) && is(line, s - 3, B_DIGIT)) s -= 2;
     else break;
-    if (pos - s > 48) break;
+    if (pos - s > 48) {
+      // cut by the limit inside a group: start at the next whole one, never on part of a number
+      if (isDigit(line[s - 1])) {
+        let i = s;
+        while (i < pos && isDigit(line[i])) i++;
+        while (i < pos && !isDigit(line[i])) i++;
+        s = i;
+      }
+      break;
+    }
   }
   if (line[s - 1] === '(') s--;
   let e = pos;
@@ -973,7 +1072,16 @@ function numberRegion(line: string, pos: number): [number, number] {
     else if (is(line, e, B_SEP) && is(line, e + 1, B_DIGIT)) e++;
     else if (is(line, e, B_SEP) && is(line, e + 1, B_SEP) && is(line, e + 2, B_DIGIT)) e += 2;
     else break;
-    if (e - pos > 64) break;
+    if (e - pos > 64) {
+      // likewise at the end: the last whole group (findNumberRun reads the rest as a region of its own)
+      if (isDigit(line[e])) {
+        let i = e;
+        while (i > pos && isDigit(line[i - 1])) i--;
+        while (i > pos && !isDigit(line[i - 1])) i--;
+        if (i > pos) e = i;
+      }
+      break;
+    }
   }
   return [s, e];
 }
@@ -996,6 +1104,14 @@ interface NumberField {
   numeric: boolean;
   /** An id, code or version field: keeps even a number in a phone's grouping out (`case_id: 415-555-0132`). */
   groupedId: boolean;
+}
+
+const CARD_WORDS_BEFORE = /card|uatp|airplus|(?:^|[^a-z])(?:pan|cc)(?:[^a-z]|$)/;
+
+/** Whether the 40 characters before `s`, or the field the number is under, name a card. */
+function cardContext(line: string, s: number, ctx: DetectContext): boolean {
+  if (CARD_WORDS_BEFORE.test(line.slice(Math.max(0, s - 40), s).toLowerCase())) return true;
+  return numberField(line, s, ctx).field.split(/[^a-z0-9]+/).some((w) => CARD_KEY_WORDS.has(w));
 }
 
 /** Container keys whose parent names what a number is (`"phone":{"number":…}`, OTLP `intValue`). */
@@ -1041,7 +1157,8 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
   const bare = digitsAll === e - s;
   // a bare run of 7-12 digits is a phone only under a phone field; a bare 13+ run starting with
   // 0, 1 or 7 (epoch milliseconds, nanoseconds) is no card: decide those without more work
-  if (bare && (digitsAll < 13 || !is(line, s, B_CARD_START))) {
+  const uatp = digitsAll === 15 && line[s] === '1' && cardContext(line, s, ctx);
+  if (bare && (digitsAll < 13 || !is(line, s, B_CARD_START)) && !uatp) {
     if (digitsAll > 15) return regionEnd;
     // a field's whole value follows `key=`/`"key":` or opens a quoted string; mid-text it is no field
     if (line.charCodeAt(s - 1) !== 34 && !keyAt(line, s)) return regionEnd;
@@ -1063,9 +1180,14 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
       for (let len = Math.min(groups.length - i, 8); len >= 1 && !took; len--) {
         let digits = '';
         for (let k = i; k < i + len; k++) digits += groups[k].d;
-        if (digits.length < 13 || digits.length > 19 || !cardNetwork(digits) || !luhnValid(digits)) continue;
-        // only ' ' or '-' separate card groups, one character each
+        if (digits.length < 13 || digits.length > 19 || !(cardNetwork(digits) ? luhnValid(digits) : uatp && isUatp(digits))) continue;
+        // only ' ' or '-' separate card groups, one character each, and groups are printed as
+        // cards print them (4-4-4-4, Amex 4-6-5, 4-4-4-4-3): a first group of 4 to 6 digits, the
+        // rest 3 to 6 (the last 2 to 6: Diners 4-4-4-2), so the small numbers of a flow log or a
+        // metrics dump are not glued into one
+        if (len > 1 && (groups[i].d.length < 4 || groups[i].d.length > 6)) continue;
         let sepsOk = true;
+        for (let k = i + 1; k < i + len && sepsOk; k++) sepsOk = groups[k].d.length >= (k === i + len - 1 ? 2 : 3) && groups[k].d.length <= 6;
         for (let k = i + 1; k < i + len && sepsOk; k++) {
           const between = text.slice(groups[k - 1].e, groups[k].s);
           sepsOk = between === ' ' || between === '-';
@@ -1184,7 +1306,11 @@ function findPlusPhoneAt(line: string, pos: number, ctx: DetectContext, add: Add
   const re = /\d(?=[^\d]|$)/g;
   let g: RegExpExecArray | null;
   while ((g = re.exec(text))) cuts.push(g.index + 1);
+  // glued to a word after it (`+14156667777def`: an id), unless that is an extension (`x123`)
+  const after = pos + text.length;
+  const glued = is(line, after, B_LETTER_) && !/^(?:x|ext)\.?\d/i.test(line.slice(after, after + 5));
   for (let k = cuts.length - 1; k >= 0; k--) {
+    if (glued && cuts[k] === text.length) continue;
     const e164 = validPhone(text.slice(0, cuts[k]));
     if (e164) {
       add.add({ category: 'phone', start: pos, end: pos + cuts[k], norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, pos), rule: 'phone.international', exempt: '--allow phone (a known test number)' });

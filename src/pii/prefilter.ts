@@ -470,11 +470,14 @@ function makeKeep(opts: PrefilterOptions): Keep {
     if (digits !== len) {
       // grouped: a card, a national number, or anything under a phone field
       if (digits >= 13 || opts.nationalTrunk) return true;
+      // dialled with an international prefix (`0064 3 331 6005`, `011 44 …`): detection's iddPhone
+      if (first === 48 && (buf[start + 1] === 48 || (buf[start + 1] === 49 && buf[start + 2] === 49))) return true;
       if (opts.nanp && digits >= 10 && NANP_SHAPE.test(buf.toString('latin1', Math.max(0, start - 1), end))) return true;
       return inPhoneField(buf, start);
     }
     if (digits >= 13) {
       if (digits <= 19 && first !== 48 && first !== 49 && first !== 55) return true;
+      if (digits === 15 && first === 49) return true; // a UATP card, where detection sees a card named
       // no card starts with 0, 1 or 7 (epoch milliseconds do); a phone dialled with 00 or 011 may, under a phone key
       if (first !== 48 || digits > 18) return false;
     }

@@ -63,6 +63,14 @@ export function cardNetwork(digits: string): CardNetwork | undefined {
   return undefined;
 }
 
+/**
+ * UATP (airline cards, AirPlus): 15 digits starting with 1, passing Luhn. Ids of 15 digits start
+ * with 1 too, so detection takes one as a card only where the text or its field names a card.
+ */
+export function isUatp(digits: string): boolean {
+  return digits.length === 15 && digits[0] === '1' && luhnValid(digits);
+}
+
 /** A card number: 13-19 digits passing Luhn and starting with a real network's prefix. */
 export function isCardNumber(digits: string): boolean {
   return digits.length >= 13 && digits.length <= 19 && cardNetwork(digits) !== undefined && luhnValid(digits);
@@ -218,7 +226,8 @@ export function isEmail(address: string): boolean {
   if (local[0] === '"') {
     if (!QUOTED_LOCAL.test(local) || !/[^ ]/.test(local.slice(1, -1))) return false;
   } else if (at !== address.indexOf('@') || !LOCAL.test(local) || local[0] === '.' || local.endsWith('.') || local.includes('..')) return false;
-  if (domain.length > 253) return false;
+  // RFC 5321's limits: 64 octets of local part, 254 in all (a latin1-decoded line counts bytes)
+  if (domain.length > 253 || local.length > 64 || at + 1 + domain.length > 254) return false;
   const labels = domain.split('.');
   if (labels.length < 2) return false;
   for (const l of labels) if (!LABEL.test(l)) return false;

@@ -162,8 +162,10 @@
     (if (i32.eq (local.get $digits) (local.get $len))
       (then
         (local.set $first (i32.load8_u (local.get $s)))
-        (if (i32.and (i32.ge_u (local.get $len) (i32.const 13))
-                     (i32.or (i32.ge_u (local.get $len) (i32.const 20)) (i32.or (i32.eq (local.get $first) (i32.const 49)) (i32.eq (local.get $first) (i32.const 55)))))
+        ;; (15 digits from 1 may be a UATP card: detection looks for a card named nearby)
+        (if (i32.and (i32.and (i32.ge_u (local.get $len) (i32.const 13))
+                              (i32.or (i32.ge_u (local.get $len) (i32.const 20)) (i32.or (i32.eq (local.get $first) (i32.const 49)) (i32.eq (local.get $first) (i32.const 55)))))
+                     (i32.eqz (i32.and (i32.eq (local.get $len) (i32.const 15)) (i32.eq (local.get $first) (i32.const 49)))))
           (then (return (i32.const 0))))))
     (if (i32.and (i32.eqz (i32.and (local.get $private) (i32.const 1))) (i32.and (i32.eq (local.get $dots) (i32.const 3)) (i32.eq (local.get $digits) (i32.sub (local.get $len) (i32.const 3)))))
       (then (if (call $privateQuad (local.get $s) (local.get $e)) (then (return (i32.const 0))))))
