@@ -22,9 +22,10 @@ export interface CompiledPolicy {
   mayEndUsernameField(key: string): boolean;
   /**
    * Whether an object under `key` (no username field itself) could hold one in a member whose
-   * name holds no username word: a pattern has a `*`, or its second-last segment is the key's
-   * last (`user.name` under `http.user`). Every other match is a one-segment pattern naming the
-   * member itself, and such a name holds one of the prefilter's username words.
+   * name holds no username word: a pattern of several segments has a `*`, a one-segment pattern
+   * has a word before its last `*`, or a second-last segment is the key's last (`user.name` under
+   * `http.user`). Every other match is a pattern naming the member itself (`*_user_name`), and
+   * such a name holds one of the prefilter's username words.
    */
   mayParentUsernameField(key: string): boolean;
   isPhoneField(field: string): boolean;
@@ -160,7 +161,9 @@ export function compilePolicy(p: PiiPolicy): CompiledPolicy {
   const usernameEndCache = new Map<string, boolean>();
   const usernameSegs = p.fields.username.map((f) => normaliseField(f).split('.'));
   const usernameLast = usernameSegs.filter((segs) => segs.length > 1).map((segs) => fieldMatcher(segs[segs.length - 1]));
-  const usernameWildcard = usernameSegs.some((segs) => segs.some((seg) => seg.includes('*')));
+  // A `*` can span segments, so such a pattern may name a member of any object, unless every word
+  // of it follows its last `*` (`*_user_name`): then the member's own key holds the word.
+  const usernameWildcard = usernameSegs.some((segs) => segs.length > 1 ? segs.some((seg) => seg.includes('*')) : /[a-z0-9]/.test(segs[0].slice(0, segs[0].lastIndexOf('*') + 1)));
   const usernameParents = new Set(usernameSegs.filter((segs) => segs.length > 1).map((segs) => segs[segs.length - 2]));
   const phoneCache = new Map<string, boolean>();
   return {

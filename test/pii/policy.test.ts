@@ -226,3 +226,98 @@ describe('the flagship runbook', () => {
     expect(runbook.pii).toBe(policy);
   });
 });
+
+describe('mail servers, Windows events and database logs', () => {
+  const users = (line: string, c = ctx) => found(line, c).filter(([cat]) => cat === 'username');
+  it.each([
+    ['pop3-login: Disconnected (no auth attempts): user=<>, rip=10.4.114.252', []],
+    ['imap-login: Login: user=<bob>, method=PLAIN, rip=10.1.2.3', [['username', 'user']]],
+    ['<Event><EventData><Data Name="SubjectUserName">SYSTEM</Data><Data Name="TargetUserName">nina.kapoor</Data></EventData></Event>', [['username', 'target_user_name']]],
+    ['<TargetUserName>jdoe</TargetUserName>', [['username', 'target_user_name']]],
+    ['{"winlog":{"event_data":{"TargetUserName":"Benjamin","SubjectUserName":"WEB01$"}}}', [['username', 'winlog.event_data.target_user_name']]],
+    ['<Data Name="TargetUserName">LOCAL SERVICE</Data>', []],
+    ['LOG:  connection authorized: user=cloud_admin database=postgres application_name=psql', []],
+    ['[4124]: user=app,db=maindb,app=[unknown] LOG:  duration: 0.5 ms', []],
+    ['{"user":"jsmith","db":"prod"}', [['username', 'user']]],
+    ['login ok user=jsmith from=81.2.69.160', [['username', 'user']]],
+  ])('%s', (line, want) => expect(users(line)).toEqual(want));
+
+  it('a one-segment pattern whose words all follow its `*` names a member, not any object', () => {
+    const p = (username: string[]) => compilePolicy({ ...policy, fields: { ...policy.fields, username } });
+    expect(p(['username', '*_user_name']).mayParentUsernameField('user_agent')).toBe(false);
+    expect(p(['user*']).mayParentUsernameField('user_agent')).toBe(true);
+    expect(p(['*.nick']).mayParentUsernameField('anything')).toBe(true);
+    expect(users('{"x":{"y":{"target_user_name":"bob"}}}')).toEqual([['username', 'x.y.target_user_name']]);
+  });
+
+  it.each([
+    ['postfix/cleanup[123]: 4F9D195432C: message-id=<1234@example.com>', []],
+    ['postfix/cleanup[1]: message-id=<5afa242e.hP5p/mry+fTNNjms%no-reply@example.com>', []],
+    ['Message-ID: <CAF=abc123@mail.gmail.com>', []],
+    ['In-Reply-To: <x9@acme.io>', []],
+    ['{"message_id":"<a1b2@mx.acme.io>","to":"jane@acme.io"}', [['email', 'to']]],
+    ['postfix/smtp[1]: 4F9D: to=<jane@acme.io>, relay=mx.acme.io', [['email', 'text']]],
+  ])('a Message-ID is no mailbox: %s', (line, want) => expect(found(line).filter(([c]) => c === 'email')).toEqual(want));
+});
+
+describe('where an email address ends', () => {
+  const emails = (line: string) => detectLine(line, ctx).filter((f) => f.category === 'email').map((f) => line.slice(f.start, f.end));
+  it.each([
+    ['mail jane@example.com’s inbox', 'jane@example.com'],
+    ['«jane@example.org»', 'jane@example.org'],
+    ['“jane@example.com”', 'jane@example.com'],
+    ['mail jane@example.com© 2024', 'jane@example.com'],
+    ['jane@example.com。', 'jane@example.com'],
+    ['email：jane@example.com', 'jane@example.com'],
+    ['x jöran@bücher.de y', 'jöran@bücher.de'],
+  ])('at non-letter Unicode: %s', (text, want) => {
+    // detection reads latin1-decoded UTF-8, as the scanner hands it lines
+    const line = Buffer.from(text, 'utf8').toString('latin1');
+    expect(emails(line).map((e) => Buffer.from(e, 'latin1').toString('utf8'))).toEqual([want]);
+  });
+  it('RFC 5321 lengths: 64 bytes of local part, 254 in all', () => {
+    expect(emails(`to ${'a'.repeat(64)}@example.com`)).toHaveLength(1);
+    expect(emails(`to ${'a'.repeat(65)}@example.com`)).toEqual([]);
+    expect(emails(`to ${'a'.repeat(64)}@${['a'.repeat(63), 'a'.repeat(63), 'a'.repeat(63), 'a'.repeat(58)].join('.')}.com`)).toEqual([]);
+  });
+  it('the redacted sample starts with the first character, not the first byte of its UTF-8', () => {
+    const line = Buffer.from('to ｇｍａｉｌ@gmail.com', 'utf8').toString('latin1');
+    expect(detectLine(line, ctx)[0].redacted).toBe('ｇ***@g***.com');
+  });
+});
+
+describe('cards in long runs of numbers, UATP, grouping', () => {
+  const cards = (line: string) => detectLine(line, ctx).filter((f) => f.category === 'card').map((f) => f.redacted);
+  it('an AWS VPC flow log is no card; a card at the end of a long run still is', () => {
+    expect(cards('2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK')).toEqual([]);
+    expect(cards('123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4111111111111111')).toEqual(['**** **** **** 1111']);
+    expect(cards('123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4111 1111 1111 1111 end')).toEqual(['**** **** **** 1111']);
+    expect(cards(Array.from({ length: 300 }, (_, i) => i).join(' '))).toEqual([]);
+  });
+  it('groups are printed as cards print them', () => {
+    expect(cards('pan 3782 822463 10005')).toHaveLength(1);
+    expect(cards('pan 3056 9309 0259 04')).toHaveLength(1);
+    expect(cards('values 44 45 46 47 48 49 50 51 52')).toEqual([]);
+    // a first group of 2 (an 18-digit UnionPay number that passes Luhn when glued)
+    expect(cards('ids 62 1234 5678 9012 3457')).toEqual([]);
+    expect(cards('pan 621234567890123457')).toHaveLength(1);
+  });
+  it.each([
+    ['my credit card: 122000000000003', 1],
+    ['{"card_number":"122000000000003"}', 1],
+    ['{"pan":"1220 00000 000003"}', 1],
+    ['order 122000000000003 shipped', 0],
+    ['{"order_id":"122000000000003"}', 0],
+    ['{"msg":"x","value":"122000000000003"}', 0],
+  ])('a UATP card only where a card is named: %s', (line, n) => expect(cards(line)).toHaveLength(n));
+});
+
+describe('phones glued to words and dialled with 00 in text', () => {
+  it.each([
+    ['x +14156667777def', 0],
+    ['x +14156667777x123 y', 1],
+    ['x +1 415 666 7777 ext. 5', 1],
+    ['{"phone":"+14156667777abc"}', 1],
+    ['2026-11-22T10:00:01Z INFO user contact 0064 3 331 6005 saved', 1],
+  ])('%s', (line, n) => expect(cats(line).filter((c) => c === 'phone')).toHaveLength(n));
+});
