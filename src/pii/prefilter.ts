@@ -146,19 +146,29 @@ function plusCandidate(v: Buffer, i: number): boolean {
   return false;
 }
 
-/** nginx/Apache `addr - user [`: the third token of a line (detection reads only that one). */
+/** Whitespace as a regex's `\s` reads it in ASCII (tokens of an access log are `\S+`). */
+const WS = new Uint8Array(256);
+for (const c of [9, 10, 11, 12, 13, 32]) WS[c] = 1;
+
+/**
+ * nginx/Apache `addr ident user [time]`: the third token of a line, when a ` [` follows it
+ * (detection reads `^(\S+) (\S+) (\S+) \[` and only that token). Found from each `[` (memchr),
+ * read back over three tokens to the line's start; a user of `-` is nobody.
+ */
 function accessLogUsers(v: Buffer, hits: number[]): void {
-  for (let ls = 0; ls < v.length; ) {
-    let le = v.indexOf(10, ls);
-    if (le < 0) le = v.length;
-    if (v[ls] !== 32) {
-      const sp = v.indexOf(32, ls);
-      if (sp > ls && sp + 3 < le && v[sp + 1] === 45 && v[sp + 2] === 32) {
-        const n = v[sp + 3];
-        if (n !== 32 && n !== 91 && n !== 45) hits.push((sp + 3) * 16 + K_ACCESS_USER);
-      }
-    }
-    ls = le + 1;
+  for (let p = v.indexOf(91); p >= 0; p = v.indexOf(91, p + 1)) {
+    if (v[p - 1] !== 32) continue;
+    let i = p - 2;
+    while (i >= 0 && !WS[v[i]]) i--;
+    const user = i + 1;
+    if (user > p - 2 || v[i] !== 32 || (user === p - 2 && v[user] === 45)) continue;
+    const identEnd = --i;
+    while (i >= 0 && !WS[v[i]]) i--;
+    if (i === identEnd || v[i] !== 32) continue;
+    const addrEnd = --i;
+    while (i >= 0 && !WS[v[i]]) i--;
+    if (i === addrEnd || (i >= 0 && v[i] !== 10)) continue;
+    hits.push(user * 16 + K_ACCESS_USER);
   }
 }
 

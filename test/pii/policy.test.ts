@@ -86,6 +86,7 @@ describe('accounts and usernames', () => {
     ['level=info user=bob msg=hi', 'user'],
     ['{"log":"{\\"user_name\\":\\"bob\\"}"}', 'user_name'],
     ['81.2.69.160 - bob [22/Nov/2026:08:00:00 +0000] "GET / HTTP/1.1" 200 5', 'remote_user'],
+    ['81.2.69.160 identd-x bob [22/Nov/2026:08:00:00 +0000] "GET / HTTP/1.1" 200 5', 'remote_user'],
   ])('a login name is personal: %s', (line, field) => expect(found(line).filter(([c]) => c === 'username')).toEqual([['username', field]]));
   it.each([
     '{"user":{"name":"system:serviceaccount:kube-system:coredns"}}',
