@@ -19,13 +19,17 @@ export const webhookDeliveryPiiPolicy: PiiPolicy = {
       'downstream_local_address', 'upstream_local_address', 'dest_ip', 'dst_ip', 'listen', 'bind',
       'backend*', 'proxy*', 'egress*', 'resolver', 'nameserver',
     ],
-    // `*_user_name`: Windows events' TargetUserName and SubjectUserName (as winlogbeat writes them too)
-    username: ['username', 'user_name', 'user.name', 'user', 'enduser.id', 'remote_user', 'login', '*_user_name'],
+    // `*_user_name`: Windows events' TargetUserName and SubjectUserName (as winlogbeat writes them
+    // too); `*_username`: Traefik's ClientUsername, Postfix's sasl_username
+    username: ['username', 'user_name', 'user.name', 'user', 'enduser.id', 'remote_user', 'login', '*_user_name', '*_username'],
     phone: [
       '*phone*', '*mobile*', '*msisdn*', 'tel', '*_tel', 'tel_*', 'telephone*', 'cell', 'cell_*', '*_cell',
       'contact', 'contact_number', 'contact_no', 'fax', 'sms_to', 'sms_from',
     ],
-    account: ['*account*', '*role*', 'db.user', 'db.username', 'db_user', 'database.user', 'service.name', 'principal', 'serviceaccount*'],
+    account: [
+      '*account*', '*role*', 'db.user', 'db.username', 'db_user', 'db_username', 'db_user_name', 'database.user',
+      'database_user*', 'service.name', 'principal', 'serviceaccount*',
+    ],
   },
   ownDomains: ['hooks.slogate.dev', 'slogate.dev'],
   // RFC 2142's role mailboxes, then the no-reply family and other automated senders.
@@ -39,6 +43,8 @@ export const webhookDeliveryPiiPolicy: PiiPolicy = {
     'root', 'nobody', 'daemon', 'www-data', 'nginx', 'postgres', 'mysql', 'redis',
     // Windows' built-in logons and machine accounts (`WEB01$`)
     'system', 'local service', 'network service', 'anonymous logon', 'dwm-*', 'umfd-*', '*$',
+    // Google Cloud's service accounts, which logs name by their address
+    '*@*.gserviceaccount.com',
   ],
   allowedRanges: [],
   personalRanges: [],

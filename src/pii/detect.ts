@@ -445,6 +445,8 @@ function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContex
   let e = domStart;
   while (e < line.length && e - domStart <= 253 && is(line, e, B_DOMAIN)) e++; // one past the limit: too long is no address
   if (at - s > 64) return;
+  // HAProxy's captured headers, `{api.example.com|jane@example.org}`: `|` separates them
+  if (line[s - 1] === '{') s = Math.max(s, line.lastIndexOf('|', at - 1) + 1);
   // UTF-8 that is no letter ends a part (`jane@acme.io’s`, `«jane@acme.io»`, `acme.io©`)
   if (!quoted) s = at - unicodeWordBytes(line, s, at, false);
   e = domStart + unicodeWordBytes(line, domStart, e, true);
@@ -571,6 +573,10 @@ export function valueAfterKey(line: string, keyEnd: number): ValueSpan | undefin
     // Dovecot's and Postfix's `user=<bob>` (`user=<>`: nobody logged in)
     quote = '>';
     i++;
+  } else if (line[i] === 'S' && line.startsWith('Str(', i)) {
+    // the OpenTelemetry collector's debug exporter: `enduser.id: Str(bob)`
+    quote = ')';
+    i += 4;
   }
   const start = i;
   const limit = Math.min(line.length, start + 256);
@@ -904,17 +910,43 @@ function opensObject(line: string, ke: number): boolean {
   return line[i] === '{';
 }
 
-const ACCESS_LOG = /^(\S+) (\S+) (\S+) \[[^\]]{1,64}\] "/;
+/** After the user: `[$time_local] "` (JSON-escaped `\"` when the record sits in a string). */
+const ACCESS_LOG_TAIL = /(\S+) \[[^\]]{1,64}\] \\?"/y;
+/** A container runtime's prefix (CRI: `2026-11-30T09:27:02.123Z stdout F `). */
+const CRI_PREFIX = /^\S+ (?:stdout|stderr) [FP] $/;
+const IS_SPACE = /\s/;
+const JSON_STRING_START = /"\s*:\s*"[^"\s]+$/;
 
-/** nginx/Apache `$remote_addr - $remote_user [$time_local] "…"`: a logged-in user's name. */
+/**
+ * nginx/Apache `$remote_addr $ident $remote_user [$time_local] "…"`: a logged-in user's name. The
+ * record starts the line, follows a container runtime's prefix, a syslog tag (`nginx: `) when
+ * its first token is an address, or opens a JSON string (`{"log":"81.2.69.160 - bob [`).
+ */
 function findAccessLogUser(line: string, pos: number, ctx: DetectContext, add: Add): void {
-  const m = ACCESS_LOG.exec(line);
-  if (!m || m[3] === '-') return;
-  const start = m[1].length + 1 + m[2].length + 1;
-  if (pos !== start) return;
-  let value = m[3];
+  if (line[pos - 1] !== ' ') return;
+  let j = pos - 2;
+  while (j >= 0 && !IS_SPACE.test(line[j])) j--;
+  if (j === pos - 2 || line[j] !== ' ') return;
+  let k = j - 1;
+  while (k >= 0 && !IS_SPACE.test(line[k])) k--;
+  if (k === j - 1) return;
+  const first = line.slice(k + 1, j);
+  if (JSON_STRING_START.test(first)) {
+    // `{"log":"81.2.69.160`, `"message":"81.2.69.160`: the record opens a JSON string
+  } else if (k < 0) {
+    if (first.includes('"')) return;
+  } else {
+    const before = line.slice(0, k + 1);
+    const address = first.replace(/^\[|\]$/g, '');
+    const syslog = before.endsWith(': ') && (parseIPv4(address) !== undefined || (address.includes(':') && parseIPv6(address) !== undefined));
+    if (line[k] !== ' ' || (!syslog && !CRI_PREFIX.test(before))) return;
+  }
+  ACCESS_LOG_TAIL.lastIndex = pos;
+  const m = ACCESS_LOG_TAIL.exec(line);
+  if (!m || m[1] === '-') return;
+  let value = m[1];
   if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-  usernameFinding(line, { start, end: start + m[3].length, value, quoted: true }, 'remote_user', ctx, add, 'username.access-log');
+  usernameFinding(line, { start: pos, end: pos + m[1].length, value, quoted: true }, 'remote_user', ctx, add, 'username.access-log');
 }
 
 // -------------------------------------------------------------------------------------------- ip
@@ -1028,8 +1060,8 @@ function findIPv6At(line: string, pos: number, ctx: DetectContext, add: Add): vo
   const verdict = ipVerdict(bytes, isIPv6NonRoutable(b), line, s, ctx);
   if (!verdict) return;
   const norm = mapped ? formatIPv4(v4FromMapped(b)) : formatIPv6(b);
-  const g = formatIPv6(b).split(':');
-  add.add({ category: 'ip', start: s, end: e, norm, redacted: `${g[0]}:${g[1]}:x:x:x:x:x:x`, ...verdict });
+  const g = mapped ? norm.split('.') : formatIPv6(b).split(':');
+  add.add({ category: 'ip', start: s, end: e, norm, redacted: mapped ? `${g[0]}.${g[1]}.x.x` : `${g[0]}:${g[1]}:x:x:x:x:x:x`, ...verdict });
 }
 
 // ------------------------------------------------------------------------------ cards and phones

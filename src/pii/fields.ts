@@ -19,8 +19,15 @@ export interface KeyAt {
  * The key a value starting at `pos` belongs to: `"key":"v"`, `"key": v`, `"key":["v"`, `key=v`,
  * `key: v`, and the escaped forms `\"key\":\"v\"`; undefined when the value stands alone.
  */
+/** The OpenTelemetry collector's debug exporter wraps values in their type: `host.ip: Str(10.0.0.1)`. */
+const OTEL_TYPE = /(?:Str|Int|Double|Bool|Bytes)$/;
+
 export function keyAt(line: string, pos: number): KeyAt | undefined {
   let i = pos - 1;
+  if (i >= 4 && line[i] === '(') {
+    const t = OTEL_TYPE.exec(line.slice(i - 6, i));
+    if (t) i -= t[0].length + 1;
+  }
   if (i >= 0 && (line[i] === '"' || line[i] === "'")) i--;
   if (i >= 0 && line[i] === '\\') i--;
   while (i >= 0 && line[i] === ' ') i--;

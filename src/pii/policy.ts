@@ -205,7 +205,10 @@ export function compilePolicy(p: PiiPolicy): CompiledPolicy {
       if (role) return `roleMailboxes: ${role}`;
       const domain = address.slice(at + 1);
       const own = domains.find((d) => domain === d || domain.endsWith('.' + d));
-      return own ? `ownDomains: ${own}` : undefined;
+      if (own) return `ownDomains: ${own}`;
+      // a machine identity written as an address (`etl@my-project.iam.gserviceaccount.com`, `svc-billing@…`)
+      const account = accounts.find((a) => a.re.test(address))?.pattern;
+      return account ? `serviceAccounts: ${account}` : undefined;
     },
     serviceAccount(name) {
       return accounts.find((a) => a.re.test(name))?.pattern;

@@ -151,13 +151,16 @@ const WS = new Uint8Array(256);
 for (const c of [9, 10, 11, 12, 13, 32]) WS[c] = 1;
 
 /**
- * nginx/Apache `addr ident user [time]`: the third token of a line, when a ` [` follows it
- * (detection reads `^(\S+) (\S+) (\S+) \[` and only that token). Found from each `[` (memchr),
- * read back over three tokens to the line's start; a user of `-` is nobody.
+ * nginx/Apache `addr ident user [time] "`: the user token, found from each `[` (memchr) that a
+ * space precedes and `] "` (or JSON's `] \"`) closes within 64 bytes, read back over three
+ * tokens to the line's start or a space (a container runtime's or syslog's prefix before the
+ * record: detection decides which); a user of `-` is nobody.
  */
 function accessLogUsers(v: Buffer, hits: number[]): void {
   for (let p = v.indexOf(91); p >= 0; p = v.indexOf(91, p + 1)) {
     if (v[p - 1] !== 32) continue;
+    const q = v.indexOf(93, p + 1);
+    if (q < 0 || q - p > 65 || v[q + 1] !== 32 || (v[q + 2] !== 34 && !(v[q + 2] === 92 && v[q + 3] === 34))) continue;
     let i = p - 2;
     while (i >= 0 && !WS[v[i]]) i--;
     const user = i + 1;
@@ -167,7 +170,7 @@ function accessLogUsers(v: Buffer, hits: number[]): void {
     if (i === identEnd || v[i] !== 32) continue;
     const addrEnd = --i;
     while (i >= 0 && !WS[v[i]]) i--;
-    if (i === addrEnd || (i >= 0 && v[i] !== 10)) continue;
+    if (i === addrEnd || (i >= 0 && v[i] !== 10 && v[i] !== 32)) continue;
     hits.push(user * 16 + K_ACCESS_USER);
   }
 }
