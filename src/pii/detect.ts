@@ -1329,8 +1329,14 @@ const RE_PHONE_PLUS = /\+\d[\d .()-]{5,22}\d(?!\d)/y;
 /** `+` with groups: try the longest run of groups that validates (or, under a phone field, has the shape). */
 function findPlusPhoneAt(line: string, pos: number, ctx: DetectContext, add: Add): void {
   if (pos > 0 && is(line, pos - 1, B_PLUSWORD)) return;
-  RE_PHONE_PLUS.lastIndex = pos;
-  const m = RE_PHONE_PLUS.exec(line);
+  // digits of other scripts (`+٤٤٣٣…`, fullwidth `+１…`) are read as libphonenumber reads them
+  const wide = line.charCodeAt(pos + 1) >= 0x80 ? asciiNumber(line, pos) : undefined;
+  const source = wide ? wide.text : line;
+  const from = wide ? 0 : pos;
+  /** Offset in the line just past the `n`-th character of what was matched. */
+  const endAt = (n: number) => (wide ? wide.ends[n - 1] : pos + n);
+  RE_PHONE_PLUS.lastIndex = from;
+  const m = RE_PHONE_PLUS.exec(source);
   if (!m) return;
   const text = m[0];
   if (/[ .()-]{3,}|\.\./.test(text)) return;
@@ -1339,18 +1345,48 @@ function findPlusPhoneAt(line: string, pos: number, ctx: DetectContext, add: Add
   let g: RegExpExecArray | null;
   while ((g = re.exec(text))) cuts.push(g.index + 1);
   // glued to a word after it (`+14156667777def`: an id), unless that is an extension (`x123`)
-  const after = pos + text.length;
+  const after = endAt(text.length);
   const glued = is(line, after, B_LETTER_) && !/^(?:x|ext)\.?\d/i.test(line.slice(after, after + 5));
   for (let k = cuts.length - 1; k >= 0; k--) {
     if (glued && cuts[k] === text.length) continue;
     const e164 = validPhone(text.slice(0, cuts[k]));
     if (e164) {
-      add.add({ category: 'phone', start: pos, end: pos + cuts[k], norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, pos), rule: 'phone.international', exempt: '--allow phone (a known test number)' });
+      add.add({ category: 'phone', start: pos, end: endAt(cuts[k]), norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, pos), rule: 'phone.international', exempt: '--allow phone (a known test number)' });
       return;
     }
   }
   const f = numberField(line, pos, ctx);
   if (!f.phone) return;
   const e164 = phoneShape(text, ctx.policy.phoneCountries);
-  if (e164) add.add({ category: 'phone', start: pos, end: pos + text.length, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, pos), rule: 'phone.field', exempt: '--allow phone (a known test number)' });
+  if (e164) add.add({ category: 'phone', start: pos, end: endAt(text.length), norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, pos), rule: 'phone.field', exempt: '--allow phone (a known test number)' });
+}
+
+const WIDE_PUNCT: Record<number, string> = { 0x88: '(', 0x89: ')', 0x8d: '-', 0x8e: '.' };
+
+/**
+ * The `+` number at `pos` with Arabic-Indic (U+0660-0669, U+06F0-06F9) and fullwidth digits and
+ * punctuation (U+FF10-FF19, `－（）．`, the ideographic space) written as ASCII; the line is
+ * latin1-decoded UTF-8. `ends[k]` is the line offset just past the k-th character of `text`.
+ */
+function asciiNumber(line: string, pos: number): { text: string; ends: number[] } {
+  let text = '+';
+  const ends = [pos + 1];
+  for (let i = pos + 1; i < line.length && text.length < 26; ) {
+    const c = line.charCodeAt(i);
+    const c1 = line.charCodeAt(i + 1);
+    const c2 = line.charCodeAt(i + 2);
+    let ch: string;
+    let w = 1;
+    if ((c >= 48 && c <= 57) || c === 32 || c === 40 || c === 41 || c === 45 || c === 46) ch = line[i];
+    else if (c === 0xd9 && c1 >= 0xa0 && c1 <= 0xa9) [ch, w] = [String(c1 - 0xa0), 2];
+    else if (c === 0xdb && c1 >= 0xb0 && c1 <= 0xb9) [ch, w] = [String(c1 - 0xb0), 2];
+    else if (c === 0xef && c1 === 0xbc && c2 >= 0x90 && c2 <= 0x99) [ch, w] = [String(c2 - 0x90), 3];
+    else if (c === 0xef && c1 === 0xbc && WIDE_PUNCT[c2]) [ch, w] = [WIDE_PUNCT[c2], 3];
+    else if (c === 0xe3 && c1 === 0x80 && c2 === 0x80) [ch, w] = [' ', 3];
+    else break;
+    text += ch;
+    i += w;
+    ends.push(i);
+  }
+  return { text, ends };
 }

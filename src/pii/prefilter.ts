@@ -139,7 +139,10 @@ function atCandidate(v: Buffer, i: number): boolean {
 
 /** `+` then digits long enough for an international number (`+0000]`, a time zone, is not). */
 function plusCandidate(v: Buffer, i: number): boolean {
-  if (!DIGIT[v[i + 1]] || (i > 0 && PLUS_WORD[v[i - 1]])) return false;
+  if (i > 0 && PLUS_WORD[v[i - 1]]) return false;
+  // Arabic-Indic or fullwidth digits (UTF-8 lead bytes): detection reads them
+  if (v[i + 1] === 0xd9 || v[i + 1] === 0xdb || v[i + 1] === 0xef) return true;
+  if (!DIGIT[v[i + 1]]) return false;
   // the + detector reads `\+\d[\d .()-]{5,22}\d`: a digit 7 to 24 characters after the +
   const limit = Math.min(v.length, i + 25);
   for (let j = i + 1; j < limit && PLUS_BODY[v[j]]; j++) if (j - i >= 7 && DIGIT[v[j]]) return true;

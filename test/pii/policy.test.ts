@@ -321,4 +321,16 @@ describe('phones glued to words and dialled with 00 in text', () => {
     ['{"phone":"+14156667777abc"}', 1],
     ['2026-11-22T10:00:01Z INFO user contact 0064 3 331 6005 saved', 1],
   ])('%s', (line, n) => expect(cats(line).filter((c) => c === 'phone')).toHaveLength(n));
+
+  it.each([
+    ['call +٩٦٦ ٥٠ ١٢٣ ٤٥٦٧ please', '+966501234567'],
+    ['tel +１ (６５０) ３３３－６０００ ok', '+16503336000'],
+    ['x +1 415 555 0132 y', '+14155550132'],
+  ])('digits of other scripts after + are read as libphonenumber reads them: %s', (text, e164) => {
+    const line = Buffer.from(text, 'utf8').toString('latin1');
+    const f = detectLine(line, ctx).filter((x) => x.category === 'phone');
+    expect(f.map((x) => x.norm)).toEqual([e164]);
+    // the span is the number as written, ending on its last digit
+    expect(Buffer.from(line.slice(f[0].start, f[0].end), 'latin1').toString('utf8')).toBe(text.slice(text.indexOf('+'), text.search(/[0-9٠-٩０-９](?![0-9٠-٩０-９ ()（）－-]*[0-9٠-٩０-９])/) + 1));
+  });
 });

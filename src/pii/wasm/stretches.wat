@@ -64,6 +64,10 @@
         (if (i32.or (i32.or (i32.lt_u (i32.sub (local.get $c) (i32.const 48)) (i32.const 10)) (i32.lt_u (i32.sub (i32.or (local.get $c) (i32.const 0x20)) (i32.const 97)) (i32.const 26)))
                     (i32.or (i32.eq (local.get $c) (i32.const 95)) (i32.eq (local.get $c) (i32.const 43))))
           (then (return (i32.const 0))))))
+    ;; Arabic-Indic or fullwidth digits (UTF-8 lead bytes 0xd9, 0xdb, 0xef): detection reads them
+    (local.set $c (i32.load8_u (i32.add (local.get $i) (i32.const 1))))
+    (if (i32.or (i32.or (i32.eq (local.get $c) (i32.const 0xd9)) (i32.eq (local.get $c) (i32.const 0xdb))) (i32.eq (local.get $c) (i32.const 0xef)))
+      (then (return (i32.const 1))))
     (local.set $j (i32.add (local.get $i) (i32.const 1)))
     (block $no
       (loop $body
@@ -259,9 +263,11 @@
     (local.set $v1 (v128.load (i32.add (local.get $p) (i32.const 1))))
     (local.set $t (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 64)))))
     (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 2) (i32.const 0)))))
+    ;; `+` then a digit, or a UTF-8 lead byte from 0xd9 (Arabic-Indic and fullwidth digits: plusOk decides)
     (local.set $t (i32.and
       (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 43))))
-      (i8x16.bitmask (i8x16.lt_u (i8x16.sub (local.get $v1) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10))))))
+      (i8x16.bitmask (v128.or (i8x16.lt_u (i8x16.sub (local.get $v1) (i8x16.splat (i32.const 48))) (i8x16.splat (i32.const 10)))
+                              (i8x16.gt_u (local.get $v1) (i8x16.splat (i32.const 0xd8)))))))
     (if (local.get $t) (then (local.set $n (call $emitBits (local.get $out) (local.get $n) (local.get $t) (local.get $p) (i32.const 4) (i32.const 0)))))
     (local.set $t (i32.and (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 37))))
       (i32.and (i8x16.bitmask (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 52))))
