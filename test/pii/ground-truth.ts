@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PII_CATEGORIES, type PiiCategory } from '../../src/contract/metrics.ts';
 
@@ -100,4 +101,25 @@ export function expectScores(corpus: string, truth: Labelled, precision: number)
     expect(r.scores[c].precision, r.explain(c)).toBeGreaterThanOrEqual(precision);
   }
   return r;
+}
+
+/**
+ * expectScores on the corpus with LF line ends and again with CRLF (Windows writers), which must
+ * score the same; prints the LF counts under `name`.
+ */
+export function expectScoresLfAndCrlf(dir: string, name: string, truth: Labelled, precision: number): void {
+  for (const eol of ['\n', '\r\n']) {
+    const corpus = join(dir, eol === '\n' ? `${name}.log` : `${name}-crlf.log`);
+    writeFileSync(corpus, truth.text.split('\n').join(eol));
+    const r = scoreSlogate(corpus, truth);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.lines).toBe(truth.labels.length);
+    const s = r.scores;
+    for (const c of PII_CATEGORIES) {
+      const detail = `${r.explain(c)}${eol === '\n' ? '' : ' (CRLF)'}`;
+      expect(s[c].recall, detail).toBe(1);
+      expect(s[c].precision, detail).toBeGreaterThanOrEqual(precision);
+    }
+    if (eol === '\n') console.log(PII_CATEGORIES.map((c) => `${name} ${c.padEnd(9)} tp ${s[c].tp} fp ${s[c].fp} fn ${s[c].fn}`).join('\n'));
+  }
 }
