@@ -445,6 +445,11 @@ function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContex
   let e = domStart;
   while (e < line.length && e - domStart <= 253 && is(line, e, B_DOMAIN)) e++; // one past the limit: too long is no address
   if (at - s > 64) return;
+  // a JSON escape just before (`\u003Cjane@…`, .NET's `<`; `\njane@…`, a new line): not the address
+  if (!quoted && line[s - 1] === '\\') {
+    const esc = /^(?:u[0-9A-Fa-f]{4}|[nrtbf])/.exec(line.slice(s, s + 5));
+    if (esc) s += esc[0].length;
+  }
   // HAProxy's captured headers, `{api.example.com|jane@example.org}`: `|` separates them
   if (line[s - 1] === '{') s = Math.max(s, line.lastIndexOf('|', at - 1) + 1);
   // UTF-8 that is no letter ends a part (`jane@acme.io’s`, `«jane@acme.io»`, `acme.io©`)
@@ -1170,9 +1175,10 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
   let [s, e] = numberRegion(line, pos);
   const regionEnd = e;
   if (line[s] === '(' ? line[s - 1] === '+' : line[s - 1] === '+') return e; // `+1 …`: the + detector's
-  // query strings: `phone=%2B14155552671`
-  if (/^%2B$/i.test(line.slice(s - 3, s))) {
-    encodedPlusPhone(line, s - 3, e, ctx, add);
+  // query strings' `phone=%2B14155552671`, .NET's JSON `"phone":"\u002B14155552671"`
+  const encoded = /%2B$|\\u002B$/i.exec(line.slice(Math.max(0, s - 6), s));
+  if (encoded) {
+    encodedPlusPhone(line, s - encoded[0].length, s, e, ctx, add);
     return e;
   }
   // digits glued to a word (`visa13 4222…`, `a716-4466…`) are not a number; the groups after may be
@@ -1302,8 +1308,8 @@ function iddPhone(line: string, s: number, e: number, ctx: DetectContext, add: A
   add.add({ category: 'phone', start: s, end: e, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, s), rule: f.phone ? 'phone.field' : 'phone.international', exempt: '--allow phone (a known test number)' });
 }
 
-function encodedPlusPhone(line: string, start: number, end: number, ctx: DetectContext, add: Add): void {
-  const text = '+' + line.slice(start + 3, end);
+function encodedPlusPhone(line: string, start: number, digits: number, end: number, ctx: DetectContext, add: Add): void {
+  const text = '+' + line.slice(digits, end);
   const e164 = validPhone(text) ?? (numberField(line, start, ctx).phone ? phoneShape(text, ctx.policy.phoneCountries) : undefined);
   if (e164) add.add({ category: 'phone', start, end, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, start), rule: validPhone(text) ? 'phone.international' : 'phone.field', exempt: '--allow phone (a known test number)' });
 }

@@ -481,7 +481,7 @@ function makeKeep(opts: PrefilterOptions): Keep {
     } else if (dots >= 3) return true;
     if (digits < 7) return false;
     if (len === 10 && digits === 8 && buf[start + 4] === 45 && buf[start + 7] === 45) return false; // 2026-11-22
-    if (buf[start - 3] === 37 && buf[start - 2] === 50 && (buf[start - 1] | 0x20) === 98) return true; // %2B: an encoded +
+    if (encodedPlusBefore(buf, start)) return true;
     const first = buf[start];
     if (digits !== len) {
       // grouped: a card, a national number, or anything under a phone field
@@ -503,6 +503,12 @@ function makeKeep(opts: PrefilterOptions): Keep {
     if (k === undefined) return buf[start - 1] === 34 || buf[start - 1] === 39; // quoted, e.g. an array element
     return k;
   };
+}
+
+/** `%2B` (query strings) or `\u002B` (.NET's JSON escapes `+`) right before `start`: an encoded `+`. */
+function encodedPlusBefore(buf: Buffer, start: number): boolean {
+  if ((buf[start - 1] | 0x20) !== 98 || buf[start - 2] !== 50) return false;
+  return buf[start - 3] === 37 || (buf[start - 3] === 48 && buf[start - 4] === 48 && buf[start - 5] === 117 && buf[start - 6] === 92);
 }
 
 const isKeyByte = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 64 || c === 36;

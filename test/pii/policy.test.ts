@@ -276,6 +276,12 @@ describe('where an email address ends', () => {
     const line = Buffer.from(text, 'utf8').toString('latin1');
     expect(emails(line).map((e) => Buffer.from(e, 'latin1').toString('utf8'))).toEqual([want]);
   });
+  it.each([
+    ['{"msg":"Jane Doe \\u003Cjane@acme.io\\u003E"}', ['jane@acme.io']],
+    ['{"msg":"reply to \\u003Cnoreply@acme.io\\u003E"}', []],
+    ['{"msg":"Contact:\\njane@acme.io"}', ['jane@acme.io']],
+    ['{"msg":"from:\\nnoreply@acme.io"}', []],
+  ])('after a JSON escape (.NET writes < as \\u003C): %s', (line, want) => expect(emails(line)).toEqual(want));
   it('RFC 5321 lengths: 64 bytes of local part, 254 in all', () => {
     expect(emails(`to ${'a'.repeat(64)}@example.com`)).toHaveLength(1);
     expect(emails(`to ${'a'.repeat(65)}@example.com`)).toEqual([]);
@@ -320,6 +326,10 @@ describe('phones glued to words and dialled with 00 in text', () => {
     ['x +1 415 666 7777 ext. 5', 1],
     ['{"phone":"+14156667777abc"}', 1],
     ['2026-11-22T10:00:01Z INFO user contact 0064 3 331 6005 saved', 1],
+    // .NET's default JSON encoder writes + as \u002B
+    ['{"phone":"\\u002B14155550132"}', 1],
+    ['{"msg":"sms to \\u002B44 20 7946 0958 queued"}', 1],
+    ['{"ts":"2026-11-22T10:00:01.123\\u002B00:00","msg":"ok"}', 0],
   ])('%s', (line, n) => expect(cats(line).filter((c) => c === 'phone')).toHaveLength(n));
 
   it.each([

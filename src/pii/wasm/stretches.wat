@@ -178,10 +178,8 @@
     (if (i32.and (i32.and (i32.lt_u (local.get $dots) (i32.const 3)) (i32.le_u (local.get $digits) (i32.const 12)))
                  (call $oneRun (local.get $s) (local.get $e)))
       (then
-        ;; %2B, an encoded +
-        (if (i32.and (i32.and (i32.eq (i32.load8_u (select (i32.const 1048676) (i32.sub (local.get $s) (i32.const 3)) (i32.lt_s (i32.sub (local.get $s) (i32.const 3)) (i32.const 0)))) (i32.const 37)) (i32.eq (i32.load8_u (select (i32.const 1048676) (i32.sub (local.get $s) (i32.const 2)) (i32.lt_s (i32.sub (local.get $s) (i32.const 2)) (i32.const 0)))) (i32.const 50)))
-                     (i32.eq (i32.or (i32.load8_u (select (i32.const 1048676) (i32.sub (local.get $s) (i32.const 1)) (i32.lt_s (i32.sub (local.get $s) (i32.const 1)) (i32.const 0)))) (i32.const 0x20)) (i32.const 98)))
-          (then (return (i32.const 1))))
+        ;; an encoded +: `%2B` (query strings) or `\u002B` (.NET's JSON escapes +)
+        (if (call $encodedPlus (local.get $s)) (then (return (i32.const 1))))
         (if (i32.eq (local.get $digits) (local.get $len))
           (then
             (if (i32.and (i32.ne (i32.and (local.get $private) (i32.const 2)) (i32.const 0)) (i32.eq (i32.load8_u (local.get $s)) (i32.const 48))) (then (return (i32.const 1))))
@@ -190,6 +188,18 @@
         (if (i32.and (i32.lt_u (local.get $digits) (i32.const 10)) (i32.eqz (i32.and (local.get $private) (i32.const 2))))
           (then (return (i32.or (call $keyBefore (local.get $s)) (call $quotedUnderKey (local.get $s))))))))
     (i32.const 1))
+
+  ;; The byte `back` bytes before s (0 before the input: the never-written address).
+  (func $before (param $s i32) (param $back i32) (result i32)
+    (i32.load8_u (select (i32.const 1048676) (i32.sub (local.get $s) (local.get $back)) (i32.lt_s (i32.sub (local.get $s) (local.get $back)) (i32.const 0)))))
+
+  ;; 1 when `%2B` or `\u002B` (any case) ends right before s.
+  (func $encodedPlus (param $s i32) (result i32)
+    (if (i32.ne (i32.or (call $before (local.get $s) (i32.const 1)) (i32.const 0x20)) (i32.const 98)) (then (return (i32.const 0))))
+    (if (i32.ne (call $before (local.get $s) (i32.const 2)) (i32.const 50)) (then (return (i32.const 0))))
+    (if (i32.eq (call $before (local.get $s) (i32.const 3)) (i32.const 37)) (then (return (i32.const 1))))
+    (i32.and (i32.and (i32.eq (call $before (local.get $s) (i32.const 3)) (i32.const 48)) (i32.eq (call $before (local.get $s) (i32.const 4)) (i32.const 48)))
+             (i32.and (i32.eq (call $before (local.get $s) (i32.const 5)) (i32.const 117)) (i32.eq (call $before (local.get $s) (i32.const 6)) (i32.const 92)))))
 
   ;; Bytes before the input are read as 0: a negative address is replaced by one never written
   ;; (between the input's 1 MiB and its 80 zero bytes of padding, and the word table at 1 MiB + 128).
