@@ -629,13 +629,18 @@ function notAName(v: ValueSpan, ctx: DetectContext): boolean {
   return ctx.policy.serviceAccount(value) !== undefined;
 }
 
-/** PostgreSQL's `connection authorized: user=app database=shop` and `log_line_prefix` (`user=%u,db=%d`). */
-const DATABASE_KEY = /(?:^|[\s,;\[(])(?:database|db|dbname)=[^\s,;]/;
+/**
+ * PostgreSQL's `connection authorized: user=app database=shop` and `log_line_prefix`'s
+ * comma-joined `user=%u,db=%d` (either order): the database key right beside the user. A
+ * logfmt line's space-separated `user=alice db=orders` is an application naming its end user.
+ */
+const DATABASE_AFTER = /^(?:(?:,|\s+)database=|,db(?:name)?=)[^\s,;]/;
+const DATABASE_BEFORE = /(?:(?:^|[\s,;\[(])database=[^\s,;]+(?:,|\s+)|(?:^|[\s,;\[(])db(?:name)?=[^\s,;]+,)$/;
 
 function usernameFinding(line: string, v: ValueSpan, field: string, ctx: DetectContext, add: Add, rule: RuleId): void {
   if (notAName(v, ctx) || ctx.policy.accountPattern(field)) return;
   // a bare `user=` beside a `database=` is the database role the session logs in as: an account
-  if (field === 'user' && line[v.start - 1] === '=' && DATABASE_KEY.test(line)) return;
+  if (field === 'user' && line[v.start - 1] === '=' && (DATABASE_AFTER.test(line.slice(v.end, v.end + 64)) || DATABASE_BEFORE.test(line.slice(Math.max(0, v.start - 69), v.start - 5)))) return;
   const value = v.value.trim();
   add.add({
     category: 'username',

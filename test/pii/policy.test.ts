@@ -240,6 +240,8 @@ describe('mail servers, Windows events and database logs', () => {
     ['LOG:  connection authorized: user=cloud_admin database=postgres application_name=psql', []],
     ['[4124]: user=app,db=maindb,app=[unknown] LOG:  duration: 0.5 ms', []],
     ['{"user":"jsmith","db":"prod"}', [['username', 'user']]],
+    ['2026-11-22 10:00:02 UTC [4125]: db=maindb,user=report_ro LOG:  statement: SELECT 1', []],
+    ['level=info user=alice db=orders msg="order placed"', [['username', 'user']]],
     ['login ok user=jsmith from=81.2.69.160', [['username', 'user']]],
   ])('%s', (line, want) => expect(users(line)).toEqual(want));
 
