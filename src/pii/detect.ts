@@ -1274,7 +1274,7 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
     let m: RegExpExecArray | null;
     while ((m = RE_PHONE_NANP.exec(window)) && m.index < e) {
       const e164 = validPhone(m[0], countries.filter((c) => NANP.has(c)));
-      if (e164) addNational(line, m.index, m.index + m[0].length, e164, ctx, add);
+      if (e164 && !gluedToSymbol(line, m.index, m.index + m[0].length)) addNational(line, m.index, m.index + m[0].length, e164, ctx, add);
     }
   }
   const others = countries.filter((c) => !NANP.has(c));
@@ -1283,7 +1283,7 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
     let m: RegExpExecArray | null;
     while ((m = RE_PHONE_NATIONAL.exec(window)) && m.index < e) {
       const e164 = validPhone(m[0], others);
-      if (e164) addNational(line, m.index, m.index + m[0].length, e164, ctx, add);
+      if (e164 && !gluedToSymbol(line, m.index, m.index + m[0].length)) addNational(line, m.index, m.index + m[0].length, e164, ctx, add);
     }
   }
   iddPhone(line, s, e, ctx, add);
@@ -1357,7 +1357,7 @@ function findPlusPhoneAt(line: string, pos: number, ctx: DetectContext, add: Add
   while ((g = re.exec(text))) cuts.push(g.index + 1);
   // glued to a word after it (`+14156667777def`: an id), unless that is an extension (`x123`)
   const after = endAt(text.length);
-  const glued = is(line, after, B_LETTER_) && !/^(?:x|ext)\.?\d/i.test(line.slice(after, after + 5));
+  const glued = (is(line, after, B_LETTER_) && !/^(?:x|ext)\.?\d/i.test(line.slice(after, after + 5))) || gluedToSymbol(line, after, after);
   for (let k = cuts.length - 1; k >= 0; k--) {
     if (glued && cuts[k] === text.length) continue;
     const e164 = validPhone(text.slice(0, cuts[k]));
@@ -1370,6 +1370,31 @@ function findPlusPhoneAt(line: string, pos: number, ctx: DetectContext, add: Add
   if (!f.phone) return;
   const e164 = phoneShape(text, ctx.policy.phoneCountries);
   if (e164) add.add({ category: 'phone', start: pos, end: endAt(text.length), norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, pos), rule: 'phone.field', exempt: '--allow phone (a known test number)' });
+}
+
+/**
+ * A national number glued to what no phone number is written beside, as libphonenumber judges
+ * it: before a number that starts with a digit, a Latin letter outside ASCII (`É415-666-7777`, a
+ * combining accent) or a currency sign (`$`, `£`, `¥`, `€`); after any, those or a percent sign. The line is latin1-decoded UTF-8, so these
+ * are read as their bytes; `start` is where the number begins, `end` just past it.
+ */
+function gluedToSymbol(line: string, start: number, end: number): boolean {
+  const b1 = line.charCodeAt(start - 1);
+  const b2 = line.charCodeAt(start - 2);
+  // a number that opens with `(` or `+` may follow anything (`É(415)6667777`)
+  const opens = line[start] === '(' || line[start] === '+';
+  if (!opens && start > 0 && b1 === 36) return true;
+  if (!opens && b1 >= 0x80 && b1 <= 0xbf) {
+    if (b2 >= 0xc3 && b2 <= 0xc5) return true; // À-ž
+    if (b2 === 0xcc || b2 === 0xcd) return true; // a combining mark, on the letter before it
+    if (b2 === 0xc2 && b1 >= 0xa2 && b1 <= 0xa5) return true; // ¢ £ ¤ ¥
+    if (b2 === 0x82 && line.charCodeAt(start - 3) === 0xe2) return true; // U+20A0-20BF, € among them
+  }
+  const a0 = line.charCodeAt(end);
+  const a1 = line.charCodeAt(end + 1);
+  if (a0 === 36 || a0 === 37) return true;
+  if (a1 >= 0x80 && a1 <= 0xbf && ((a0 >= 0xc3 && a0 <= 0xc5) || (a0 === 0xc2 && a1 >= 0xa2 && a1 <= 0xa5))) return true;
+  return a0 === 0xe2 && a1 === 0x82;
 }
 
 const WIDE_PUNCT: Record<number, string> = { 0x88: '(', 0x89: ')', 0x8d: '-', 0x8e: '.' };

@@ -335,6 +335,21 @@ describe('phones glued to words and dialled with 00 in text', () => {
   ])('%s', (line, n) => expect(cats(line).filter((c) => c === 'phone')).toHaveLength(n));
 
   it.each([
+    ['call É415-666-7777 now', 0],
+    ['call é415-666-7777 now', 0],
+    ['call $415-666-7777 now', 0],
+    ['call £415-666-7777 now', 0],
+    ['call 415-666-7777% now', 0],
+    ['x +14156667777É y', 0],
+    ['call É(415)6667777 now', 1],
+    ['電話415-666-7777です', 1],
+    ['appelez le 415-666-7777, merci', 1],
+  ])('glued to a Latin letter, a currency or percent sign, as libphonenumber judges: %s', (text, n) => {
+    const line = Buffer.from(text, 'utf8').toString('latin1');
+    expect(cats(line).filter((c) => c === 'phone')).toHaveLength(n);
+  });
+
+  it.each([
     ['call +٩٦٦ ٥٠ ١٢٣ ٤٥٦٧ please', '+966501234567'],
     ['tel +１ (６５０) ３３３－６０００ ok', '+16503336000'],
     ['x +1 415 555 0132 y', '+14155550132'],
