@@ -75,7 +75,7 @@ const POLICIES = {
   }),
 };
 
-const CORPUS = [...fixture('labelled.tsv'), ...fixture('shapes.tsv'), ...fixture('unseen.tsv'), ...fixture('peers.tsv'), ...shapeLines(150)];
+const CORPUS = [...fixture('labelled.tsv'), ...fixture('shapes.tsv'), ...fixture('unseen.tsv'), ...fixture('peers.tsv'), ...fixture('vendor.tsv'), ...shapeLines(150)];
 
 describe('prefilter', () => {
   for (const [name, policy] of Object.entries(POLICIES)) {
