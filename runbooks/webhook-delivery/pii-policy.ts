@@ -43,6 +43,8 @@ export const webhookDeliveryPiiPolicy: PiiPolicy = {
     'root', 'nobody', 'daemon', 'www-data', 'nginx', 'postgres', 'mysql', 'redis',
     // Windows' built-in logons and machine accounts (`WEB01$`)
     'system', 'local service', 'network service', 'anonymous logon', 'dwm-*', 'umfd-*', '*$',
+    // the shared logins of cloud images and tools
+    'ubuntu', 'ec2-user', 'centos', 'vagrant', 'git',
     // Google Cloud's service accounts, which logs name by their address
     '*@*.gserviceaccount.com',
   ],

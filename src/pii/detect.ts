@@ -39,6 +39,7 @@ export const RULES = {
   'email.url-encoded': 'an address written with %40 in a URL or form body',
   'username.field': 'the value of a username field (username, user.name, enduser.id, logfmt user=, ...)',
   'username.access-log': "the remote user of an nginx/Apache access-log line ($remote_user)",
+  'username.auth-log': 'a login that sshd, sudo, su, systemd-logind or login names in a syslog message (Accepted publickey for alice, session opened for user alice)',
   'ip.public': 'a public IPv4 or IPv6 address outside an infrastructure field',
   'ip.personal-range': 'a non-routable address inside a range the policy calls personal',
   'phone.international': 'a valid number written with + (or an international dialling prefix, 00 or 011) and its country code',
@@ -113,7 +114,7 @@ function usernameWords(policy: CompiledPolicy): string[] {
 }
 
 // Candidate kinds, as the prefilter reports them.
-import { K_ACCESS_USER, K_AT, K_NUMBER, K_PCT40, K_PLUS, K_V6, K_WORD, NANP_GROUPING, prefilterFor, type Prefilter } from './prefilter.ts';
+import { AUTH_PROGRAMS, K_ACCESS_USER, K_AT, K_AUTH_USER, K_NUMBER, K_PCT40, K_PLUS, K_V6, K_WORD, NANP_GROUPING, prefilterFor, type Prefilter } from './prefilter.ts';
 
 export interface Needle {
   re: RegExp;
@@ -133,9 +134,10 @@ export function needlesFor(ctx: DetectContext): Needle[] {
       kind: () => K_NUMBER,
     },
     {
-      re: new RegExp(`@|%40|\\+\\d|::|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:| - [^\\s\\[-]${words.length ? '|' + words.join('|') : ''}`, 'gi'),
+      re: new RegExp(`@|%40|\\+\\d|::|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:| - [^\\s\\[-]|(?:${AUTH_PROGRAMS.join('|')})\\[[0-9]+\\]: ${words.length ? '|' + words.join('|') : ''}`, 'gi'),
       kind: (m) => {
         const c = m[0];
+        if (m.endsWith(']: ')) return K_AUTH_USER;
         if (c === '@') return K_AT;
         if (c === '%') return K_PCT40;
         if (c === '+') return K_PLUS;
@@ -293,6 +295,9 @@ export function detectHits(line: string, hits: readonly number[], ctx: DetectCon
         break;
       case K_ACCESS_USER:
         findAccessLogUser(line, pos, ctx, add);
+        break;
+      case K_AUTH_USER:
+        findAuthLogUsers(line, pos, ctx, add);
         break;
     }
   }
@@ -925,7 +930,8 @@ const ACCESS_LOG_TAIL = /(\S+) \[[^\]]{1,64}\] \\?"/y;
 /** A container runtime's prefix (CRI: `2026-11-30T09:27:02.123Z stdout F `). */
 const CRI_PREFIX = /^\S+ (?:stdout|stderr) [FP] $/;
 const IS_SPACE = /\s/;
-const JSON_STRING_START = /"\s*:\s*"[^"\s]+$/;
+/** `{"log":"81.2.69.160`, `"message":"81.2.69.160`: a JSON string, under a plain key, opening with an address or host. */
+const JSON_STRING_START = /^\{?"[\w@.-]+"\s*:\s*"[\w.:[\]-]+$/;
 
 /**
  * nginx/Apache `$remote_addr $ident $remote_user [$time_local] "…"`: a logged-in user's name. The
@@ -957,6 +963,43 @@ function findAccessLogUser(line: string, pos: number, ctx: DetectContext, add: A
   let value = m[1];
   if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
   usernameFinding(line, { start: pos, end: pos + m[1].length, value, quoted: true }, 'remote_user', ctx, add, 'username.access-log');
+}
+
+/**
+ * What each authentication program's messages say about a login: the names in them (group 1, and
+ * 2 when the message names two). `invalid user` names an account that does not exist, often one
+ * an attacker guessed: not a person's.
+ */
+const AUTH_MESSAGES: Record<(typeof AUTH_PROGRAMS)[number], RegExp[]> = {
+  sshd: [
+    /(?:Accepted|Failed) [\w/-]+ for (?!invalid user )(\S+) from /dy,
+    /(?:Connection closed by|Disconnected from) (?:authenticating )?user (\S+) /dy,
+  ],
+  sudo: [/\s*(\S+) : (?:TTY|PWD|\d+ incorrect password)/dy],
+  su: [/\(to (\S+)\) (\S+) on /dy],
+  'systemd-logind': [/New session \S+ of user ([^\s.]+)/dy],
+  login: [/LOGIN ON \S+ BY (\S+)/dy],
+};
+const PAM_SESSION = /pam_unix\([^)]*\): session (?:opened|closed) for user ([^\s(]+)(?:\(uid=\d+\))?(?: by ([^\s(]+))?/dy;
+
+/** The logins a syslog message of sshd, sudo, su, systemd-logind or login names (`pos`: the program's name). */
+function findAuthLogUsers(line: string, pos: number, ctx: DetectContext, add: Add): void {
+  const bracket = line.indexOf('[', pos);
+  const program = line.slice(pos, bracket) as (typeof AUTH_PROGRAMS)[number];
+  const colon = line.indexOf(']: ', bracket);
+  if (!(program in AUTH_MESSAGES) || colon < 0) return;
+  const msg = colon + 3;
+  for (const re of [...AUTH_MESSAGES[program], PAM_SESSION]) {
+    re.lastIndex = msg;
+    const m = re.exec(line);
+    if (!m?.indices) continue;
+    for (let g = 1; g < m.length; g++) {
+      const at = m.indices[g];
+      if (!at) continue;
+      usernameFinding(line, { start: at[0], end: at[1], value: m[g], quoted: true }, 'user', ctx, add, 'username.auth-log');
+    }
+    return;
+  }
 }
 
 // -------------------------------------------------------------------------------------------- ip

@@ -19,6 +19,7 @@ export const K_PLUS = 5;
 export const K_V6 = 6;
 export const K_WORD = 7;
 export const K_ACCESS_USER = 8;
+export const K_AUTH_USER = 9;
 
 /** Digits and the separators a number is written with: space ( ) - . */
 const NUMISH = new Uint8Array(256);
@@ -120,7 +121,7 @@ export function prefilterFor(words: readonly string[], options: Partial<Prefilte
         scanned = k;
         scannedGen = k.gen;
       } else jsPasses(v, hits);
-      accessLogUsers(v, hits);
+      bracketCandidates(v, hits);
     },
     newlines(a, b) {
       return scanned && scanned.gen === scannedGen ? scanned.newlines(a, b) : -1;
@@ -153,15 +154,23 @@ function plusCandidate(v: Buffer, i: number): boolean {
 const WS = new Uint8Array(256);
 for (const c of [9, 10, 11, 12, 13, 32]) WS[c] = 1;
 
+/** Programs whose syslog messages name a login (`sshd[812]: Accepted publickey for alice`). */
+export const AUTH_PROGRAMS = ['sshd', 'sudo', 'su', 'systemd-logind', 'login'] as const;
+const AUTH_NAMES = new Set<string>(AUTH_PROGRAMS);
+
 /**
- * nginx/Apache `addr ident user [time] "`: the user token, found from each `[` (memchr) that a
- * space precedes and `] "` (or JSON's `] \"`) closes within 64 bytes, read back over three
- * tokens to the line's start or a space (a container runtime's or syslog's prefix before the
- * record: detection decides which); a user of `-` is nobody.
+ * The candidates a `[` starts, found from each one (memchr): nginx/Apache `addr ident user
+ * [time] "`, when a space precedes the `[` and `] "` (or JSON's `] \"`) closes it within 64
+ * bytes: the user token, read back over three tokens to the line's start or a space (a
+ * container runtime's or syslog's prefix before the record: detection decides which); a user
+ * of `-` is nobody. And a syslog tag of an authentication program, `sshd[812]: `: its name.
  */
-function accessLogUsers(v: Buffer, hits: number[]): void {
+function bracketCandidates(v: Buffer, hits: number[]): void {
   for (let p = v.indexOf(91); p >= 0; p = v.indexOf(91, p + 1)) {
-    if (v[p - 1] !== 32) continue;
+    if (v[p - 1] !== 32) {
+      authProgramAt(v, p, hits);
+      continue;
+    }
     const q = v.indexOf(93, p + 1);
     if (q < 0 || q - p > 65 || v[q + 1] !== 32 || (v[q + 2] !== 34 && !(v[q + 2] === 92 && v[q + 3] === 34))) continue;
     let i = p - 2;
@@ -176,6 +185,17 @@ function accessLogUsers(v: Buffer, hits: number[]): void {
     if (i === addrEnd || (i >= 0 && v[i] !== 10 && v[i] !== 32)) continue;
     hits.push(user * 16 + K_ACCESS_USER);
   }
+}
+
+/** `name[pid]: ` with the `[` at p and the name one of AUTH_PROGRAMS, after a space or at the line's start. */
+function authProgramAt(v: Buffer, p: number, hits: number[]): void {
+  let q = p + 1;
+  while (DIGIT[v[q]] && q - p <= 10) q++;
+  if (q === p + 1 || v[q] !== 93 || v[q + 1] !== 58 || v[q + 2] !== 32) return;
+  let n = p;
+  while (n > 0 && p - n < 14 && ((v[n - 1] >= 97 && v[n - 1] <= 122) || v[n - 1] === 45)) n--;
+  if (n === p || (n > 0 && v[n - 1] !== 32 && v[n - 1] !== 10)) return;
+  if (AUTH_NAMES.has(v.toString('latin1', n, p))) hits.push(n * 16 + K_AUTH_USER);
 }
 
 type Keep = (buf: Buffer, start: number, end: number, digits: number, dots: number) => boolean;

@@ -263,6 +263,25 @@ describe('mail servers, Windows events and database logs', () => {
   ])('a Message-ID is no mailbox: %s', (line, want) => expect(found(line).filter(([c]) => c === 'email')).toEqual(want));
 });
 
+describe('logins that authentication programs name in syslog', () => {
+  const users = (line: string) => detectLine(line, ctx).filter((f) => f.category === 'username').map((f) => [line.slice(f.start, f.end), f.rule]);
+  it.each([
+    ['Nov 13 10:10:10 web-01 sshd[2211]: Accepted publickey for alice from 10.0.3.4 port 52144 ssh2', ['alice']],
+    ['Nov 13 10:10:11 web-01 sshd[2212]: Failed password for bob from 10.0.3.5 port 22 ssh2', ['bob']],
+    ['Nov 13 10:10:11 web-01 sshd[2212]: Failed password for invalid user admin from 10.0.3.5 port 22 ssh2', []],
+    ['Nov 13 10:10:19 web-01 sshd[2216]: Invalid user oracle from 10.0.3.9 port 4243', []],
+    ['Nov 13 10:10:12 web-01 sshd[2213]: pam_unix(sshd:session): session opened for user carol(uid=1001) by (uid=0)', ['carol']],
+    ['Nov 13 10:10:13 web-01 sudo[3001]:    dave : TTY=pts/0 ; PWD=/home/dave ; USER=root ; COMMAND=/usr/bin/ls', ['dave']],
+    ['Nov 13 10:10:14 web-01 sudo[3001]: pam_unix(sudo:session): session opened for user root(uid=0) by erin(uid=1000)', ['erin']],
+    ['Nov 13 10:10:15 web-01 su[3002]: (to root) frank on pts/1', ['frank']],
+    ['Nov 13 10:10:16 web-01 systemd-logind[901]: New session 42 of user grace.', ['grace']],
+    ['Nov 13 10:10:17 web-01 sshd[2214]: Accepted publickey for ubuntu from 10.0.3.4 port 52144 ssh2', []],
+    ['Nov 13 10:10:18 web-01 sshd[2215]: Connection closed by authenticating user heidi 10.0.3.9 port 4242 [preauth]', ['heidi']],
+    ['Nov 13 10:10:20 web-01 myapp[77]: Accepted publickey for ivan from 10.0.0.1', []],
+    ['2026-11-13T10:10:21.123456+00:00 web-01 sshd[2217]: Accepted password for judy from 10.0.3.4 port 1 ssh2', ['judy']],
+  ])('%s', (line, want) => expect(users(line)).toEqual(want.map((u) => [u, 'username.auth-log'])));
+});
+
 describe('where an email address ends', () => {
   const emails = (line: string) => detectLine(line, ctx).filter((f) => f.category === 'email').map((f) => line.slice(f.start, f.end));
   it.each([

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { detectContext, detectHits, detectLine, type DetectContext } from '../../src/pii/detect.ts';
 import { compilePolicy, EMPTY_POLICY } from '../../src/pii/policy.ts';
-import { K_ACCESS_USER, K_AT, K_NUMBER, K_PCT40, K_PLUS, K_V6, K_WORD, prefilterFor } from '../../src/pii/prefilter.ts';
+import { K_ACCESS_USER, K_AUTH_USER, K_AT, K_NUMBER, K_PCT40, K_PLUS, K_V6, K_WORD, prefilterFor } from '../../src/pii/prefilter.ts';
 import { webhookDeliveryPiiPolicy } from '../../runbooks/webhook-delivery/pii-policy.ts';
 import { SHAPES, prng } from '../../bench/pii-shapes.ts';
 
@@ -31,7 +31,7 @@ function shapeLines(perShape: number): string[] {
 /** Random text from the bytes the prefilter cares about, with some words and addresses mixed in. */
 function adversarial(count: number, seed: number): string[] {
   const r = prng(seed);
-  const atoms = ['0', '1', '4', '5', '9', '7', ' ', '.', '-', '(', ')', ':', '::', 'a', 'f', 'x', '@', '+', '"', '{', '}', '=', ',', '%40', '%2B', '[', ' - ', 'user', 'User', 'login', '"agent":{"handle":"', 'actor.login_name=', '"x":{"nick":"', 'name',  'phone":"', '"username":', 'noreply@', 'jane@acme.io', '415 555 0199', '10.0.0.1', '81.2.69.160', '2001:db8:1:2:3:4:5:6', 'fe80::1', '4111 1111 1111 1111', '+44 20 7946 0958', '011 44 20 7946 0958'];
+  const atoms = ['0', '1', '4', '5', '9', '7', ' ', '.', '-', '(', ')', ':', '::', 'a', 'f', 'x', '@', '+', '"', '{', '}', '=', ',', '%40', '%2B', '[', ' - ', 'user', 'User', 'login', '"agent":{"handle":"', 'actor.login_name=', '"x":{"nick":"', 'name',  'phone":"', '"username":', 'noreply@', 'jane@acme.io', '415 555 0199', '10.0.0.1', '81.2.69.160', '2001:db8:1:2:3:4:5:6', 'fe80::1', '4111 1111 1111 1111', '+44 20 7946 0958', '011 44 20 7946 0958', ' sshd[', '812]: ', 'Accepted publickey for ', 'session opened for user ', 'bob', ' [22/Nov/2026:08:00:00 +0000] "'];
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     let s = '';
@@ -53,7 +53,9 @@ function everyAnchor(line: string, ctx: DetectContext, everyWord = false): numbe
     if (c === '+' && /\d/.test(line[i + 1] ?? '')) hits.push(i * 16 + K_PLUS);
     if (c === ':') hits.push(i * 16 + K_V6);
     if (/\d/.test(c) && !/\d/.test(line[i - 1] ?? '')) hits.push(i * 16 + K_NUMBER);
-    if (line.startsWith(' - ', i) && !/[\s[-]/.test(line[i + 3] ?? ' ')) hits.push((i + 3) * 16 + K_ACCESS_USER);
+    // an access log's user may be any token after a space; an authentication program's tag any word
+    if (line[i - 1] === ' ' && !/\s/.test(c)) hits.push(i * 16 + K_ACCESS_USER);
+    if (/[a-z]/.test(c) && !/[A-Za-z0-9_-]/.test(line[i - 1] ?? '')) hits.push(i * 16 + K_AUTH_USER);
     if (everyWord) {
       // every word start, not only the policy's username words: the words themselves are under test
       if (/[A-Za-z0-9_]/.test(c) && !/[A-Za-z0-9_]/.test(line[i - 1] ?? '')) hits.push(i * 16 + K_WORD);
