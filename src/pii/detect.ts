@@ -640,12 +640,21 @@ function notAName(v: ValueSpan, ctx: DetectContext): boolean {
  * logfmt line's space-separated `user=alice db=orders` is an application naming its end user.
  */
 const DATABASE_AFTER = /^(?:(?:,|\s+)database=|,db(?:name)?=)[^\s,;]/;
+/** PostgreSQL's own connection messages, where any `db=` beside the user is the database. */
+const PG_CONNECTION = /connection (?:authorized|authenticated|received)[^:]{0,40}: $/;
+
+function isDatabaseRole(line: string, v: ValueSpan): boolean {
+  const after = line.slice(v.end, v.end + 64);
+  if (DATABASE_AFTER.test(after) || DATABASE_BEFORE.test(line.slice(Math.max(0, v.start - 69), v.start - 5))) return true;
+  return /^\s+db(?:name)?=[^\s,;]/.test(after) && PG_CONNECTION.test(line.slice(Math.max(0, v.start - 69), v.start - 5));
+}
+
 const DATABASE_BEFORE = /(?:(?:^|[\s,;\[(])database=[^\s,;]+(?:,|\s+)|(?:^|[\s,;\[(])db(?:name)?=[^\s,;]+,)$/;
 
 function usernameFinding(line: string, v: ValueSpan, field: string, ctx: DetectContext, add: Add, rule: RuleId): void {
   if (notAName(v, ctx) || ctx.policy.accountPattern(field)) return;
   // a bare `user=` beside a `database=` is the database role the session logs in as: an account
-  if (field === 'user' && line[v.start - 1] === '=' && (DATABASE_AFTER.test(line.slice(v.end, v.end + 64)) || DATABASE_BEFORE.test(line.slice(Math.max(0, v.start - 69), v.start - 5)))) return;
+  if (field === 'user' && line[v.start - 1] === '=' && isDatabaseRole(line, v)) return;
   const value = v.value.trim();
   add.add({
     category: 'username',

@@ -242,6 +242,7 @@ describe('mail servers, Windows events and database logs', () => {
     ['{"user":"jsmith","db":"prod"}', [['username', 'user']]],
     ['2026-11-22 10:00:02 UTC [4125]: db=maindb,user=report_ro LOG:  statement: SELECT 1', []],
     ['level=info user=alice db=orders msg="order placed"', [['username', 'user']]],
+    ['2025-08-29 14:21:35 LOG:  connection authorized: user=app db=maindb', []],
     ['login ok user=jsmith from=81.2.69.160', [['username', 'user']]],
   ])('%s', (line, want) => expect(users(line)).toEqual(want));
 
