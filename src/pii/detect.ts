@@ -449,7 +449,14 @@ function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContex
   const domStart = at + sepLen;
   let e = domStart;
   while (e < line.length && e - domStart <= 253 && is(line, e, B_DOMAIN)) e++; // one past the limit: too long is no address
-  if (at - s > 64) return;
+  if (at - s > 64) {
+    // longer than RFC 5321 allows: a token glued before the address (`…_with_email_jane@acme.io`)
+    // gives it from its last `_`, `.` or `-`; one with none (`aaa…a@`) is no address
+    let cut = at - 1;
+    while (cut >= at - 64 && line[cut] !== '_' && line[cut] !== '.' && line[cut] !== '-') cut--;
+    if (quoted || cut < at - 64 || cut + 1 >= at) return;
+    s = cut + 1;
+  }
   // a JSON escape just before (`\u003Cjane@…`, .NET's `<`; `\njane@…`, a new line): not the address
   if (!quoted && line[s - 1] === '\\') {
     const esc = /^(?:u[0-9A-Fa-f]{4}|[nrtbf])/.exec(line.slice(s, s + 5));
@@ -640,6 +647,7 @@ function notAName(v: ValueSpan, ctx: DetectContext): boolean {
  * logfmt line's space-separated `user=alice db=orders` is an application naming its end user.
  */
 const DATABASE_AFTER = /^(?:(?:,|\s+)database=|,db(?:name)?=)[^\s,;]/;
+const DATABASE_BEFORE = /(?:(?:^|[\s,;\[(])database=[^\s,;]+(?:,|\s+)|(?:^|[\s,;\[(])db(?:name)?=[^\s,;]+,)$/;
 /** PostgreSQL's own connection messages, where any `db=` beside the user is the database. */
 const PG_CONNECTION = /connection (?:authorized|authenticated|received)[^:]{0,40}: $/;
 
@@ -649,7 +657,6 @@ function isDatabaseRole(line: string, v: ValueSpan): boolean {
   return /^\s+db(?:name)?=[^\s,;]/.test(after) && PG_CONNECTION.test(line.slice(Math.max(0, v.start - 69), v.start - 5));
 }
 
-const DATABASE_BEFORE = /(?:(?:^|[\s,;\[(])database=[^\s,;]+(?:,|\s+)|(?:^|[\s,;\[(])db(?:name)?=[^\s,;]+,)$/;
 
 function usernameFinding(line: string, v: ValueSpan, field: string, ctx: DetectContext, add: Add, rule: RuleId): void {
   if (notAName(v, ctx) || ctx.policy.accountPattern(field)) return;
@@ -996,7 +1003,7 @@ function findAuthLogUsers(line: string, pos: number, ctx: DetectContext, add: Ad
   const bracket = line.indexOf('[', pos);
   const program = line.slice(pos, bracket) as (typeof AUTH_PROGRAMS)[number];
   const colon = line.indexOf(']: ', bracket);
-  if (!(program in AUTH_MESSAGES) || colon < 0) return;
+  if (!Object.hasOwn(AUTH_MESSAGES, program) || colon < 0) return;
   const msg = colon + 3;
   for (const re of [...AUTH_MESSAGES[program], PAM_SESSION]) {
     re.lastIndex = msg;
@@ -1233,7 +1240,7 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
   const regionEnd = e;
   if (line[s] === '(' ? line[s - 1] === '+' : line[s - 1] === '+') return e; // `+1 …`: the + detector's
   // query strings' `phone=%2B14155552671`, .NET's JSON `"phone":"\u002B14155552671"`
-  const encoded = /%2B$|\\u002B$/i.exec(line.slice(Math.max(0, s - 6), s));
+  const encoded = /%2[Bb]$|\\u002[Bb]$/.exec(line.slice(Math.max(0, s - 6), s));
   if (encoded) {
     encodedPlusPhone(line, s - encoded[0].length, s, e, ctx, add);
     return e;
@@ -1282,10 +1289,10 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
         // metrics dump are not glued into one
         if (len > 1 && (groups[i].d.length < 4 || groups[i].d.length > 6)) continue;
         let sepsOk = true;
-        for (let k = i + 1; k < i + len && sepsOk; k++) sepsOk = groups[k].d.length >= (k === i + len - 1 ? 2 : 3) && groups[k].d.length <= 6;
         for (let k = i + 1; k < i + len && sepsOk; k++) {
           const between = text.slice(groups[k - 1].e, groups[k].s);
-          sepsOk = between === ' ' || between === '-';
+          const n = groups[k].d.length;
+          sepsOk = (between === ' ' || between === '-') && n >= (k === i + len - 1 ? 2 : 3) && n <= 6;
         }
         if (!sepsOk) continue;
         nf ??= numberField(line, s, ctx);
@@ -1326,7 +1333,7 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
     let m: RegExpExecArray | null;
     while ((m = RE_PHONE_NANP.exec(window)) && m.index < e) {
       const e164 = validPhone(m[0], countries.filter((c) => NANP.has(c)));
-      if (e164 && !gluedToSymbol(line, m.index, m.index + m[0].length)) addNational(line, m.index, m.index + m[0].length, e164, ctx, add);
+      if (e164 && !glued(line, m.index, m.index + m[0].length)) addNational(line, m.index, m.index + m[0].length, e164, ctx, add);
     }
   }
   const others = countries.filter((c) => !NANP.has(c));
@@ -1335,7 +1342,7 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
     let m: RegExpExecArray | null;
     while ((m = RE_PHONE_NATIONAL.exec(window)) && m.index < e) {
       const e164 = validPhone(m[0], others);
-      if (e164 && !gluedToSymbol(line, m.index, m.index + m[0].length)) addNational(line, m.index, m.index + m[0].length, e164, ctx, add);
+      if (e164 && !glued(line, m.index, m.index + m[0].length)) addNational(line, m.index, m.index + m[0].length, e164, ctx, add);
     }
   }
   iddPhone(line, s, e, ctx, add);
@@ -1409,9 +1416,9 @@ function findPlusPhoneAt(line: string, pos: number, ctx: DetectContext, add: Add
   while ((g = re.exec(text))) cuts.push(g.index + 1);
   // glued to a word after it (`+14156667777def`: an id), unless that is an extension (`x123`)
   const after = endAt(text.length);
-  const glued = (is(line, after, B_LETTER_) && !/^(?:x|ext)\.?\d/i.test(line.slice(after, after + 5))) || gluedToSymbol(line, after, after);
+  const gluedWord = (is(line, after, B_LETTER_) && !/^(?:x|ext)\.?\d/i.test(line.slice(after, after + 5))) || gluedAfter(line, after);
   for (let k = cuts.length - 1; k >= 0; k--) {
-    if (glued && cuts[k] === text.length) continue;
+    if (gluedWord && cuts[k] === text.length) continue;
     const e164 = validPhone(text.slice(0, cuts[k]));
     if (e164) {
       add.add({ category: 'phone', start: pos, end: endAt(cuts[k]), norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, pos), rule: 'phone.international', exempt: '--allow phone (a known test number)' });
@@ -1425,29 +1432,33 @@ function findPlusPhoneAt(line: string, pos: number, ctx: DetectContext, add: Add
 }
 
 /**
- * A national number glued to what no phone number is written beside, as libphonenumber judges
- * it: before a number that starts with a digit, a Latin letter outside ASCII (`É415-666-7777`, a
- * combining accent) or a currency sign (`$`, `£`, `¥`, `€`); after any, those or a percent sign. The line is latin1-decoded UTF-8, so these
- * are read as their bytes; `start` is where the number begins, `end` just past it.
+ * What no phone number is written glued to, as libphonenumber judges it (the line is
+ * latin1-decoded UTF-8, so these are read as their bytes). Before a number that starts with a
+ * digit: a Latin letter outside ASCII (`É415-666-7777`, a combining accent) or a currency sign
+ * (`$`, `£`, `¥`, `€`); one that opens with `(` or `+` may follow anything (`É(415)6667777`).
  */
-function gluedToSymbol(line: string, start: number, end: number): boolean {
+function gluedBefore(line: string, start: number): boolean {
+  if (line[start] === '(' || line[start] === '+' || start === 0) return false;
   const b1 = line.charCodeAt(start - 1);
   const b2 = line.charCodeAt(start - 2);
-  // a number that opens with `(` or `+` may follow anything (`É(415)6667777`)
-  const opens = line[start] === '(' || line[start] === '+';
-  if (!opens && start > 0 && b1 === 36) return true;
-  if (!opens && b1 >= 0x80 && b1 <= 0xbf) {
-    if (b2 >= 0xc3 && b2 <= 0xc5) return true; // À-ž
-    if (b2 === 0xcc || b2 === 0xcd) return true; // a combining mark, on the letter before it
-    if (b2 === 0xc2 && b1 >= 0xa2 && b1 <= 0xa5) return true; // ¢ £ ¤ ¥
-    if (b2 === 0x82 && line.charCodeAt(start - 3) === 0xe2) return true; // U+20A0-20BF, € among them
-  }
+  if (b1 === 36) return true;
+  if (b1 < 0x80 || b1 > 0xbf) return false;
+  if (b2 >= 0xc3 && b2 <= 0xc5) return true; // À-ž
+  if (b2 === 0xcc || b2 === 0xcd) return true; // a combining mark, on the letter before it
+  if (b2 === 0xc2 && b1 >= 0xa2 && b1 <= 0xa5) return true; // ¢ £ ¤ ¥
+  return b2 === 0x82 && line.charCodeAt(start - 3) === 0xe2; // U+20A0-20BF, € among them
+}
+
+/** After a number (`end` just past it): those, or a percent sign. */
+function gluedAfter(line: string, end: number): boolean {
   const a0 = line.charCodeAt(end);
   const a1 = line.charCodeAt(end + 1);
   if (a0 === 36 || a0 === 37) return true;
   if (a1 >= 0x80 && a1 <= 0xbf && ((a0 >= 0xc3 && a0 <= 0xc5) || (a0 === 0xc2 && a1 >= 0xa2 && a1 <= 0xa5))) return true;
   return a0 === 0xe2 && a1 === 0x82;
 }
+
+const glued = (line: string, start: number, end: number) => gluedBefore(line, start) || gluedAfter(line, end);
 
 const WIDE_PUNCT: Record<number, string> = { 0x88: '(', 0x89: ')', 0x8d: '-', 0x8e: '.' };
 

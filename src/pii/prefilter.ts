@@ -506,8 +506,8 @@ function makeKeep(opts: PrefilterOptions): Keep {
     if (digits !== len) {
       // grouped: a card, a national number, or anything under a phone field
       if (digits >= 13 || opts.nationalTrunk) return true;
-      // dialled with an international prefix (`0064 3 331 6005`, `011 44 …`): detection's iddPhone
-      if (first === 48 && (buf[start + 1] === 48 || (buf[start + 1] === 49 && buf[start + 2] === 49))) return true;
+      // dialled with an international prefix (`0064 3 331 6005`, `011 44 …`; 10 digits or more, as the kernel keeps): detection's iddPhone
+      if (digits >= 10 && first === 48 && (buf[start + 1] === 48 || (buf[start + 1] === 49 && buf[start + 2] === 49))) return true;
       if (opts.nanp && digits >= 10 && NANP_SHAPE.test(buf.toString('latin1', Math.max(0, start - 1), end))) return true;
       return inPhoneField(buf, start);
     }

@@ -307,6 +307,8 @@ describe('where an email address ends', () => {
   it('RFC 5321 lengths: 64 bytes of local part, 254 in all', () => {
     expect(emails(`to ${'a'.repeat(64)}@example.com`)).toHaveLength(1);
     expect(emails(`to ${'a'.repeat(65)}@example.com`)).toEqual([]);
+    // a token glued before an address is not the address: it starts after the token's last `_`, `.` or `-`
+    expect(emails('{"msg":"user_created_successfully_for_customer_account_id_1234567890_with_email_jane@acme.io"}')).toEqual(['jane@acme.io']);
     expect(emails(`to ${'a'.repeat(64)}@${['a'.repeat(63), 'a'.repeat(63), 'a'.repeat(63), 'a'.repeat(58)].join('.')}.com`)).toEqual([]);
   });
   it('the redacted sample starts with the first character, not the first byte of its UTF-8', () => {
