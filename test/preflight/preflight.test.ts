@@ -13,6 +13,7 @@ import { runbook } from '../../runbooks/webhook-delivery/index.ts';
 import { canaryAlertGroup } from '../../runbooks/webhook-delivery/alert-groups.ts';
 import { slogateInProcess } from '../harness/in-process.ts';
 import { EVIDENCE_DIRS } from '../../src/evidence/layout.ts';
+import { sloRecordingGroups } from '../../src/slo/rules.ts';
 import { slogateAsync } from '../harness/cli.ts';
 import { startCanaryStack, type CanaryStack } from '../harness/canary-stack.ts';
 import { freePort, instantQuery, startAlertmanager, waitFor, type ManagedProcess } from '../harness/live-stack.ts';
@@ -81,15 +82,21 @@ beforeAll(async () => {
     { instance: 'webhook-sender-009', track: RENAMED_TRACK, rename: { webhook_delivery_total: 'webhook_deliveries_total' } },
   ]);
   nullAm = await startAlertmanager({ dir: evidenceDir('null-am', false) });
-  // two scrapes of every target and an evaluation of every SLO record
+  // two scrapes of every target, and a series of every SLO's every record: the burn-rate
+  // records read the SLI group's, so they can lag it by an evaluation or two
+  const wanted = runbook.slos.map((slo) => ({ slo: slo.name, records: new Set(sloRecordingGroups(slo, runbook.burnPolicy).flatMap((g) => g.rules.map((r) => r.record))) }));
   await waitFor(
-    'canary counters with two samples and SLO records',
+    'canary counters with two samples and every SLO record',
     async () => {
       const inc = await instantQuery(live.stack.prometheusUrl, 'increase(webhook_delivery_total{job="webhook-sender",track="canary"}[1800s])');
-      const slo = await instantQuery(live.stack.prometheusUrl, 'slo:period_error_budget_remaining:ratio');
-      return inc.length === 2 && slo.length >= 2 ? true : undefined;
+      if (inc.length !== 2) return undefined;
+      for (const w of wanted) {
+        const have = await instantQuery(live.stack.prometheusUrl, `count by (__name__) ({__name__=~"${[...w.records].join('|')}",slo="${w.slo}"})`);
+        if (have.length !== w.records.size) return undefined;
+      }
+      return true;
     },
-    30_000,
+    60_000,
   );
 }, 90_000);
 
