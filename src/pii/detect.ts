@@ -39,7 +39,7 @@ export const RULES = {
   'email.url-encoded': 'an address written with %40 in a URL or form body',
   'username.field': 'the value of a username field (username, user.name, enduser.id, logfmt user=, ...)',
   'username.access-log': "the remote user of an nginx/Apache access-log line ($remote_user)",
-  'username.auth-log': 'a login that sshd, sudo, su, systemd-logind or login names in a syslog message (Accepted publickey for alice, session opened for user alice)',
+  'username.auth-log': 'a login that an authentication program (sshd, sudo, su, login, PAM, the account tools) names in a syslog message (Accepted publickey for alice, session opened for user alice)',
   'ip.public': 'a public IPv4 or IPv6 address outside an infrastructure field',
   'ip.personal-range': 'a non-routable address inside a range the policy calls personal',
   'phone.international': 'a valid number written with + (or an international dialling prefix, 00 or 011) and its country code',
@@ -114,7 +114,7 @@ function usernameWords(policy: CompiledPolicy): string[] {
 }
 
 // Candidate kinds, as the prefilter reports them.
-import { AUTH_PROGRAMS, K_ACCESS_USER, K_AT, K_AUTH_USER, K_NUMBER, K_PCT40, K_PLUS, K_V6, K_WORD, NANP_GROUPING, prefilterFor, type Prefilter } from './prefilter.ts';
+import { AUTH_PROGRAMS, AUTH_WORD, AUTH_WORD_CONTEXTS, authWordContext, K_ACCESS_USER, K_AT, K_AUTH_USER, K_NUMBER, K_PCT40, K_PLUS, K_V6, K_WORD, NANP_GROUPING, prefilterFor, type Prefilter } from './prefilter.ts';
 
 export interface Needle {
   re: RegExp;
@@ -134,10 +134,10 @@ export function needlesFor(ctx: DetectContext): Needle[] {
       kind: () => K_NUMBER,
     },
     {
-      re: new RegExp(`@|%40|\\+\\d|::|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:| - [^\\s\\[-]|(?:${AUTH_PROGRAMS.join('|')})\\[[0-9]+\\]: ${words.length ? '|' + words.join('|') : ''}`, 'gi'),
+      re: new RegExp(`@|%40|\\+\\d|::|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:| - [^\\s\\[-]|(?:${AUTH_PROGRAMS.join('|')})\\[[0-9]+\\]: |${AUTH_WORD_CONTEXTS.map(([b, a]) => b + AUTH_WORD + a).join('|')}${words.length ? '|' + words.join('|') : ''}`, 'gi'),
       kind: (m) => {
         const c = m[0];
-        if (m.endsWith(']: ')) return K_AUTH_USER;
+        if (m.endsWith(']: ') || AUTH_WORD_CONTEXTS.some(([b, a]) => m.toLowerCase() === b + AUTH_WORD + a)) return K_AUTH_USER;
         if (c === '@') return K_AT;
         if (c === '%') return K_PCT40;
         if (c === '+') return K_PLUS;
@@ -304,7 +304,8 @@ export function detectHits(line: string, hits: readonly number[], ctx: DetectCon
   return add.out.length > 1 ? add.out.sort(byStart) : add.out;
 }
 
-const byStart = (a: LineFinding, b: LineFinding) => a.start - b.start || a.end - b.end;
+// ties by category, so the order never depends on which detector ran first
+const byStart = (a: LineFinding, b: LineFinding) => a.start - b.start || a.end - b.end || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0);
 
 const RE_QUAD = /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}/g;
 
@@ -988,31 +989,64 @@ function findAccessLogUser(line: string, pos: number, ctx: DetectContext, add: A
  */
 const AUTH_MESSAGES: Record<(typeof AUTH_PROGRAMS)[number], RegExp[]> = {
   sshd: [
-    /(?:Accepted|Failed) [\w/-]+ for (?!invalid user )(\S+) from /dy,
+    /(?:Accepted|Failed|Postponed) [\w/-]+ for (?!invalid user )(\S+) from /dy,
     /(?:Connection closed by|Disconnected from) (?:authenticating )?user (\S+) /dy,
+    /User (\S+) from \S+ not allowed because /dy,
+    /Starting session: .{1,80}? for (\S+) from /dy,
+    /error: PAM: Authentication failure for (?!illegal user )(\S+) from /dy,
   ],
-  sudo: [/\s*(\S+) : (?:TTY|PWD|\d+ incorrect password)/dy],
-  su: [/\(to (\S+)\) (\S+) on /dy],
+  sudo: [/\s*(\S+) : (?:TTY|PWD|\d+ incorrect password|user NOT in sudoers|command not allowed|a password is required)/dy],
+  su: [/(?:FAILED SU )?\(to (\S+)\) (\S+) on /dy, /Successful su for (\S+) by (\S+)/dy],
   'systemd-logind': [/New session \S+ of user ([^\s.]+)/dy],
-  login: [/LOGIN ON \S+ BY (\S+)/dy],
+  login: [/(?:ROOT )?LOGIN ON \S+ BY (\S+)/dy, /FAILED LOGIN \(\d+\) on '[^']*' FOR '([^']+)'/dy],
+  passwd: [],
+  useradd: [/new user: name=([^,\s]+)/dy],
+  userdel: [/delete user '([^']+)'/dy],
+  usermod: [/(?:change|lock|unlock) user '([^']+)'/dy, /add '([^']+)' to (?:shadow )?group /dy],
+  CRON: [],
+  crond: [],
 };
-const PAM_SESSION = /pam_unix\([^)]*\): session (?:opened|closed) for user ([^\s(]+)(?:\(uid=\d+\))?(?: by ([^\s(]+))?/dy;
+// PAM's lines, under any program
+const PAM_MESSAGES = [
+  /pam_unix\([^)]*\): session (?:opened|closed) for user ([^\s(]+)(?:\(uid=\d+\))?(?: by ([^\s(]+))?/dy,
+  /pam_unix\([^)]*\): password changed for (\S+)/dy,
+];
+const AUTH_NAME = AUTH_PROGRAMS.join('|');
+// the tag where the prefilter found it from its `[`
+const TAG_AT = new RegExp(`(${AUTH_NAME})\\[\\d+\\]: `, 'y');
+// tags found from the message (authWordContext): BSD syslog's with or without a pid, RFC 5424's
+// APP-NAME PROCID MSGID STRUCTURED-DATA, journald's JSON fields
+const BSD_TAG = new RegExp(`(?:^|[ \\t])(${AUTH_NAME})(?:\\[\\d+\\])?: `, 'g');
+const RFC5424_TAG = new RegExp(`^<\\d{1,3}>1 \\S+ \\S+ (${AUTH_NAME}) \\S+ \\S+ (?:-|(?:\\[(?:[^\\]"\\\\]|\\\\.|"(?:[^"\\\\]|\\\\.)*")*\\])+) (?:\u00EF\u00BB\u00BF)?`);
+const JOURNAL_TAG = new RegExp(`"SYSLOG_IDENTIFIER":"(${AUTH_NAME})"`);
+const JOURNAL_MESSAGE = '"MESSAGE":"';
 
-/** The logins a syslog message of sshd, sudo, su, systemd-logind or login names (`pos`: the program's name). */
+/** The program and where its message starts: at pos (`sshd[812]: `), or for a hit in authWordContext, in the line's header. */
+function authMessageAt(line: string, pos: number): { program: (typeof AUTH_PROGRAMS)[number]; msg: number } | undefined {
+  TAG_AT.lastIndex = pos;
+  let m = TAG_AT.exec(line);
+  if (m) return { program: m[1] as (typeof AUTH_PROGRAMS)[number], msg: pos + m[0].length };
+  if (!authWordContext((i) => line.charCodeAt(i), pos)) return undefined;
+  BSD_TAG.lastIndex = 0;
+  if ((m = BSD_TAG.exec(line)) && m.index < pos) return { program: m[1] as (typeof AUTH_PROGRAMS)[number], msg: m.index + m[0].length };
+  if ((m = RFC5424_TAG.exec(line)) && m[0].length <= pos) return { program: m[1] as (typeof AUTH_PROGRAMS)[number], msg: m[0].length };
+  const msg = line.indexOf(JOURNAL_MESSAGE);
+  if (msg >= 0 && msg < pos && (m = JOURNAL_TAG.exec(line))) return { program: m[1] as (typeof AUTH_PROGRAMS)[number], msg: msg + JOURNAL_MESSAGE.length };
+  return undefined;
+}
+
+/** The logins a syslog message of one of AUTH_PROGRAMS names (`pos`: the program's name, or a `user` in authWordContext). */
 function findAuthLogUsers(line: string, pos: number, ctx: DetectContext, add: Add): void {
-  const bracket = line.indexOf('[', pos);
-  const program = line.slice(pos, bracket) as (typeof AUTH_PROGRAMS)[number];
-  const colon = line.indexOf(']: ', bracket);
-  if (!Object.hasOwn(AUTH_MESSAGES, program) || colon < 0) return;
-  const msg = colon + 3;
-  for (const re of [...AUTH_MESSAGES[program], PAM_SESSION]) {
-    re.lastIndex = msg;
+  const at = authMessageAt(line, pos);
+  if (!at) return;
+  for (const re of [...AUTH_MESSAGES[at.program], ...PAM_MESSAGES]) {
+    re.lastIndex = at.msg;
     const m = re.exec(line);
     if (!m?.indices) continue;
     for (let g = 1; g < m.length; g++) {
-      const at = m.indices[g];
-      if (!at) continue;
-      usernameFinding(line, { start: at[0], end: at[1], value: m[g], quoted: true }, 'user', ctx, add, 'username.auth-log');
+      const span = m.indices[g];
+      if (!span) continue;
+      usernameFinding(line, { start: span[0], end: span[1], value: m[g], quoted: true }, 'user', ctx, add, 'username.auth-log');
     }
     return;
   }

@@ -82,7 +82,12 @@ export function prefilterFor(words: readonly string[], options: Partial<Prefilte
   const opts: PrefilterOptions = { ...DEFAULT_OPTIONS, ...options };
   const keep = makeKeep(opts);
   const { vetAt, vetWord } = opts;
-  const lowerWords = [...new Set(words.map((w) => w.toLowerCase()))].map((w) => Buffer.from(w, 'latin1'));
+  const policyWords = [...new Set(words.map((w) => w.toLowerCase()))];
+  // the policy's words, then `user` when they lack it: authentication messages without a
+  // `[pid]` tag are found from it (authWordAt)
+  const lowerWords = [...policyWords, ...(policyWords.includes(AUTH_WORD) ? [] : [AUTH_WORD])].map((w) => Buffer.from(w, 'latin1'));
+  const isPolicyWord = lowerWords.map((w) => policyWords.includes(w.toString('latin1')));
+  const authWord = lowerWords.findIndex((w) => w.toString('latin1') === AUTH_WORD);
   // per word: its first four letters, each repeated over 16 bytes, then how many of them count
   const wordTable = new Uint8Array(lowerWords.length * KERNEL_WORD_BYTES);
   lowerWords.forEach((w, j) => {
@@ -90,7 +95,8 @@ export function prefilterFor(words: readonly string[], options: Partial<Prefilte
     wordTable[j * KERNEL_WORD_BYTES + 64] = Math.min(4, w.length);
     wordTable[j * KERNEL_WORD_BYTES + 65] = Math.min(4, w.length) - 1;
   });
-  const wordRe = lowerWords.length ? new RegExp(lowerWords.map((w) => w.toString('latin1').replace(/[^a-z0-9]/g, '')).join('|'), 'gi') : undefined;
+  const wordRe = new RegExp(lowerWords.map((w) => w.toString('latin1').replace(/[^a-z0-9]/g, '')).join('|'), 'gi');
+  const policyWordSet = new Set(policyWords.map((w) => w.replace(/[^a-z0-9]/g, '')));
   const jsPasses = (v: Buffer, hits: number[]) => {
     numberPassJs(v, keep, hits);
     for (let i = v.indexOf(64); i >= 0; i = v.indexOf(64, i + 1)) if (atCandidate(v, i) && (!vetAt || vetAt(v, i))) hits.push(i * 16 + K_AT);
@@ -100,11 +106,13 @@ export function prefilterFor(words: readonly string[], options: Partial<Prefilte
       hits.push(i * 16 + K_V6);
       while (v[i + 2] === 58) i++;
     }
-    if (wordRe) {
-      // keys in any case, as the kernel reads them
-      const text = v.toString('latin1');
-      wordRe.lastIndex = 0;
-      for (let m = wordRe.exec(text); m; m = wordRe.exec(text)) if (!vetWord || vetWord(v, m.index)) hits.push(m.index * 16 + K_WORD);
+    // keys in any case, as the kernel reads them
+    const text = v.toString('latin1');
+    wordRe.lastIndex = 0;
+    for (let m = wordRe.exec(text); m; m = wordRe.exec(text)) {
+      const w = m[0].toLowerCase();
+      if (w === AUTH_WORD) authWordAt(v, m.index, hits);
+      if (policyWordSet.has(w) && (!vetWord || vetWord(v, m.index))) hits.push(m.index * 16 + K_WORD);
     }
   };
   const useKernel = opts.simd !== false && lowerWords.length <= MAX_KERNEL_WORDS && lowerWords.every((w) => w.length >= 2);
@@ -117,7 +125,7 @@ export function prefilterFor(words: readonly string[], options: Partial<Prefilte
       if (to <= from) return;
       const v = buf.subarray(from, to);
       const k = useKernel && v.length <= KERNEL_INPUT ? loadKernel() : null;
-      if (k && kernelPass(k, v, keep, wordTable, lowerWords, opts, hits)) {
+      if (k && kernelPass(k, v, keep, wordTable, lowerWords, isPolicyWord, authWord, opts, hits)) {
         scanned = k;
         scannedGen = k.gen;
       } else jsPasses(v, hits);
@@ -155,8 +163,34 @@ const WS = new Uint8Array(256);
 for (const c of [9, 10, 11, 12, 13, 32]) WS[c] = 1;
 
 /** Programs whose syslog messages name a login (`sshd[812]: Accepted publickey for alice`). */
-export const AUTH_PROGRAMS = ['sshd', 'sudo', 'su', 'systemd-logind', 'login'] as const;
+export const AUTH_PROGRAMS = ['sshd', 'sudo', 'su', 'systemd-logind', 'login', 'passwd', 'useradd', 'userdel', 'usermod', 'CRON', 'crond'] as const;
 const AUTH_NAMES = new Set<string>(AUTH_PROGRAMS);
+
+/**
+ * The word authentication messages without a `[pid]` tag are found from, and what must stand
+ * around it (before, after): sudo's command line (`; USER=root ;`) and PAM's session line
+ * (`session opened for user root`). Detection then reads the line's syslog header, RFC 5424's
+ * or journald's for the program (one source for both sides: authWordContext).
+ */
+export const AUTH_WORD = 'user';
+export const AUTH_WORD_CONTEXTS: readonly (readonly [string, string])[] = [['; ', '='], ['for ', ' ']];
+
+/** Whether `user` (any case) at pos stands in one of AUTH_WORD_CONTEXTS; `at(i)` reads a byte. */
+export function authWordContext(at: (i: number) => number, pos: number): boolean {
+  return AUTH_WORD_CONTEXTS.some(([before, after]) => {
+    if (at(pos + AUTH_WORD.length) !== after.charCodeAt(0)) return false;
+    for (let k = 1; k <= before.length; k++) if (at(pos - k) !== before.charCodeAt(before.length - k)) return false;
+    return true;
+  });
+}
+
+const AUTH_WORD_NEXT = new Uint8Array(256);
+for (const [, after] of AUTH_WORD_CONTEXTS) AUTH_WORD_NEXT[after.charCodeAt(0)] = 1;
+
+function authWordAt(v: Buffer, pos: number, hits: number[]): void {
+  // most `user`s are keys' (`user_agent`, `"user":`): one byte rules them out
+  if (AUTH_WORD_NEXT[v[pos + AUTH_WORD.length]] && authWordContext((i) => v[i], pos)) hits.push(pos * 16 + K_AUTH_USER);
+}
 
 /**
  * The candidates a `[` starts, found from each one (memchr): nginx/Apache `addr ident user
@@ -193,7 +227,7 @@ function authProgramAt(v: Buffer, p: number, hits: number[]): void {
   while (DIGIT[v[q]] && q - p <= 10) q++;
   if (q === p + 1 || v[q] !== 93 || v[q + 1] !== 58 || v[q + 2] !== 32) return;
   let n = p;
-  while (n > 0 && p - n < 14 && ((v[n - 1] >= 97 && v[n - 1] <= 122) || v[n - 1] === 45)) n--;
+  while (n > 0 && p - n < 14 && (((v[n - 1] | 0x20) >= 97 && (v[n - 1] | 0x20) <= 122) || v[n - 1] === 45)) n--;
   if (n === p || (n > 0 && v[n - 1] !== 32 && v[n - 1] !== 10)) return;
   if (AUTH_NAMES.has(v.toString('latin1', n, p))) hits.push(n * 16 + K_AUTH_USER);
 }
@@ -315,7 +349,7 @@ function loadKernel(): Kernel | null {
  * One pass of the SIMD kernel over `v`, each thing it reports judged as the JavaScript passes
  * judge it. False (nothing added) when its output fills up: the caller runs those passes instead.
  */
-function kernelPass(k: Kernel, v: Buffer, keep: Keep, wordTable: Uint8Array, words: readonly Buffer[], opts: PrefilterOptions, hits: number[]): boolean {
+function kernelPass(k: Kernel, v: Buffer, keep: Keep, wordTable: Uint8Array, words: readonly Buffer[], isPolicyWord: readonly boolean[], authWord: number, opts: PrefilterOptions, hits: number[]): boolean {
   k.gen++;
   k.mem.set(v, 0);
   k.mem.fill(0, v.length, v.length + 80);
@@ -367,7 +401,8 @@ function kernelPass(k: Kernel, v: Buffer, keep: Keep, wordTable: Uint8Array, wor
         const w = words[b];
         let q = 4;
         while (q < w.length && (v[pos + q] | 0x20) === w[q]) q++;
-        if (q >= w.length && (!vetWord || vetWord(v, pos))) hits.push(pos * 16 + K_WORD);
+        if (b === authWord) authWordAt(v, pos, hits);
+        if (isPolicyWord[b] && q >= w.length && (!vetWord || vetWord(v, pos))) hits.push(pos * 16 + K_WORD);
         break;
       }
     }

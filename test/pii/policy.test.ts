@@ -280,6 +280,28 @@ describe('logins that authentication programs name in syslog', () => {
     ['Nov 13 10:10:18 web-01 sshd[2215]: Connection closed by authenticating user heidi 10.0.3.9 port 4242 [preauth]', ['heidi']],
     ['Nov 13 10:10:20 web-01 myapp[77]: Accepted publickey for ivan from 10.0.0.1', []],
     ['2026-11-13T10:10:21.123456+00:00 web-01 sshd[2217]: Accepted password for judy from 10.0.3.4 port 1 ssh2', ['judy']],
+    // tags without a pid: found from sudo's `; USER=` and PAM's `for user`
+    ['Nov 13 10:11:00 web-01 sudo:    kim : TTY=pts/0 ; PWD=/home/kim ; USER=root ; COMMAND=/usr/bin/ls', ['kim']],
+    ['Nov 13 10:11:01 web-01 sudo: pam_unix(sudo:session): session opened for user root(uid=0) by leo(uid=1000)', ['leo']],
+    ['Nov 13 10:11:02 web-01 su: pam_unix(su:session): session opened for user root(uid=0) by mia(uid=1001)', ['mia']],
+    ['Nov 13 10:11:03 web-01 sudo:     ned : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/ned ; USER=root ; COMMAND=/bin/bash', ['ned']],
+    ['Nov 13 10:11:04 web-01 sudo:  oscar : user NOT in sudoers ; TTY=pts/0 ; PWD=/home/oscar ; USER=root ; COMMAND=/bin/bash', ['oscar']],
+    // RFC 5424 and journald's JSON, from the same words
+    ['<86>1 2026-11-13T10:11:05.000Z web-01 sudo - - -    pat : TTY=pts/1 ; PWD=/home/pat ; USER=root ; COMMAND=/bin/ls', ['pat']],
+    ['<86>1 2026-11-13T10:11:06Z web-01 sshd 2218 - [meta x="1"] pam_unix(sshd:session): session opened for user quinn(uid=1003) by (uid=0)', ['quinn']],
+    ['{"_HOSTNAME":"web-01","SYSLOG_IDENTIFIER":"sudo","MESSAGE":"   rae : TTY=pts/2 ; PWD=/home/rae ; USER=root ; COMMAND=/bin/ls"}', ['rae']],
+    // more of sshd's, login's and the account tools' phrasings
+    ['Nov 13 10:11:07 web-01 sshd[2219]: Postponed publickey for sam from 10.0.3.4 port 52144 ssh2 [preauth]', ['sam']],
+    ['Nov 13 10:11:08 web-01 sshd[2220]: User tess from 10.0.3.4 not allowed because not listed in AllowUsers', ['tess']],
+    ['Nov 13 10:11:09 web-01 login[901]: FAILED LOGIN (1) on \'/dev/tty1\' FOR \'uma\', Authentication failure', ['uma']],
+    ['Nov 13 10:11:10 web-01 passwd[4251]: pam_unix(passwd:chauthtok): password changed for vic', ['vic']],
+    ['Nov 13 10:11:11 web-01 useradd[4252]: new user: name=wren, UID=1004, GID=1004, home=/home/wren, shell=/bin/bash', ['wren']],
+    ['Nov 13 10:11:12 web-01 userdel[4253]: delete user \'xena\'', ['xena']],
+    ['Nov 13 10:11:13 web-01 CRON[4254]: pam_unix(cron:session): session opened for user yuri(uid=1005) by (uid=0)', ['yuri']],
+    ['Nov 13 10:11:14 web-01 CRON[4255]: pam_unix(cron:session): session closed for user root', []],
+    // not an authentication program's message
+    ['Nov 13 10:11:15 web-01 myapp: job done for user zoe (uid=7)', []],
+    ['level=info msg="sudo: session opened for user zed"', []],
   ])('%s', (line, want) => expect(users(line)).toEqual(want.map((u) => [u, 'username.auth-log'])));
 });
 

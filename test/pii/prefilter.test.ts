@@ -31,7 +31,7 @@ function shapeLines(perShape: number): string[] {
 /** Random text from the bytes the prefilter cares about, with some words and addresses mixed in. */
 function adversarial(count: number, seed: number): string[] {
   const r = prng(seed);
-  const atoms = ['0', '1', '4', '5', '9', '7', ' ', '.', '-', '(', ')', ':', '::', 'a', 'f', 'x', '@', '+', '"', '{', '}', '=', ',', '%40', '%2B', '[', ' - ', 'user', 'User', 'login', '"agent":{"handle":"', 'actor.login_name=', '"x":{"nick":"', 'name',  'phone":"', '"username":', 'noreply@', 'jane@acme.io', '415 555 0199', '10.0.0.1', '81.2.69.160', '2001:db8:1:2:3:4:5:6', 'fe80::1', '4111 1111 1111 1111', '+44 20 7946 0958', '011 44 20 7946 0958', ' sshd[', '812]: ', 'Accepted publickey for ', 'session opened for user ', 'bob', ' [22/Nov/2026:08:00:00 +0000] "'];
+  const atoms = ['0', '1', '4', '5', '9', '7', ' ', '.', '-', '(', ')', ':', '::', 'a', 'f', 'x', '@', '+', '"', '{', '}', '=', ',', '%40', '%2B', '[', ' - ', 'user', 'User', 'login', '"agent":{"handle":"', 'actor.login_name=', '"x":{"nick":"', 'name',  'phone":"', '"username":', 'noreply@', 'jane@acme.io', '415 555 0199', '10.0.0.1', '81.2.69.160', '2001:db8:1:2:3:4:5:6', 'fe80::1', '4111 1111 1111 1111', '+44 20 7946 0958', '011 44 20 7946 0958', ' sshd[', '812]: ', 'Accepted publickey for ', 'session opened for user ', 'bob', ' sudo: ', 'su: ', ' : TTY=pts/0 ; USER=root ; COMMAND=/bin/ls', '; USER=root ; ', 'for user ', '<38>1 ', ' sshd 42 - - ', '"SYSLOG_IDENTIFIER":"sudo"', '"MESSAGE":"', 'CRON[', 'useradd[', 'new user: name=', ' [22/Nov/2026:08:00:00 +0000] "'];
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
     let s = '';
@@ -55,7 +55,7 @@ function everyAnchor(line: string, ctx: DetectContext, everyWord = false): numbe
     if (/\d/.test(c) && !/\d/.test(line[i - 1] ?? '')) hits.push(i * 16 + K_NUMBER);
     // an access log's user may be any token after a space; an authentication program's tag any word
     if (line[i - 1] === ' ' && !/\s/.test(c)) hits.push(i * 16 + K_ACCESS_USER);
-    if (/[a-z]/.test(c) && !/[A-Za-z0-9_-]/.test(line[i - 1] ?? '')) hits.push(i * 16 + K_AUTH_USER);
+    if (/[A-Za-z]/.test(c) && !/[A-Za-z0-9_-]/.test(line[i - 1] ?? '')) hits.push(i * 16 + K_AUTH_USER);
     if (everyWord) {
       // every word start, not only the policy's username words: the words themselves are under test
       if (/[A-Za-z0-9_]/.test(c) && !/[A-Za-z0-9_]/.test(line[i - 1] ?? '')) hits.push(i * 16 + K_WORD);
