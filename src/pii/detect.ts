@@ -1222,10 +1222,14 @@ function numberRegion(line: string, pos: number): [number, number] {
 }
 
 /** Part of an id: a UUID or hex token around the digits, a dotted version, a word. */
+/** `x123`, `ext.123`, `EXT123` at i: a phone extension, which may be glued to its number. */
+const EXTENSION = /^(?:x|ext)\.?\d/i;
+const extensionAt = (line: string, i: number) => EXTENSION.test(line.slice(i, i + 5));
+
 function insideToken(line: string, s: number, e: number): boolean {
   const b = line[s - 1];
   const a = line[e];
-  if (is(line, s - 1, B_LETTER_) || is(line, e, B_LETTER_)) return true;
+  if (is(line, s - 1, B_LETTER_) || (is(line, e, B_LETTER_) && !extensionAt(line, e))) return true;
   // `…-a716-446655440000`: a group of a UUID or a hyphenated hex id
   if ((b === '-' || b === ':') && is(line, s - 2, B_HEX)) return true;
   if ((a === '-' || a === ':') && is(line, e + 1, B_HEXLETTER)) return true;
@@ -1265,8 +1269,10 @@ function numberField(line: string, s: number, ctx: DetectContext): NumberField {
   return { field, phone: !numeric && ctx.policy.isPhoneField(field), notCard, numeric, groupedId };
 }
 
-const RE_PHONE_NANP = new RegExp(`(?<![A-Za-z0-9_.+-])${NANP_GROUPING}(?![A-Za-z0-9_]|[.-]\\d)`, 'g');
-const RE_PHONE_NATIONAL = /(?<![A-Za-z0-9_.+-])(?:\(0\d{1,4}\)|0\d{1,4})(?:[ .-]?\d{2,4}){1,4}(?![A-Za-z0-9_]|[.-]\d)/g;
+// not followed by a word or more digits, but maybe by a glued extension (`x623`)
+const PHONE_END = String.raw`(?!(?![Xx]\.?\d|[Ee][Xx][Tt]\.?\d)[A-Za-z0-9_]|[.-]\d)`;
+const RE_PHONE_NANP = new RegExp(`(?<![A-Za-z0-9_.+-])${NANP_GROUPING}${PHONE_END}`, 'g');
+const RE_PHONE_NATIONAL = new RegExp(String.raw`(?<![A-Za-z0-9_.+-])(?:\(0\d{1,4}\)|0\d{1,4})(?:[ .-]?\d{2,4}){1,4}` + PHONE_END, 'g');
 
 /** Examines the number-like region around `pos`; returns where the region ends. */
 function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add): number {
@@ -1350,7 +1356,7 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
   // Phones. Under a phone field: a phone number's shape is enough (fail closed).
   if (digitsAll >= 7 && digitsAll <= 15) {
     const f = (nf ??= numberField(line, s, ctx));
-    if (f.phone && !/[.]\d{1,2}$/.test(text)) {
+    if (f.phone && !/[.]\d{1,2}$/.test(text) && !dateUnderPhone(line, s, e)) {
       const e164 = phoneShape(text, phoneCountriesFor(line, ctx));
       if (e164) {
         add.add({ category: 'phone', start: s, end: e, norm: e164, redacted: phoneRedaction(e164), field: fieldOf(line, s), rule: 'phone.field', exempt: '--allow phone (a known test number)' });
@@ -1381,6 +1387,14 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
   }
   iddPhone(line, s, e, ctx, add);
   return e;
+}
+
+// `2014-04-12 04:04 PM`, `2012/01/02`, `20120102 08:00`: a date (and time), not a phone shape
+const DATE_START = /^(?:19|20)\d\d([-/.]?)(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12]\d|3[01])(?!\d)/;
+function dateUnderPhone(line: string, s: number, e: number): boolean {
+  const m = DATE_START.exec(line.slice(s, e));
+  // a compact date is one only with a time after it: `2012010208` may be a number
+  return !!m && (m[1] !== '' || line[e] === ':');
 }
 
 // `011 44 20 7946 0958`, `0044 20 7946 0958`, `011-49-30-1234567`: the prefix, the country code as a
@@ -1450,7 +1464,7 @@ function findPlusPhoneAt(line: string, pos: number, ctx: DetectContext, add: Add
   while ((g = re.exec(text))) cuts.push(g.index + 1);
   // glued to a word after it (`+14156667777def`: an id), unless that is an extension (`x123`)
   const after = endAt(text.length);
-  const gluedWord = (is(line, after, B_LETTER_) && !/^(?:x|ext)\.?\d/i.test(line.slice(after, after + 5))) || gluedAfter(line, after);
+  const gluedWord = (is(line, after, B_LETTER_) && !extensionAt(line, after)) || gluedAfter(line, after);
   for (let k = cuts.length - 1; k >= 0; k--) {
     if (gluedWord && cuts[k] === text.length) continue;
     const e164 = validPhone(text.slice(0, cuts[k]));

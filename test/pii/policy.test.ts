@@ -376,6 +376,18 @@ describe('phones glued to words and dialled with 00 in text', () => {
     ['{"phone":"\\u002B14155550132"}', 1],
     ['{"msg":"sms to \\u002B44 20 7946 0958 queued"}', 1],
     ['{"ts":"2026-11-22T10:00:01.123\\u002B00:00","msg":"ok"}', 0],
+    // a national number with its extension glued on (python-phonenumbers', CommonRegex's cases)
+    ['user contact (523)222-8888x623 saved', 1],
+    ['call 523-222-8888EXT623 now', 1],
+    ['call 523-222-8888 ext.623 now', 1],
+    ['{"phone":"(523)222-8888x623"}', 1],
+    ['ref 523-222-8888abc', 0],
+    ['ref 523-222-8888xyz', 0],
+    // under a phone field, a date and time is not a phone's shape
+    ['{"phone":"2014-04-12 04:04 PM"}', 0],
+    ['{"phone":"2012/01/02"}', 0],
+    ['{"phone":"20120102 08:00"}', 0],
+    ['{"phone":"2012010208"}', 1],
   ])('%s', (line, n) => expect(cats(line).filter((c) => c === 'phone')).toHaveLength(n));
 
   it.each([
