@@ -237,11 +237,17 @@ function isRedactionMarker(v: string): boolean {
 /** Collects one line's findings; drops allowed values and overlaps within a category. */
 class Add {
   readonly out: LineFinding[] = [];
+  /** Text a detector read as something that is no finding (an IPv6 literal's IPv4 tail). */
+  private claimed: { category: PiiCategory; start: number; end: number }[] = [];
   constructor(private readonly allow: AllowMatcher | undefined) {}
   add(f: LineFinding): void {
     if (this.allow && this.allow.allows(f.category, f.norm)) return;
     for (const o of this.out) if (o.category === f.category && f.start < o.end && o.start < f.end) return;
+    for (const o of this.claimed) if (o.category === f.category && f.start < o.end && o.start < f.end) return;
     this.out.push(f);
+  }
+  claim(category: PiiCategory, start: number, end: number): void {
+    this.claimed.push({ category, start, end });
   }
 }
 
@@ -1145,26 +1151,45 @@ function findIPv4At(line: string, pos: number, ctx: DetectContext, add: Add): vo
 function findIPv6At(line: string, pos: number, ctx: DetectContext, add: Add): void {
   let s = pos;
   while (s > 0 && pos - s < 45 && is(line, s - 1, B_HEXCOLON)) s--;
-  if (s > 0 && is(line, s - 1, B_GZ)) return;
+  if (s > 0 && is(line, s - 1, B_GZ)) {
+    // `src:2400:cb00::1`: a key glued on by one colon; the address starts after it
+    let colon = s;
+    while (is(line, colon, B_HEX)) colon++;
+    if (line[colon] !== ':' || line[colon + 1] === ':') return;
+    s = colon + 1;
+  }
   let e = pos;
   while (e < line.length && e - s < 46 && is(line, e, B_HEXCOLON)) e++;
   if (e < line.length && is(line, e, B_GZ)) return;
   while (line[e - 1] === '.') e--;
-  const text = line.slice(s, e);
-  let colons = 0;
-  for (let i = 0; i < text.length; i++) if (text[i] === ':') colons++;
-  if (colons < 2 || (colons < 7 && !text.includes('::') && !(colons === 6 && text.includes('.')))) return;
-  const b = parseIPv6(text);
-  if (!b || isIPv6NotAnAddress(b)) return;
+  // `2400:cb00::a29f:1804: connection refused`, an unbracketed `addr:port`: the colon and port
+  // after it are not the address's when the whole run is none
+  let b = ipv6Candidate(line.slice(s, e));
+  if (!b && line[e - 1] === ':' && line[e - 2] !== ':') b = ipv6Candidate(line.slice(s, --e));
+  if (!b) {
+    const port = /:\d{1,5}$/.exec(line.slice(s, e));
+    if (port && (b = ipv6Candidate(line.slice(s, e - port[0].length)))) e -= port[0].length;
+  }
+  if (!b) return;
+  // an address that is no personal one keeps its IPv4 tail (`fe80::8.8.8.8`) from being read alone
+  if (isIPv6NotAnAddress(b)) return add.claim('ip', s, e);
   const prefix = cidrPrefixAfter(line, e, 128);
-  if (prefix !== undefined && isNetwork(b, prefix)) return;
+  if (prefix !== undefined && isNetwork(b, prefix)) return add.claim('ip', s, e);
   const mapped = isV4Mapped(b);
   const bytes = mapped ? v4Bytes(v4FromMapped(b)) : b;
   const verdict = ipVerdict(bytes, isIPv6NonRoutable(b), line, s, ctx);
-  if (!verdict) return;
+  if (!verdict) return add.claim('ip', s, e);
   const norm = mapped ? formatIPv4(v4FromMapped(b)) : formatIPv6(b);
   const g = mapped ? norm.split('.') : formatIPv6(b).split(':');
   add.add({ category: 'ip', start: s, end: e, norm, redacted: mapped ? `${g[0]}.${g[1]}.x.x` : `${g[0]}:${g[1]}:x:x:x:x:x:x`, ...verdict });
+}
+
+/** The 16 bytes of `text` when it is an IPv6 address written in full, with `::`, or with an IPv4 tail. */
+function ipv6Candidate(text: string): Uint8Array | undefined {
+  let colons = 0;
+  for (let i = 0; i < text.length; i++) if (text[i] === ':') colons++;
+  if (colons < 2 || (colons < 7 && !text.includes('::') && !(colons === 6 && text.includes('.')))) return undefined;
+  return parseIPv6(text);
 }
 
 // ------------------------------------------------------------------------------ cards and phones

@@ -59,9 +59,17 @@ function enclosingKey(line: string, pos: number): KeyAt | undefined {
   const q = quoteBefore(line, pos);
   if (q < 0) return undefined;
   let j = q - 1;
-  if (line[j] === '\\') j--;
+  const escaped = line[j] === '\\';
+  if (escaped) j--;
   while (j >= 0 && line[j] === ' ') j--;
   if (line[j] === ':' || line[j] === '=') return keyAt(line, q + 1);
+  // `"upstream":"dial tcp \"52.95.110.1:443\": …"`: an escaped quote mid-string is text; the
+  // string it sits in is the one an unescaped quote opened
+  if (escaped) {
+    let o = q;
+    do o = quoteBefore(line, o); while (o > 0 && line[o - 1] === '\\');
+    return o > 0 ? enclosingKey(line, o + 1) : undefined;
+  }
   if (line[j] === '[') return keyAt(line, j + 1);
   if (line[j] === ',') {
     // an array element: back to the '[' that opens the array (same nesting level)

@@ -64,6 +64,28 @@ describe('addresses', () => {
     ['connect from 52.1.2.3', 'text'],
   ])('a public address anywhere else is personal: %s', (line, field) => expect(found(line)).toEqual([['ip', field]]));
   it('the policy can allow a range', () => expect(cats('{"peer":"52.1.2.3"}', withPolicy({ allowedRanges: ['52.1.0.0/16'] }))).toEqual([]));
+  it.each([
+    // an escaped quote mid-string is text: the value is still under the string's own key
+    ['{"level":"error","upstream":"dial tcp \\"52.95.110.1:443\\": i/o timeout"}', []],
+    ['{"level":"error","msg":"dial tcp \\"52.95.110.1:443\\": i/o timeout"}', [['ip', 'msg']]],
+    ['{"msg":"user \\"bob\\" from 81.2.69.160"}', [['ip', 'msg']]],
+    ['{"log":"{\\"upstream_addr\\":\\"81.2.69.160\\"}"}', []],
+  ])('the field of a value after an escaped quote: %s', (line, want) => expect(found(line)).toEqual(want));
+});
+
+describe('IPv6 next to colons, and IPv4 tails', () => {
+  it.each([
+    ['ERROR upstream connect error from 2400:cb00:2049:1::a29f:1804: connection refused', '2400:cb00:x:x:x:x:x:x'],
+    ['haproxy[1]: 2400:cb00:2049:1::a29f:1804:51234 [01/Dec/2026:06:47:22.123] fe be/srv 200', '2400:cb00:x:x:x:x:x:x'],
+    ['java.net.ConnectException: /2400:cb00:2049:1:0:0:a29f:1804:443 refused', '2400:cb00:x:x:x:x:x:x'],
+    ['src:2400:cb00:2049:1::a29f:1804 dst:10.0.0.1', '2400:cb00:x:x:x:x:x:x'],
+    ['x 64:ff9b::81.2.69.160 y', '64:ff9b:x:x:x:x:x:x'],
+    ['x ::ffff:81.2.69.160 y', '81.2.x.x'],
+  ])('a public IPv6 with a key, a colon or a port glued on: %s', (line, redacted) => expect(detectLine(line, ctx).map((f) => f.redacted)).toEqual([redacted]));
+  it.each(['connection from 1:2:3:4:5:6:1.2.3.4 accepted', 'x FFFF::192.0.2.1 y', 'x fe80::8.8.8.8 y', 'x fd00::8.8.8.8 y', 'mac 00:1a:2b:3c:4d:5e ok'])(
+    'the IPv4 tail of an address that is no personal one is not read alone: %s',
+    (line) => expect(cats(line)).toEqual([]),
+  );
 });
 
 describe('mailboxes', () => {
