@@ -43,8 +43,10 @@ export const webhookDeliveryPiiPolicy: PiiPolicy = {
     'root', 'nobody', 'daemon', 'www-data', 'nginx', 'postgres', 'mysql', 'redis',
     // Windows' built-in logons and machine accounts (`WEB01$`)
     'system', 'local service', 'network service', 'anonymous logon', 'dwm-*', 'umfd-*', '*$',
-    // the shared logins of cloud images and tools
-    'ubuntu', 'ec2-user', 'centos', 'vagrant', 'git',
+    // the shared logins of cloud images and tools, and web servers' own users
+    'ubuntu', 'ec2-user', 'centos', 'vagrant', 'git', 'apache', 'httpd',
+    // Elasticsearch's built-in users and its internal ones (`_xpack_security`), AKS's service identity
+    'elastic', 'kibana', 'kibana_system', 'logstash_system', 'beats_system', 'apm_system', 'remote_monitoring_user', '_xpack*', '_system', 'aksService',
     // Google Cloud's service accounts, which logs name by their address
     '*@*.gserviceaccount.com',
   ],

@@ -212,7 +212,7 @@ for (let c = 0x80; c < 0x100; c++) CC[c] |= B_LOCAL | B_DOMAIN;
 // (`o'brien@`, `user|tag@`); `= / ? & # { }` are always delimiters (key=value, paths, URLs, JSON)
 mark("'|!$*^`~", B_INNER);
 mark(' ().-', B_SEP);
-mark(' \t\n\r\f\v,;&}])"\'\\', B_UNQ_END);
+mark(' \t\n\r\f\v,;&|}])"\'\\', B_UNQ_END);
 mark(ALPHA + DIGITS + '_', B_WORD);
 mark(ALPHA + '_', B_LETTER_);
 mark('ghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ_', B_GZ);
@@ -918,7 +918,8 @@ function mayHoldName(w: string, ks: number, ke: number, field: boolean, cut: boo
  * JSON nests like JSON). `visit` returns true to stop. Says why the walk ended.
  */
 function eachMember(text: string, open: number, visit: (key: string, keyEnd: number) => boolean): 'closed' | 'limit' | 'end' | 'stopped' {
-  const inner = /\\?"([A-Za-z0-9_.-]{1,64})\\?"\s*:/g;
+  // JSON's `"key":`, and the bare `key=` / `key:` of Java's Map.toString, Go's %+v and Node's inspect
+  const inner = /\\?"([A-Za-z0-9_.-]{1,64})\\?"\s*:|(?<=[{,\s])([A-Za-z_][A-Za-z0-9_.-]{0,63})[ \t]*(?:=(?![=>])|:(?!:))/g;
   inner.lastIndex = open + 1;
   let depth = 0;
   let scanned = open + 1;
@@ -931,7 +932,7 @@ function eachMember(text: string, open: number, visit: (key: string, keyEnd: num
     }
     if (depth < 0) return 'closed';
     if (depth > 0) continue;
-    if (visit(m[1], m.index + m[0].length - 1)) return 'stopped';
+    if (visit(m[1] ?? m[2], m.index + m[0].length - 1)) return 'stopped';
   }
   return 'end';
 }
@@ -963,6 +964,8 @@ const JSON_STRING_START = /^\{?"[\w@.-]+"\s*:\s*"[\w.:[\]-]+$/;
  */
 function findAccessLogUser(line: string, pos: number, ctx: DetectContext, add: Add): void {
   if (line[pos - 1] !== ' ') return;
+  // `2026-…Z stdout F [2026-…] "GET …`: a container runtime's prefix before Envoy's record, no user
+  if (CRI_PREFIX.test(line.slice(0, pos + 2))) return;
   let j = pos - 2;
   while (j >= 0 && !IS_SPACE.test(line[j])) j--;
   if (j === pos - 2 || line[j] !== ' ') return;
@@ -1061,8 +1064,9 @@ function findAuthLogUsers(line: string, pos: number, ctx: DetectContext, add: Ad
 // -------------------------------------------------------------------------------------------- ip
 
 function isVersionContext(line: string, start: number, end: number): boolean {
-  // `Chrome/120.0.0.0`, `v1.2.3.4`: a product or version token, not an address.
-  if (start >= 2 && line[start - 1] === '/' && is(line, start - 2, B_ALNUM)) return true;
+  // `Chrome/120.0.0.0`, `v1.2.3.4`: a product or version token, not an address. A version has no
+  // port: Java's `host/93.184.216.34:443` and Cisco ASA's `outside/81.2.69.160(53)` are addresses.
+  if (start >= 2 && line[start - 1] === '/' && is(line, start - 2, B_ALNUM) && !((line[end] === ':' || line[end] === '(') && isDigit(line[end + 1]))) return true;
   // `1.2.5.1-2`, `4.2.0.1-rc1`: a package version with a revision suffix.
   if (line[end] === '-' && is(line, end + 1, B_ALNUM)) return true;
   // `version 8.0.0.0`, `build 10.0.2.1`: the word before names a version.

@@ -140,11 +140,20 @@ const NGINX_QUOTED = ['request', 'http_referer', 'http_user_agent', 'http_x_forw
 const NGINX_BARE = ['status', 'body_bytes_sent'];
 const ENVOY_QUOTED = ['request', 'x_forwarded_for', 'user_agent', 'x_request_id', 'authority', 'upstream_host'];
 
+// what may stand before the record: a container runtime's prefix (CRI), Ambassador's `ACCESS `
+const RECORD_PREFIX = /^(?:\S+ (?:stdout|stderr) [FP] )?(?:ACCESS )?/;
+
 /**
  * The positional field of an access-log line (nginx/Apache combined and main, Envoy's default
  * text format) that `pos` is in, or undefined.
  */
 export function positionalField(line: string, pos: number): string | undefined {
+  const base = RECORD_PREFIX.exec(line)![0].length;
+  if (pos < base) return undefined;
+  return base ? positionalField(line.slice(base), pos - base) : recordField(line, pos);
+}
+
+function recordField(line: string, pos: number): string | undefined {
   let m = NGINX.exec(line);
   let quoted = NGINX_QUOTED;
   let bare: string[] = NGINX_BARE;

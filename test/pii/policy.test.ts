@@ -88,6 +88,28 @@ describe('IPv6 next to colons, and IPv4 tails', () => {
   );
 });
 
+describe('shapes from parsers\' fixtures: ports after a slash, pipes, prefixes before a record, bare members', () => {
+  it.each([
+    ['%ASA-6-106100: access-list inside denied udp inside/172.29.2.101(1039) -> outside/81.2.69.160(53) hit-cnt 1', [['ip', 'text']]],
+    ['java.net.ConnectException: Connection refused: example.com/81.2.69.160:443', [['ip', 'text']]],
+    ['Mozilla/5.0 (X11) Chrome/120.0.0.0 Safari/537.36', []],
+    ['santa: action=EXEC|pid=29678|uid=0|user=root|gid=0|group=wheel|mode=M', []],
+    ['santa: action=EXEC|pid=29678|uid=501|user=akroh|gid=20|group=staff|mode=M', [['username', 'user']]],
+    // Envoy's record after a container runtime's prefix or Ambassador's `ACCESS `: its columns are read
+    ['2026-11-30T09:27:02.123Z stdout F [2026-11-30T09:27:02.100Z] "GET /x HTTP/1.1" 501 - 0 0 180 179 "10.0.0.7" "curl/8.5.0" "4f1c2d3e-aaaa-bbbb-cccc-0123456789ab" "httpbin.org" "52.71.234.219:80"', []],
+    ['ACCESS [2019-04-10T03:49:34.451Z] "GET /x HTTP/1.1" 501 - 0 0 180 179 "172.17.0.3" "curl/7.54.0" "0e8a7a5e-8d4f-4d2f-9f5e-d3b3c3f5e6a7" "httpbin.org" "52.71.234.219:80"', []],
+    ['2026-11-30T09:27:02.123Z stdout F 81.2.69.160 - bob [30/Nov/2026:09:27:02 +0000] "GET / HTTP/1.1" 200 5 "-" "curl"', [['ip', 'remote_addr'], ['username', 'remote_user']]],
+    // objects printed by Java's Map.toString, Go's %+v and Node's inspect
+    ['created user={name=bob, id=7}', [['username', 'user.name']]],
+    ["created user: { name: 'bob', id: 7 }", [['username', 'user.name']]],
+    ['created user={ID:7 Name:bob}', [['username', 'user.name']]],
+    ['created user={name=svc-deploy, id=7}', []],
+    // Elasticsearch's built-in users are service accounts
+    ['2a02:cf40:: - remote_monitoring_user [24/Aug/2022:21:04:17 +0000] "POST /_bulk HTTP/1.1" 200 470', [['ip', 'remote_addr']]],
+    ['{"user":{"name":"elastic"},"event":{"action":"authentication_success"}}', []],
+  ])('%s', (line, want) => expect(found(line)).toEqual(want));
+});
+
 describe('mailboxes', () => {
   it.each(['no-reply@acme.io', 'noreply@acme.io', 'NoReply+bounce-77@acme.io', 'do-not-reply@acme.io', 'donotreply@x.example.com', 'postmaster@acme.io', 'abuse@acme.io', 'support@acme.io', 'mailer-daemon@acme.io', 'webmaster@acme.io'])(
     'role mailbox %s is not personal',
