@@ -665,11 +665,16 @@ function isDatabaseRole(line: string, v: ValueSpan): boolean {
 }
 
 
+const EMAIL_SHAPED = /^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/;
+
 function usernameFinding(line: string, v: ValueSpan, field: string, ctx: DetectContext, add: Add, rule: RuleId): void {
   if (notAName(v, ctx) || ctx.policy.accountPattern(field)) return;
   // a bare `user=` beside a `database=` is the database role the session logs in as: an account
   if (field === 'user' && line[v.start - 1] === '=' && isDatabaseRole(line, v)) return;
   const value = v.value.trim();
+  // a login written as an address the mailbox rules exempt (`{"user":"noreply@acme.io"}`, an own
+  // domain's, a service account's) is no person's either
+  if (EMAIL_SHAPED.test(value) && ctx.policy.emailExemption(value.toLowerCase())) return;
   add.add({
     category: 'username',
     start: v.start,
@@ -1171,8 +1176,11 @@ function findIPv6At(line: string, pos: number, ctx: DetectContext, add: Add): vo
   let b = ipv6Candidate(line.slice(s, e));
   if (!b && line[e - 1] === ':' && line[e - 2] !== ':') b = ipv6Candidate(line.slice(s, --e));
   if (!b) {
-    const port = /:\d{1,5}$/.exec(line.slice(s, e));
-    if (port && (b = ipv6Candidate(line.slice(s, e - port[0].length)))) e -= port[0].length;
+    // only after an address written in full, or a port no group can be: `2001:db8:::1` is no
+    // `2001:db8::` with port 1
+    const port = /^(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(:\d{1,5})|.*[0-9A-Fa-f](:\d{5}))$/.exec(line.slice(s, e));
+    const p = port?.[1] ?? port?.[2];
+    if (p && (b = ipv6Candidate(line.slice(s, e - p.length)))) e -= p.length;
   }
   if (!b) return;
   // an address that is no personal one keeps its IPv4 tail (`fe80::8.8.8.8`) from being read alone

@@ -82,7 +82,7 @@ describe('IPv6 next to colons, and IPv4 tails', () => {
     ['x 64:ff9b::81.2.69.160 y', '64:ff9b:x:x:x:x:x:x'],
     ['x ::ffff:81.2.69.160 y', '81.2.x.x'],
   ])('a public IPv6 with a key, a colon or a port glued on: %s', (line, redacted) => expect(detectLine(line, ctx).map((f) => f.redacted)).toEqual([redacted]));
-  it.each(['connection from 1:2:3:4:5:6:1.2.3.4 accepted', 'x FFFF::192.0.2.1 y', 'x fe80::8.8.8.8 y', 'x fd00::8.8.8.8 y', 'mac 00:1a:2b:3c:4d:5e ok'])(
+  it.each(['x 2001:db8:::1 y', 'connection from 1:2:3:4:5:6:1.2.3.4 accepted', 'x FFFF::192.0.2.1 y', 'x fe80::8.8.8.8 y', 'x fd00::8.8.8.8 y', 'mac 00:1a:2b:3c:4d:5e ok'])(
     'the IPv4 tail of an address that is no personal one is not read alone: %s',
     (line) => expect(cats(line)).toEqual([]),
   );
@@ -104,6 +104,10 @@ describe('shapes from parsers\' fixtures: ports after a slash, pipes, prefixes b
     ["created user: { name: 'bob', id: 7 }", [['username', 'user.name']]],
     ['created user={ID:7 Name:bob}', [['username', 'user.name']]],
     ['created user={name=svc-deploy, id=7}', []],
+    // a login written as an address: the mailbox rules decide for both
+    ['{"user":"noreply@acme.io"}', []],
+    ['{"username":"etl@my-proj.iam.gserviceaccount.com"}', []],
+    ['{"user":"jane@acme.io"}', [['email', 'user'], ['username', 'user']]],
     // Elasticsearch's built-in users are service accounts
     ['2a02:cf40:: - remote_monitoring_user [24/Aug/2022:21:04:17 +0000] "POST /_bulk HTTP/1.1" 200 470', [['ip', 'remote_addr']]],
     ['{"user":{"name":"elastic"},"event":{"action":"authentication_success"}}', []],
