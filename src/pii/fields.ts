@@ -140,20 +140,25 @@ const NGINX_QUOTED = ['request', 'http_referer', 'http_user_agent', 'http_x_forw
 const NGINX_BARE = ['status', 'body_bytes_sent'];
 const ENVOY_QUOTED = ['request', 'x_forwarded_for', 'user_agent', 'x_request_id', 'authority', 'upstream_host'];
 
-// what may stand before the record: a container runtime's prefix (CRI), Ambassador's `ACCESS `
-const RECORD_PREFIX = /^(?:\S+ (?:stdout|stderr) [FP] )?(?:ACCESS )?/;
+// what may stand before the record: a container runtime's prefix (CRI), or the string of Docker's
+// json-file (`{"log":"…`) and of JSON loggers (`{"message":"…`), where its quotes are escaped;
+// then Ambassador's `ACCESS `
+const RECORD_PREFIX = /^(?:\S+ (?:stdout|stderr) [FP] |(\{?"(?:log|message|msg)"\s*:\s*"))?(?:ACCESS )?/;
+/** The keys a whole record may be logged under (RECORD_PREFIX's JSON strings). */
+export const RECORD_KEYS = new Set(['log', 'message', 'msg']);
 
 /**
  * The positional field of an access-log line (nginx/Apache combined and main, Envoy's default
  * text format) that `pos` is in, or undefined.
  */
 export function positionalField(line: string, pos: number): string | undefined {
-  const base = RECORD_PREFIX.exec(line)![0].length;
+  const m = RECORD_PREFIX.exec(line)!;
+  const base = m[0].length;
   if (pos < base) return undefined;
-  return base ? positionalField(line.slice(base), pos - base) : recordField(line, pos);
+  return recordField(base ? line.slice(base) : line, pos - base, m[1] !== undefined);
 }
 
-function recordField(line: string, pos: number): string | undefined {
+function recordField(line: string, pos: number, escaped: boolean): string | undefined {
   let m = NGINX.exec(line);
   let quoted = NGINX_QUOTED;
   let bare: string[] = NGINX_BARE;
@@ -178,10 +183,16 @@ function recordField(line: string, pos: number): string | undefined {
     }
     let end: number;
     let name: string | undefined;
-    if (line[i] === '"') {
-      end = i + 1;
-      while (end < line.length && line[end] !== '"') end += line[end] === '\\' ? 2 : 1;
-      end++;
+    // inside a JSON string the record's quotes are `\"`, and a bare `"` ends the record
+    if (escaped && line[i] === '"') return undefined;
+    if (escaped ? line[i] === '\\' && line[i + 1] === '"' : line[i] === '"') {
+      const close = escaped ? line.indexOf('\\"', i + 2) : -1;
+      if (escaped) end = close < 0 ? line.length : close + 2;
+      else {
+        end = i + 1;
+        while (end < line.length && line[end] !== '"') end += line[end] === '\\' ? 2 : 1;
+        end++;
+      }
       name = quoted[q++];
     } else {
       end = line.indexOf(' ', i);
@@ -201,6 +212,11 @@ function recordField(line: string, pos: number): string | undefined {
 export function fieldOf(line: string, pos: number, positional = true): string {
   const k = keyAt(line, pos) ?? enclosingKey(line, pos);
   if (!k) return (positional && positionalField(line, pos)) || 'text';
+  // a record logged whole under `log` or `message` (Docker's json-file): its columns name the field
+  if (positional && RECORD_KEYS.has(k.key) && !parents(line, k.start).path.length) {
+    const column = positionalField(line, pos);
+    if (column) return column;
+  }
   if (OTLP_VALUE_KEYS.has(k.key)) {
     const attr = otlpKey(line, k.start);
     if (attr) return normaliseField(attr) || 'text';

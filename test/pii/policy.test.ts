@@ -99,6 +99,11 @@ describe('shapes from parsers\' fixtures: ports after a slash, pipes, prefixes b
     ['2026-11-30T09:27:02.123Z stdout F [2026-11-30T09:27:02.100Z] "GET /x HTTP/1.1" 501 - 0 0 180 179 "10.0.0.7" "curl/8.5.0" "4f1c2d3e-aaaa-bbbb-cccc-0123456789ab" "httpbin.org" "52.71.234.219:80"', []],
     ['ACCESS [2019-04-10T03:49:34.451Z] "GET /x HTTP/1.1" 501 - 0 0 180 179 "172.17.0.3" "curl/7.54.0" "0e8a7a5e-8d4f-4d2f-9f5e-d3b3c3f5e6a7" "httpbin.org" "52.71.234.219:80"', []],
     ['2026-11-30T09:27:02.123Z stdout F 81.2.69.160 - bob [30/Nov/2026:09:27:02 +0000] "GET / HTTP/1.1" 200 5 "-" "curl"', [['ip', 'remote_addr'], ['username', 'remote_user']]],
+    // the record inside a JSON string (Docker's json-file, a JSON logger's message): its quotes are escaped
+    ['{"message":"ACCESS [2019-04-10T03:49:34.451Z] \\"GET /x HTTP/1.1\\" 501 - 0 0 180 179 \\"172.17.0.3\\" \\"curl/7.59.0\\" \\"413bf460-bd56-4515-ada4-2a0e5d1f3b3c\\" \\"httpbin.org\\" \\"52.71.234.219:80\\"","stream":"stdout"}', []],
+    ['{"log":"[2026-11-30T09:27:02.100Z] \\"GET /x HTTP/1.1\\" 200 - 0 12 3 2 \\"81.2.69.160\\" \\"curl/8.5.0\\" \\"4f1c2d3e\\" \\"api.example.com\\" \\"52.71.234.219:443\\"\\n","stream":"stdout"}', [['ip', 'x_forwarded_for']]],
+    ['{"log":"203.0.113.47 - greta [30/Nov/2026:09:27:02 +0000] \\"GET / HTTP/1.1\\" 401 188 \\"-\\" \\"Mozilla/5.0\\" \\"52.71.234.219\\"\\n"}', [['ip', 'remote_addr'], ['username', 'remote_user'], ['ip', 'http_x_forwarded_for']]],
+    ['{"message":"login from 81.2.69.160 failed"}', [['ip', 'message']]],
     // objects printed by Java's Map.toString, Go's %+v and Node's inspect
     ['created user={name=bob, id=7}', [['username', 'user.name']]],
     ["created user: { name: 'bob', id: 7 }", [['username', 'user.name']]],
