@@ -917,14 +917,20 @@ function mayHoldName(w: string, ks: number, ke: number, field: boolean, cut: boo
   return cut && ended === 'end' ? undefined : false;
 }
 
+// JSON's `"key":`; an object that opens otherwise has the bare `key=` / `key:` members of Java's
+// Map.toString, Go's %+v and Node's inspect (one kind per object: JSON pays nothing for the other)
+const JSON_MEMBER = /\\?"([A-Za-z0-9_.-]{1,64})\\?"\s*:/g;
+const BARE_MEMBER = /(?<=[{,\s])([A-Za-z_][A-Za-z0-9_.-]{0,63})[ \t]*(?:=(?![=>])|:(?!:))/g;
+
 /**
  * Calls `visit` with each member key one level inside the object whose `{` is at `open`, and
  * where the key ends, within 1024 characters (braces counted wherever they stand, as escaped
  * JSON nests like JSON). `visit` returns true to stop. Says why the walk ended.
  */
 function eachMember(text: string, open: number, visit: (key: string, keyEnd: number) => boolean): 'closed' | 'limit' | 'end' | 'stopped' {
-  // JSON's `"key":`, and the bare `key=` / `key:` of Java's Map.toString, Go's %+v and Node's inspect
-  const inner = /\\?"([A-Za-z0-9_.-]{1,64})\\?"\s*:|(?<=[{,\s])([A-Za-z_][A-Za-z0-9_.-]{0,63})[ \t]*(?:=(?![=>])|:(?!:))/g;
+  let first = open + 1;
+  while (text[first] === ' ') first++;
+  const inner = text[first] === '"' || text[first] === '\\' ? JSON_MEMBER : BARE_MEMBER;
   inner.lastIndex = open + 1;
   let depth = 0;
   let scanned = open + 1;
@@ -937,7 +943,8 @@ function eachMember(text: string, open: number, visit: (key: string, keyEnd: num
     }
     if (depth < 0) return 'closed';
     if (depth > 0) continue;
-    if (visit(m[1] ?? m[2], m.index + m[0].length - 1)) return 'stopped';
+    if (visit(m[1], m.index + m[0].length - 1)) return 'stopped';
+    inner.lastIndex = m.index + m[0].length; // the regex is shared: a visit may have used it
   }
   return 'end';
 }
