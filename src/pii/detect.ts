@@ -405,20 +405,32 @@ function localStart(line: string, at: number): number {
  */
 function quotedLocal(line: string, at: number): { start: number; content: string; escaped: boolean } | undefined {
   if (line[at - 1] !== '"') return undefined;
-  const escaped = line[at - 2] === '\\';
+  // JSON-escaped (`\"…\"@`) when an odd run of backslashes stands before the closing quote;
+  // `"\\"@x`, a quoted backslash pair, is not
+  const backslashesBefore = (i: number) => {
+    let k = 0;
+    while (line[i - 1 - k] === '\\') k++;
+    return k;
+  };
+  const escaped = backslashesBefore(at - 1) % 2 === 1;
   const close = escaped ? at - 2 : at - 1;
   for (let i = close - 1; i >= 0 && close - i <= 64; i--) {
     const c = line.charCodeAt(i);
     if (c < 32 || c === 127) return undefined;
     if (c !== 34) continue;
-    const backslash = line[i - 1] === '\\';
-    if (escaped !== backslash) {
-      if (escaped) return undefined; // a bare quote inside a JSON string
-      continue; // a quoted pair
-    }
+    const k = backslashesBefore(i);
+    if (escaped) {
+      // inside a JSON string: `\"` opens, `\\\"` is an escaped backslash and quote (a quoted
+      // pair of the local part), a bare or `\\"` quote ends the string
+      if (k >= 3 && k % 2 === 1) continue;
+      if (k !== 1) return undefined;
+    } else if (k % 2 === 1) continue; // a quoted pair
     const start = escaped ? i - 1 : i;
-    const content = line.slice(i + 1, close);
-    if (is(line, start - 1, B_LOCAL) || !/\S/.test(content) || (escaped && content.includes('\\'))) return undefined;
+    const raw = line.slice(i + 1, close);
+    // in a JSON string the local part's own backslashes and quotes are escaped once more (and
+    // no other JSON escape belongs in one)
+    const content = escaped ? raw.replace(/\\(["\\])/g, '$1') : raw;
+    if (is(line, start - 1, B_LOCAL) || !/\S/.test(content) || (escaped && raw.replace(/\\["\\]/g, '').includes('\\'))) return undefined;
     return { start, content, escaped };
   }
   return undefined;

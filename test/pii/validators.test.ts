@@ -292,6 +292,12 @@ describe('detectLine', () => {
     ['to "john doe"@example.com', '"john doe"@example.com', '"john doe"@example.com', '"j***"@e***.com'],
     ['to "foo\\@bar"@example.com', '"foo\\@bar"@example.com', '"foo\\@bar"@example.com', '"f***"@e***.com'],
     ['{"to":"\\"john doe\\"@example.com"}', '\\"john doe\\"@example.com', '"john doe"@example.com', '\\"j***\\"@e***.com'],
+    // a quoted pair inside a JSON string: its backslash (and an inner quote) escaped once more
+    ['{"to":"\\"test\\\\ test\\"@iana.org"}', '\\"test\\\\ test\\"@iana.org', '"test\\ test"@iana.org', '\\"t***\\"@i***.org'],
+    ['{"to":"\\"foo\\\\@bar\\"@example.com"}', '\\"foo\\\\@bar\\"@example.com', '"foo\\@bar"@example.com', '\\"f***\\"@e***.com'],
+    ['{"to":"\\"a\\\\\\"b\\"@example.com"}', '\\"a\\\\\\"b\\"@example.com', '"a\\"b"@example.com', '\\"a***\\"@e***.com'],
+    // a quoted backslash pair in plain text is no JSON escape of the closing quote
+    ['to "\\\\"@iana.org now', '"\\\\"@iana.org', '"\\\\"@iana.org', '"\\***"@i***.org'],
   ])('finds the quoted local part in %s whole', (line, span, norm, redacted) => {
     const f = detectLine(line);
     expect(f.map((x) => [line.slice(x.start, x.end), x.norm, x.redacted])).toEqual([[span, norm, redacted]]);
