@@ -653,6 +653,8 @@ function notAName(v: ValueSpan, ctx: DetectContext): boolean {
   const value = v.value.trim();
   if (NON_VALUES.has(value.toLowerCase()) || isRedactionMarker(value)) return true;
   if (value[0] === '{' || value[0] === '[') return true;
+  // Go's printouts of a map or a struct pointer (`user=map[email:… id:7]`, `user=&{ID:7}`): an object
+  if (!v.quoted && /^(?:map\[|&\{)/.test(value)) return true;
   // An unquoted number (`"username": 13`, `user=42`) is a count or an id, not a name.
   if (!v.quoted && /^\d+$/.test(value)) return true;
   // `Login: user=<bob>`: the next key, not a value (its own key is read for it)
@@ -931,7 +933,7 @@ function mayHoldName(w: string, ks: number, ke: number, field: boolean, cut: boo
 
 // JSON's `"key":`; an object that opens otherwise has the bare `key=` / `key:` members of Java's
 // Map.toString, Go's %+v and Node's inspect (one kind per object: JSON pays nothing for the other)
-const JSON_MEMBER = /\\?"([A-Za-z0-9_.-]{1,64})\\?"\s*:/g;
+const JSON_MEMBER = /\\?"([A-Za-z0-9_.-]{1,64})\\?"\s*(?::|=>)/g; // and Ruby's `"k"=>`
 const BARE_MEMBER = /(?<=[{,\s])([A-Za-z_][A-Za-z0-9_.-]{0,63})[ \t]*(?:=(?![=>])|:(?!:))/g;
 
 /**
@@ -955,7 +957,8 @@ function eachMember(text: string, open: number, visit: (key: string, keyEnd: num
     }
     if (depth < 0) return 'closed';
     if (depth > 0) continue;
-    if (visit(m[1], m.index + m[0].length - 1)) return 'stopped';
+    // the key ends at its separator (`:`, `=`, or `=>`'s `=`)
+    if (visit(m[1], m.index + m[0].length - (m[0].endsWith('=>') ? 2 : 1))) return 'stopped';
     inner.lastIndex = m.index + m[0].length; // the regex is shared: a visit may have used it
   }
   return 'end';

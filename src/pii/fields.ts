@@ -37,16 +37,23 @@ export function keyAt(line: string, pos: number): KeyAt | undefined {
   }
   if (i >= 0 && line[i] === '>' && line[i - 1] === '=') i--; // Ruby `"k"=>"v"`
   if (i < 0 || (line[i] !== ':' && line[i] !== '=')) return undefined;
+  const colon = line[i] === ':';
   i--;
   while (i >= 0 && line[i] === ' ') i--;
-  if (i >= 0 && (line[i] === '"' || line[i] === "'")) i--;
+  const quoted = i >= 0 && (line[i] === '"' || line[i] === "'");
+  if (quoted) i--;
   if (i >= 0 && line[i] === '\\') i--;
   if (i >= 0 && line[i] === ')') i--; // Postgres `Key (username)=(x)`
   const end = i + 1;
   while (i >= 0 && end - i <= 128 && isKeyChar(line.charCodeAt(i))) i--;
   if (end - i - 1 <= 0) return undefined;
-  return { key: line.slice(i + 1, end), start: i + 1 };
+  const key = line.slice(i + 1, end);
+  // uvicorn's `INFO:     208.122.8.11:0 - "GET …`: a log level, not a field
+  if (colon && !quoted && LOG_LEVELS.has(key)) return undefined;
+  return { key, start: i + 1 };
 }
+
+const LOG_LEVELS = new Set(['TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING', 'ERROR', 'CRITICAL', 'FATAL', 'SEVERE', 'ALERT', 'EMERG', 'PANIC']);
 
 /** Back from `pos` to the nearest quote (escaped or not) on the line. */
 function quoteBefore(line: string, pos: number): number {

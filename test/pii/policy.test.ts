@@ -109,6 +109,14 @@ describe('shapes from parsers\' fixtures: ports after a slash, pipes, prefixes b
     ["created user: { name: 'bob', id: 7 }", [['username', 'user.name']]],
     ['created user={ID:7 Name:bob}', [['username', 'user.name']]],
     ['created user={name=svc-deploy, id=7}', []],
+    // Rails' parameter log (a Ruby hash), Go's map and struct-pointer printouts, uvicorn's level
+    ['Parameters: {"utf8"=>"x", "user"=>{"name"=>"Lilith", "admin"=>false}, "commit"=>"Create User"}', [['username', 'parameters.user.name']]],
+    ['user checkout user=map[email:[REDACTED] phone:[REDACTED] order_id:ORD-12345] cart_total=99.99', []],
+    ['user login user=map[] ok', []],
+    ['user login user=&{ID:7 Name:x} ok', []],
+    ['INFO:     208.122.8.11:0 - "GET /openapi.json HTTP/1.1" 200 OK', [['ip', 'text']]],
+    ['{"ERROR":"81.2.69.160"}', [['ip', 'error']]],
+    ['DETAIL:  Key (username)=(jlopez) already exists.', [['username', 'username']]],
     // a login written as an address: the mailbox rules decide for both
     ['{"user":"noreply@acme.io"}', []],
     ['{"username":"etl@my-proj.iam.gserviceaccount.com"}', []],
