@@ -18,6 +18,8 @@ export const webhookDeliveryPiiPolicy: PiiPolicy = {
       'server_addr', 'server_ip', 'host_ip', 'node_ip', 'pod_ip', 'local_addr', 'local_address',
       'downstream_local_address', 'upstream_local_address', 'dest_ip', 'dst_ip', 'listen', 'bind',
       'backend*', 'proxy*', 'egress*', 'resolver', 'nameserver',
+      // Zeek's responder, and the addresses DNS answers with (ECS `dns.*`, Suricata's `rdata`)
+      'id.resp_h', 'dns.*', 'rdata',
     ],
     // `*_user_name`: Windows events' TargetUserName and SubjectUserName (as winlogbeat writes them
     // too); `*_username`: Traefik's ClientUsername, Postfix's sasl_username

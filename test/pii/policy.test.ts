@@ -54,6 +54,9 @@ describe('addresses', () => {
     ['{"resource":{"attributes":[{"key":"network.local.address","value":{"stringValue":"52.1.2.3"}}]}}'],
     ['upstream=52.1.2.3:8080 status=200'],
     ['{"downstream_local_address":"52.1.2.3:443"}'],
+    ['{"uid":"C1","id.orig_h":"10.0.0.8","id.resp_h":"52.1.2.3","id.resp_p":443}'],
+    ['{"event_type":"dns","dns":{"type":"answer","rrname":"example.com","rdata":"52.1.2.3"}}'],
+    ['{"dns":{"resolved_ip":["52.1.2.3"]}}'],
   ])('a public address under an infrastructure field is not personal: %s', (line) => expect(cats(line)).toEqual([]));
   it.each([
     ['{"client_ip":"52.1.2.3"}', 'client_ip'],
