@@ -7,7 +7,7 @@ import type { PiiCategory } from '../contract/metrics.ts';
 import { domainToASCII } from 'node:url';
 import type { CountryCode } from 'libphonenumber-js';
 import type { AllowMatcher } from './allow-match.ts';
-import { fieldOf, keyAt, parentPath } from './fields.ts';
+import { CRI_PREFIX, fieldOf, keyAt, parentPath } from './fields.ts';
 import { compilePolicy, EMPTY_POLICY, normaliseField, type CompiledPolicy } from './policy.ts';
 import {
   callingCode,
@@ -978,8 +978,8 @@ function opensObject(line: string, ke: number): boolean {
 
 /** After the user: `[$time_local] "` (JSON-escaped `\"` when the record sits in a string). */
 const ACCESS_LOG_TAIL = /(\S+) \[[^\]]{1,64}\] \\?"/y;
-/** A container runtime's prefix (CRI: `2026-11-30T09:27:02.123Z stdout F `). */
-const CRI_PREFIX = /^\S+ (?:stdout|stderr) [FP] $/;
+/** A container runtime's prefix and nothing else. */
+const CRI_ONLY = new RegExp(`^${CRI_PREFIX}$`);
 const IS_SPACE = /\s/;
 /** `{"log":"81.2.69.160`, `"message":"81.2.69.160`: a JSON string, under a plain key, opening with an address or host. */
 const JSON_STRING_START = /^\{?"[\w@.-]+"\s*:\s*"[\w.:[\]-]+$/;
@@ -992,7 +992,7 @@ const JSON_STRING_START = /^\{?"[\w@.-]+"\s*:\s*"[\w.:[\]-]+$/;
 function findAccessLogUser(line: string, pos: number, ctx: DetectContext, add: Add): void {
   if (line[pos - 1] !== ' ') return;
   // `2026-…Z stdout F [2026-…] "GET …`: a container runtime's prefix before Envoy's record, no user
-  if (CRI_PREFIX.test(line.slice(0, pos + 2))) return;
+  if (CRI_ONLY.test(line.slice(0, pos + 2))) return;
   let j = pos - 2;
   while (j >= 0 && !IS_SPACE.test(line[j])) j--;
   if (j === pos - 2 || line[j] !== ' ') return;
@@ -1008,7 +1008,7 @@ function findAccessLogUser(line: string, pos: number, ctx: DetectContext, add: A
     const before = line.slice(0, k + 1);
     const address = first.replace(/^\[|\]$/g, '');
     const syslog = before.endsWith(': ') && (parseIPv4(address) !== undefined || (address.includes(':') && parseIPv6(address) !== undefined));
-    if (line[k] !== ' ' || (!syslog && !CRI_PREFIX.test(before))) return;
+    if (line[k] !== ' ' || (!syslog && !CRI_ONLY.test(before))) return;
   }
   ACCESS_LOG_TAIL.lastIndex = pos;
   const m = ACCESS_LOG_TAIL.exec(line);

@@ -150,9 +150,11 @@ const ENVOY_QUOTED = ['request', 'x_forwarded_for', 'user_agent', 'x_request_id'
 // what may stand before the record: a container runtime's prefix (CRI), or the string of Docker's
 // json-file (`{"log":"…`) and of JSON loggers (`{"message":"…`), where its quotes are escaped;
 // then Ambassador's `ACCESS `
-const RECORD_PREFIX = /^(?:\S+ (?:stdout|stderr) [FP] |(\{?"(?:log|message|msg)"\s*:\s*"))?(?:ACCESS )?/;
-/** The keys a whole record may be logged under (RECORD_PREFIX's JSON strings). */
-export const RECORD_KEYS = new Set(['log', 'message', 'msg']);
+/** A container runtime's prefix before a record (CRI: `2026-11-30T09:27:02.123Z stdout F `). */
+export const CRI_PREFIX = String.raw`\S+ (?:stdout|stderr) [FP] `;
+/** The keys a whole record may be logged under. */
+const RECORD_KEYS = new Set(['log', 'message', 'msg']);
+const RECORD_PREFIX = new RegExp(String.raw`^(?:${CRI_PREFIX}|(\{?"(?:${[...RECORD_KEYS].join('|')})"\s*:\s*"))?(?:ACCESS )?`);
 
 /**
  * The positional field of an access-log line (nginx/Apache combined and main, Envoy's default
