@@ -1282,7 +1282,8 @@ function numberRegion(line: string, pos: number): [number, number] {
 
 /** Part of an id: a UUID or hex token around the digits, a dotted version, a word. */
 /** `x123`, `ext.123`, `EXT123` at i: a phone extension, which may be glued to its number. */
-const EXTENSION = /^(?:x|ext)\.?\d/i;
+const EXTENSION_SOURCE = String.raw`(?:[Xx]|[Ee][Xx][Tt])\.?\d`;
+const EXTENSION = new RegExp(`^${EXTENSION_SOURCE}`);
 const extensionAt = (line: string, i: number) => EXTENSION.test(line.slice(i, i + 5));
 
 function insideToken(line: string, s: number, e: number): boolean {
@@ -1329,7 +1330,7 @@ function numberField(line: string, s: number, ctx: DetectContext): NumberField {
 }
 
 // not followed by a word or more digits, but maybe by a glued extension (`x623`)
-const PHONE_END = String.raw`(?!(?![Xx]\.?\d|[Ee][Xx][Tt]\.?\d)[A-Za-z0-9_]|[.-]\d)`;
+const PHONE_END = String.raw`(?!(?!${EXTENSION_SOURCE})[A-Za-z0-9_]|[.-]\d)`;
 const RE_PHONE_NANP = new RegExp(`(?<![A-Za-z0-9_.+-])${NANP_GROUPING}${PHONE_END}`, 'g');
 const RE_PHONE_NATIONAL = new RegExp(String.raw`(?<![A-Za-z0-9_.+-])(?:\(0\d{1,4}\)|0\d{1,4})(?:[ .-]?\d{2,4}){1,4}` + PHONE_END, 'g');
 
