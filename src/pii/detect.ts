@@ -118,35 +118,24 @@ import { AUTH_PROGRAMS, AUTH_WORD, AUTH_WORD_CONTEXTS, authWordContext, K_ACCESS
 
 export interface Needle {
   re: RegExp;
-  kind: (m: string) => number;
 }
 
 /**
- * Two needles scan whole chunks (a chunk is many lines): one digit-led (IPv4 shape, 7+ digits
- * with separators), one for everything else. Sources are RE2-compatible (no lookaround), so the
- * same text is pushed down to Loki as a line filter.
+ * What a line must hold for the scanner to find anything on it, as two RE2-compatible regexes
+ * (no lookaround): one digit-led (IPv4 shape, 7+ digits with separators), one for everything
+ * else. Pushed down to Loki as a line filter, so it must keep every line detection could flag.
  */
 export function needlesFor(ctx: DetectContext): Needle[] {
   const words = ctx.usernameWords.map((w) => w.replace(/[^a-z0-9]/g, '')).filter(Boolean);
-  return [
-    {
-      re: /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d|\d(?:[ ().-]{0,2}\d){6}/g,
-      kind: () => K_NUMBER,
-    },
-    {
-      re: new RegExp(`@|%40|\\+\\d|::|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:| - [^\\s\\[-]|(?:${AUTH_PROGRAMS.join('|')})\\[[0-9]+\\]: |${AUTH_WORD_CONTEXTS.map(([b, a]) => b + AUTH_WORD + a).join('|')}${words.length ? '|' + words.join('|') : ''}`, 'gi'),
-      kind: (m) => {
-        const c = m[0];
-        if (m.endsWith(']: ') || AUTH_WORD_CONTEXTS.some(([b, a]) => m.toLowerCase() === b + AUTH_WORD + a)) return K_AUTH_USER;
-        if (c === '@') return K_AT;
-        if (c === '%') return K_PCT40;
-        if (c === '+') return K_PLUS;
-        if (c === ':' || (m.length > 4 && m[m.length - 1] === ':')) return K_V6;
-        if (c === ' ') return K_ACCESS_USER;
-        return K_WORD;
-      },
-    },
+  const alternatives = [
+    '@', '%40', '\\+\\d', '::', '[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:',
+    // an access log's user (any ident; `-` is nobody), as bracketCandidates finds it
+    ' (?:[^\\s-]|-\\S)\\S* \\[[^\\]]{1,64}\\] \\\\?"',
+    `(?:${AUTH_PROGRAMS.join('|')})\\[[0-9]+\\]: `,
+    ...AUTH_WORD_CONTEXTS.map(([b, a]) => b + AUTH_WORD + a),
+    ...words,
   ];
+  return [{ re: /\d{1,3}\.\d{1,3}\.\d{1,3}\.\d|\d(?:[ ().-]{0,2}\d){6}/g }, { re: new RegExp(alternatives.join('|'), 'gi') }];
 }
 
 /** The needles of the scanner's default context (for the Loki line filter and tests). */
@@ -258,20 +247,6 @@ export function detectLine(line: string, ctx?: DetectContext | AllowMatcher): Li
   const buf = Buffer.from(line, 'latin1');
   c.prefilter.scan(buf, 0, buf.length, hits);
   return detectHits(line, hits.sort((a, b) => a - b), c);
-}
-
-/** Pushes `pos * 16 + kind` for every needle hit in `text`. */
-export function collectHits(n: Needle, text: string, hits: number[]): void {
-  const re = n.re;
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text))) {
-    const k = n.kind(m[0]);
-    // access-log users point past the ' - '
-    hits.push((k === K_ACCESS_USER ? m.index + 3 : m.index) * 16 + k);
-    // step past what was matched, but only one character for overlapping shapes
-    re.lastIndex = k === K_NUMBER || k === K_V6 ? m.index + m[0].length : m.index + 1;
-  }
 }
 
 /** Runs the detectors for sorted hits (`pos * 16 + kind`, positions relative to `line`). */

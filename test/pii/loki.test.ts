@@ -131,11 +131,14 @@ describe('Loki query_range source', () => {
     // Node has no inline `(?i:…)`: the case-sensitive needle holds no letter, so one `i` flag is the same.
     expect(NEEDLES.filter(({ re }) => !re.flags.includes('i')).every(({ re }) => !/[A-Za-z]/.test(re.source.replace(/\\[a-zA-Z]/g, '')))).toBe(true);
     const filter = new RegExp(LOKI_LINE_FILTER.replace(/\(\?i:/g, '(?:'), 'i');
-    for (const line of ['to jane@acme.io', 'UserName=x', 'PHONE=4155552671', '1.2.3.4', '2001:db8::1', '4111 1111 1111 1111', '(415) 555-2671', '+44 20', 'web-01 sshd[2211]: Accepted publickey for alice from 10.0.3.4']) {
+    for (const line of ['to jane@acme.io', 'UserName=x', 'PHONE=4155552671', '1.2.3.4', '2001:db8::1', '4111 1111 1111 1111', '(415) 555-2671', '+44 20', 'web-01 sshd[2211]: Accepted publickey for alice from 10.0.3.4', 'web-01 sudo:    kim : TTY=pts/0 ; PWD=/home/kim ; USER=root ; COMMAND=/bin/ls', 'proxy.example.net identd-x bob [22/Nov/2026:08:00:00 +0000] "GET / HTTP/1.1" 200 5']) {
       expect(NEEDLES.some(({ re }) => new RegExp(re.source, re.flags.replace('g', '')).test(line))).toBe(true);
       expect(filter.test(line), line).toBe(true);
     }
     expect(filter.test('{"msg":"webhook delivered","status":200}')).toBe(false);
+    // an access log's user has a needle of its own (not only the time's colons and `+0000`)
+    expect(filter.test('proxy.example.net identd-x bob [t] "GET / HTTP/1.1" 200 5')).toBe(true);
+    expect(filter.test('proxy.example.net - - [t] "GET / HTTP/1.1" 200 5')).toBe(false);
   });
 
   it('parses durations', () => {
