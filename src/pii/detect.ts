@@ -628,8 +628,8 @@ function notAName(v: ValueSpan, ctx: DetectContext): boolean {
   const value = v.value.trim();
   if (NON_VALUES.has(value.toLowerCase()) || isRedactionMarker(value)) return true;
   if (value[0] === '{' || value[0] === '[') return true;
-  // Go's printouts of a map or a struct pointer (`user=map[email:… id:7]`, `user=&{ID:7}`): an object
-  if (!v.quoted && /^(?:map\[|&\{)/.test(value)) return true;
+  // Go's printout of a map (`user=map[email:… id:7]`): an object (`user=&{…}` ends at its `&`)
+  if (!v.quoted && value.startsWith('map[')) return true;
   // An unquoted number (`"username": 13`, `user=42`) is a count or an id, not a name.
   if (!v.quoted && /^\d+$/.test(value)) return true;
   // `Login: user=<bob>`: the next key, not a value (its own key is read for it)

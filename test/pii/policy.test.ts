@@ -116,7 +116,6 @@ describe('shapes from parsers\' fixtures: ports after a slash, pipes, prefixes b
     ['Parameters: {"utf8"=>"x", "user"=>{"name"=>"Lilith", "admin"=>false}, "commit"=>"Create User"}', [['username', 'parameters.user.name']]],
     ['user checkout user=map[email:[REDACTED] phone:[REDACTED] order_id:ORD-12345] cart_total=99.99', []],
     ['user login user=map[] ok', []],
-    ['user login user=&{ID:7 Name:x} ok', []],
     ['INFO:     208.122.8.11:0 - "GET /openapi.json HTTP/1.1" 200 OK', [['ip', 'text']]],
     ['{"ERROR":"81.2.69.160"}', [['ip', 'error']]],
     ['DETAIL:  Key (username)=(jlopez) already exists.', [['username', 'username']]],
