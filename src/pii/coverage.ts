@@ -68,7 +68,10 @@ export class LogClock {
   /** Time of the last dated line, inherited by undated lines after it. */
   private carried: number | null = null;
 
-  constructor(private readonly window?: TimeWindow) {
+  constructor(
+    private readonly window?: TimeWindow,
+    private readonly reference?: number,
+  ) {
     this.bs = window ? bucketSeconds(window) : 60;
   }
 
@@ -95,7 +98,7 @@ export class LogClock {
 
   /** The own time of the line [from, to). */
   private timeOf(buf: Buffer, from: number, to: number): number | null {
-    return lineTime(buf.toString('latin1', from, Math.min(to, from + TIME_HEAD)));
+    return lineTime(buf.toString('latin1', from, Math.min(to, from + TIME_HEAD)), this.reference);
   }
 
   private line(buf: Buffer, from: number, to: number): void {

@@ -28,6 +28,7 @@ export interface WorkerData {
   maxFindings: number;
   evidenceLines: number;
   window?: TimeWindow;
+  reference: number;
 }
 /**
  * The whole list of units goes to every worker at once; each thread (the main one too) claims
@@ -87,11 +88,13 @@ async function scanOnce(inputs: string[], opts: ScanOptions, policy: PiiPolicy, 
   const sizeTotal = resolved.reduce((n, r) => n + (r.kind === 'file' && !r.error ? r.size : 0), 0);
   const jobs = Math.max(1, Math.floor(opts.jobs ?? (sizeTotal >= AUTO_THREADS_MIN_BYTES ? defaultJobs() : 1)));
   const window = opts.window;
-  const data: WorkerData = { keyHex: key.toString('hex'), allow: opts.allow, policy, preExisting: preExistingList, maxFindings, evidenceLines, window };
+  // one reference for every thread: a year-less line reads the same whichever thread reads it
+  const reference = opts.reference ?? window?.end ?? Date.now() / 1000;
+  const data: WorkerData = { keyHex: key.toString('hex'), allow: opts.allow, policy, preExisting: preExistingList, maxFindings, evidenceLines, window, reference };
   // Workers start loading now, while this thread compiles the policy and plans the ranges.
   const pool = new WorkerPool(jobs > 1 && sizeTotal >= WORKER_MIN_BYTES ? jobs - 1 : 0, data);
   try {
-    return await scanPlanned(resolved, opts, pool, jobs, key, preExistingList);
+    return await scanPlanned(resolved, { ...opts, reference }, pool, jobs, key, preExistingList);
   } finally {
     await pool.close();
   }
@@ -108,6 +111,7 @@ async function scanPlanned(
   const maxFindings = opts.maxFindings ?? DEFAULT_MAX_FINDINGS;
   const evidenceLines = opts.evidenceLines ?? 0;
   const window = opts.window;
+  const reference = opts.reference;
   const detect = detectContext(compilePolicy(opts.policy ?? EMPTY_POLICY), compileAllowList(opts.allow));
   const preExisting = preExistingList ? new Set(preExistingList) : undefined;
 
@@ -166,7 +170,7 @@ async function scanPlanned(
   const results: UnitResult[] = new Array(planned.length);
   // The main thread scans too, so `--jobs N` means N scanning threads and N-1 workers.
   await pool.run(planned, planned.length > 1, results, progress, async (i) => {
-    const tally = new Tally(planned[i].unit.display, { detect, preExisting, key, maxFindings, evidenceLines, window });
+    const tally = new Tally(planned[i].unit.display, { detect, preExisting, key, maxFindings, evidenceLines, window, reference });
     let error: string | undefined;
     try {
       await scanUnit(planned[i].unit, tally, (n) => progress(n));
@@ -180,7 +184,7 @@ async function scanPlanned(
   });
   let stdinResult: UnitResult | undefined;
   if (stdinAt >= 0) {
-    const tally = new Tally('-', { detect, preExisting, key, maxFindings, evidenceLines, window });
+    const tally = new Tally('-', { detect, preExisting, key, maxFindings, evidenceLines, window, reference });
     let error: string | undefined;
     try {
       await scanStdin(tally);

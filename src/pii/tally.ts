@@ -20,6 +20,8 @@ export interface TallyOptions {
   utf16?: boolean;
   /** The checkpoint window the lines' timestamps are placed in (coverage). */
   window?: TimeWindow;
+  /** Unix seconds that year-less timestamps are read near (none: they are not read). */
+  reference?: number;
 }
 
 export interface UnitResult {
@@ -134,7 +136,7 @@ export class Tally {
     private readonly opts: TallyOptions,
   ) {
     this.detect = opts.detect ?? detectContext();
-    this.clock = new LogClock(opts.window);
+    this.clock = new LogClock(opts.window, opts.reference);
     this.result = {
       lines: 0,
       bytes: 0,
@@ -242,7 +244,7 @@ export class Tally {
         r.pii_leaks++;
         this.lineLeak = true;
         // when the leak was written: the incident's start for a post-mortem (only leak lines pay for it)
-        const t = lineTime(line.slice(0, 4096));
+        const t = lineTime(line.slice(0, 4096), this.opts.reference);
         if (t !== null) {
           r.firstLeak = r.firstLeak === undefined ? t : Math.min(r.firstLeak, t);
           r.lastLeak = r.lastLeak === undefined ? t : Math.max(r.lastLeak, t);

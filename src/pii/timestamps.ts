@@ -7,6 +7,10 @@
 //    (`"ts":1764571642.123`, OpenTelemetry's `"timeUnixNano":"1764571642123000000"`)
 //  - nginx/Apache `[01/Dec/2026:06:47:22 +0000]`
 //  - logfmt `ts=…` / `time=…` / `timestamp=…` (quoted or not)
+//  - at the start of a text line (after a syslog `<PRI>` or a `[`): Go's and Python's
+//    `2026/12/01 06:47:22`, ctime with a year (Apache's error log `[Sun Dec 04 04:47:44 2005]`),
+//    Tomcat's `01-Dec-2026 06:47:22.123`; and, given a reference time to take the year from,
+//    BSD syslog's `Dec  1 06:47:22`, klog's `I1201 06:47:22.123456` and logcat's `12-01 06:47:22.123`
 
 /** Plausible log times, unix seconds: 2000-01-01 .. 2100-01-01. Anything else is an id or a duration. */
 const MIN_T = 946_684_800;
@@ -18,6 +22,19 @@ const ISO = /(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s?(
 const ISO_ANY = /(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s?(Z|z|[+-]\d\d(?::?\d\d)?)?/;
 const CLF = /\[(\d\d)\/([A-Za-z]{3})\/(\d{4}):(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-]\d{4})\]/;
 const EPOCH = /(\d{10,19})(?:\.(\d{1,9}))?(?!\d)/y;
+const MONTH = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const WEEKDAY = '(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?';
+const CLOCK = String.raw`(\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?`;
+// dated heads of text lines, tried where the line (after `<PRI>` or `[`) starts
+const SLASH_DATE = new RegExp(String.raw`(\d{4})/(\d\d)/(\d\d)[ T]${CLOCK}(?!\d)`, 'y');
+const CTIME = new RegExp(String.raw`${WEEKDAY}${MONTH} {1,2}(\d{1,2}) ${CLOCK} (?:(?:UTC|GMT) )?(\d{4})(?!\d)`, 'y');
+const DAY_MONTH_YEAR = new RegExp(String.raw`(\d\d)-${MONTH}-(\d{4}) ${CLOCK}(?!\d)`, 'y');
+// without a year: read only near a reference time
+const SYSLOG = new RegExp(String.raw`${WEEKDAY}${MONTH} {1,2}(\d{1,2}) ${CLOCK}(?![\d:])`, 'y');
+const KLOG = new RegExp(String.raw`[IWEF](\d\d)(\d\d) ${CLOCK}(?!\d)`, 'y');
+const LOGCAT = new RegExp(String.raw`(\d\d)-(\d\d) ${CLOCK}(?!\d)`, 'y');
+/** A year-less time may lie this far after its reference and still be read in the reference's year. */
+const YEARLESS_AHEAD = 7 * 86_400;
 
 /** JSON keys that hold the line's own time, most specific first. */
 export const JSON_TIME_KEYS = ['@timestamp', 'timestamp', 'time', 'ts', 'timeUnixNano', 'observedTimeUnixNano', 'date', 'datetime', 'Timestamp', 'eventTime'] as const;
@@ -35,7 +52,7 @@ function offsetSeconds(z: string | undefined): number {
 
 function fromParts(y: string, mo: number, d: string, h: string, mi: string, s: string, frac: string | undefined, z: string | undefined): number | null {
   const t = Date.UTC(Number(y), mo, Number(d), Number(h), Number(mi), Number(s)) / 1000;
-  if (!Number.isFinite(t) || Number(mo) > 11 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) return null;
+  if (!Number.isFinite(t) || mo < 0 || mo > 11 || Number(d) < 1 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) return null;
   const v = t + (frac ? Number(`0.${frac}`) : 0) - offsetSeconds(z);
   return v >= MIN_T && v <= MAX_T ? v : null;
 }
@@ -74,6 +91,49 @@ function clf(line: string): number | null {
   return mo === undefined ? null : fromParts(m[3], mo, m[1], m[4], m[5], m[6], m[7], m[8]);
 }
 
+/**
+ * A year-less month, day and time read near `reference`: in its year, or the year before when
+ * that would put it more than YEARLESS_AHEAD after it (December's lines read in January). A day
+ * the year lacks (`Feb 29`) is no time.
+ */
+function yearless(reference: number, mo: number, d: string, h: string, mi: string, s: string, frac: string | undefined): number | null {
+  let year = new Date(reference * 1000).getUTCFullYear();
+  for (let tries = 0; tries < 2; tries++, year--) {
+    const t = fromParts(String(year), mo, d, h, mi, s, frac, undefined);
+    if (t === null || new Date(t * 1000).getUTCDate() !== Number(d)) return null;
+    if (t <= reference + YEARLESS_AHEAD) return t;
+  }
+  return null;
+}
+
+function match(re: RegExp, line: string, at: number): RegExpExecArray | null {
+  re.lastIndex = at;
+  return re.exec(line);
+}
+
+/** A time written where a text line's head starts (`at`), in one of the forms after ISO and epochs. */
+function headTime(line: string, at: number, reference: number | undefined): number | null {
+  if (line.charCodeAt(at) === 60) {
+    // syslog's `<PRI>`
+    const close = line.indexOf('>', at);
+    if (close > at && close <= at + 4) at = close + 1;
+  }
+  if (line.charCodeAt(at) === 91) at++;
+  let m: RegExpExecArray | null;
+  const c = line.charCodeAt(at);
+  if (c >= 48 && c <= 57) {
+    if ((m = match(SLASH_DATE, line, at))) return fromParts(m[1], Number(m[2]) - 1, m[3], m[4], m[5], m[6], m[7], undefined);
+    if ((m = match(DAY_MONTH_YEAR, line, at))) return fromParts(m[3], MONTHS[m[2].toLowerCase()], m[1], m[4], m[5], m[6], m[7], undefined);
+    if (reference !== undefined && (m = match(LOGCAT, line, at))) return yearless(reference, Number(m[1]) - 1, m[2], m[3], m[4], m[5], m[6]);
+    return null;
+  }
+  if ((m = match(CTIME, line, at))) return fromParts(m[7], MONTHS[m[1].toLowerCase()], m[2], m[3], m[4], m[5], m[6], undefined);
+  if (reference === undefined) return null;
+  if ((m = match(SYSLOG, line, at))) return yearless(reference, MONTHS[m[1].toLowerCase()], m[2], m[3], m[4], m[5], m[6]);
+  if ((m = match(KLOG, line, at))) return yearless(reference, Number(m[1]) - 1, m[2], m[3], m[4], m[5], m[6]);
+  return null;
+}
+
 /** How far into a JSON line an unnamed time may be. */
 const JSON_HEAD = 64;
 /** How far into a text line its time may start (after a level, a host, a bracket). */
@@ -81,9 +141,10 @@ const TEXT_HEAD = 96;
 
 /**
  * The line's own time in unix seconds (fractional), or null when none is recognised.
- * `line` may be latin1-decoded bytes: every form recognised is ASCII.
+ * `line` may be latin1-decoded bytes: every form recognised is ASCII. `reference` (unix seconds)
+ * gives year-less forms their year; without it they are not read.
  */
-export function lineTime(line: string): number | null {
+export function lineTime(line: string, reference?: number): number | null {
   let i = 0;
   while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
   if (line.charCodeAt(i) === 123) {
@@ -129,5 +190,6 @@ export function lineTime(line: string): number | null {
     }
   }
   const head = ISO_ANY.exec(line.length > TEXT_HEAD + i ? line.slice(i, i + TEXT_HEAD + 40) : line.slice(i));
-  return head && head.index <= TEXT_HEAD ? fromParts(head[1], Number(head[2]) - 1, head[3], head[4], head[5], head[6], head[7], head[8]) : null;
+  if (head && head.index <= TEXT_HEAD) return fromParts(head[1], Number(head[2]) - 1, head[3], head[4], head[5], head[6], head[7], head[8]);
+  return headTime(line, i, reference);
 }

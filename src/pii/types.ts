@@ -132,6 +132,11 @@ export interface ScanOptions {
   window?: TimeWindow;
   /** Longest stretch of the window without a line that still counts as covered (default: a sixth of the window). */
   maxGapSeconds?: number;
+  /**
+   * Unix seconds that year-less timestamps (syslog's `Dec  1 06:47:22`, klog's `I1201 …`) are
+   * read near (default: the window's end, else the time the scan starts).
+   */
+  reference?: number;
 }
 import type { AllowList } from './allowlist.ts';
 import type { TimeWindow, WindowCoverage } from './coverage.ts';

@@ -28,7 +28,7 @@ port.on('message', async (task: WorkerTask) => {
 
 /** Scans one unit and posts its result; false after an error that ends the scan. */
 async function scanOne(id: number, unit: ReadUnit): Promise<boolean> {
-  const tally = new Tally(unit.display, { detect, preExisting, key, maxFindings: data.maxFindings, evidenceLines: data.evidenceLines, window: data.window });
+  const tally = new Tally(unit.display, { detect, preExisting, key, maxFindings: data.maxFindings, evidenceLines: data.evidenceLines, window: data.window, reference: data.reference });
   let pendingBytes = 0;
   try {
     await scanUnit(unit, tally, (n) => {

@@ -118,6 +118,11 @@ describe('logs that prove nothing', () => {
     ['OpenTelemetry', (t: number) => JSON.stringify({ timeUnixNano: `${t}000000000`, severityText: 'INFO', body: { stringValue: 'webhook delivered' } })],
     ['epoch ms', (t: number) => JSON.stringify({ time: t * 1000, msg: 'webhook delivered' })],
     ['epoch s', (t: number) => `${t} INFO webhook delivered status=200`],
+    // year-less forms take their year from the checkpoint window
+    ['BSD syslog', (t: number) => `${syslogTime(t)} canary-1 webhook-sender[812]: webhook delivered status=200`],
+    ['klog', (t: number) => `I${stamp(t, 'MMDD hh:mm:ss')}.000000       1 sender.go:88] webhook delivered`],
+    ["Go's log", (t: number) => `${stamp(t, 'YYYY/MM/DD hh:mm:ss')} webhook delivered status=200`],
+    ["Apache's error log", (t: number) => `[${new Date(t * 1000).toUTCString().slice(0, 3)} ${syslogTime(t).replace(/^(\w+) +(\d+)/, (_m, mo, d) => `${mo} ${d.padStart(2, '0')}`)}.000000 ${new Date(t * 1000).getUTCFullYear()}] [core:notice] [pid 35708] webhook delivered`],
   ])('%s lines across the window are evidence: continue', async (name, line) => {
     const w = windowOf(healthy);
     // the access logs' own addresses are our network, allowed as in production
@@ -129,6 +134,18 @@ describe('logs that prove nothing', () => {
 });
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const p2 = (n: number) => String(n).padStart(2, '0');
+/** `t` in a layout of YYYY, MM, DD, hh, mm, ss (UTC). */
+function stamp(t: number, layout: string): string {
+  const d = new Date(t * 1000);
+  const parts: Record<string, string> = { YYYY: String(d.getUTCFullYear()), MM: p2(d.getUTCMonth() + 1), DD: p2(d.getUTCDate()), hh: p2(d.getUTCHours()), mm: p2(d.getUTCMinutes()), ss: p2(d.getUTCSeconds()) };
+  return layout.replace(/YYYY|MM|DD|hh|mm|ss/g, (k) => parts[k]);
+}
+/** BSD syslog's year-less `Dec  1 06:47:22`. */
+function syslogTime(t: number): string {
+  const d = new Date(t * 1000);
+  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${stamp(t, 'hh:mm:ss')}`;
+}
 function clf(t: number): string {
   const d = new Date(t * 1000);
   const p = (n: number) => String(n).padStart(2, '0');

@@ -114,6 +114,38 @@ describe('scanLogs', () => {
   });
 });
 
+describe('year-less timestamps across threads', () => {
+  it('every thread reads syslog times in the year the window gives (two threads, byte ranges)', async () => {
+    // 40 MiB of BSD syslog, one line a second over 9 hours of 30 Nov 2026 and 1 Dec 2026
+    const t0 = Date.parse('2026-11-30T21:00:00Z') / 1000;
+    const mon = ['Nov', 'Dec'];
+    const lines: string[] = [];
+    let bytes = 0;
+    for (let i = 0; bytes < 40 << 20; i++) {
+      const d = new Date((t0 + Math.floor(i / 40)) * 1000);
+      const time = d.toISOString().slice(11, 19);
+      const line = `${mon[d.getUTCMonth() - 10]} ${String(d.getUTCDate()).padStart(2, ' ')} ${time} canary-1 webhook-sender[812]: webhook delivered id=wh_${i} status=200 ${'x'.repeat(i % 200)}`;
+      lines.push(line);
+      bytes += line.length + 1;
+    }
+    writeFileSync(join(dir, 'syslog.log'), lines.join('\n') + '\n');
+    const end = t0 + Math.floor((lines.length - 1) / 40);
+    const window = { start: t0, end };
+    for (const jobs of [1, 2]) {
+      // with two threads, this one stalls at its first progress report, so the worker reads most ranges
+      let stalled = jobs === 1;
+      const onProgress = () => {
+        if (stalled) return;
+        stalled = true;
+        for (const until = Date.now() + 2000; Date.now() < until; );
+      };
+      const r = await scanLogs([join(dir, 'syslog.log')], { jobs, window, onProgress });
+      expect(r.coverage).toMatchObject({ covered: true, lines_in_window: lines.length, undated_lines: 0 });
+      expect(r.per_file[0]).toMatchObject({ first_ts: '2026-11-30T21:00:00Z', last_ts: new Date(end * 1000).toISOString().replace('.000Z', 'Z') });
+    }
+  });
+});
+
 describe('a file truncated while it is read', () => {
   // logrotate's copytruncate empties a file the scan is reading: the bytes never read are not clean
   const leak = '{"msg":"signup","email":"jane.doe@acme.io"}\n';

@@ -23,8 +23,41 @@ describe('lineTime', () => {
     ['Python logging, comma millis, no zone (UTC)', '2026-12-01 06:47:22,500 INFO webhook sent', T + 0.5],
     ['epoch at the start of a text line', '1796107642 INFO x', 1796107642],
     ['a level before the time', 'INFO 2026-12-01T06:47:22Z x', T],
+    ["Go's log package", '2026/12/01 06:47:22 http: TLS handshake error from 10.0.0.1:5555: EOF', T],
+    ["Go's log with microseconds", '2026/12/01 06:47:22.250000 main.go:12: started', T + 0.25],
+    ["Apache's error log (ctime with a year)", '[Tue Dec 01 06:47:22.123456 2026] [core:error] [pid 35708:tid 4328] [client 72.15.99.187] x', T + 0.123],
+    ["date(1)'s ctime with UTC", 'Tue Dec  1 06:47:22 UTC 2026 backup started', T],
+    ["Tomcat's dd-MMM-yyyy", '01-Dec-2026 06:47:22.500 INFO [main] org.apache.catalina.startup.Catalina.start', T + 0.5],
   ])('%s', (_name, line, want) => {
     expect(lineTime(line)).toBeCloseTo(want, 3);
+  });
+
+  // Forms without a year take it from a reference time (the window's end, else the scan's start).
+  const ref = T + 3600;
+  it.each([
+    ['BSD syslog', 'Dec  1 06:47:22 bastion sshd[812]: Accepted publickey for alice from 10.0.0.5 port 22 ssh2', ref, T],
+    ['BSD syslog with a priority', '<38>Dec  1 06:47:22 bastion sshd[812]: x', ref, T],
+    ['a two-digit day', 'Nov 30 06:47:22 host cron[1]: x', ref, T - 86400],
+    ['klog', 'I1201 06:47:22.500000       1 controller.go:123] Starting controller', ref, T + 0.5],
+    ['klog, an error', 'E1201 06:47:22.000000 1 reflector.go:138] failed to list', ref, T],
+    ['logcat threadtime', '12-01 06:47:22.811  1702  2395 D WindowManager: x', ref, T + 0.811],
+    // December's lines read early in January are last year's
+    ['December read in January', 'Dec 31 23:59:59 host app: x', Date.parse('2027-01-01T00:10:00Z') / 1000, Date.parse('2026-12-31T23:59:59Z') / 1000],
+    // a line a few days after its reference (a window that ended early) stays in its year
+    ['a few days after the reference', 'Dec  3 06:47:22 host app: x', ref, T + 2 * 86400],
+  ])('year-less: %s', (_name, line, reference, want) => {
+    expect(lineTime(line, reference)).toBeCloseTo(want, 3);
+    expect(lineTime(line)).toBeNull();
+  });
+
+  it.each([
+    ['a day the year lacks', 'Feb 29 06:47:22 host app: x'],
+    ['a clock with a fourth part', 'Dec  1 06:47:22:12 host app: x'],
+    ['an unknown month', 'Dek  1 06:47:22 host app: x'],
+    ['a month 00', '00-12 06:47:22.811  1702 D x'],
+    ['a date in a message, not at the head', 'host app: retry at Dec  1 06:47:22'],
+  ])('year-less, no time: %s', (_name, line) => {
+    expect(lineTime(line, ref)).toBeNull();
   });
 
   it.each([
