@@ -9,7 +9,8 @@
 //  - logfmt `ts=…` / `time=…` / `timestamp=…` (quoted or not)
 //  - at the start of a text line (after a syslog `<PRI>` or a `[`): Go's and Python's
 //    `2026/12/01 06:47:22`, ctime with a year (Apache's error log `[Sun Dec 04 04:47:44 2005]`),
-//    Tomcat's `01-Dec-2026 06:47:22.123`; and, given a reference time to take the year from,
+//    Tomcat's `01-Dec-2026 06:47:22.123`, Redis's `1:M 01 Dec 2026 06:47:22.123`,
+//    java.util.logging's `Dec 01, 2026 6:47:22 AM`; and, given a reference time to take the year from,
 //    BSD syslog's `Dec  1 06:47:22`, klog's `I1201 06:47:22.123456` and logcat's `12-01 06:47:22.123`
 
 /** Plausible log times, unix seconds: 2000-01-01 .. 2100-01-01. Anything else is an id or a duration. */
@@ -29,6 +30,10 @@ const CLOCK = String.raw`(\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?`;
 const SLASH_DATE = new RegExp(String.raw`(\d{4})/(\d\d)/(\d\d)[ T]${CLOCK}(?!\d)`, 'y');
 const CTIME = new RegExp(String.raw`${WEEKDAY}${MONTH} {1,2}(\d{1,2}) ${CLOCK} (?:(?:UTC|GMT) )?(\d{4})(?!\d)`, 'y');
 const DAY_MONTH_YEAR = new RegExp(String.raw`(\d\d)-${MONTH}-(\d{4}) ${CLOCK}(?!\d)`, 'y');
+// Redis's `1:M 01 Dec 2026 06:47:22.123 *`
+const REDIS = new RegExp(String.raw`\d{1,10}:[XCSM] (\d\d) ${MONTH} (\d{4}) ${CLOCK}(?!\d)`, 'y');
+// java.util.logging's SimpleFormatter: `Dec 01, 2026 6:47:22 AM`
+const JUL = new RegExp(String.raw`${MONTH} (\d\d), (\d{4}) (\d{1,2}):(\d\d):(\d\d) ([AP])M(?![A-Za-z])`, 'y');
 // without a year: read only near a reference time
 const SYSLOG = new RegExp(String.raw`${WEEKDAY}${MONTH} {1,2}(\d{1,2}) ${CLOCK}(?![\d:])`, 'y');
 const KLOG = new RegExp(String.raw`[IWEF](\d\d)(\d\d) ${CLOCK}(?!\d)`, 'y');
@@ -124,10 +129,16 @@ function headTime(line: string, at: number, reference: number | undefined): numb
   if (c >= 48 && c <= 57) {
     if ((m = match(SLASH_DATE, line, at))) return fromParts(m[1], Number(m[2]) - 1, m[3], m[4], m[5], m[6], m[7], undefined);
     if ((m = match(DAY_MONTH_YEAR, line, at))) return fromParts(m[3], MONTHS[m[2].toLowerCase()], m[1], m[4], m[5], m[6], m[7], undefined);
+    if ((m = match(REDIS, line, at))) return fromParts(m[3], MONTHS[m[2].toLowerCase()], m[1], m[4], m[5], m[6], m[7], undefined);
     if (reference !== undefined && (m = match(LOGCAT, line, at))) return yearless(reference, Number(m[1]) - 1, m[2], m[3], m[4], m[5], m[6]);
     return null;
   }
   if ((m = match(CTIME, line, at))) return fromParts(m[7], MONTHS[m[1].toLowerCase()], m[2], m[3], m[4], m[5], m[6], undefined);
+  if ((m = match(JUL, line, at))) {
+    const h = Number(m[4]);
+    if (h < 1 || h > 12) return null;
+    return fromParts(m[3], MONTHS[m[1].toLowerCase()], m[2], String((h % 12) + (m[7] === 'P' ? 12 : 0)), m[5], m[6], undefined, undefined);
+  }
   if (reference === undefined) return null;
   if ((m = match(SYSLOG, line, at))) return yearless(reference, MONTHS[m[1].toLowerCase()], m[2], m[3], m[4], m[5], m[6]);
   if ((m = match(KLOG, line, at))) return yearless(reference, Number(m[1]) - 1, m[2], m[3], m[4], m[5], m[6]);

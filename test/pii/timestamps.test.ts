@@ -28,6 +28,11 @@ describe('lineTime', () => {
     ["Apache's error log (ctime with a year)", '[Tue Dec 01 06:47:22.123456 2026] [core:error] [pid 35708:tid 4328] [client 72.15.99.187] x', T + 0.123],
     ["date(1)'s ctime with UTC", 'Tue Dec  1 06:47:22 UTC 2026 backup started', T],
     ["Tomcat's dd-MMM-yyyy", '01-Dec-2026 06:47:22.500 INFO [main] org.apache.catalina.startup.Catalina.start', T + 0.5],
+    ["nginx's error log", '2026/12/01 06:47:22 [error] 1234#0: *5 connect() failed (111: Connection refused) while connecting to upstream', T],
+    ['Redis', '1:M 01 Dec 2026 06:47:22.250 * Ready to accept connections tcp', T + 0.25],
+    ['java.util.logging, morning', 'Dec 01, 2026 6:47:22 AM org.apache.catalina.core.StandardService startInternal', T],
+    ['java.util.logging, 12 PM is noon', 'Dec 01, 2026 12:47:22 PM org.acme.Main run', T + 6 * 3600],
+    ['java.util.logging, 12 AM is midnight', 'Dec 01, 2026 12:47:22 AM org.acme.Main run', T - 6 * 3600],
   ])('%s', (_name, line, want) => {
     expect(lineTime(line)).toBeCloseTo(want, 3);
   });
