@@ -22,6 +22,8 @@ const MONTHS: Record<string, number> = { jan: 0, feb: 1, mar: 2, apr: 3, may: 4,
 const ISO = /(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s?(Z|z|[+-]\d\d(?::?\d\d)?)?/y;
 const ISO_ANY = /(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s?(Z|z|[+-]\d\d(?::?\d\d)?)?/;
 const CLF = /\[(\d\d)\/([A-Za-z]{3})\/(\d{4}):(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-]\d{4})\]/;
+// the same, unbracketed: nginx's `$time_local` as a JSON value
+const CLF_VALUE = /(\d\d)\/([A-Za-z]{3})\/(\d{4}):(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))? ([+-]\d{4})/y;
 const EPOCH = /(\d{10,19})(?:\.(\d{1,9}))?(?!\d)/y;
 const MONTH = '(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
 const WEEKDAY = '(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )?';
@@ -42,7 +44,29 @@ const LOGCAT = new RegExp(String.raw`(\d\d)-(\d\d) ${CLOCK}(?!\d)`, 'y');
 const YEARLESS_AHEAD = 7 * 86_400;
 
 /** JSON keys that hold the line's own time, most specific first. */
-export const JSON_TIME_KEYS = ['@timestamp', 'timestamp', 'time', 'ts', 'timeUnixNano', 'observedTimeUnixNano', 'date', 'datetime', 'Timestamp', 'eventTime'] as const;
+export const JSON_TIME_KEYS = [
+  '@timestamp',
+  'timestamp',
+  'time',
+  'ts',
+  'timeUnixNano',
+  'observedTimeUnixNano',
+  'date',
+  'datetime',
+  'Timestamp',
+  'eventTime',
+  // journald's JSON export (microseconds), Serilog's compact JSON, log4j2's JsonLayout,
+  // nginx's JSON log formats, Envoy's, python-json-logger's, Google Cloud's
+  '__REALTIME_TIMESTAMP',
+  '_SOURCE_REALTIME_TIMESTAMP',
+  '@t',
+  'timeMillis',
+  'time_iso8601',
+  'time_local',
+  'start_time',
+  'asctime',
+  'receiveTimestamp',
+] as const;
 const JSON_NEEDLES = JSON_TIME_KEYS.map((k) => `"${k}"`);
 const LOGFMT_KEYS = ['ts=', 'time=', 'timestamp=', 't='];
 
@@ -86,7 +110,14 @@ function valueAt(line: string, at: number): number | null {
   if (line.charCodeAt(at) === 34) at++; // "
   const c = line.charCodeAt(at);
   if (c < 48 || c > 57) return null;
-  return isoAt(line, at) ?? epochAt(line, at);
+  return isoAt(line, at) ?? epochAt(line, at) ?? clfValueAt(line, at);
+}
+
+function clfValueAt(line: string, at: number): number | null {
+  CLF_VALUE.lastIndex = at;
+  const m = CLF_VALUE.exec(line);
+  const mo = m ? MONTHS[m[2].toLowerCase()] : undefined;
+  return m && mo !== undefined ? fromParts(m[3], mo, m[1], m[4], m[5], m[6], m[7], m[8]) : null;
 }
 
 function clf(line: string): number | null {
