@@ -1306,6 +1306,22 @@ function numberField(line: string, s: number, ctx: DetectContext): NumberField {
 
 // not followed by a word or more digits, but maybe by a glued extension (`x623`)
 const PHONE_END = String.raw`(?!(?!${EXTENSION_SOURCE})[A-Za-z0-9_]|[.-]\d)`;
+/**
+ * The layouts cards are printed in (the gaps card networks and wallets use): fours with a last
+ * group of 2 to 5 (4-4-4-4, 4-4-4-4-3, Diners 4-4-4-2, 4-4-5), Amex's and Diners' 4-6-5 and
+ * 4-6-4, or UATP's 4-5-6. A count read out as `7024 5015 150454 240` is none of them.
+ */
+function cardLayout(groups: readonly { s: number; e: number; d: string }[], i: number, len: number, text: string): boolean {
+  for (let k = i + 1; k < i + len; k++) {
+    const between = text.slice(groups[k - 1].e, groups[k].s);
+    if (between !== ' ' && between !== '-') return false;
+  }
+  const n = (k: number) => groups[i + k].d.length;
+  if (len === 3 && n(0) === 4 && ((n(1) === 6 && (n(2) === 4 || n(2) === 5)) || (n(1) === 5 && n(2) === 6))) return true;
+  for (let k = 0; k < len - 1; k++) if (n(k) !== 4) return false;
+  return n(len - 1) >= 2 && n(len - 1) <= 5;
+}
+
 const RE_PHONE_NANP = new RegExp(`(?<![A-Za-z0-9_.+-])${NANP_GROUPING}${PHONE_END}`, 'g');
 const RE_PHONE_NATIONAL = new RegExp(String.raw`(?<![A-Za-z0-9_.+-])(?:\(0\d{1,4}\)|0\d{1,4})(?:[ .-]?\d{2,4}){1,4}` + PHONE_END, 'g');
 
@@ -1359,17 +1375,8 @@ function findNumbersAt(line: string, pos: number, ctx: DetectContext, add: Add):
         for (let k = i; k < i + len; k++) digits += groups[k].d;
         if (digits.length < 13 || digits.length > 19 || !(cardNetwork(digits) ? luhnValid(digits) : uatp && isUatp(digits))) continue;
         // only ' ' or '-' separate card groups, one character each, and groups are printed as
-        // cards print them (4-4-4-4, Amex 4-6-5, 4-4-4-4-3): a first group of 4 to 6 digits, the
-        // rest 3 to 6 (the last 2 to 6: Diners 4-4-4-2), so the small numbers of a flow log or a
-        // metrics dump are not glued into one
-        if (len > 1 && (groups[i].d.length < 4 || groups[i].d.length > 6)) continue;
-        let sepsOk = true;
-        for (let k = i + 1; k < i + len && sepsOk; k++) {
-          const between = text.slice(groups[k - 1].e, groups[k].s);
-          const n = groups[k].d.length;
-          sepsOk = (between === ' ' || between === '-') && n >= (k === i + len - 1 ? 2 : 3) && n <= 6;
-        }
-        if (!sepsOk) continue;
+        // cards print them, so the numbers of a flow log or a metrics dump are not glued into one
+        if (len > 1 && !cardLayout(groups, i, len, text)) continue;
         nf ??= numberField(line, s, ctx);
         if (i === 0 && nf.notCard) continue;
         add.add({

@@ -418,6 +418,16 @@ describe('cards in long runs of numbers, UATP, grouping', () => {
     expect(cards('ids 62 1234 5678 9012 3457')).toEqual([]);
     expect(cards('pan 621234567890123457')).toHaveLength(1);
   });
+  it("counts read out in a row are no card, whatever Luhn says (loghub's HealthApp)", () => {
+    // `5015 150454 240` passes Luhn on Maestro's range; 4-6-3 is no card's layout
+    expect(cards('20171223-22:15:39:156|Step_StandReportReceiver|30002312|REPORT : 7024 5015 150454 240')).toEqual([]);
+    // the layouts cards are printed in: fours (last 2 to 5), 4-6-5, 4-6-4, UATP's 4-5-6 where a card is named
+    expect(cards('pan 4111-1111-1111-1111')).toHaveLength(1);
+    expect(cards('pan 4222 2222 22222')).toHaveLength(1);
+    expect(cards('pan 6759 6498 2643 8453 006')).toHaveLength(1);
+    expect(cards('card 1220 00000 000003')).toHaveLength(1);
+    expect(cards('pan 411111 1111 1111 11')).toEqual([]);
+  });
   it.each([
     ['my credit card: 122000000000003', 1],
     ['{"card_number":"122000000000003"}', 1],
