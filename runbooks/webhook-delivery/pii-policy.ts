@@ -47,6 +47,10 @@ export const webhookDeliveryPiiPolicy: PiiPolicy = {
     'system', 'local service', 'network service', 'anonymous logon', 'dwm-*', 'umfd-*', '*$',
     // the shared logins of cloud images and tools, and web servers' own users
     'ubuntu', 'ec2-user', 'centos', 'vagrant', 'git', 'apache', 'httpd',
+    // the system users Linux distributions create for their daemons
+    'bin', 'sys', 'adm', 'lp', 'mail', 'news', 'uucp', 'operator', 'games', 'man', 'proxy', 'backup', 'list', 'irc', 'ftp', 'sshd',
+    'postfix', 'cyrus', 'smmsp', 'mailnull', 'dbus', 'polkitd', 'systemd-*', 'ntp', 'chrony', 'named', 'bind', 'squid', 'haproxy',
+    'rpc', 'rpcuser', 'nfsnobody', 'avahi', 'saslauth',
     // Elasticsearch's built-in users and its internal ones (`_xpack_security`), AKS's service identity
     'elastic', 'kibana', 'kibana_system', 'logstash_system', 'beats_system', 'apm_system', 'remote_monitoring_user', '_xpack*', '_system', 'aksService',
     // Google Cloud's service accounts, which logs name by their address

@@ -471,7 +471,7 @@ function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContex
   if (s >= at || !domain || !isEmail(local + '@' + domain) || isUrlCredentials(line, at)) return;
   const bare = quoted && isEmail(quoted.content + '@' + domain) ? quoted.content : local;
   const norm = (HIGH_BYTE.test(bare) ? Buffer.from(bare, 'latin1').toString('utf8') : bare).toLowerCase() + '@' + domain;
-  if (ctx.policy.emailExemption(norm) || isMessageId(line, s)) return;
+  if (ctx.policy.emailExemption(norm) || isMessageId(line, s) || KERNEL_BUILDER.test(line.slice(Math.max(0, s - 96), s))) return;
   const tld = domain.slice(domain.lastIndexOf('.') + 1);
   const q = quoted?.escaped ? '\\"' : '"';
   // the first character, not the first byte of its UTF-8
@@ -495,6 +495,9 @@ const MESSAGE_ID_KEYS = new Set(['messageid', 'msgid', 'inreplyto', 'references'
  * `<local@host>`) under Postfix's `message-id=<…>`, a `Message-ID:` header, `"message_id":…`,
  * or In-Reply-To and References, which repeat such ids.
  */
+/** The kernel's boot banner names the account and host that built it: `Linux version 4.18.0 (mockbuild@x86-vm-07.build.eng.bos.redhat.com)`. */
+const KERNEL_BUILDER = /Linux version \S+ \($/;
+
 function isMessageId(line: string, s: number): boolean {
   // from the `<` that opens the id, when the local part read starts inside it (`<5afa.hP5p/mry+x@…>`)
   let i = s - 1;
@@ -684,6 +687,8 @@ function findUsernameAt(line: string, pos: number, ctx: DetectContext, add: Add)
   if (ke - ks > 128) return;
   const token = line.slice(ks, ke);
   const before = line.slice(Math.max(0, ks - 12), ks);
+  // PAM's `pam_unix(login:session)` names a service and a management group, not a key and its value
+  if (/pam_\w+\($/.test(before)) return;
   // OTLP attribute list: {"key":"enduser.id","value":{"stringValue":"bob"}}
   if (/\\?"key\\?"\s*:\s*\\?"$/.test(before)) {
     const field = normaliseField(token);
@@ -1019,15 +1024,17 @@ const AUTH_MESSAGES: Record<(typeof AUTH_PROGRAMS)[number], RegExp[]> = {
 };
 // PAM's lines, under any program
 const PAM_MESSAGES = [
-  /pam_unix\([^)]*\): session (?:opened|closed) for user ([^\s(]+)(?:\(uid=\d+\))?(?: by ([^\s(]+))?/dy,
+  // older PAM tags the program instead (`su(pam_unix)[812]: session opened for user news by (uid=0)`)
+  /session (?:opened|closed) for user ([^\s(]+)(?:\(uid=\d+\))?(?: by (?!LOGIN\()([^\s(]+))?/dy,
+  /pam_unix\([^)]*\): session (?:opened|closed) for user ([^\s(]+)(?:\(uid=\d+\))?(?: by (?!LOGIN\()([^\s(]+))?/dy,
   /pam_unix\([^)]*\): password changed for (\S+)/dy,
 ];
 const AUTH_NAME = AUTH_PROGRAMS.join('|');
 // the tag where the prefilter found it from its `[`
-const TAG_AT = new RegExp(`(${AUTH_NAME})\\[\\d+\\]: `, 'y');
+const TAG_AT = new RegExp(`(${AUTH_NAME})(?:\\(pam_unix\\))?\\[\\d+\\]: `, 'y');
 // tags found from the message (authWordContext): BSD syslog's with or without a pid, RFC 5424's
 // APP-NAME PROCID MSGID STRUCTURED-DATA, journald's JSON fields
-const BSD_TAG = new RegExp(`(?:^|[ \\t])(${AUTH_NAME})(?:\\[\\d+\\])?: `, 'g');
+const BSD_TAG = new RegExp(`(?:^|[ \\t])(${AUTH_NAME})(?:\\(pam_unix\\))?(?:\\[\\d+\\])?: `, 'g');
 const RFC5424_TAG = new RegExp(`^<\\d{1,3}>1 \\S+ \\S+ (${AUTH_NAME}) \\S+ \\S+ (?:-|(?:\\[(?:[^\\]"\\\\]|\\\\.|"(?:[^"\\\\]|\\\\.)*")*\\])+) (?:\u00EF\u00BB\u00BF)?`);
 const JOURNAL_TAG = new RegExp(`"SYSLOG_IDENTIFIER":"(${AUTH_NAME})"`);
 const JOURNAL_MESSAGE = '"MESSAGE":"';

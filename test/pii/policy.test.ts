@@ -324,6 +324,9 @@ describe('mail servers, Windows events and database logs', () => {
     ['In-Reply-To: <x9@acme.io>', []],
     ['{"message_id":"<a1b2@mx.acme.io>","to":"jane@acme.io"}', [['email', 'to']]],
     ['postfix/smtp[1]: 4F9D: to=<jane@acme.io>, relay=mx.acme.io', [['email', 'text']]],
+    // the kernel's boot banner names its build account and host
+    ['Jun 14 15:16:01 combo kernel: Linux version 4.18.0-477.el8.x86_64 (mockbuild@x86-vm-07.build.eng.bos.redhat.com) (gcc version 8.5.0) #1 SMP', []],
+    ['kernel: mail from dave@example.org (Linux version 2 (see))', [['email', 'text']]],
   ])('a Message-ID is no mailbox: %s', (line, want) => expect(found(line).filter(([c]) => c === 'email')).toEqual(want));
 });
 
@@ -362,6 +365,14 @@ describe('logins that authentication programs name in syslog', () => {
     ['Nov 13 10:11:12 web-01 userdel[4253]: delete user \'xena\'', ['xena']],
     ['Nov 13 10:11:13 web-01 CRON[4254]: pam_unix(cron:session): session opened for user yuri(uid=1005) by (uid=0)', ['yuri']],
     ['Nov 13 10:11:14 web-01 CRON[4255]: pam_unix(cron:session): session closed for user root', []],
+    // older PAM tags the program (loghub's Linux sample): the login is read, LOGIN and system users are not
+    ['Jun 14 15:16:01 combo sshd(pam_unix)[19939]: session opened for user amy by (uid=509)', ['amy']],
+    ['Jun 14 15:16:02 combo sshd(pam_unix)[19939]: session closed for user amy', ['amy']],
+    ['Jun 14 15:16:03 combo login(pam_unix)[2000]: session opened for user root by LOGIN(uid=0)', []],
+    ['Jun 14 15:16:04 combo su(pam_unix)[2001]: session opened for user news by (uid=0)', []],
+    ['Jun 14 15:16:05 combo su(pam_unix)[2002]: session closed for user cyrus', []],
+    // the service and group in `pam_unix(login:session)` are no key and value
+    ['Nov 13 10:11:16 web-01 login[2003]: pam_unix(login:session): session opened for user bea(uid=1000) by LOGIN(uid=0)', ['bea']],
     // not an authentication program's message
     ['Nov 13 10:11:15 web-01 myapp: job done for user zoe (uid=7)', []],
     ['level=info msg="sudo: session opened for user zed"', []],
