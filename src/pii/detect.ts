@@ -1076,6 +1076,8 @@ function isVersionContext(line: string, start: number, end: number): boolean {
   // `Chrome/120.0.0.0`, `v1.2.3.4`: a product or version token, not an address. A version has no
   // port: Java's `host/93.184.216.34:443` and Cisco ASA's `outside/81.2.69.160(53)` are addresses.
   if (start >= 2 && line[start - 1] === '/' && is(line, start - 2, B_ALNUM) && !((line[end] === ':' || line[end] === '(') && isDigit(line[end + 1]))) return true;
+  // Windows' package identities (`Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0`, CBS.log)
+  if (line[start - 1] === '~') return true;
   // `1.2.5.1-2`, `4.2.0.1-rc1`: a package version with a revision suffix.
   if (line[end] === '-' && is(line, end + 1, B_ALNUM)) return true;
   // `version 8.0.0.0`, `build 10.0.2.1`: the word before names a version.

@@ -96,6 +96,8 @@ describe('shapes from parsers\' fixtures: ports after a slash, pipes, prefixes b
     ['%ASA-6-106100: access-list inside denied udp inside/172.29.2.101(1039) -> outside/81.2.69.160(53) hit-cnt 1', [['ip', 'text']]],
     ['java.net.ConnectException: Connection refused: example.com/81.2.69.160:443', [['ip', 'text']]],
     ['Mozilla/5.0 (X11) Chrome/120.0.0.0 Safari/537.36', []],
+    // Windows' CBS.log: a package identity ends in its version (loghub's Windows sample)
+    ['2016-09-28 04:30:33, Info                  CBS    Read out cached package applicability for package: Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0, ApplicableState: 112', []],
     ['santa: action=EXEC|pid=29678|uid=0|user=root|gid=0|group=wheel|mode=M', []],
     ['santa: action=EXEC|pid=29678|uid=501|user=akroh|gid=20|group=staff|mode=M', [['username', 'user']]],
     // Envoy's record after a container runtime's prefix or Ambassador's `ACCESS `: its columns are read
