@@ -156,7 +156,7 @@ const NOT_CARD_WORDS = new Set([
 ]);
 /** Words that keep a card possible under an id key: `card_id` may well hold the number itself. */
 const CARD_KEY_WORDS = new Set(['card', 'pan', 'cc', 'ccnum', 'cardnumber', 'credit', 'debit']);
-const VERSION_KEY_WORDS = new Set(['version', 'ver', 'build', 'oid', 'release']);
+const VERSION_KEY_WORDS = new Set(['version', 'ver', 'build', 'oid', 'release', 'firmware', 'fw', 'revision', 'rev']);
 /**
  * The numeric key words that can hold a number written in a phone number's grouping: ids, codes and
  * versions. A measurement or a time (`ms`, `us`, `bytes`, `duration`) is never written `415-555-0132`.
@@ -1072,12 +1072,16 @@ function findAuthLogUsers(line: string, pos: number, ctx: DetectContext, add: Ad
 
 // -------------------------------------------------------------------------------------------- ip
 
+const PACKAGE_EXTENSION = /^\.(?:jar|war|ear|tar|tgz|zip|rpm|deb|whl|exe|dll|msi|dmg|pkg|apk|nupkg|gem)(?![A-Za-z0-9])/i;
+
 function isVersionContext(line: string, start: number, end: number): boolean {
   // `Chrome/120.0.0.0`, `v1.2.3.4`: a product or version token, not an address. A version has no
   // port: Java's `host/93.184.216.34:443` and Cisco ASA's `outside/81.2.69.160(53)` are addresses.
   if (start >= 2 && line[start - 1] === '/' && is(line, start - 2, B_ALNUM) && !((line[end] === ':' || line[end] === '(') && isDigit(line[end + 1]))) return true;
   // Windows' package identities (`Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0`, CBS.log)
   if (line[start - 1] === '~') return true;
+  // a file's version before its extension: `guava-31.1.2.1.jar`, `app-1.0.0.2.tar.gz`
+  if (line[end] === '.' && PACKAGE_EXTENSION.test(line.slice(end, end + 8))) return true;
   // `1.2.5.1-2`, `4.2.0.1-rc1`: a package version with a revision suffix.
   if (line[end] === '-' && is(line, end + 1, B_ALNUM)) return true;
   // `version 8.0.0.0`, `build 10.0.2.1`: the word before names a version.

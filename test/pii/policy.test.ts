@@ -98,6 +98,10 @@ describe('shapes from parsers\' fixtures: ports after a slash, pipes, prefixes b
     ['Mozilla/5.0 (X11) Chrome/120.0.0.0 Safari/537.36', []],
     // Windows' CBS.log: a package identity ends in its version (loghub's Windows sample)
     ['2016-09-28 04:30:33, Info                  CBS    Read out cached package applicability for package: Package_for_KB3121255~31bf3856ad364e35~amd64~~6.1.1.0, ApplicableState: 112', []],
+    ['jar file:/opt/app/lib/guava-31.1.2.1.jar loaded', []],
+    ['downloading app-1.0.0.2.tar.gz', []],
+    ['firmware 4.4.2.1 installed on device', []],
+    ['connect to 81.2.69.160.nip.io failed', [['ip', 'text']]],
     ['santa: action=EXEC|pid=29678|uid=0|user=root|gid=0|group=wheel|mode=M', []],
     ['santa: action=EXEC|pid=29678|uid=501|user=akroh|gid=20|group=staff|mode=M', [['username', 'user']]],
     // Envoy's record after a container runtime's prefix or Ambassador's `ACCESS `: its columns are read
