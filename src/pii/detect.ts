@@ -488,6 +488,9 @@ function findEmailAt(line: string, at: number, sepLen: number, ctx: DetectContex
   });
 }
 
+/** The kernel's boot banner names the account and host that built it: `Linux version 4.18.0 (mockbuild@x86-vm-07.build.eng.bos.redhat.com)`. */
+const KERNEL_BUILDER = /Linux version \S+ \($/;
+
 const MESSAGE_ID_KEYS = new Set(['messageid', 'msgid', 'inreplyto', 'references', 'originalmessageid']);
 
 /**
@@ -495,9 +498,6 @@ const MESSAGE_ID_KEYS = new Set(['messageid', 'msgid', 'inreplyto', 'references'
  * `<local@host>`) under Postfix's `message-id=<…>`, a `Message-ID:` header, `"message_id":…`,
  * or In-Reply-To and References, which repeat such ids.
  */
-/** The kernel's boot banner names the account and host that built it: `Linux version 4.18.0 (mockbuild@x86-vm-07.build.eng.bos.redhat.com)`. */
-const KERNEL_BUILDER = /Linux version \S+ \($/;
-
 function isMessageId(line: string, s: number): boolean {
   // from the `<` that opens the id, when the local part read starts inside it (`<5afa.hP5p/mry+x@…>`)
   let i = s - 1;
@@ -1024,9 +1024,9 @@ const AUTH_MESSAGES: Record<(typeof AUTH_PROGRAMS)[number], RegExp[]> = {
 };
 // PAM's lines, under any program
 const PAM_MESSAGES = [
-  // older PAM tags the program instead (`su(pam_unix)[812]: session opened for user news by (uid=0)`)
-  /session (?:opened|closed) for user ([^\s(]+)(?:\(uid=\d+\))?(?: by (?!LOGIN\()([^\s(]+))?/dy,
-  /pam_unix\([^)]*\): session (?:opened|closed) for user ([^\s(]+)(?:\(uid=\d+\))?(?: by (?!LOGIN\()([^\s(]+))?/dy,
+  // (older PAM names no module here: it tags the program, `su(pam_unix)[812]: session opened …`;
+  // `by LOGIN(uid=0)` names the login program, not a user)
+  /(?:pam_unix\([^)]*\): )?session (?:opened|closed) for user ([^\s(]+)(?:\(uid=\d+\))?(?: by (?!LOGIN\()([^\s(]+))?/dy,
   /pam_unix\([^)]*\): password changed for (\S+)/dy,
 ];
 const AUTH_NAME = AUTH_PROGRAMS.join('|');
