@@ -1085,17 +1085,24 @@ function isVersionContext(line: string, start: number, end: number): boolean {
   // `1.2.5.1-2`, `4.2.0.1-rc1`: a package version with a revision suffix.
   if (line[end] === '-' && is(line, end + 1, B_ALNUM)) return true;
   // `version 8.0.0.0`, `build 10.0.2.1`: the word before names a version.
-  if (line[start - 1] === ' ') {
-    let i = start - 1;
-    while (i > 0 && line[i - 1] === ' ' && start - i < 8) i--;
-    const w = /([A-Za-z]+)$/.exec(line.slice(Math.max(0, i - 16), i));
-    if (w && VERSION_KEY_WORDS.has(w[1].toLowerCase())) return true;
-  }
+  if (VERSION_KEY_WORDS.has(wordBefore(line, start))) return true;
   const key = keyAt(line, start);
   if (!key) return false;
   if (/\.(?:jar|war|ear)$/i.test(key.key)) return true; // logback packaging data: `[app.jar:1.4.2.7]`
   return normaliseField(key.key).split(/[._]/).some((w) => VERSION_KEY_WORDS.has(w));
 }
+
+/** The word (lowercase) that spaces separate from `start`: `build` in `build 10.0.2.1`; '' for none. */
+function wordBefore(line: string, start: number): string {
+  if (line[start - 1] !== ' ') return '';
+  let i = start - 1;
+  while (i > 0 && line[i - 1] === ' ' && start - i < 8) i--;
+  const w = /([A-Za-z]+)$/.exec(line.slice(Math.max(0, i - 16), i));
+  return w ? w[1].toLowerCase() : '';
+}
+
+/** Words that name what follows as a network: `on network 5.5.224.0`, `subnet 81.2.69.0`. */
+const NETWORK_WORDS = new Set(['network', 'net', 'subnet', 'route', 'prefix']);
 
 /** `10.0.0.0/8`, `2001:db8::/32`: a network whose host bits are all zero names nobody. */
 function cidrPrefixAfter(line: string, end: number, max: number): number | undefined {
@@ -1161,6 +1168,8 @@ function findIPv4At(line: string, pos: number, ctx: DetectContext, add: Add): vo
   if (isVersionContext(line, s, e)) return;
   const prefix = cidrPrefixAfter(line, e, 32);
   if (prefix !== undefined && isNetwork(v4Bytes(v), prefix)) return;
+  // a network named as one, without its prefix length (loghub's HPC: `on network 5.5.224.0`)
+  if ((v & 0xff) === 0 && NETWORK_WORDS.has(wordBefore(line, s))) return;
   const verdict = ipVerdict(v4Bytes(v), nonRoutable, line, s, ctx);
   if (!verdict) return;
   const parts = text.split('.');

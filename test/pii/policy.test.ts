@@ -102,6 +102,10 @@ describe('shapes from parsers\' fixtures: ports after a slash, pipes, prefixes b
     ['downloading app-1.0.0.2.tar.gz', []],
     ['firmware 4.4.2.1 installed on device', []],
     ['connect to 81.2.69.160.nip.io failed', [['ip', 'text']]],
+    // a network named as one (loghub's HPC sample); a host on it is still an address
+    ['NIFF: node node-69 detected a failed network connection on network 81.2.224.0 via interface alt0', []],
+    ['route add subnet 81.2.69.0 gw 10.0.0.1', []],
+    ['network 81.2.69.160 unreachable', [['ip', 'text']]],
     ['santa: action=EXEC|pid=29678|uid=0|user=root|gid=0|group=wheel|mode=M', []],
     ['santa: action=EXEC|pid=29678|uid=501|user=akroh|gid=20|group=staff|mode=M', [['username', 'user']]],
     // Envoy's record after a container runtime's prefix or Ambassador's `ACCESS `: its columns are read
