@@ -11,7 +11,8 @@
 //    `2026/12/01 06:47:22`, ctime with a year (Apache's error log `[Sun Dec 04 04:47:44 2005]`),
 //    Tomcat's `01-Dec-2026 06:47:22.123`, Redis's `1:M 01 Dec 2026 06:47:22.123`,
 //    java.util.logging's `Dec 01, 2026 6:47:22 AM`; and, given a reference time to take the year from,
-//    BSD syslog's `Dec  1 06:47:22`, klog's `I1201 06:47:22.123456` and logcat's `12-01 06:47:22.123`
+//    BSD syslog's `Dec  1 06:47:22`, klog's `I1201 06:47:22.123456`, logcat's `12-01 06:47:22.123`
+//    and Spark's two-digit `26/12/01 06:47:22` (its field order the one that falls near the reference)
 
 /** Plausible log times, unix seconds: 2000-01-01 .. 2100-01-01. Anything else is an id or a duration. */
 const MIN_T = 946_684_800;
@@ -40,6 +41,10 @@ const JUL = new RegExp(String.raw`${MONTH} (\d\d), (\d{4}) (\d{1,2}):(\d\d):(\d\
 const SYSLOG = new RegExp(String.raw`${WEEKDAY}${MONTH} {1,2}(\d{1,2}) ${CLOCK}(?![\d:])`, 'y');
 const KLOG = new RegExp(String.raw`[IWEF](\d\d)(\d\d) ${CLOCK}(?!\d)`, 'y');
 const LOGCAT = new RegExp(String.raw`(\d\d)-(\d\d) ${CLOCK}(?!\d)`, 'y');
+// a two-digit year in an unknown order: Spark's `yy/MM/dd` (its log4j template), `MM/dd/yy`, `dd/MM/yy`
+const SHORT_SLASH = new RegExp(String.raw`(\d\d)/(\d\d)/(\d\d) ${CLOCK}(?!\d)`, 'y');
+/** How near its reference a two-digit-year date must fall to be read: only one field order can. */
+const SHORT_YEAR_NEAR = 31 * 86_400;
 /** A year-less time may lie this far after its reference and still be read in the reference's year. */
 const YEARLESS_AHEAD = 7 * 86_400;
 
@@ -142,6 +147,25 @@ function yearless(reference: number, mo: number, d: string, h: string, mi: strin
   return null;
 }
 
+/**
+ * `17/06/09 20:10:40`: read as yy/MM/dd, MM/dd/yy and dd/MM/yy; the one reading within
+ * SHORT_YEAR_NEAR of the reference is the time, and none (or two) is no time.
+ */
+function shortYear(reference: number, m: RegExpExecArray): number | null {
+  const [a, b, c] = [m[1], m[2], m[3]];
+  const orders: [string, string, string][] = [
+    [a, b, c],
+    [c, a, b],
+    [c, b, a],
+  ];
+  const near = new Set<number>();
+  for (const [y, mo, d] of orders) {
+    const t = fromParts(`20${y}`, Number(mo) - 1, d, m[4], m[5], m[6], m[7], undefined);
+    if (t !== null && new Date(t * 1000).getUTCDate() === Number(d) && Math.abs(t - reference) <= SHORT_YEAR_NEAR) near.add(t);
+  }
+  return near.size === 1 ? [...near][0] : null;
+}
+
 function match(re: RegExp, line: string, at: number): RegExpExecArray | null {
   re.lastIndex = at;
   return re.exec(line);
@@ -162,6 +186,7 @@ function headTime(line: string, at: number, reference: number | undefined): numb
     if ((m = match(DAY_MONTH_YEAR, line, at))) return fromParts(m[3], MONTHS[m[2].toLowerCase()], m[1], m[4], m[5], m[6], m[7], undefined);
     if ((m = match(REDIS, line, at))) return fromParts(m[3], MONTHS[m[2].toLowerCase()], m[1], m[4], m[5], m[6], m[7], undefined);
     if (reference !== undefined && (m = match(LOGCAT, line, at))) return yearless(reference, Number(m[1]) - 1, m[2], m[3], m[4], m[5], m[6]);
+    if (reference !== undefined && (m = match(SHORT_SLASH, line, at))) return shortYear(reference, m);
     return null;
   }
   if ((m = match(CTIME, line, at))) return fromParts(m[7], MONTHS[m[1].toLowerCase()], m[2], m[3], m[4], m[5], m[6], undefined);

@@ -51,6 +51,9 @@ describe('lineTime', () => {
     ['klog', 'I1201 06:47:22.500000       1 controller.go:123] Starting controller', ref, T + 0.5],
     ['klog, an error', 'E1201 06:47:22.000000 1 reflector.go:138] failed to list', ref, T],
     ['logcat threadtime', '12-01 06:47:22.811  1702  2395 D WindowManager: x', ref, T + 0.811],
+    ["Spark's yy/MM/dd", '26/12/01 06:47:22 INFO executor.CoarseGrainedExecutorBackend: Registered signal handlers', ref, T],
+    ['a US MM/dd/yy', '12/01/26 06:47:22 job started', ref, T],
+    ['a dd/MM/yy', '01/12/26 06:47:22 job started', ref, T],
     // December's lines read early in January are last year's
     ['December read in January', 'Dec 31 23:59:59 host app: x', Date.parse('2027-01-01T00:10:00Z') / 1000, Date.parse('2026-12-31T23:59:59Z') / 1000],
     // a line a few days after its reference (a window that ended early) stays in its year
@@ -66,6 +69,7 @@ describe('lineTime', () => {
     ['an unknown month', 'Dek  1 06:47:22 host app: x'],
     ['a month 00', '00-12 06:47:22.811  1702 D x'],
     ['a date in a message, not at the head', 'host app: retry at Dec  1 06:47:22'],
+    ['a two-digit year far from the reference (loghub\'s Spark sample, 2017)', '17/06/09 20:10:40 INFO executor.CoarseGrainedExecutorBackend: x'],
   ])('year-less, no time: %s', (_name, line) => {
     expect(lineTime(line, ref)).toBeNull();
   });
