@@ -51,6 +51,8 @@ export const webhookDeliveryPiiPolicy: PiiPolicy = {
     'bin', 'sys', 'adm', 'lp', 'mail', 'news', 'uucp', 'operator', 'games', 'man', 'proxy', 'backup', 'list', 'irc', 'ftp', 'sshd',
     'postfix', 'cyrus', 'smmsp', 'mailnull', 'dbus', 'polkitd', 'systemd-*', 'ntp', 'chrony', 'named', 'bind', 'squid', 'haproxy',
     'rpc', 'rpcuser', 'nfsnobody', 'avahi', 'saslauth',
+    // the accounts data-platform daemons run as (a JVM logs `user.name=zookeeper` at start-up)
+    'zookeeper', 'kafka', 'hadoop', 'hdfs', 'yarn', 'mapred', 'hive', 'spark', 'cassandra', 'elasticsearch', 'jenkins', 'tomcat',
     // Elasticsearch's built-in users and its internal ones (`_xpack_security`), AKS's service identity
     'elastic', 'kibana', 'kibana_system', 'logstash_system', 'beats_system', 'apm_system', 'remote_monitoring_user', '_xpack*', '_system', 'aksService',
     // Google Cloud's service accounts, which logs name by their address

@@ -102,6 +102,9 @@ describe('shapes from parsers\' fixtures: ports after a slash, pipes, prefixes b
     ['downloading app-1.0.0.2.tar.gz', []],
     ['firmware 4.4.2.1 installed on device', []],
     ['connect to 81.2.69.160.nip.io failed', [['ip', 'text']]],
+    // the account a JVM daemon runs as, in its start-up environment dump (loghub's Zookeeper sample)
+    ['2026-11-13 10:11:17,001 - INFO  [main:Environment@100] - Server environment:user.name=zookeeper', []],
+    ['2026-11-13 10:11:18,001 - INFO  [main:Environment@100] - Client environment:user.name=hana', [['username', 'user.name']]],
     // a network named as one (loghub's HPC sample); a host on it is still an address
     ['NIFF: node node-69 detected a failed network connection on network 81.2.224.0 via interface alt0', []],
     ['route add subnet 81.2.69.0 gw 10.0.0.1', []],
