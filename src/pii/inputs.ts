@@ -5,7 +5,7 @@ import { join, relative, sep } from 'node:path';
 import { UserError } from '../contract/errors.ts';
 
 /** `error`: a file found inside a directory or glob that cannot be read (a dangling link): scanned as a read error, beside the others. */
-export type Input = { kind: 'stdin' } | { kind: 'file'; path: string; size: number; error?: string };
+export type Input = { kind: 'stdin' } | { kind: 'file'; path: string; size: number; /** Last written, unix seconds. */ mtime?: number; error?: string };
 
 const GLOB_CHARS = /[*?[]/;
 
@@ -85,7 +85,7 @@ async function walk(root: string): Promise<string[]> {
 async function fileInput(path: string): Promise<Input> {
   try {
     const s = await stat(path);
-    return { kind: 'file', path, size: s.size };
+    return { kind: 'file', path, size: s.size, mtime: s.mtimeMs / 1000 };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file (dangling link?)' : code}`, 2);

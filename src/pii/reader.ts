@@ -25,6 +25,17 @@ export interface ReadUnit {
   end?: number;
   /** The file's size when the scan began: reading ends short of it only if the file shrank. */
   size?: number;
+  /** When the file was last written (unix seconds). */
+  mtime?: number;
+}
+
+/**
+ * The time a unit's year-less lines are read near: the scan's reference, or when the file was
+ * last written if that is earlier. No line was written after its file was, so a year-old rotated
+ * log's `Dec  1 06:47:22` is last year's, never inside this year's window.
+ */
+export function unitReference(unit: ReadUnit, reference: number): number {
+  return unit.mtime !== undefined ? Math.min(reference, unit.mtime) : reference;
 }
 
 function safeCut(buf: Buffer): number {

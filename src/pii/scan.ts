@@ -10,7 +10,7 @@ import { detectContext } from './detect.ts';
 import { compilePolicy, EMPTY_POLICY, policyProblems, type PiiPolicy } from './policy.ts';
 import { AUTO_THREADS_MIN_BYTES, MAX_AUTO_THREADS, type ScanOptions, type ScanResult } from './types.ts';
 import { resolveInputs } from './inputs.ts';
-import { nextLineStart, sniffFile, scanStdin, scanUnit, type ReadUnit } from './reader.ts';
+import { nextLineStart, sniffFile, scanStdin, scanUnit, unitReference, type ReadUnit } from './reader.ts';
 import { Tally, emptyCounts, mergeGroups, pairKey, sortGroups, type UnitResult } from './tally.ts';
 import { fallbackMaxGap, emptyClock, isoTime, mergeClocks, windowCoverage, type ClockState, type TimeWindow } from './coverage.ts';
 
@@ -142,7 +142,7 @@ async function scanPlanned(
       continue;
     }
     bytesTotal += input.size;
-    const base = { path: input.path, display: input.path, gz, size: input.size };
+    const base = { path: input.path, display: input.path, gz, size: input.size, mtime: input.mtime };
     if (!gz && !utf16 && jobs > 1 && input.size >= SPLIT_MIN_BYTES) {
       // Many ranges per thread, so a worker that starts late (or a busy core) evens out at the end.
       const parts = Math.min(jobs * 16, Math.ceil(input.size / (SPLIT_MIN_BYTES / 8)));
@@ -170,7 +170,7 @@ async function scanPlanned(
   const results: UnitResult[] = new Array(planned.length);
   // The main thread scans too, so `--jobs N` means N scanning threads and N-1 workers.
   await pool.run(planned, planned.length > 1, results, progress, async (i) => {
-    const tally = new Tally(planned[i].unit.display, { detect, preExisting, key, maxFindings, evidenceLines, window, reference });
+    const tally = new Tally(planned[i].unit.display, { detect, preExisting, key, maxFindings, evidenceLines, window, reference: reference === undefined ? undefined : unitReference(planned[i].unit, reference) });
     let error: string | undefined;
     try {
       await scanUnit(planned[i].unit, tally, (n) => progress(n));

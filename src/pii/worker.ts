@@ -4,7 +4,7 @@ import { UserError } from '../contract/errors.ts';
 import { compileAllowList } from './allow-match.ts';
 import { detectContext } from './detect.ts';
 import { compilePolicy } from './policy.ts';
-import { scanUnit, type ReadUnit } from './reader.ts';
+import { scanUnit, unitReference, type ReadUnit } from './reader.ts';
 import { Tally } from './tally.ts';
 import type { WorkerData, WorkerReply, WorkerTask } from './scan.ts';
 
@@ -28,7 +28,7 @@ port.on('message', async (task: WorkerTask) => {
 
 /** Scans one unit and posts its result; false after an error that ends the scan. */
 async function scanOne(id: number, unit: ReadUnit): Promise<boolean> {
-  const tally = new Tally(unit.display, { detect, preExisting, key, maxFindings: data.maxFindings, evidenceLines: data.evidenceLines, window: data.window, reference: data.reference });
+  const tally = new Tally(unit.display, { detect, preExisting, key, maxFindings: data.maxFindings, evidenceLines: data.evidenceLines, window: data.window, reference: unitReference(unit, data.reference) });
   let pendingBytes = 0;
   try {
     await scanUnit(unit, tally, (n) => {

@@ -1,5 +1,5 @@
 // Streaming edge cases through the library: segment cuts in very long lines, chunk boundaries.
-import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -143,6 +143,28 @@ describe('year-less timestamps across threads', () => {
       expect(r.coverage).toMatchObject({ covered: true, lines_in_window: lines.length, undated_lines: 0 });
       expect(r.per_file[0]).toMatchObject({ first_ts: '2026-11-30T21:00:00Z', last_ts: new Date(end * 1000).toISOString().replace('.000Z', 'Z') });
     }
+  });
+});
+
+describe('year-less timestamps and the file that holds them', () => {
+  it("a rotated log last written a year before the window is last year's, not evidence for this window", async () => {
+    const t0 = Date.parse('2026-12-01T06:00:00Z') / 1000;
+    const window = { start: t0, end: t0 + 1800 };
+    const text = Array.from({ length: 181 }, (_, i) => {
+      const t = new Date((t0 + i * 10) * 1000).toISOString().slice(11, 19);
+      return `Dec  1 ${t} canary-1 webhook-sender[812]: webhook delivered status=200`;
+    }).join('\n') + '\n';
+    const fresh = join(dir, 'syslog-fresh.log');
+    const old = join(dir, 'syslog-2025.log');
+    writeFileSync(fresh, text);
+    writeFileSync(old, text);
+    const lastYear = new Date('2025-12-01T07:00:00Z');
+    utimesSync(old, lastYear, lastYear);
+    const a = await scanLogs([fresh], { window });
+    expect(a.coverage).toMatchObject({ covered: true, lines_in_window: 181 });
+    const b = await scanLogs([old], { window });
+    expect(b.coverage).toMatchObject({ covered: false, lines_in_window: 0, lines_before_window: 181 });
+    expect(b.per_file[0].first_ts).toBe('2025-12-01T06:00:00Z');
   });
 });
 
